@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './hex.ts';
+export * from './reader.ts';
+export * from './writer.ts';

@@ -1,0 +1,321 @@
+import {
+  DEFAULT_ALERT,
+  type DecodeAlert,
+  DecodeError,
+  type DecodeErrorCode,
+  formatPath,
+  type PathSegment,
+  type Problem,
+} from './errors.ts';
+
+/** Options for a top-level {@link Reader}. */
+export interface ReaderOptions {
+  /** Path of the structure being read, e.g. `['client_hello']`. */
+  readonly path?: readonly PathSegment[];
+  /** Offset of `bytes[0]` in the caller's input, so errors report input offsets. Default 0. */
+  readonly baseOffset?: number;
+  /** Strict (default) throws on every fault; lenient collects semantic faults in `problems`. */
+  readonly strict?: boolean;
+}
+
+/** Width in bytes of a vector's length prefix. */
+export type PrefixWidth = 1 | 2 | 3 | 4;
+
+/** Constraints on a length-prefixed vector (RFC 8446 §3.4 `<floor..ceiling>`). */
+export interface VectorLimits {
+  /** Smallest allowed length in bytes; a shorter vector is `empty-list`/`bad-length`. */
+  readonly min?: number;
+  /** Largest allowed length in bytes. */
+  readonly max?: number;
+  /** The length must be a multiple of this (2 for a list of u16). */
+  readonly multipleOf?: number;
+}
+
+interface Shared {
+  readonly path: PathSegment[];
+  readonly strict: boolean;
+  readonly problems: Problem[];
+  readonly baseOffset: number;
+}
+
+/**
+ * A bounded cursor over bytes, in the style of Go's cryptobyte.String: reading a vector
+ * returns a sub-reader that cannot run past the vector's end. Readers carry a field path
+ * so every error names where it happened.
+ *
+ * @example
+ * const r = new Reader(bytes, { path: ['client_hello'] });
+ * const version = r.u16('legacy_version');
+ * const sessionId = r.vectorBytes(1, 'legacy_session_id', { max: 32 });
+ */
+export class Reader {
+  /** The whole input (sub-readers share it). */
+  readonly data: Uint8Array;
+  /** Read position, an index into `data`. */
+  pos: number;
+  /** End of this reader's window, an index into `data`. */
+  readonly end: number;
+  private readonly shared: Shared;
+
+  constructor(
+    data: Uint8Array,
+    options: ReaderOptions = {},
+    window?: { start: number; end: number; shared: Shared },
+  ) {
+    this.data = data;
+    if (window) {
+      this.pos = window.start;
+      this.end = window.end;
+      this.shared = window.shared;
+    } else {
+      this.pos = 0;
+      this.end = data.length;
+      this.shared = {
+        path: [...(options.path ?? [])],
+        strict: options.strict ?? true,
+        problems: [],
+        baseOffset: options.baseOffset ?? 0,
+      };
+    }
+  }
+
+  /** Strict mode throws on every fault; lenient mode records semantic ones. */
+  get strict(): boolean {
+    return this.shared.strict;
+  }
+  /** Faults collected in lenient mode (shared with sub-readers). */
+  get problems(): Problem[] {
+    return this.shared.problems;
+  }
+  /** Bytes left in this reader's window. */
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+  /** True when the window is consumed. */
+  get atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+  /** Offset of the read position in the caller's input. */
+  get offset(): number {
+    return this.shared.baseOffset + this.pos;
+  }
+  /** The current field path as text. */
+  get pathText(): string {
+    return formatPath(this.shared.path);
+  }
+
+  /** Runs `fn` with `segment` pushed on the path (a field name or a list index). */
+  enter<T>(segment: PathSegment, fn: () => T): T {
+    this.shared.path.push(segment);
+    try {
+      return fn();
+    } finally {
+      this.shared.path.pop();
+    }
+  }
+
+  /** Throws a {@link DecodeError} at the current position (or `at`, an index into `data`). */
+  fail(
+    code: DecodeErrorCode,
+    detail: string,
+    options: { alert?: DecodeAlert; at?: number; field?: PathSegment } = {},
+  ): never {
+    throw new DecodeError(this.problemAt(code, detail, options));
+  }
+
+  /**
+   * A semantic fault (duplicate extension, empty list, bad host name): thrown in strict
+   * mode, recorded in lenient mode so decoding goes on.
+   */
+  problem(
+    code: DecodeErrorCode,
+    detail: string,
+    options: { alert?: DecodeAlert; at?: number; field?: PathSegment } = {},
+  ): void {
+    const p = this.problemAt(code, detail, options);
+    if (this.shared.strict) throw new DecodeError(p);
+    this.shared.problems.push(p);
+  }
+
+  private problemAt(
+    code: DecodeErrorCode,
+    detail: string,
+    options: { alert?: DecodeAlert; at?: number; field?: PathSegment },
+  ): Problem {
+    const path = options.field === undefined ? this.shared.path : [...this.shared.path, options.field];
+    return {
+      code,
+      detail,
+      offset: this.shared.baseOffset + (options.at ?? this.pos),
+      path: formatPath(path),
+      alert: options.alert ?? DEFAULT_ALERT[code],
+    };
+  }
+
+  private need(n: number, field: PathSegment, what: string): void {
+    if (this.end - this.pos < n) {
+      this.fail(
+        'truncated',
+        `needs ${n} byte${n === 1 ? '' : 's'} for ${what}, ${this.end - this.pos} left`,
+        { field },
+      );
+    }
+  }
+
+  /** One byte. */
+  u8(field: PathSegment): number {
+    this.need(1, field, 'u8');
+    return this.data[this.pos++];
+  }
+  /** Big-endian u16. */
+  u16(field: PathSegment): number {
+    this.need(2, field, 'u16');
+    const d = this.data;
+    const v = (d[this.pos] << 8) | d[this.pos + 1];
+    this.pos += 2;
+    return v;
+  }
+  /** Big-endian u24. */
+  u24(field: PathSegment): number {
+    this.need(3, field, 'u24');
+    const d = this.data;
+    const v = (d[this.pos] << 16) | (d[this.pos + 1] << 8) | d[this.pos + 2];
+    this.pos += 3;
+    return v;
+  }
+  /** Big-endian u32. */
+  u32(field: PathSegment): number {
+    this.need(4, field, 'u32');
+    const d = this.data;
+    const v =
+      ((d[this.pos] << 24) | (d[this.pos + 1] << 16) | (d[this.pos + 2] << 8) | d[this.pos + 3]) >>> 0;
+    this.pos += 4;
+    return v;
+  }
+  /** A length read with the given width. */
+  uint(width: PrefixWidth, field: PathSegment): number {
+    switch (width) {
+      case 1:
+        return this.u8(field);
+      case 2:
+        return this.u16(field);
+      case 3:
+        return this.u24(field);
+      default:
+        return this.u32(field);
+    }
+  }
+
+  /** `n` bytes (a view into the input, not a copy). */
+  bytes(n: number, field: PathSegment): Uint8Array {
+    this.need(n, field, field === undefined ? 'bytes' : String(field));
+    const out = this.data.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** Every byte left in the window. */
+  rest(): Uint8Array {
+    const out = this.data.subarray(this.pos, this.end);
+    this.pos = this.end;
+    return out;
+  }
+
+  /** Bytes ahead without consuming them. */
+  peek(n: number): Uint8Array {
+    return this.data.subarray(this.pos, Math.min(this.end, this.pos + n));
+  }
+
+  /**
+   * A length-prefixed vector as a bounded sub-reader; the parent skips past it.
+   * The length must fit in this window (else `truncated`) and meet `limits`.
+   */
+  vector(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): Reader {
+    const lengthAt = this.pos;
+    const length = this.uint(width, field);
+    if (length > this.end - this.pos) {
+      this.fail(
+        'truncated',
+        `length ${length} runs past the end (${this.end - this.pos} byte${this.end - this.pos === 1 ? '' : 's'} left)`,
+        {
+          field,
+          at: lengthAt,
+        },
+      );
+    }
+    this.checkLimits(length, field, lengthAt, limits);
+    const sub = new Reader(this.data, {}, { start: this.pos, end: this.pos + length, shared: this.shared });
+    this.pos += length;
+    return sub;
+  }
+
+  /** A length-prefixed vector's content as bytes. */
+  vectorBytes(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): Uint8Array {
+    const sub = this.vector(width, field, limits);
+    return this.data.subarray(sub.pos, sub.end);
+  }
+
+  /**
+   * A length-prefixed list: `item` is called with a sub-reader until the vector is used up;
+   * the path carries the field and the item index.
+   */
+  list<T>(
+    width: PrefixWidth,
+    field: PathSegment,
+    item: (r: Reader, index: number) => T,
+    limits: VectorLimits = {},
+  ): T[] {
+    const sub = this.vector(width, field, limits);
+    const out: T[] = [];
+    this.shared.path.push(field);
+    try {
+      for (let i = 0; !sub.atEnd; i++) {
+        this.shared.path.push(i);
+        try {
+          out.push(item(sub, i));
+        } finally {
+          this.shared.path.pop();
+        }
+      }
+    } finally {
+      this.shared.path.pop();
+    }
+    return out;
+  }
+
+  /** A length-prefixed list of u16 values (cipher suites, groups, signature schemes). */
+  u16List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): number[] {
+    const sub = this.vector(width, field, { ...limits, multipleOf: 2 });
+    const d = this.data;
+    const out = new Array<number>((sub.end - sub.pos) >> 1);
+    for (let i = 0, p = sub.pos; p < sub.end; p += 2, i++) out[i] = (d[p] << 8) | d[p + 1];
+    return out;
+  }
+
+  /** A length-prefixed list of u8 values. */
+  u8List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): number[] {
+    return Array.from(this.vectorBytes(width, field, limits));
+  }
+
+  private checkLimits(length: number, field: PathSegment, at: number, limits: VectorLimits): void {
+    if (limits.min !== undefined && length < limits.min) {
+      if (length === 0)
+        this.problem('empty-list', `must not be empty (at least ${limits.min} bytes)`, { field, at });
+      else this.problem('bad-length', `length ${length} is below the minimum ${limits.min}`, { field, at });
+    }
+    if (limits.max !== undefined && length > limits.max) {
+      this.problem('bad-length', `length ${length} is above the maximum ${limits.max}`, { field, at });
+    }
+    if (limits.multipleOf !== undefined && length % limits.multipleOf !== 0) {
+      this.fail('bad-length', `length ${length} is not a multiple of ${limits.multipleOf}`, { field, at });
+    }
+  }
+
+  /** Fails with `trailing` unless the window is consumed (`field` names what has leftovers). */
+  done(field?: PathSegment): void {
+    if (this.pos < this.end) {
+      const n = this.end - this.pos;
+      this.fail('trailing', `${n} unread byte${n === 1 ? '' : 's'} after the end`, { field });
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { DecodeError, EncodeError, fromHex, Reader, toHex, Writer } from '../src/bytes/index.ts';
+
+describe('Reader', () => {
+  it('reads a vector as a bounded sub-reader that cannot run past its end', () => {
+    const r = new Reader(fromHex('0002 abcd ef'), { path: ['m'] });
+    const sub = r.vector(2, 'v');
+    expect(sub.u16('x')).toBe(0xabcd);
+    expect(() => sub.u8('y')).toThrow(DecodeError);
+    expect(r.u8('z')).toBe(0xef);
+  });
+
+  it('names the field path and offset of a truncated vector', () => {
+    const r = new Reader(fromHex('0001 0005 aa'), { path: ['client_hello'] });
+    r.u16('legacy_version');
+    const err = (() => {
+      try {
+        r.enter('extensions', () => r.enter(3, () => r.vector(2, 'host_name')));
+      } catch (e) {
+        return e as DecodeError;
+      }
+    })();
+    expect(err).toBeInstanceOf(DecodeError);
+    expect(err?.code).toBe('truncated');
+    expect(err?.offset).toBe(2);
+    expect(err?.path).toBe('client_hello.extensions[3].host_name');
+    expect(err?.alert).toBe('decode_error');
+  });
+
+  it('reports trailing bytes', () => {
+    const r = new Reader(fromHex('01 02'));
+    r.u8('a');
+    expect(() => r.done('body')).toThrow(/trailing/);
+  });
+
+  it('collects semantic problems in lenient mode instead of throwing', () => {
+    const r = new Reader(fromHex('00'), { strict: false });
+    r.vectorBytes(1, 'list', { min: 1 });
+    expect(r.problems.map((p) => p.code)).toEqual(['empty-list']);
+  });
+});
+
+describe('Writer', () => {
+  it('fills in nested length prefixes when scopes close', () => {
+    const w = new Writer(1);
+    w.prefixed(2, 'outer', (w) => w.prefixed(1, 'inner', (w) => w.u16(0x1234)));
+    expect(toHex(w.finish())).toBe('0003021234');
+  });
+
+  it('rejects content too long for its prefix', () => {
+    const w = new Writer();
+    expect(() => w.prefixed(1, 'ids', (w) => w.bytes(new Uint8Array(256)))).toThrow(EncodeError);
+  });
+
+  it('writes a forged length on request', () => {
+    const w = new Writer();
+    w.vector(2, 'v', fromHex('aabb'), 7);
+    expect(toHex(w.finish())).toBe('0007aabb');
+  });
+
+  test.prop([fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 })])(
+    'u16 vectors round-trip',
+    (items) => {
+      const w = new Writer();
+      for (const item of items) w.vector(2, 'item', item);
+      const r = new Reader(w.finish());
+      for (const item of items) expect(r.vectorBytes(2, 'item')).toEqual(item);
+      r.done();
+    },
+  );
+});
