@@ -1,0 +1,101 @@
+import { DecodeError } from '../bytes/errors.ts';
+import type { Reader } from '../bytes/reader.ts';
+import { Writer } from '../bytes/writer.ts';
+import { codecForName, codecForType } from './registry.ts';
+import type { Extension, ExtensionCodec, MessageContext } from './types.ts';
+
+const PRE_SHARED_KEY = 41;
+
+/**
+ * Reads an extensions block (`Extension extensions<0..2^16-1>`) for `context`.
+ * Strict mode rejects duplicates (RFC 8446 §4.2), extensions not allowed in the message,
+ * pre_shared_key anywhere but last in a ClientHello (§4.2.11), and bodies that do not
+ * decode or have bytes left over. Lenient mode records those and keeps the raw body.
+ */
+export function decodeExtensions(r: Reader, context: MessageContext): Extension[] {
+  const block = r.vector(2, 'extensions');
+  const out: Extension[] = [];
+  const seen = new Set<number>();
+  return r.enter('extensions', () => {
+    for (let i = 0; !block.atEnd; i++) {
+      block.enter(i, () => {
+        const start = block.pos;
+        const type = block.u16('extension_type');
+        const bodyReader = block.vector(2, 'extension_data');
+        const body = bodyReader.data.subarray(bodyReader.pos, bodyReader.end);
+        if (seen.has(type))
+          block.problem('duplicate', `extension type ${type} appears more than once`, { at: start });
+        seen.add(type);
+        const codec = codecForType(type);
+        if (!codec) {
+          out.push({ type, body });
+          return;
+        }
+        block.enter(codec.name, () => {
+          if (!codec.allowedIn.includes(context)) {
+            block.problem('misplaced', `${codec.name} is not allowed in ${context}`, { at: start });
+          }
+          if (context === 'client_hello' && type === PRE_SHARED_KEY && block.remaining > 0) {
+            block.problem('misplaced', 'pre_shared_key must be the last extension (RFC 8446 §4.2.11)', {
+              at: start,
+              alert: 'illegal_parameter',
+            });
+          }
+        });
+        out.push(decodeBody(bodyReader, codec, body, context));
+      });
+    }
+    return out;
+  });
+}
+
+function decodeBody(
+  sub: Reader,
+  codec: ExtensionCodec,
+  body: Uint8Array,
+  context: MessageContext,
+): Extension {
+  try {
+    const value = sub.enter(codec.name, () => {
+      const v = codec.decode(sub, context);
+      sub.done();
+      return v;
+    });
+    return { type: codec.type, body, value };
+  } catch (e) {
+    if (sub.strict || !(e instanceof DecodeError)) throw e;
+    sub.problems.push(e);
+    return { type: codec.type, body };
+  }
+}
+
+/** Writes an extensions block. `lengthOverride` forges the block's length field. */
+export function encodeExtensions(w: Writer, extensions: readonly Extension[], lengthOverride?: number): void {
+  w.prefixed(
+    2,
+    'extensions',
+    (w) => {
+      for (const ext of extensions) {
+        w.u16(ext.type, 'extension_type');
+        w.vector(2, 'extension_data', ext.body, ext.lengthOverride);
+      }
+    },
+    lengthOverride,
+  );
+}
+
+/** An extension from a name or code and a typed value, its body encoded by the registry. */
+export function makeExtension<V>(
+  nameOrType: string | number,
+  value: V,
+  context: MessageContext = 'client_hello',
+): Extension<V> {
+  const codec = typeof nameOrType === 'number' ? codecForType(nameOrType) : codecForName(nameOrType);
+  if (!codec)
+    throw new TypeError(
+      `no typed codec for extension ${JSON.stringify(nameOrType)}; pass a raw body instead`,
+    );
+  const w = new Writer(64);
+  codec.encode(w, value, context);
+  return { type: codec.type, body: w.finish(), value };
+}
