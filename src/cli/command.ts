@@ -1,0 +1,21 @@
+import type { FlagSpecs } from './args.ts';
+
+/** Where a command reads and writes; the real process in main.ts, buffers in tests. */
+export interface CommandIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Raw bytes written to stdout (for binary output). */
+  outBytes(bytes: Uint8Array): void;
+  readStdin(maxBytes: number): Promise<Uint8Array>;
+  /** Whether stderr is a terminal (progress lines only then). */
+  readonly isTTY: boolean;
+}
+
+/** One `hellokit` command. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: FlagSpecs;
+  run(argv: readonly string[], io: CommandIO): Promise<number>;
+}

@@ -1,0 +1,4 @@
+import type { Command } from '../command.ts';
+
+/** Every `hellokit` command, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [];

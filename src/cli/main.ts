@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { DecodeError, EncodeError } from '../bytes/errors.ts';
+import { flagHelp } from './args.ts';
+import type { Command, CommandIO } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { EXIT, UsageError } from './errors.ts';
+
+function usage(): string {
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n');
+  return `hellokit — build, parse, send and fuzz TLS ClientHellos, and read what a server answers
+
+usage: hellokit COMMAND [flags]   (every command takes --json; hellokit COMMAND --help for its flags)
+
+${rows}
+`;
+}
+
+function commandHelp(c: Command): string {
+  return `usage: hellokit ${c.usage}\n\n${c.summary}\n\n${flagHelp(c.flags)}\n`;
+}
+
+const processIO: CommandIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  outBytes: (bytes) => process.stdout.write(bytes),
+  readStdin: async (maxBytes) => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of process.stdin) {
+      total += (chunk as Uint8Array).length;
+      if (total > maxBytes) throw new UsageError(`standard input is larger than ${maxBytes} bytes`);
+      chunks.push(chunk as Uint8Array);
+    }
+    return new Uint8Array(Buffer.concat(chunks));
+  },
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function runCli(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out('hellokit 0.1.0\n');
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`hellokit: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(commandHelp(command));
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    return reportError(command.name, e, io);
+  }
+}
+
+function reportError(command: string, e: unknown, io: CommandIO): number {
+  if (e instanceof UsageError) {
+    io.err(`hellokit ${command}: ${e.message.replace(new RegExp(`^${command}: `), '')}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof DecodeError || e instanceof EncodeError) {
+    io.err(`hellokit ${command}: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.err(`hellokit ${command}: failed: ${message}\n`);
+  if (process.env.HELLOKIT_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+  return EXIT.failed;
+}
+
+const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.(?:js|ts)|hellokit)$/.test(process.argv[1]);
+if (isMain) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`hellokit: failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}
