@@ -1,0 +1,65 @@
+/**
+ * Errors raised by hellokit's crypto layer.
+ *
+ * A fault caused by the peer's bytes (a bad key share, a record that fails its tag) is a
+ * {@link CryptoError} carrying the alert a TLS implementation would send. Asking for
+ * something hellokit cannot do (a group or cipher suite without an implementation) is an
+ * {@link UnsupportedError}, a `RangeError` so it groups with the other API-misuse errors.
+ */
+
+/** The alerts the crypto layer names (IANA TLS Alerts registry). */
+export const CRYPTO_ALERTS = {
+  unexpected_message: 10,
+  bad_record_mac: 20,
+  record_overflow: 22,
+  handshake_failure: 40,
+  illegal_parameter: 47,
+  decode_error: 50,
+  decrypt_error: 51,
+} as const;
+
+/** Name of an alert the crypto layer may attach to an error. */
+export type CryptoAlert = keyof typeof CRYPTO_ALERTS;
+
+/**
+ * A fault in bytes received from the peer, named by the alert a strict peer would send.
+ * @example
+ * try { decryptRecord(state, header, body) } catch (e) { if (e instanceof CryptoError) console.log(e.alert) } // 'bad_record_mac'
+ */
+export class CryptoError extends Error {
+  override readonly name: 'CryptoError' = 'CryptoError';
+  /** The alert a strict peer would send for this fault. */
+  readonly alert: CryptoAlert;
+  /** The alert's IANA code. */
+  readonly alertCode: number;
+  constructor(alert: CryptoAlert, message: string) {
+    super(`${message} (${alert})`);
+    this.alert = alert;
+    this.alertCode = CRYPTO_ALERTS[alert];
+  }
+}
+
+/** What kind of registry entry an {@link UnsupportedError} is about. */
+export type UnsupportedKind = 'group' | 'cipher_suite';
+
+/**
+ * A named group or cipher suite that hellokit knows of but cannot compute with.
+ * @example
+ * try { generateKeyShare(0x6399) } catch (e) { if (e instanceof UnsupportedError) console.log(e.kind, e.code) }
+ */
+export class UnsupportedError extends RangeError {
+  override readonly name: 'UnsupportedError' = 'UnsupportedError';
+  readonly kind: UnsupportedKind;
+  /** The IANA code point that was asked for. */
+  readonly code: number;
+  constructor(kind: UnsupportedKind, code: number, message: string) {
+    super(message);
+    this.kind = kind;
+    this.code = code;
+  }
+}
+
+/** `0x001d`-style rendering of a 16-bit code point for messages. */
+export function hex16(code: number): string {
+  return `0x${code.toString(16).padStart(4, '0')}`;
+}
