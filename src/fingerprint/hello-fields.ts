@@ -1,0 +1,87 @@
+/**
+ * The few ClientHello fields fingerprints need, read straight from extension bodies.
+ *
+ * Fingerprinting must work on any hello a client actually sent, including ones whose
+ * extension bodies a strict codec rejects (a list length that overshoots, an odd byte
+ * left over). So these readers never throw: a vector whose length prefix claims more
+ * bytes than the body holds is read up to the end of the body, and a trailing odd byte
+ * of a u16 list is ignored. They depend on nothing but the bytes layer, not on the typed
+ * extension codecs.
+ */
+import { Reader } from '../bytes/reader.ts';
+import type { ClientHello } from '../handshake/types.ts';
+
+/** What every client fingerprint reads from a ClientHello. */
+export type FingerprintableHello = Pick<ClientHello, 'legacyVersion' | 'cipherSuites' | 'extensions'>;
+
+/** ExtensionType codes read here (IANA TLS ExtensionType Values). */
+export const EXTENSION = {
+  server_name: 0x0000,
+  supported_groups: 0x000a,
+  ec_point_formats: 0x000b,
+  signature_algorithms: 0x000d,
+  application_layer_protocol_negotiation: 0x0010,
+  supported_versions: 0x002b,
+} as const;
+
+const EMPTY = new Uint8Array(0);
+
+/** Bodies of every extension of `type`, in wire order. */
+export function extensionBodies(hello: FingerprintableHello, type: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const ext of hello.extensions ?? []) if (ext.type === type) out.push(ext.body);
+  return out;
+}
+
+/** True when the hello carries an extension of `type` (whatever its body). */
+export function hasExtension(hello: FingerprintableHello, type: number): boolean {
+  return (hello.extensions ?? []).some((ext) => ext.type === type);
+}
+
+/**
+ * The content of a vector with a `width`-byte length prefix at the start of `body`,
+ * clipped to the bytes actually there. Empty when the prefix itself is cut short.
+ */
+export function vectorContent(body: Uint8Array, width: 1 | 2): Uint8Array {
+  if (body.length < width) return EMPTY;
+  const r = new Reader(body);
+  const declared = r.uint(width, 'length');
+  return r.bytes(Math.min(declared, r.remaining), 'content');
+}
+
+/** Big-endian u16 values of `bytes`; an odd trailing byte is ignored. */
+export function u16Values(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < bytes.length; i += 2) out.push((bytes[i] << 8) | bytes[i + 1]);
+  return out;
+}
+
+/** supported_versions of a ClientHello (RFC 8446 §4.2.1: u8 length, then u16 versions). */
+export function supportedVersions(body: Uint8Array): number[] {
+  return u16Values(vectorContent(body, 1));
+}
+
+/** supported_groups (RFC 8446 §4.2.7: u16 length, then u16 groups). */
+export function supportedGroups(body: Uint8Array): number[] {
+  return u16Values(vectorContent(body, 2));
+}
+
+/** ec_point_formats (RFC 8422 §5.1.2: u8 length, then u8 formats). */
+export function ecPointFormats(body: Uint8Array): number[] {
+  return Array.from(vectorContent(body, 1));
+}
+
+/** signature_algorithms (RFC 8446 §4.2.3: u16 length, then u16 schemes). */
+export function signatureAlgorithms(body: Uint8Array): number[] {
+  return u16Values(vectorContent(body, 2));
+}
+
+/**
+ * The first protocol name of an ALPN extension (RFC 7301 §3.1: u16 list length, then
+ * u8-length-prefixed names), clipped to the body; `null` when the list holds no name.
+ */
+export function firstAlpnProtocol(body: Uint8Array): Uint8Array | null {
+  const list = vectorContent(body, 2);
+  if (list.length === 0) return null;
+  return vectorContent(list, 1);
+}
