@@ -1,0 +1,13 @@
+/** Capture readers (pcap, pcapng) and the TCP/QUIC handshake stream extraction above them. */
+export * from './ip.ts';
+export * from './link.ts';
+export * from './pcap.ts';
+export * from './pcapng.ts';
+export * from './quic.ts';
+export * from './quic-initial.ts';
+export * from './read-capture.ts';
+export * from './reassembly.ts';
+export * from './streams.ts';
+export * from './tcp.ts';
+export * from './transport.ts';
+export * from './types.ts';

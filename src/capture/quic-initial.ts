@@ -1,0 +1,224 @@
+/**
+ * QUIC Initial packet protection: initial secrets from the client's Destination Connection
+ * ID (RFC 9001 §5.2, RFC 9369 §3.3), header protection removal (RFC 9001 §5.4), packet
+ * number recovery (RFC 9000 §17.1, Appendix A.3) and AES-128-GCM payload decryption.
+ */
+
+import { ecb, gcm } from '@noble/ciphers/aes.js';
+import { expand, extract } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromHex, fromLatin1 } from '../bytes/hex.ts';
+
+/** QUIC versions whose Initial packets hellokit can open. */
+export const QUIC_VERSION = { v1: 0x00000001, v2: 0x6b3343cf } as const;
+
+interface VersionParams {
+  readonly salt: Uint8Array;
+  readonly keyLabel: string;
+  readonly ivLabel: string;
+  readonly hpLabel: string;
+  /** The long-header type bits of an Initial packet. */
+  readonly initialType: number;
+}
+
+const VERSIONS: ReadonlyMap<number, VersionParams> = new Map([
+  [
+    QUIC_VERSION.v1,
+    {
+      salt: fromHex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a'),
+      keyLabel: 'quic key',
+      ivLabel: 'quic iv',
+      hpLabel: 'quic hp',
+      initialType: 0,
+    },
+  ],
+  [
+    QUIC_VERSION.v2,
+    {
+      salt: fromHex('0dede3def700a6db819381be6e269dcbf9bd2ed9'),
+      keyLabel: 'quicv2 key',
+      ivLabel: 'quicv2 iv',
+      hpLabel: 'quicv2 hp',
+      initialType: 1,
+    },
+  ],
+]);
+
+/** True for a QUIC version whose Initial packets can be opened here. */
+export function isSupportedQuicVersion(version: number): boolean {
+  return VERSIONS.has(version);
+}
+
+/** The AEAD key, IV and header-protection key of one side's Initial packets. */
+export interface InitialKeys {
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+  readonly hp: Uint8Array;
+}
+
+/** HKDF-Expand-Label of TLS 1.3 (RFC 8446 §7.1) with SHA-256. */
+export function hkdfExpandLabel(
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Uint8Array {
+  const full = fromLatin1(`tls13 ${label}`, 'label');
+  const info = new Uint8Array(2 + 1 + full.length + 1 + context.length);
+  info[0] = length >> 8;
+  info[1] = length & 0xff;
+  info[2] = full.length;
+  info.set(full, 3);
+  info[3 + full.length] = context.length;
+  info.set(context, 4 + full.length);
+  return expand(sha256, secret, info, length);
+}
+
+/**
+ * The Initial keys of `side` for a connection whose client chose `destinationConnectionId`.
+ * @throws {RangeError} for a version other than QUIC v1 or v2
+ * @example
+ * const keys = initialKeys(QUIC_VERSION.v1, fromHex('8394c8f03e515708'), 'client');
+ */
+export function initialKeys(
+  version: number,
+  destinationConnectionId: Uint8Array,
+  side: 'client' | 'server',
+): InitialKeys {
+  const params = VERSIONS.get(version);
+  if (!params) throw new RangeError(`QUIC version 0x${version.toString(16)} has no known Initial salt`);
+  const initialSecret = extract(sha256, destinationConnectionId, params.salt);
+  const secret = hkdfExpandLabel(
+    initialSecret,
+    side === 'client' ? 'client in' : 'server in',
+    new Uint8Array(0),
+    32,
+  );
+  return {
+    key: hkdfExpandLabel(secret, params.keyLabel, new Uint8Array(0), 16),
+    iv: hkdfExpandLabel(secret, params.ivLabel, new Uint8Array(0), 12),
+    hp: hkdfExpandLabel(secret, params.hpLabel, new Uint8Array(0), 16),
+  };
+}
+
+/** A QUIC long header (RFC 9000 §17.2) as far as needed to find and open a packet. */
+export interface LongHeader {
+  readonly version: number;
+  /** True for an Initial packet of a supported version. */
+  readonly initial: boolean;
+  readonly destinationConnectionId: Uint8Array;
+  readonly sourceConnectionId: Uint8Array;
+  /** Index of the packet's first byte in the datagram. */
+  readonly start: number;
+  /** Index of the (protected) packet number. */
+  readonly packetNumberOffset: number;
+  /** Index just past the packet (where a coalesced packet would start). */
+  readonly end: number;
+}
+
+/** Reads a QUIC variable-length integer at `pos` (RFC 9000 §16); undefined when it runs past `end`. */
+export function readVarint(
+  b: Uint8Array,
+  pos: number,
+  end: number,
+): { value: number; next: number } | undefined {
+  if (pos >= end) return undefined;
+  const len = 1 << (b[pos] >> 6);
+  if (pos + len > end) return undefined;
+  let value = b[pos] & 0x3f;
+  for (let i = 1; i < len; i++) value = value * 256 + b[pos + i];
+  return { value, next: pos + len };
+}
+
+/**
+ * Parses the long header of the packet starting at `start`; undefined for a short header,
+ * a Version Negotiation or Retry packet, an unsupported version, or a malformed header.
+ */
+export function parseLongHeader(b: Uint8Array, start: number): LongHeader | undefined {
+  const end = b.length;
+  if (start + 7 > end || (b[start] & 0x80) === 0) return undefined;
+  const version = ((b[start + 1] << 24) | (b[start + 2] << 16) | (b[start + 3] << 8) | b[start + 4]) >>> 0;
+  const params = VERSIONS.get(version);
+  if (!params) return undefined;
+  const type = (b[start] >> 4) & 3;
+  // Retry is type 3 in v1 and type 0 in v2; it has no Length field.
+  if (type === (params.initialType + 3) % 4) return undefined;
+  let pos = start + 5;
+  const dcidLen = b[pos++];
+  if (dcidLen > 20 || pos + dcidLen >= end) return undefined;
+  const destinationConnectionId = b.subarray(pos, pos + dcidLen);
+  pos += dcidLen;
+  const scidLen = b[pos++];
+  if (scidLen > 20 || pos + scidLen > end) return undefined;
+  const sourceConnectionId = b.subarray(pos, pos + scidLen);
+  pos += scidLen;
+  const initial = type === params.initialType;
+  if (initial) {
+    const token = readVarint(b, pos, end);
+    if (!token || token.next + token.value > end) return undefined;
+    pos = token.next + token.value;
+  }
+  const length = readVarint(b, pos, end);
+  if (!length || length.next + length.value > end) return undefined;
+  return {
+    version,
+    initial,
+    destinationConnectionId,
+    sourceConnectionId,
+    start,
+    packetNumberOffset: length.next,
+    end: length.next + length.value,
+  };
+}
+
+/** Recovers a full packet number from its truncated form (RFC 9000 Appendix A.3). */
+export function decodePacketNumber(largest: number, truncated: number, bits: number): number {
+  const expected = largest + 1;
+  const win = 2 ** bits;
+  const hwin = win / 2;
+  const candidate = expected - (expected % win) + truncated;
+  if (candidate <= expected - hwin && candidate < 2 ** 62 - win) return candidate + win;
+  if (candidate > expected + hwin && candidate >= win) return candidate - win;
+  return candidate;
+}
+
+/**
+ * Removes header protection and decrypts one Initial packet; undefined when the keys do not
+ * fit (authentication fails) or the packet is too short to carry a sample.
+ * @param largest the largest packet number opened so far in this direction (-1 for none)
+ */
+export function openInitial(
+  b: Uint8Array,
+  header: LongHeader,
+  keys: InitialKeys,
+  largest: number,
+): { packetNumber: number; payload: Uint8Array } | undefined {
+  const pnOffset = header.packetNumberOffset;
+  // The sample starts 4 bytes after the packet number's start, whatever its length (RFC 9001 §5.4.2).
+  if (pnOffset + 4 + 16 > header.end) return undefined;
+  const sample = b.subarray(pnOffset + 4, pnOffset + 20);
+  const mask = ecb(keys.hp, { disablePadding: true }).encrypt(sample);
+  const first = b[header.start] ^ (mask[0] & 0x0f);
+  const pnLength = (first & 3) + 1;
+  const aad = b.slice(header.start, pnOffset + pnLength);
+  aad[0] = first;
+  let truncated = 0;
+  for (let i = 0; i < pnLength; i++) {
+    const at = pnOffset - header.start + i;
+    aad[at] ^= mask[1 + i];
+    truncated = truncated * 256 + aad[at];
+  }
+  const packetNumber = decodePacketNumber(largest, truncated, pnLength * 8);
+  const nonce = keys.iv.slice();
+  let pn = packetNumber;
+  for (let i = 11; i >= 4 && pn > 0; i--) {
+    nonce[i] ^= pn % 256;
+    pn = Math.floor(pn / 256);
+  }
+  try {
+    const payload = gcm(keys.key, nonce, aad).decrypt(b.subarray(pnOffset + pnLength, header.end));
+    return { packetNumber, payload };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * QUIC Initial packets of v1 and v2 in UDP datagrams (coalesced packets too): opens them
+ * with the keys every observer can derive, walks their frames, and reassembles each side's
+ * CRYPTO stream by offset, across packets and datagrams and in any order. The client's
+ * CRYPTO stream begins with the ClientHello handshake message (no record layer).
+ */
+
+import { equalBytes } from '../bytes/hex.ts';
+import {
+  type InitialKeys,
+  initialKeys,
+  type LongHeader,
+  openInitial,
+  parseLongHeader,
+  readVarint,
+} from './quic-initial.ts';
+import { RangeBuffer } from './reassembly.ts';
+import type { Endpoint } from './tcp.ts';
+
+/** Frame types that may appear in Initial packets (RFC 9000 §12.4, §19). */
+export const QUIC_FRAME = {
+  padding: 0x00,
+  ping: 0x01,
+  ack: 0x02,
+  ackEcn: 0x03,
+  crypto: 0x06,
+  connectionClose: 0x1c,
+  connectionCloseApplication: 0x1d,
+} as const;
+
+/** One QUIC connection's Initial CRYPTO streams. */
+export interface QuicConnection {
+  /** The number the caller gave the connection's UDP conversation (order of first datagram). */
+  readonly index: number;
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  /** Capture time of the conversation's first datagram, in seconds. */
+  readonly firstSeen: number;
+  /** QUIC version of the client's first Initial. */
+  readonly version: number;
+  /** The Destination Connection ID the Initial keys were derived from. */
+  readonly originalDestinationConnectionId: Uint8Array;
+  /** The client's Initial CRYPTO stream from offset 0 up to the first hole (starts with the ClientHello). */
+  readonly clientCrypto: Uint8Array;
+  /** The server's Initial CRYPTO stream from offset 0 up to the first hole (starts with the ServerHello). */
+  readonly serverCrypto: Uint8Array;
+  /** Initial packets opened, per side. */
+  readonly clientPackets: number;
+  readonly serverPackets: number;
+}
+
+/** Options for {@link QuicInitialTracker}. */
+export interface QuicTrackerOptions {
+  /** Most CRYPTO bytes kept per side. Default 256 KiB. */
+  readonly maxBytesPerDirection?: number;
+}
+
+interface Connection {
+  index: number;
+  firstSeen: number;
+  client: Endpoint;
+  server: Endpoint;
+  version: number;
+  odcid: Uint8Array;
+  clientKeys: InitialKeys;
+  serverKeys: InitialKeys;
+  largest: [number, number];
+  crypto: [RangeBuffer, RangeBuffer];
+  opened: [number, number];
+}
+
+const DEFAULT_CAP = 256 * 1024;
+const MAX_WARNINGS = 50;
+
+/**
+ * Collects UDP datagrams and reassembles the Initial CRYPTO streams of each QUIC connection.
+ * @example
+ * const quic = new QuicInitialTracker();
+ * quic.push(packet.time, src, dst, udp.payload, { index: 0, firstSeen: packet.time });
+ * quic.connections()[0].clientCrypto[0] // 1 (client_hello)
+ */
+export class QuicInitialTracker {
+  /** Oddities met while opening packets (undecodable frames); bounded in number. */
+  readonly warnings: string[] = [];
+  private readonly cap: number;
+  private readonly byKey = new Map<string, Connection>();
+  private readonly all: Connection[] = [];
+
+  constructor(options: QuicTrackerOptions = {}) {
+    this.cap = options.maxBytesPerDirection ?? DEFAULT_CAP;
+    if (!Number.isInteger(this.cap) || this.cap < 0) {
+      throw new RangeError(`"maxBytesPerDirection" expected a non-negative integer, got ${this.cap}`);
+    }
+  }
+
+  /**
+   * Adds one UDP datagram. `conversation` gives the number and first time of its UDP
+   * conversation (defaults: order of first Initial, and `time`).
+   */
+  push(
+    time: number,
+    src: Endpoint,
+    dst: Endpoint,
+    datagram: Uint8Array,
+    conversation?: { index: number; firstSeen: number },
+  ): void {
+    let pos = 0;
+    while (pos < datagram.length) {
+      const header = parseLongHeader(datagram, pos);
+      if (!header) break;
+      if (header.initial) this.initial(time, src, dst, datagram, header, conversation);
+      pos = header.end;
+    }
+  }
+
+  /** The connections whose client Initial could be opened, in order of first appearance. */
+  connections(): QuicConnection[] {
+    return this.all.map((c) => ({
+      index: c.index,
+      client: c.client,
+      server: c.server,
+      firstSeen: c.firstSeen,
+      version: c.version,
+      originalDestinationConnectionId: c.odcid,
+      clientCrypto: c.crypto[0].contiguous(),
+      serverCrypto: c.crypto[1].contiguous(),
+      clientPackets: c.opened[0],
+      serverPackets: c.opened[1],
+    }));
+  }
+
+  private initial(
+    time: number,
+    src: Endpoint,
+    dst: Endpoint,
+    datagram: Uint8Array,
+    header: LongHeader,
+    conversation: { index: number; firstSeen: number } | undefined,
+  ): void {
+    const key = conversationKey(src, dst);
+    let conn = this.byKey.get(key);
+    const fromClient = conn ? sameEndpoint(conn.client, src) : true;
+    let opened: { packetNumber: number; payload: Uint8Array } | undefined;
+    if (conn) {
+      const side = fromClient ? 0 : 1;
+      opened = openInitial(
+        datagram,
+        header,
+        fromClient ? conn.clientKeys : conn.serverKeys,
+        conn.largest[side],
+      );
+      if (!opened && fromClient && !equalBytes(header.destinationConnectionId, conn.odcid)) {
+        // After a Retry the client derives new Initial keys from the new Destination Connection ID.
+        const clientKeys = initialKeys(header.version, header.destinationConnectionId, 'client');
+        opened = openInitial(datagram, header, clientKeys, -1);
+        if (opened) {
+          conn.odcid = header.destinationConnectionId.slice();
+          conn.clientKeys = clientKeys;
+          conn.serverKeys = initialKeys(header.version, conn.odcid, 'server');
+          conn.largest = [-1, -1];
+        }
+      }
+    } else {
+      // A first Initial that opens with client keys of its own DCID was sent by the client.
+      const clientKeys = initialKeys(header.version, header.destinationConnectionId, 'client');
+      opened = openInitial(datagram, header, clientKeys, -1);
+      if (!opened) return;
+      const odcid = header.destinationConnectionId.slice();
+      conn = {
+        index: conversation?.index ?? this.all.length,
+        firstSeen: conversation?.firstSeen ?? time,
+        client: src,
+        server: dst,
+        version: header.version,
+        odcid,
+        clientKeys,
+        serverKeys: initialKeys(header.version, odcid, 'server'),
+        largest: [-1, -1],
+        crypto: [new RangeBuffer(this.cap), new RangeBuffer(this.cap)],
+        opened: [0, 0],
+      };
+      this.byKey.set(key, conn);
+      this.all.push(conn);
+    }
+    if (!opened) return;
+    const side = fromClient ? 0 : 1;
+    conn.largest[side] = Math.max(conn.largest[side], opened.packetNumber);
+    conn.opened[side]++;
+    this.frames(
+      opened.payload,
+      conn.crypto[side],
+      `${fromClient ? 'client' : 'server'} Initial packet ${opened.packetNumber} of QUIC connection ${conn.index}`,
+    );
+  }
+
+  private frames(p: Uint8Array, crypto: RangeBuffer, where: string): void {
+    let pos = 0;
+    const end = p.length;
+    const varint = (): number => {
+      const v = readVarint(p, pos, end);
+      if (!v) throw new RangeError('truncated');
+      pos = v.next;
+      return v.value;
+    };
+    try {
+      while (pos < end) {
+        const type = varint();
+        switch (type) {
+          case QUIC_FRAME.padding:
+          case QUIC_FRAME.ping:
+            break;
+          case QUIC_FRAME.ack:
+          case QUIC_FRAME.ackEcn: {
+            varint(); // largest acknowledged
+            varint(); // ack delay
+            const ranges = varint();
+            varint(); // first range
+            for (let i = 0; i < ranges; i++) {
+              varint();
+              varint();
+            }
+            if (type === QUIC_FRAME.ackEcn) for (let i = 0; i < 3; i++) varint();
+            break;
+          }
+          case QUIC_FRAME.crypto: {
+            const offset = varint();
+            const length = varint();
+            if (pos + length > end) throw new RangeError('truncated');
+            crypto.write(offset, p.subarray(pos, pos + length));
+            pos += length;
+            break;
+          }
+          case QUIC_FRAME.connectionClose:
+          case QUIC_FRAME.connectionCloseApplication: {
+            varint(); // error code
+            if (type === QUIC_FRAME.connectionClose) varint(); // frame type
+            const reason = varint();
+            if (pos + reason > end) throw new RangeError('truncated');
+            pos += reason;
+            break;
+          }
+          default:
+            this.warn(
+              `${where}: frame type 0x${type.toString(16)} is not allowed in Initial packets; rest of packet skipped`,
+            );
+            return;
+        }
+      }
+    } catch {
+      this.warn(`${where}: a frame runs past the end of the packet; rest of packet skipped`);
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+  }
+}
+
+function sameEndpoint(x: Endpoint, y: Endpoint): boolean {
+  return x.port === y.port && x.ip === y.ip;
+}
+
+function conversationKey(x: Endpoint, y: Endpoint): string {
+  const ex = `${x.ip}|${x.port}`;
+  const ey = `${y.ip}|${y.port}`;
+  return ex < ey ? `${ex}/${ey}` : `${ey}/${ex}`;
+}

@@ -1,0 +1,120 @@
+/**
+ * A bounded byte buffer filled by (offset, bytes) pieces that may arrive out of order,
+ * repeat or overlap — the common core of TCP stream and QUIC CRYPTO stream reassembly.
+ */
+
+/**
+ * Pieces are placed at their offset; the first bytes written at an offset win (a later
+ * overlapping piece fills only the holes). Bytes at or past `cap` are dropped, so memory
+ * stays bounded whatever the input.
+ * @example
+ * const buf = new RangeBuffer(1024); buf.write(5, b); buf.write(0, a); buf.contiguous();
+ */
+export class RangeBuffer {
+  /** The most bytes kept. */
+  readonly cap: number;
+  private data: Uint8Array = new Uint8Array(0);
+  /** Sorted, disjoint, non-adjacent [start, end) ranges that hold bytes. */
+  private ranges: [number, number][] = [];
+  /** True once a piece reached past `cap`. */
+  truncated = false;
+
+  constructor(cap: number) {
+    if (!Number.isInteger(cap) || cap < 0)
+      throw new RangeError(`"cap" expected a non-negative integer, got ${cap}`);
+    this.cap = cap;
+  }
+
+  /** Places `bytes` at `offset` (negative offsets lose their leading bytes). */
+  write(offset: number, bytes: Uint8Array): void {
+    let start = offset;
+    let piece = bytes;
+    if (start < 0) {
+      piece = piece.subarray(Math.min(-start, piece.length));
+      start = 0;
+    }
+    let end = start + piece.length;
+    if (end > this.cap) {
+      this.truncated = true;
+      end = this.cap;
+    }
+    if (end <= start) return;
+    this.grow(end);
+    // Fill only the holes between existing ranges, so earlier bytes win.
+    let at = start;
+    for (const [rs, re] of this.ranges) {
+      if (re <= at) continue;
+      if (rs >= end) break;
+      if (rs > at) this.data.set(piece.subarray(at - start, rs - start), at);
+      at = Math.max(at, re);
+      if (at >= end) break;
+    }
+    if (at < end) this.data.set(piece.subarray(at - start, end - start), at);
+    this.addRange(start, end);
+  }
+
+  /** The bytes from offset 0 up to the first hole. */
+  contiguous(): Uint8Array {
+    const first = this.ranges[0];
+    if (first?.[0] !== 0) return new Uint8Array(0);
+    return this.data.slice(0, first[1]);
+  }
+
+  /** Length of the bytes from offset 0 up to the first hole. */
+  get contiguousLength(): number {
+    const first = this.ranges[0];
+    return first && first[0] === 0 ? first[1] : 0;
+  }
+
+  /** True when some bytes lie past a hole (or no byte sits at offset 0). */
+  get hasHole(): boolean {
+    return this.ranges.length > 1 || (this.ranges.length === 1 && this.ranges[0][0] !== 0);
+  }
+
+  /** True when no bytes were written. */
+  get empty(): boolean {
+    return this.ranges.length === 0;
+  }
+
+  /** Moves every byte `delta` places later (delta > 0), as when a stream's start turns out to be earlier. */
+  shift(delta: number): void {
+    if (delta <= 0 || this.ranges.length === 0) return;
+    const old = this.data;
+    const oldRanges = this.ranges;
+    this.data = new Uint8Array(0);
+    this.ranges = [];
+    for (const [s, e] of oldRanges) this.write(s + delta, old.subarray(s, e));
+  }
+
+  private grow(end: number): void {
+    if (end <= this.data.length) return;
+    let size = Math.max(this.data.length * 2, 4096);
+    while (size < end) size *= 2;
+    size = Math.min(size, this.cap);
+    const next = new Uint8Array(size);
+    next.set(this.data);
+    this.data = next;
+  }
+
+  private addRange(start: number, end: number): void {
+    const out: [number, number][] = [];
+    let s = start;
+    let e = end;
+    let placed = false;
+    for (const r of this.ranges) {
+      if (r[1] < s) out.push(r);
+      else if (r[0] > e) {
+        if (!placed) {
+          out.push([s, e]);
+          placed = true;
+        }
+        out.push(r);
+      } else {
+        s = Math.min(s, r[0]);
+        e = Math.max(e, r[1]);
+      }
+    }
+    if (!placed) out.push([s, e]);
+    this.ranges = out;
+  }
+}
