@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { certificates } from './certs.ts';
+import { group, splitSuites, versionRange } from './names.ts';
+import { freePort, launch, versionLine } from './process.ts';
+import type { Peer, PeerOptions } from './types.ts';
+
+/**
+ * Caddy (Go crypto/tls). Every name is a site with its own `tls CERT KEY`; no site answers to
+ * the IP, so a hello without SNI finds no certificate unless `requireSni: false` sets `default_sni`.
+ * Admin API, automatic HTTPS, trust-store installation and HTTP/3 are off, state lives in the temp dir.
+ */
+export async function startCaddy(options: PeerOptions, names: string[]): Promise<Peer> {
+  if (options.cert === 'both')
+    throw new Error('caddy peer: cert "both" is not supported (one `tls` per site)');
+  const certs = await certificates(names, options.cert);
+  const { tls13, tls12 } = splitSuites(options.ciphers);
+  if (tls13.length > 0)
+    throw new Error('caddy peer: Go crypto/tls does not make TLS 1.3 suites configurable');
+  const dir = mkdtempSync(join(tmpdir(), 'hellokit-caddy-'));
+  const port = await freePort();
+  const { min, max } = versionRange(options.versions);
+  const tlsOptions = [`protocols ${caddyVersion(min)} ${caddyVersion(max)}`];
+  if (options.groups?.length) {
+    tlsOptions.push(`curves ${options.groups.map((g) => mustGo(group(g).go, g)).join(' ')}`);
+  }
+  if (tls12.length > 0) tlsOptions.push(`ciphers ${tls12.map((s) => s.iana).join(' ')}`);
+  if (options.alpn?.length) tlsOptions.push(`alpn ${options.alpn.join(' ')}`);
+  const global = [
+    'admin off',
+    'auto_https off',
+    'skip_install_trust',
+    `storage file_system ${join(dir, 'data')}`,
+    'servers {',
+    '  protocols h1 h2',
+    '}',
+    'log {',
+    '  output stderr',
+    '  level WARN',
+    '}',
+  ];
+  if (options.requireSni === false) global.push(`default_sni ${names[0]}`);
+  const sites = certs.map((c) =>
+    [
+      `https://${c.name}:${port} {`,
+      '  bind 127.0.0.1',
+      `  tls ${c.certPath} ${c.keyPath} {`,
+      ...tlsOptions.map((o) => `    ${o}`),
+      '  }',
+      '  respond "ok"',
+      '}',
+    ].join('\n'),
+  );
+  const config = join(dir, 'Caddyfile');
+  writeFileSync(config, `{\n${global.map((l) => `  ${l}`).join('\n')}\n}\n\n${sites.join('\n\n')}\n`);
+  const env = {
+    ...process.env,
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+  };
+  const { pid, stop } = await launch({
+    label: 'caddy',
+    command: 'caddy',
+    args: ['run', '--config', config, '--adapter', 'caddyfile'],
+    env,
+    dir,
+    host: '127.0.0.1',
+    port,
+  });
+  return {
+    kind: 'caddy',
+    host: '127.0.0.1',
+    port,
+    software: caddySoftware(),
+    names,
+    certificates: certs,
+    pid,
+    stop,
+  };
+}
+
+function caddyVersion(v: string): string {
+  return v === 'TLS1.2' ? 'tls1.2' : 'tls1.3';
+}
+
+function mustGo(name: string, asked: string): string {
+  if (!name) throw new Error(`caddy peer: Go crypto/tls has no group "${asked}"`);
+  return name;
+}
+
+let software: string | undefined;
+function caddySoftware(): string {
+  software ??= `caddy ${versionLine('caddy', ['version'])}`;
+  return software;
+}

@@ -1,0 +1,167 @@
+import type { TlsVersionName } from './types.ts';
+
+/** A key exchange group as each server family spells it. */
+interface GroupSpelling {
+  iana: string;
+  openssl: string;
+  go: string;
+  gnutls: string;
+}
+
+// Go crypto/tls (Caddy) only implements the four ECDHE groups; GnuTLS spells them GROUP-*.
+const groupTable: readonly GroupSpelling[] = [
+  { iana: 'secp256r1', openssl: 'P-256', go: 'secp256r1', gnutls: 'GROUP-SECP256R1' },
+  { iana: 'secp384r1', openssl: 'P-384', go: 'secp384r1', gnutls: 'GROUP-SECP384R1' },
+  { iana: 'secp521r1', openssl: 'P-521', go: 'secp521r1', gnutls: 'GROUP-SECP521R1' },
+  { iana: 'x25519', openssl: 'X25519', go: 'x25519', gnutls: 'GROUP-X25519' },
+  { iana: 'x448', openssl: 'X448', go: '', gnutls: 'GROUP-X448' },
+  { iana: 'ffdhe2048', openssl: 'ffdhe2048', go: '', gnutls: 'GROUP-FFDHE2048' },
+  { iana: 'ffdhe3072', openssl: 'ffdhe3072', go: '', gnutls: 'GROUP-FFDHE3072' },
+];
+
+const groupAliases: Record<string, string> = {
+  'p-256': 'secp256r1',
+  prime256v1: 'secp256r1',
+  'p-384': 'secp384r1',
+  'p-521': 'secp521r1',
+};
+
+/** Looks a group up by IANA name, OpenSSL name or alias (case-insensitive). */
+export function group(name: string): GroupSpelling {
+  const key = name.toLowerCase();
+  const iana = groupAliases[key] ?? key;
+  const found = groupTable.find((g) => g.iana === iana || g.openssl.toLowerCase() === key);
+  if (!found)
+    throw new RangeError(`unknown group "${name}"; known: ${groupTable.map((g) => g.iana).join(', ')}`);
+  return found;
+}
+
+/** A cipher suite as each server family spells it; GnuTLS composes suites from kx, cipher and MAC. */
+interface SuiteSpelling {
+  iana: string;
+  tls13: boolean;
+  openssl: string;
+  gnutls: { kx: string; cipher: string; mac: string };
+}
+
+const suiteTable: readonly SuiteSpelling[] = [
+  {
+    iana: 'TLS_AES_128_GCM_SHA256',
+    tls13: true,
+    openssl: 'TLS_AES_128_GCM_SHA256',
+    gnutls: { kx: '', cipher: 'AES-128-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_AES_256_GCM_SHA384',
+    tls13: true,
+    openssl: 'TLS_AES_256_GCM_SHA384',
+    gnutls: { kx: '', cipher: 'AES-256-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_CHACHA20_POLY1305_SHA256',
+    tls13: true,
+    openssl: 'TLS_CHACHA20_POLY1305_SHA256',
+    gnutls: { kx: '', cipher: 'CHACHA20-POLY1305', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-128-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-256-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'CHACHA20-POLY1305', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    tls13: false,
+    openssl: 'ECDHE-RSA-AES128-GCM-SHA256',
+    gnutls: { kx: 'ECDHE-RSA', cipher: 'AES-128-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+    tls13: false,
+    openssl: 'ECDHE-RSA-AES256-GCM-SHA384',
+    gnutls: { kx: 'ECDHE-RSA', cipher: 'AES-256-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+    tls13: false,
+    openssl: 'ECDHE-RSA-CHACHA20-POLY1305',
+    gnutls: { kx: 'ECDHE-RSA', cipher: 'CHACHA20-POLY1305', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES128-SHA',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-128-CBC', mac: 'SHA1' },
+  },
+  {
+    iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+    tls13: false,
+    openssl: 'ECDHE-RSA-AES128-SHA',
+    gnutls: { kx: 'ECDHE-RSA', cipher: 'AES-128-CBC', mac: 'SHA1' },
+  },
+  {
+    iana: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+    tls13: false,
+    openssl: 'AES128-GCM-SHA256',
+    gnutls: { kx: 'RSA', cipher: 'AES-128-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_RSA_WITH_AES_256_GCM_SHA384',
+    tls13: false,
+    openssl: 'AES256-GCM-SHA384',
+    gnutls: { kx: 'RSA', cipher: 'AES-256-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_RSA_WITH_AES_128_CBC_SHA',
+    tls13: false,
+    openssl: 'AES128-SHA',
+    gnutls: { kx: 'RSA', cipher: 'AES-128-CBC', mac: 'SHA1' },
+  },
+];
+
+/** Looks a cipher suite up by IANA or OpenSSL name (case-insensitive). */
+export function suite(name: string): SuiteSpelling {
+  const key = name.toUpperCase();
+  const found = suiteTable.find((s) => s.iana === key || s.openssl.toUpperCase() === key);
+  if (!found)
+    throw new RangeError(
+      `unknown cipher suite "${name}"; known: ${suiteTable.map((s) => s.iana).join(', ')}`,
+    );
+  return found;
+}
+
+/** Splits a suite list into the TLS 1.2 and TLS 1.3 parts (each version is configured separately by OpenSSL). */
+export function splitSuites(names: string[] | undefined): { tls12: SuiteSpelling[]; tls13: SuiteSpelling[] } {
+  const suites = (names ?? []).map(suite);
+  return { tls12: suites.filter((s) => !s.tls13), tls13: suites.filter((s) => s.tls13) };
+}
+
+/** The lowest and highest of the requested versions, defaulting to TLS 1.2..1.3. */
+export function versionRange(versions: TlsVersionName[] | undefined): {
+  min: TlsVersionName;
+  max: TlsVersionName;
+} {
+  const list = versions && versions.length > 0 ? versions : (['TLS1.2', 'TLS1.3'] as const);
+  for (const v of list) if (v !== 'TLS1.2' && v !== 'TLS1.3') throw new RangeError(`unknown version "${v}"`);
+  return {
+    min: list.includes('TLS1.2') ? 'TLS1.2' : 'TLS1.3',
+    max: list.includes('TLS1.3') ? 'TLS1.3' : 'TLS1.2',
+  };
+}
+
+/** `TLS1.2` → `TLSv1.2` (OpenSSL, nginx, HAProxy and Node spelling). */
+export function opensslVersion(v: TlsVersionName): 'TLSv1.2' | 'TLSv1.3' {
+  return v === 'TLS1.2' ? 'TLSv1.2' : 'TLSv1.3';
+}

@@ -1,0 +1,65 @@
+/** The server programs the harness can start. */
+export type PeerKind = 'caddy' | 'nginx' | 'haproxy' | 'openssl' | 'gnutls' | 'node';
+
+/** Every peer kind, in a stable order (useful for `for` loops over suites). */
+export const peerKinds: readonly PeerKind[] = ['caddy', 'nginx', 'haproxy', 'openssl', 'gnutls', 'node'];
+
+/** TLS versions a peer can be restricted to. */
+export type TlsVersionName = 'TLS1.2' | 'TLS1.3';
+
+/** Which key type the certificate(s) of each served name use. `both` serves ECDSA P-256 and RSA-2048. */
+export type CertKind = 'ecdsa' | 'ecdsa-p384' | 'rsa' | 'both';
+
+/** How a peer is configured. Every field is optional; the defaults give a plain TLS 1.2+1.3 server. */
+export interface PeerOptions {
+  /** SNI names served, each with its own certificate (CN and SAN = the name). Default `['hellokit.test']`; the first is the default name. */
+  names?: string[];
+  /** Key type of the certificates. Default `ecdsa` (P-256). */
+  cert?: CertKind;
+  /** Versions the peer accepts. Default: TLS 1.2 and 1.3. */
+  versions?: TlsVersionName[];
+  /** Key exchange groups the peer accepts (IANA or OpenSSL names: `secp384r1`, `P-384`, `x25519`). Default: the server's own list. */
+  groups?: string[];
+  /**
+   * Cipher suites by IANA name (`TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256`, `TLS_AES_256_GCM_SHA384`).
+   * Each version is restricted only by the suites listed for it; a version with none listed keeps
+   * the server's defaults.
+   */
+  ciphers?: string[];
+  /**
+   * `true`: a hello without SNI or with an unknown name is refused. `false`: the first name's certificate
+   * is served to such hellos. Unset: the server's own default (Caddy refuses, the others serve the first name).
+   */
+  requireSni?: boolean;
+  /** ALPN protocols the peer offers. */
+  alpn?: string[];
+}
+
+/** A certificate the peer serves. */
+export interface PeerCertificate {
+  /** The SNI name it is served for (its CN and only SAN). */
+  name: string;
+  keyType: 'ecdsa-p256' | 'ecdsa-p384' | 'rsa-2048';
+  certPath: string;
+  keyPath: string;
+  pem: string;
+  /** SHA-256 fingerprint in Node's format (`AB:CD:…`), comparable to `getPeerCertificate().fingerprint256`. */
+  fingerprint256: string;
+}
+
+/** A running server. */
+export interface Peer {
+  kind: PeerKind;
+  /** Where to connect: `127.0.0.1`, or the address inside the peer's network namespace (gnutls). */
+  host: string;
+  port: number;
+  /** The server software's version line, e.g. `nginx/1.22.1`. */
+  software: string;
+  /** The names served, the first one being the default. */
+  names: string[];
+  certificates: PeerCertificate[];
+  /** The process id of the server (the test process's own pid for `node`). */
+  pid: number;
+  /** Stops the server (SIGTERM, then SIGKILL) and removes its temp dir and namespace. Idempotent. */
+  stop(): Promise<void>;
+}
