@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { certificates } from './certs.ts';
 import { group, splitSuites, versionRange } from './names.ts';
 import { createNamespace } from './netns.ts';
-import { freePort, launch, versionLine } from './process.ts';
+import { freePort, launch, versionLine, which } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
 
 /**

@@ -22,14 +22,14 @@ const starters: Record<PeerKind, (options: PeerOptions, names: string[]) => Prom
   node: startNode,
 };
 
-/** The programs each kind needs on PATH. */
+/** The programs each kind needs on PATH (every kind needs openssl to make its certificates). */
 const binaries: Record<PeerKind, string[]> = {
-  caddy: ['caddy'],
-  nginx: ['nginx'],
-  haproxy: ['haproxy'],
+  caddy: ['caddy', 'openssl'],
+  nginx: ['nginx', 'openssl'],
+  haproxy: ['haproxy', 'openssl'],
   openssl: ['openssl'],
-  gnutls: ['gnutls-serv', 'ip'],
-  node: [],
+  gnutls: ['gnutls-serv', 'ip', 'openssl'],
+  node: ['openssl'],
 };
 
 const running = new Set<Peer>();

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { which } from './process.ts';
 
 const run = promisify(execFile);
 
@@ -16,8 +17,10 @@ export interface Namespace {
 
 const prefix = 'hk-';
 
+const ipCommand = () => which('ip') ?? 'ip';
+
 async function ip(...args: string[]): Promise<string> {
-  return (await run('ip', args)).stdout;
+  return (await run(ipCommand(), args)).stdout;
 }
 
 function pidAlive(pid: number): boolean {
@@ -91,8 +94,8 @@ export function namespacesUsable(): boolean {
   if (usable === undefined) {
     const name = `${prefix}${process.pid}-check`;
     try {
-      execFileSync('ip', ['netns', 'add', name], { stdio: 'ignore' });
-      execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
+      execFileSync(ipCommand(), ['netns', 'add', name], { stdio: 'ignore' });
+      execFileSync(ipCommand(), ['netns', 'delete', name], { stdio: 'ignore' });
       usable = true;
     } catch {
       usable = false;

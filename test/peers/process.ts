@@ -34,7 +34,7 @@ export function freePort(): Promise<number> {
 
 /** The first line a `--version`-style command prints (stdout, else stderr: `nginx -v` uses stderr). */
 export function versionLine(command: string, args: string[]): string {
-  const result = spawnSync(command, args, {
+  const result = spawnSync(which(command) ?? command, args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 5_000,
@@ -65,6 +65,7 @@ export function spawnServer(
   env?: NodeJS.ProcessEnv,
   cwd?: string,
 ): ServerProcess {
+  command = which(command) ?? command;
   const setpriv = process.platform === 'linux' ? which('setpriv') : undefined;
   const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
   const child = spawn(file, argv, { env: env ?? process.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
