@@ -1,0 +1,59 @@
+/**
+ * Cross-check against an independent implementation: node:crypto (OpenSSL) does the
+ * same ECDH with the same keys, in both directions.
+ */
+import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { toHex } from '../../src/bytes/hex.ts';
+import { deriveSharedSecret, generateKeyShare, respondToKeyShare } from '../../src/crypto/index.ts';
+
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
+describe('ECDH agrees with node:crypto', () => {
+  test.each([
+    [0x0017, 'prime256v1'],
+    [0x0018, 'secp384r1'],
+    [0x0019, 'secp521r1'],
+  ])('group 0x%s: node with our private key computes our secret, and we answer node', (group, curve) => {
+    // Our client share, node as the server.
+    const share = generateKeyShare(group);
+    const nodeServer = createECDH(curve);
+    nodeServer.generateKeys();
+    const nodeServerShare = new Uint8Array(nodeServer.getPublicKey(undefined, 'uncompressed'));
+    const ours = deriveSharedSecret(share, nodeServerShare);
+    expect(toHex(ours)).toBe(toHex(nodeServer.computeSecret(share.keyExchange)));
+
+    // Node recomputes from our private scalar.
+    const nodeClient = createECDH(curve);
+    nodeClient.setPrivateKey(share.privateKeys[0]);
+    expect(toHex(nodeClient.getPublicKey(undefined, 'uncompressed'))).toBe(toHex(share.keyExchange));
+    expect(toHex(nodeClient.computeSecret(nodeServerShare))).toBe(toHex(ours));
+
+    // Node as the client, our simulated server.
+    const nodeAsClient = createECDH(curve);
+    nodeAsClient.generateKeys();
+    const response = respondToKeyShare(group, new Uint8Array(nodeAsClient.getPublicKey(undefined, 'uncompressed')));
+    expect(toHex(nodeAsClient.computeSecret(response.keyExchange))).toBe(toHex(response.sharedSecret));
+  });
+
+  test.each([
+    [0x001d, 'X25519'],
+    [0x001e, 'X448'],
+  ])('group 0x%s: %s with node key objects', (group, crv) => {
+    const share = generateKeyShare(group);
+    const ourPrivate = createPrivateKey({
+      key: { kty: 'OKP', crv, d: b64url(share.privateKeys[0]), x: b64url(share.keyExchange) },
+      format: 'jwk',
+    });
+    const nodePair = generateKeyPairSync(crv.toLowerCase() as 'x25519' | 'x448');
+    const nodePublicRaw = new Uint8Array(Buffer.from(nodePair.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+    const ours = deriveSharedSecret(share, nodePublicRaw);
+    expect(toHex(ours)).toBe(toHex(diffieHellman({ privateKey: ourPrivate, publicKey: nodePair.publicKey })));
+
+    const response = respondToKeyShare(group, nodePublicRaw);
+    const serverPublic = createPublicKey({ key: { kty: 'OKP', crv, x: b64url(response.keyExchange) }, format: 'jwk' });
+    expect(toHex(diffieHellman({ privateKey: nodePair.privateKey, publicKey: serverPublic }))).toBe(
+      toHex(response.sharedSecret),
+    );
+  });
+});
