@@ -120,7 +120,14 @@ function isPrintableAscii(byte: number): boolean {
   return byte >= 0x21 && byte <= 0x7e;
 }
 
-/** The two ALPN characters of part a. A one-byte value is both first and last. */
+/**
+ * The two ALPN characters of part a. A one-byte value is both first and last.
+ *
+ * Deliberate choice: the written specification's hex rule is the default. FoxIO's
+ * reference tool prints `99` for a first name that starts outside ASCII (its test capture
+ * tls-non-ascii-alpn.pcapng, first name 0xBA 0xAD: reference `99`, spec `bd`); that
+ * output is available as `alpnRule: 'reference'`. See docs/fingerprints.md.
+ */
 function alpnChars(value: Uint8Array | null, rule: Ja4AlpnRule): string {
   if (value === null || value.length === 0) return '00';
   const first = value[0];
@@ -209,7 +216,8 @@ export function ja4All(hello: FingerprintableHello, options: Ja4Options = {}): J
 /**
  * JA4 of a ClientHello.
  * @example ja4(hello) // 't13d1516h2_8daaf6152771_e5627efa2ab1'
- * @example ja4(hello, { transport: 'quic' }) // 'q13d0310h3_55b375c5d22e_cd85d2d88918'
+ * @example ja4(hello, { transport: 'quic' }) // 'q13d1516h2_8daaf6152771_e5627efa2ab1'
+ * @example ja4(hello, { alpnRule: 'reference' }) // as FoxIO's reference tool prints it
  */
 export function ja4(hello: FingerprintableHello, options: Ja4Options = {}): string {
   return ja4All(hello, options).ja4;
