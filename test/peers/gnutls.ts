@@ -28,7 +28,7 @@ export async function startGnutls(options: PeerOptions, names: string[]): Promis
     'netns',
     'exec',
     ns.name,
-    'gnutls-serv',
+    which('gnutls-serv') ?? 'gnutls-serv',
     '--http',
     '--disable-client-cert',
     '--port',
