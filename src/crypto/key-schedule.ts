@@ -112,6 +112,10 @@ export function hkdfExpandLabel(
     throw new RangeError(`HKDF context is ${context.length} bytes, at most 255 allowed`);
   if (!Number.isInteger(length) || length < 0 || length > 0xffff)
     throw new RangeError(`bad HKDF output length ${length}`);
+  if (secret.length < hashLength(hash)) {
+    // Every TLS 1.3 secret is Hash.length bytes; a shorter one is a secret from another suite's schedule.
+    throw new RangeError(`${hash} secret must be at least ${hashLength(hash)} bytes, got ${secret.length}`);
+  }
   const info = concatBytes(
     new Uint8Array([length >> 8, length & 0xff, fullLabel.length]),
     fullLabel,

@@ -2,7 +2,13 @@
  * Cross-check against an independent implementation: node:crypto (OpenSSL) does the
  * same ECDH with the same keys, in both directions.
  */
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+} from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { toHex } from '../../src/bytes/hex.ts';
 import { deriveSharedSecret, generateKeyShare, respondToKeyShare } from '../../src/crypto/index.ts';
@@ -32,7 +38,10 @@ describe('ECDH agrees with node:crypto', () => {
     // Node as the client, our simulated server.
     const nodeAsClient = createECDH(curve);
     nodeAsClient.generateKeys();
-    const response = respondToKeyShare(group, new Uint8Array(nodeAsClient.getPublicKey(undefined, 'uncompressed')));
+    const response = respondToKeyShare(
+      group,
+      new Uint8Array(nodeAsClient.getPublicKey(undefined, 'uncompressed')),
+    );
     expect(toHex(nodeAsClient.computeSecret(response.keyExchange))).toBe(toHex(response.sharedSecret));
   });
 
@@ -46,12 +55,17 @@ describe('ECDH agrees with node:crypto', () => {
       format: 'jwk',
     });
     const nodePair = generateKeyPairSync(crv.toLowerCase() as 'x25519' | 'x448');
-    const nodePublicRaw = new Uint8Array(Buffer.from(nodePair.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+    const nodePublicRaw = new Uint8Array(
+      Buffer.from(nodePair.publicKey.export({ format: 'jwk' }).x!, 'base64url'),
+    );
     const ours = deriveSharedSecret(share, nodePublicRaw);
     expect(toHex(ours)).toBe(toHex(diffieHellman({ privateKey: ourPrivate, publicKey: nodePair.publicKey })));
 
     const response = respondToKeyShare(group, nodePublicRaw);
-    const serverPublic = createPublicKey({ key: { kty: 'OKP', crv, x: b64url(response.keyExchange) }, format: 'jwk' });
+    const serverPublic = createPublicKey({
+      key: { kty: 'OKP', crv, x: b64url(response.keyExchange) },
+      format: 'jwk',
+    });
     expect(toHex(diffieHellman({ privateKey: nodePair.privateKey, publicKey: serverPublic }))).toBe(
       toHex(response.sharedSecret),
     );
