@@ -15,6 +15,11 @@ export interface RecordFraming {
    * records (sizes must add up to the message length). Absent: one record.
    */
   readonly fragments?: readonly number[];
+  /**
+   * legacy_record_version of each record, when they differ from record to record (a parse
+   * keeps them so the bytes come back exactly). Absent: every record carries `version`.
+   */
+  readonly versions?: readonly number[];
 }
 
 /** Deliberately wrong length fields (forgery); each replaces the computed length. */

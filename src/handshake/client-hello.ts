@@ -1,0 +1,290 @@
+/**
+ * ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2): parse from records or a bare message,
+ * encode back byte-identically.
+ */
+import { DecodeError, type Problem } from '../bytes/errors.ts';
+import { Reader } from '../bytes/reader.ts';
+import { Writer } from '../bytes/writer.ts';
+import { decodeExtensions, encodeExtensions } from '../extensions/block.ts';
+import type { Extension } from '../extensions/types.ts';
+import { fragmentBySizes } from '../records/fragment.ts';
+import { notTlsError } from '../records/not-tls.ts';
+import { CONTENT_TYPES, encodeRecords, readRecord } from '../records/record.ts';
+import { HANDSHAKE_TYPES, handshakeTypeName, writeHandshake } from './header.ts';
+import { HandshakeReassembler, remapProblem, withInputOffsets } from './reassembler.ts';
+import type { ClientHello, RecordFraming } from './types.ts';
+
+/** Options for {@link parseClientHello}. */
+export interface ParseClientHelloOptions {
+  /** Strict (default) rejects what a strict server rejects; lenient collects it in `problems`. */
+  readonly strict?: boolean;
+  /** Offset of `bytes[0]` in the caller's input (default 0). */
+  readonly baseOffset?: number;
+}
+
+const SUPPORTED_VERSIONS = 43;
+const TLS13 = 0x0304;
+
+/**
+ * Parses a ClientHello from one or more TLS records (first byte 0x16) or from a bare
+ * handshake message (first byte 0x01). The result keeps the record framing, so
+ * `encodeClientHello(parseClientHello(b))` returns `b` exactly.
+ *
+ * Strict rules: legacy_session_id ≤ 32 bytes, cipher_suites non-empty and even,
+ * compression methods non-empty and exactly `[0]` when TLS 1.3 is offered
+ * (`illegal_parameter`), nothing after the message (lenient keeps it in `trailing`).
+ *
+ * @example
+ * const hello = parseClientHello(bytes);
+ * hello.cipherSuites; // [4866, 4867, ...]
+ * @throws {DecodeError} with the field path (`client_hello.extensions[3]...`) and input offset
+ */
+export function parseClientHello(bytes: Uint8Array, options: ParseClientHelloOptions = {}): ClientHello {
+  const baseOffset = options.baseOffset ?? 0;
+  const strict = options.strict ?? true;
+  if (bytes.length === 0) {
+    throw new DecodeError({
+      code: 'truncated',
+      offset: baseOffset,
+      path: 'client_hello',
+      alert: 'decode_error',
+      detail: 'no bytes',
+    });
+  }
+  if (bytes[0] === CONTENT_TYPES.handshake) return parseFromRecords(bytes, strict, baseOffset);
+  if (bytes[0] === HANDSHAKE_TYPES.client_hello) {
+    const r = new Reader(bytes, { path: ['client_hello'], strict, baseOffset });
+    const hello = readClientHelloMessage(r);
+    if (!r.atEnd) {
+      const n = r.remaining;
+      r.problem('trailing', `${n} byte${n === 1 ? '' : 's'} after the handshake message`);
+      return { ...hello, trailing: concatTrailing(hello.trailing, r.rest()), problems: r.problems };
+    }
+    return strict ? hello : { ...hello, problems: r.problems };
+  }
+  const notTls = notTlsError(bytes, baseOffset, 'client_hello');
+  if (notTls) throw notTls;
+  throw new DecodeError({
+    code: 'unexpected-message',
+    offset: baseOffset,
+    path: 'client_hello',
+    alert: 'unexpected_message',
+    detail: `expected a handshake record (0x16) or a client_hello message (0x01), got content type ${bytes[0]}`,
+  });
+}
+
+function concatTrailing(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
+  if (!a || a.length === 0) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function parseFromRecords(bytes: Uint8Array, strict: boolean, baseOffset: number): ClientHello {
+  const r = new Reader(bytes, { path: ['records'], strict, baseOffset });
+  const reassembler = new HandshakeReassembler();
+  const sizes: number[] = [];
+  const versions: number[] = [];
+  for (let i = 0; ; i++) {
+    if (r.atEnd) {
+      throw new DecodeError({
+        code: 'truncated',
+        offset: reassembler.pendingOffset ?? r.offset,
+        path: 'client_hello',
+        alert: 'decode_error',
+        detail: `the records end inside the ClientHello (${reassembler.pending} bytes of it arrived)`,
+      });
+    }
+    const record = r.enter(i, () => {
+      const rec = readRecord(r);
+      if (rec.contentType !== CONTENT_TYPES.handshake) {
+        r.fail('unexpected-message', `record ${i} has content type ${rec.contentType}, not handshake (22)`, {
+          at: rec.offset - baseOffset,
+          field: 'content_type',
+          alert: 'unexpected_message',
+        });
+      }
+      return rec;
+    });
+    sizes.push(record.fragment.length);
+    versions.push(record.version);
+    const messages = reassembler.push(record.fragment, record.offset + 5);
+    if (messages.length === 0) continue;
+    const message = messages[0];
+    if (message.msgType !== HANDSHAKE_TYPES.client_hello) {
+      throw new DecodeError({
+        code: 'unexpected-message',
+        offset: message.offset,
+        path: 'client_hello.msg_type',
+        alert: 'unexpected_message',
+        detail: `expected client_hello (1), got ${handshakeTypeName(message.msgType)} (${message.msgType})`,
+      });
+    }
+    const mr = new Reader(message.raw, { path: ['client_hello'], strict });
+    const hello = withInputOffsets(message.segments, () => readClientHelloMessage(mr));
+    const problems: Problem[] = [...r.problems, ...mr.problems.map((p) => remapProblem(p, message.segments))];
+    const extra = reassembler.pending + messages.slice(1).reduce((n, m) => n + m.raw.length, 0);
+    const after = r.remaining;
+    if (extra > 0 || after > 0) {
+      const detail =
+        extra > 0
+          ? `${extra} bytes after the ClientHello in its last record`
+          : `${after} bytes after the ClientHello's records (decodeStream reads a whole flight)`;
+      const p: Problem = {
+        code: 'trailing',
+        offset: extra > 0 ? r.offset - extra : r.offset,
+        path: 'client_hello',
+        alert: 'decode_error',
+        detail,
+      };
+      if (strict) throw new DecodeError(p);
+      problems.push(p);
+    }
+    const framing: RecordFraming = {
+      version: versions[0],
+      ...(sizes.length > 1 ? { fragments: sizes } : {}),
+      ...(versions.some((v) => v !== versions[0]) ? { versions } : {}),
+    };
+    return strict ? { ...hello, record: framing } : { ...hello, record: framing, problems };
+  }
+}
+
+/**
+ * Reads a whole ClientHello handshake message (header and body) from `r`, whose path should
+ * be `['client_hello']`. Bytes after the message are left in `r`.
+ */
+export function readClientHelloMessage(r: Reader): ClientHello {
+  const typeAt = r.pos;
+  const msgType = r.u8('msg_type');
+  if (msgType !== HANDSHAKE_TYPES.client_hello) {
+    r.fail(
+      'unexpected-message',
+      `expected client_hello (1), got ${handshakeTypeName(msgType)} (${msgType})`,
+      {
+        at: typeAt,
+        alert: 'unexpected_message',
+      },
+    );
+  }
+  const body = r.vector(3, 'length');
+  return readClientHelloBody(body);
+}
+
+/**
+ * Reads a ClientHello body (everything after the handshake header) from `r`; the whole
+ * window must be used (lenient: leftovers go to `trailing`).
+ */
+export function readClientHelloBody(r: Reader): ClientHello {
+  const legacyVersion = r.u16('legacy_version');
+  const random = r.bytes(32, 'random').slice();
+  const legacySessionId = r.vectorBytes(1, 'legacy_session_id', { max: 32 }).slice();
+  const cipherSuites = r.u16List(2, 'cipher_suites', { min: 2 });
+  const compressionAt = r.pos;
+  const legacyCompressionMethods = r.u8List(1, 'legacy_compression_methods', { min: 1 });
+  const extensions: Extension[] | null = r.atEnd ? null : decodeExtensions(r, 'client_hello');
+  if (extensions && offersTls13(extensions)) {
+    if (legacyCompressionMethods.length !== 1 || legacyCompressionMethods[0] !== 0) {
+      r.problem(
+        'illegal-value',
+        `TLS 1.3 is offered, so legacy_compression_methods must be exactly [0] (RFC 8446 §4.1.2), got [${legacyCompressionMethods.join(', ')}]`,
+        { at: compressionAt, field: 'legacy_compression_methods', alert: 'illegal_parameter' },
+      );
+    }
+  }
+  let trailing: Uint8Array | undefined;
+  if (!r.atEnd) {
+    const n = r.remaining;
+    r.problem('trailing', `${n} unread byte${n === 1 ? '' : 's'} after the extensions`);
+    trailing = r.rest().slice();
+  }
+  return {
+    legacyVersion,
+    random,
+    legacySessionId,
+    cipherSuites,
+    legacyCompressionMethods,
+    extensions,
+    ...(trailing ? { trailing } : {}),
+  };
+}
+
+/** True when a supported_versions extension offers TLS 1.3 (read from its raw body). */
+export function offersTls13(extensions: readonly Extension[]): boolean {
+  const ext = extensions.find((e) => e.type === SUPPORTED_VERSIONS);
+  if (!ext) return false;
+  const b = ext.body;
+  for (let i = 1; i + 1 < b.length && i < 1 + b[0]; i += 2)
+    if (((b[i] << 8) | b[i + 1]) === TLS13) return true;
+  return false;
+}
+
+/**
+ * The bare handshake message (header and body) of `hello`, with computed lengths unless
+ * `lengthOverrides` forge them.
+ * @throws {RangeError} when `random` is not 32 bytes
+ */
+export function encodeClientHelloMessage(hello: ClientHello): Uint8Array {
+  const w = new Writer(512);
+  writeClientHelloMessage(w, hello);
+  return w.finish();
+}
+
+/** Writes the handshake message of `hello` into `w`. */
+export function writeClientHelloMessage(w: Writer, hello: ClientHello): void {
+  writeHandshake(
+    w,
+    HANDSHAKE_TYPES.client_hello,
+    (w) => writeClientHelloBody(w, hello),
+    hello.lengthOverrides?.handshake,
+  );
+}
+
+/** Writes the ClientHello body (no handshake header). */
+export function writeClientHelloBody(w: Writer, hello: ClientHello): void {
+  if (hello.random.length !== 32) {
+    throw new RangeError(`"random" expected Uint8Array of length 32, got ${hello.random.length}`);
+  }
+  const o = hello.lengthOverrides ?? {};
+  w.u16(hello.legacyVersion, 'legacy_version');
+  w.bytes(hello.random);
+  w.vector(1, 'legacy_session_id', hello.legacySessionId, o.legacySessionId);
+  w.prefixed(
+    2,
+    'cipher_suites',
+    (w) => {
+      for (const suite of hello.cipherSuites) w.u16(suite, 'cipher_suite');
+    },
+    o.cipherSuites,
+  );
+  w.prefixed(
+    1,
+    'legacy_compression_methods',
+    (w) => {
+      for (const m of hello.legacyCompressionMethods) w.u8(m, 'compression_method');
+    },
+    o.legacyCompressionMethods,
+  );
+  if (hello.extensions !== null) encodeExtensions(w, hello.extensions, o.extensions);
+  if (hello.trailing) w.bytes(hello.trailing);
+}
+
+/**
+ * The record bytes of `hello`: its handshake message framed as `hello.record` says (one
+ * record with version 0x0301 when absent). Byte-identical for an unedited parse.
+ * @throws {RangeError} when `record.fragments` do not add up to the message length
+ */
+export function encodeClientHello(hello: ClientHello): Uint8Array {
+  const message = encodeClientHelloMessage(hello);
+  const framing = hello.record ?? { version: 0x0301 };
+  const sizes = framing.fragments ?? [message.length];
+  const records = fragmentBySizes(message, sizes, {
+    contentType: framing.contentType ?? CONTENT_TYPES.handshake,
+    version: framing.version,
+  });
+  const versions = framing.versions;
+  if (versions && versions.length !== records.length) {
+    throw new RangeError(`record.versions has ${versions.length} entries for ${records.length} records`);
+  }
+  return encodeRecords(versions ? records.map((rec, i) => ({ ...rec, version: versions[i] })) : records);
+}
