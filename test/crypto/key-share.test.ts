@@ -36,7 +36,7 @@ describe('key shares', () => {
   });
 
   test.each(EXPECTED_SIZES)(
-    'group 0x%s (%s): client → server → client gives equal secrets and wire sizes',
+    'group %d (%s): client → server → client gives equal secrets and wire sizes',
     (group, name, clientLength, serverLength, secretLength) => {
       expect(keyShareSizes(group)).toEqual({
         name,
@@ -57,7 +57,7 @@ describe('key shares', () => {
   );
 
   test.each(EXPECTED_SIZES.filter(([g]) => g <= 0x0019 || g === 0x11eb || g === 0x11ed))(
-    'group 0x%s (%s) sends uncompressed points (0x04 first)',
+    'group %d (%s) sends uncompressed points (0x04 first)',
     (group) => {
       const share = generateKeyShare(group);
       expect(share.keyExchange[0]).toBe(0x04);

@@ -20,7 +20,7 @@ describe('ECDH agrees with node:crypto', () => {
     [0x0017, 'prime256v1'],
     [0x0018, 'secp384r1'],
     [0x0019, 'secp521r1'],
-  ])('group 0x%s: node with our private key computes our secret, and we answer node', (group, curve) => {
+  ])('group %d (%s): node with our private key computes our secret, and we answer node', (group, curve) => {
     // Our client share, node as the server.
     const share = generateKeyShare(group);
     const nodeServer = createECDH(curve);
@@ -48,7 +48,7 @@ describe('ECDH agrees with node:crypto', () => {
   test.each([
     [0x001d, 'X25519'],
     [0x001e, 'X448'],
-  ])('group 0x%s: %s with node key objects', (group, crv) => {
+  ])('group %d: %s with node key objects', (group, crv) => {
     const share = generateKeyShare(group);
     const ourPrivate = createPrivateKey({
       key: { kty: 'OKP', crv, d: b64url(share.privateKeys[0]), x: b64url(share.keyExchange) },
