@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificates } from './certs.ts';
@@ -12,8 +12,6 @@ import type { Peer, PeerOptions } from './types.ts';
  * Admin API, automatic HTTPS, trust-store installation and HTTP/3 are off, state lives in the temp dir.
  */
 export async function startCaddy(options: PeerOptions, names: string[]): Promise<Peer> {
-  if (options.cert === 'both')
-    throw new Error('caddy peer: cert "both" is not supported (one `tls` per site)');
   const certs = await certificates(names, options.cert);
   const { tls13, tls12 } = splitSuites(options.ciphers);
   if (tls13.length > 0)
@@ -41,17 +39,31 @@ export async function startCaddy(options: PeerOptions, names: string[]): Promise
     '}',
   ];
   if (options.requireSni === false) global.push(`default_sni ${names[0]}`);
-  const sites = certs.map((c) =>
-    [
-      `https://${c.name}:${port} {`,
+  // One site per name. A name with several certificates (`both`) loads them as cert+key bundles
+  // from a folder (`tls { load DIR }`); Caddy then picks the one the client can verify.
+  const sites = names.map((name, i) => {
+    const own = certs.filter((c) => c.name === name);
+    let tlsLine = `tls ${own[0].certPath} ${own[0].keyPath} {`;
+    if (own.length > 1) {
+      const bundles = join(dir, `bundles-${i}`);
+      mkdirSync(bundles);
+      for (const c of own)
+        writeFileSync(join(bundles, `${c.keyType}.pem`), `${c.pem}${readFileSync(c.keyPath, 'utf8')}`);
+      tlsLine = 'tls {';
+      tlsOptions.unshift(`load ${bundles}`);
+    }
+    const site = [
+      `https://${name}:${port} {`,
       '  bind 127.0.0.1',
-      `  tls ${c.certPath} ${c.keyPath} {`,
+      `  ${tlsLine}`,
       ...tlsOptions.map((o) => `    ${o}`),
       '  }',
       '  respond "ok"',
       '}',
-    ].join('\n'),
-  );
+    ].join('\n');
+    if (own.length > 1) tlsOptions.shift();
+    return site;
+  });
   const config = join(dir, 'Caddyfile');
   writeFileSync(config, `{\n${global.map((l) => `  ${l}`).join('\n')}\n}\n\n${sites.join('\n\n')}\n`);
   const env = {

@@ -108,6 +108,12 @@ for (const kind of peerKinds) {
       });
     });
 
+    test('with requireSni: false, serves the first name to a hello without SNI', async () => {
+      await withPeer(kind, { names: ['hellokit.test', 'other.test'], requireSni: false }, async (peer) => {
+        expectCertificate(await handshake(peer, {}), peer, 'hellokit.test');
+      });
+    });
+
     test(`with requireSni: no SNI → ${requireSni[kind][0]}, unknown name → ${requireSni[kind][1]}`, async () => {
       await withPeer(kind, { requireSni: true }, async (peer) => {
         expectCertificate(await handshake(peer, { servername: 'hellokit.test' }), peer, 'hellokit.test');
@@ -191,7 +197,7 @@ for (const kind of peerKinds) {
       });
     }
 
-    if (kind !== 'caddy' && kind !== 'openssl') {
+    if (kind !== 'openssl') {
       test('with cert "both", serves RSA to a client that cannot verify ECDSA', async () => {
         await withPeer(kind, { cert: 'both' }, async (peer) => {
           const ecdsa = await handshake(peer, { servername: 'hellokit.test' });
