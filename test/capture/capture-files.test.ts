@@ -196,7 +196,7 @@ describe('readCapture', () => {
         const complete = whole.filter((p) => p.fileOffset + 16 + p.data.length <= cut);
         expect(packets.length).toBeGreaterThanOrEqual(complete.length - 1);
         expect(packets.length).toBeLessThanOrEqual(complete.length);
-        packets.forEach((p, i) => expect(p.data).toEqual(whole[i].data));
+        for (const [i, p] of packets.entries()) expect(p.data).toEqual(whole[i].data);
         if (packets.length === whole.length) continue;
         if (warnings.length === 0) {
           // A cut that falls exactly between records looks like a complete, shorter file.

@@ -186,7 +186,7 @@ export function tcp(
   dstPort: number,
   seq: number,
   flags: number,
-  payload = new Uint8Array(0),
+  payload: Uint8Array = new Uint8Array(0),
   ack = 0,
 ): Uint8Array {
   // 24-byte header: one MSS option, so the data offset is not the minimum.
