@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { type HandshakeResult, handshake } from './handshake.ts';
 import {
@@ -10,6 +13,7 @@ import {
   startPeer,
   stopAll,
 } from './index.ts';
+import { freePort, launch } from './process.ts';
 
 // Alert numbers (RFC 8446 §6): what each server was seen to send.
 const internalError = 80;
@@ -224,6 +228,21 @@ for (const kind of peerKinds) {
 }
 
 describe('the harness', () => {
+  test("fails a start with the server's stderr when the server exits before accepting", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hellokit-launch-'));
+    const port = await freePort();
+    const start = launch({
+      label: 'dying',
+      command: 'sh',
+      args: ['-c', 'echo no such option >&2; exit 3'],
+      dir,
+      host: '127.0.0.1',
+      port,
+    });
+    await expect(start).rejects.toThrow(/dying exited before accepting[\s\S]*no such option/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   test('rejects an unknown peer kind', async () => {
     await expect(startPeer('apache' as PeerKind)).rejects.toThrow(TypeError);
   });
