@@ -11,3 +11,4 @@ export * from './streams.ts';
 export * from './tcp.ts';
 export * from './transport.ts';
 export * from './types.ts';
+export * from './handshakes.ts';
