@@ -3,12 +3,21 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/bytes/errors.ts';
 import { equalBytes, fromHex, toHex } from '../../src/bytes/hex.ts';
-import { encodeClientHello, encodeClientHelloMessage, parseClientHello } from '../../src/handshake/client-hello.ts';
+import {
+  encodeClientHello,
+  encodeClientHelloMessage,
+  parseClientHello,
+} from '../../src/handshake/client-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';
 import * as rfc from './rfc8448.ts';
 
-const data = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`data/${name}`, import.meta.url)));
-const REAL = [rfc.clientHelloRecord, data('openssl-client-hello-tls13.bin'), data('openssl-client-hello-tls12.bin')];
+const data = (name: string): Uint8Array =>
+  new Uint8Array(readFileSync(new URL(`data/${name}`, import.meta.url)));
+const REAL = [
+  rfc.clientHelloRecord,
+  data('openssl-client-hello-tls13.bin'),
+  data('openssl-client-hello-tls12.bin'),
+];
 
 function decodeError(fn: () => unknown): DecodeError {
   try {
@@ -58,7 +67,11 @@ describe('parseClientHello', () => {
       `16 0301 0001 ${toHex(message.subarray(0, 1))} 16 0301 0064 ${toHex(message.subarray(1, 101))} 16 0303 005f ${toHex(message.subarray(101))}`,
     );
     const parsed = parseClientHello(split);
-    expect(parsed.record).toEqual({ version: 0x0301, fragments: [1, 100, 95], versions: [0x0301, 0x0301, 0x0303] });
+    expect(parsed.record).toEqual({
+      version: 0x0301,
+      fragments: [1, 100, 95],
+      versions: [0x0301, 0x0301, 0x0303],
+    });
     expect(parsed.cipherSuites).toEqual([0x1301, 0x1303, 0x1302]);
     expect(equalBytes(encodeClientHello(parsed), split)).toBe(true);
   });
@@ -66,7 +79,9 @@ describe('parseClientHello', () => {
   it('reports errors inside a fragmented hello at the offset in the input, not in the message', () => {
     const bad = rfc.clientHello.slice();
     bad[38] = 33; // legacy_session_id length 33 > 32
-    const records = fromHex(`16 0301 000a ${toHex(bad.subarray(0, 10))} 16 0301 00ba ${toHex(bad.subarray(10))}`);
+    const records = fromHex(
+      `16 0301 000a ${toHex(bad.subarray(0, 10))} 16 0301 00ba ${toHex(bad.subarray(10))}`,
+    );
     const err = decodeError(() => parseClientHello(records));
     expect(err.path).toBe('client_hello.legacy_session_id');
     // message index 38 is in the second record: 5 + 10 + 5 + (38 - 10)
@@ -111,14 +126,22 @@ describe('parseClientHello', () => {
     const odd = encodeClientHelloMessage(hello());
     // cipher_suites length 4 -> 3 and drop one byte so the rest still lines up
     const at = 4 + 2 + 32 + 1;
-    const forged = new Uint8Array([...odd.subarray(0, at), 0, 3, ...odd.subarray(at + 2, at + 5), ...odd.subarray(at + 6)]);
+    const forged = new Uint8Array([
+      ...odd.subarray(0, at),
+      0,
+      3,
+      ...odd.subarray(at + 2, at + 5),
+      ...odd.subarray(at + 6),
+    ]);
     forged[3] -= 1;
     expect(decodeError(() => parseClientHello(forged)).code).toBe('bad-length');
   });
 
   it('requires compression [0] when TLS 1.3 is offered (illegal_parameter), not otherwise', () => {
     const supportedVersions13 = { type: 43, body: fromHex('02 0304') };
-    const bytes = encodeClientHello(hello({ legacyCompressionMethods: [1, 0], extensions: [supportedVersions13] }));
+    const bytes = encodeClientHello(
+      hello({ legacyCompressionMethods: [1, 0], extensions: [supportedVersions13] }),
+    );
     const err = decodeError(() => parseClientHello(bytes));
     expect(err.alert).toBe('illegal_parameter');
     expect(err.path).toBe('client_hello.legacy_compression_methods');
@@ -143,18 +166,23 @@ describe('parseClientHello', () => {
   });
 
   it('reports an SSLv2-compatible ClientHello clearly', () => {
-    const sslv2 = fromHex('80 2e 01 0301 0015 0000 0010 0000ff 010080 030080 070080 060040 020080 040080 00002f 000035 ' + '11'.repeat(16));
+    const sslv2 = fromHex(
+      '80 2e 01 0301 0015 0000 0010 0000ff 010080 030080 070080 060040 020080 040080 00002f 000035 ' +
+        '11'.repeat(16),
+    );
     const err = decodeError(() => parseClientHello(sslv2));
     expect(err.code).toBe('not-tls');
     expect(err.message).toMatch(/SSLv2/);
   });
 
   it('rejects a record that is not handshake and a handshake message that is not client_hello', () => {
-    expect(decodeError(() => parseClientHello(fromHex('16 0303 0004 02000000'))).code).toBe('unexpected-message');
-    expect(decodeError(() => parseClientHello(fromHex('15 0303 0002 0228'))).code).toBe('unexpected-message');
-    expect(decodeError(() => parseClientHello(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n'))).code).toBe(
-      'not-tls',
+    expect(decodeError(() => parseClientHello(fromHex('16 0303 0004 02000000'))).code).toBe(
+      'unexpected-message',
     );
+    expect(decodeError(() => parseClientHello(fromHex('15 0303 0002 0228'))).code).toBe('unexpected-message');
+    expect(
+      decodeError(() => parseClientHello(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n'))).code,
+    ).toBe('not-tls');
   });
 
   it('honours length overrides on encode', () => {
@@ -169,13 +197,16 @@ describe('parseClientHello', () => {
 });
 
 describe('ClientHello properties', () => {
-  test.prop([fc.constantFrom(...REAL), fc.nat()])('every strict prefix fails with truncated at an offset inside it', (bytes, n) => {
-    const cut = n % bytes.length;
-    const err = decodeError(() => parseClientHello(bytes.subarray(0, cut)));
-    expect(err.code).toBe('truncated');
-    expect(err.offset).toBeGreaterThanOrEqual(0);
-    expect(err.offset).toBeLessThanOrEqual(cut);
-  });
+  test.prop([fc.constantFrom(...REAL), fc.nat()])(
+    'every strict prefix fails with truncated at an offset inside it',
+    (bytes, n) => {
+      const cut = n % bytes.length;
+      const err = decodeError(() => parseClientHello(bytes.subarray(0, cut)));
+      expect(err.code).toBe('truncated');
+      expect(err.offset).toBeGreaterThanOrEqual(0);
+      expect(err.offset).toBeLessThanOrEqual(cut);
+    },
+  );
 
   it('every strict prefix of every real hello fails with truncated (exhaustive)', () => {
     for (const bytes of REAL) {
@@ -195,16 +226,20 @@ describe('ClientHello properties', () => {
         for (const less of [1, 2, 3]) {
           if (value - less < 0) continue;
           const forged = bytes.slice();
-          for (let i = field.width - 1, v = value - less; i >= 0; i--, v >>= 8) forged[field.at + i] = v & 0xff;
+          for (let i = field.width - 1, v = value - less; i >= 0; i--, v >>= 8)
+            forged[field.at + i] = v & 0xff;
           expect(() => parseClientHello(forged), `${field.name} - ${less}`).toThrow(DecodeError);
         }
       }
     }
   });
 
-  test.prop([fc.constantFrom(...REAL)])('bytes → decode → encode is the identity for real hellos', (bytes) => {
-    expect(equalBytes(encodeClientHello(parseClientHello(bytes)), bytes)).toBe(true);
-  });
+  test.prop([fc.constantFrom(...REAL)])(
+    'bytes → decode → encode is the identity for real hellos',
+    (bytes) => {
+      expect(equalBytes(encodeClientHello(parseClientHello(bytes)), bytes)).toBe(true);
+    },
+  );
 
   test.prop([
     fc.record({
@@ -215,7 +250,10 @@ describe('ClientHello properties', () => {
       legacyCompressionMethods: fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 0, maxLength: 3 }),
       extensions: fc.option(
         fc.uniqueArray(
-          fc.record({ type: fc.integer({ min: 0x4000, max: 0xffff }), body: fc.uint8Array({ maxLength: 20 }) }),
+          fc.record({
+            type: fc.integer({ min: 0x4000, max: 0xffff }),
+            body: fc.uint8Array({ maxLength: 20 }),
+          }),
           { selector: (e) => e.type, maxLength: 8 },
         ),
       ),
@@ -234,13 +272,20 @@ describe('ClientHello properties', () => {
     expect(equalBytes(encodeClientHello(parsed), bytes)).toBe(true);
   });
 
-  test.prop([fc.uint8Array({ maxLength: 300 }), fc.boolean()])('random bytes throw nothing but DecodeError', (bytes, strict) => {
-    for (const input of [bytes, new Uint8Array([0x16, 0x03, 0x01, ...bytes]), new Uint8Array([0x01, ...bytes])]) {
-      try {
-        parseClientHello(input, { strict });
-      } catch (e) {
-        expect(e).toBeInstanceOf(DecodeError);
+  test.prop([fc.uint8Array({ maxLength: 300 }), fc.boolean()])(
+    'random bytes throw nothing but DecodeError',
+    (bytes, strict) => {
+      for (const input of [
+        bytes,
+        new Uint8Array([0x16, 0x03, 0x01, ...bytes]),
+        new Uint8Array([0x01, ...bytes]),
+      ]) {
+        try {
+          parseClientHello(input, { strict });
+        } catch (e) {
+          expect(e).toBeInstanceOf(DecodeError);
+        }
       }
-    }
-  });
+    },
+  );
 });

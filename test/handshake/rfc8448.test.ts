@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { equalBytes, toHex } from '../../src/bytes/hex.ts';
-import { encodeClientHello, encodeClientHelloMessage, parseClientHello } from '../../src/handshake/client-hello.ts';
+import {
+  encodeClientHello,
+  encodeClientHelloMessage,
+  parseClientHello,
+} from '../../src/handshake/client-hello.ts';
 import { encodeHandshakeMessage, parseHandshakeMessage } from '../../src/handshake/messages.ts';
 import { encodeServerHello, parseServerHello } from '../../src/handshake/server-hello.ts';
 import { decodeStream } from '../../src/handshake/stream.ts';
@@ -64,8 +68,15 @@ describe('RFC 8448 §3 Simple 1-RTT Handshake', () => {
       '9b9b141d906337fbd2cbdce71df4deda4ab42c309572cb7fffee5454b78f0718',
     );
 
-    for (const bytes of [rfc.encryptedExtensions, rfc.certificate, rfc.certificateVerify, rfc.serverFinished]) {
-      expect(toHex(encodeHandshakeMessage(parseHandshakeMessage(bytes, { version: 0x0304 })))).toBe(toHex(bytes));
+    for (const bytes of [
+      rfc.encryptedExtensions,
+      rfc.certificate,
+      rfc.certificateVerify,
+      rfc.serverFinished,
+    ]) {
+      expect(toHex(encodeHandshakeMessage(parseHandshakeMessage(bytes, { version: 0x0304 })))).toBe(
+        toHex(bytes),
+      );
     }
   });
 

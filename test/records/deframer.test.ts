@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/bytes/errors.ts';
 import { fromHex, toHex } from '../../src/bytes/hex.ts';
 import { RecordDeframer } from '../../src/records/deframer.ts';
-import { decodeRecords, type DecodedRecord } from '../../src/records/record.ts';
+import { type DecodedRecord, decodeRecords } from '../../src/records/record.ts';
 
 const flight = new Uint8Array(
   readFileSync(new URL('../handshake/data/openssl-server-flight-tls13.bin', import.meta.url)),
@@ -67,7 +67,9 @@ describe('RecordDeframer', () => {
   });
 
   it('detects an HTTP answer and an SSH banner as not-tls from the first bytes', () => {
-    const http = thrown(() => new RecordDeframer().push(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n')));
+    const http = thrown(() =>
+      new RecordDeframer().push(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n')),
+    );
     expect(http.code).toBe('not-tls');
     expect(http.message).toMatch(/HTTP/);
     const ssh = thrown(() => new RecordDeframer().push(new TextEncoder().encode('SSH-2.0-OpenSSH_9.2\r\n')));
@@ -110,13 +112,16 @@ describe('RecordDeframer', () => {
     expect(() => new RecordDeframer({ maxBufferedBytes: 2 })).toThrow(RangeError);
   });
 
-  test.prop([fc.uint8Array({ maxLength: 200 }), fc.boolean()])('random bytes throw nothing but DecodeError', (bytes, strict) => {
-    try {
-      const d = new RecordDeframer({ strict });
-      d.push(bytes);
-      d.end();
-    } catch (e) {
-      expect(e).toBeInstanceOf(DecodeError);
-    }
-  });
+  test.prop([fc.uint8Array({ maxLength: 200 }), fc.boolean()])(
+    'random bytes throw nothing but DecodeError',
+    (bytes, strict) => {
+      try {
+        const d = new RecordDeframer({ strict });
+        d.push(bytes);
+        d.end();
+      } catch (e) {
+        expect(e).toBeInstanceOf(DecodeError);
+      }
+    },
+  );
 });

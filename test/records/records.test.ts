@@ -12,7 +12,13 @@ import {
   fragmentInto,
   joinFragments,
 } from '../../src/records/fragment.ts';
-import { contentTypeName, decodeRecord, decodeRecords, encodeRecord, encodeRecords } from '../../src/records/record.ts';
+import {
+  contentTypeName,
+  decodeRecord,
+  decodeRecords,
+  encodeRecord,
+  encodeRecords,
+} from '../../src/records/record.ts';
 import * as rfc from '../handshake/rfc8448.ts';
 
 describe('TLSPlaintext', () => {
@@ -26,9 +32,9 @@ describe('TLSPlaintext', () => {
   });
 
   it('writes a forged length when asked', () => {
-    expect(toHex(encodeRecord({ contentType: 22, version: 0x0303, fragment: fromHex('01'), lengthOverride: 9 }))).toBe(
-      '160303000901',
-    );
+    expect(
+      toHex(encodeRecord({ contentType: 22, version: 0x0303, fragment: fromHex('01'), lengthOverride: 9 })),
+    ).toBe('160303000901');
   });
 
   it('reports a fragment running past the input as truncated at its length field', () => {
@@ -85,7 +91,9 @@ describe('fragmenting and coalescing', () => {
   });
 
   it('coalesces several handshake messages into one record that decodes back to them', () => {
-    const record = coalesce([rfc.serverHello, rfc.encryptedExtensions, rfc.serverFinished], { version: 0x0303 });
+    const record = coalesce([rfc.serverHello, rfc.encryptedExtensions, rfc.serverFinished], {
+      version: 0x0303,
+    });
     const bytes = encodeRecord(record);
     expect(toHex(bytes.subarray(0, 5))).toBe(`160303${(90 + 40 + 36).toString(16).padStart(4, '0')}`);
     expect(toHex(decodeRecord(bytes).fragment)).toBe(

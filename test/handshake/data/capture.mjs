@@ -26,15 +26,28 @@ if (mode === 'client-hello') {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
-  const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'x.test', ...rest], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const child = spawn(
+    'openssl',
+    ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'x.test', ...rest],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
 } else if (mode === 'server-flight') {
   const [helloFile, ...flags] = rest;
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(
     'openssl',
-    ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', '/tmp/hk/cert.pem', '-key', '/tmp/hk/key.pem', ...flags],
+    [
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      '/tmp/hk/cert.pem',
+      '-key',
+      '/tmp/hk/key.pem',
+      ...flags,
+    ],
     { stdio: ['pipe', 'ignore', 'ignore'] },
   );
   await sleep(700);
