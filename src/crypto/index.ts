@@ -1,5 +1,6 @@
 /** hellokit's crypto layer: key shares, the TLS 1.3 key schedule, record protection, key logs. */
 export * from './errors.ts';
+export * from './ffdhe.ts';
 export * from './key-schedule.ts';
 export * from './key-share.ts';
 export * from './keylog.ts';

@@ -7,6 +7,7 @@
  * - x25519, x448: the raw u-coordinate (RFC 7748).
  * - secp256r1/384r1/521r1: an uncompressed point `0x04 || X || Y`; the secret is X
  *   (RFC 8446 §7.4.2).
+ * - ffdhe2048/3072/4096: `g^x mod p` left-padded to the size of p (RFC 8446 §4.2.8.1, RFC 7919).
  * - MLKEM512/768/1024: the encapsulation key from the client, the ciphertext from the
  *   server (draft-ietf-tls-mlkem).
  * - hybrids (draft-ietf-tls-ecdhe-mlkem): X25519MLKEM768 puts ML-KEM first, the two
@@ -19,6 +20,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { concatBytes } from '../bytes/hex.ts';
 import { CryptoError, hex16, UnsupportedError } from './errors.ts';
+import { FFDHE_GROUPS, type FfdheGroup, ffdheAgree, ffdheGenerate } from './ffdhe.ts';
 import { type RandomSource, systemRandom } from './random.ts';
 
 /** A client key share: the group, the exact wire `key_exchange` bytes, and the private part. */
@@ -192,6 +194,21 @@ function kem(label: string, impl: KemLike): Component {
   };
 }
 
+function finiteField(g: FfdheGroup): Component {
+  return {
+    label: g.name,
+    clientLength: g.byteLength,
+    serverLength: g.byteLength,
+    secretLength: g.byteLength,
+    generate: (random) => ffdheGenerate(g, random),
+    derive: (sk, server) => ffdheAgree(g, sk, server),
+    respond(client, random) {
+      const own = ffdheGenerate(g, random);
+      return { keyExchange: own.keyExchange, sharedSecret: ffdheAgree(g, own.privateKey, client) };
+    },
+  };
+}
+
 const X25519 = montgomery('X25519', x25519, 32);
 const X448 = montgomery('X448', x448, 56);
 const P256 = weierstrass('P-256', p256 as unknown as WeierstrassLike, 32);
@@ -214,6 +231,10 @@ const GROUPS: ReadonlyMap<number, GroupImpl> = new Map<number, GroupImpl>([
   [0x0019, { name: 'secp521r1', components: [P521] }],
   [0x001d, { name: 'x25519', components: [X25519] }],
   [0x001e, { name: 'x448', components: [X448] }],
+  ...[...FFDHE_GROUPS].map(([code, g]): [number, GroupImpl] => [
+    code,
+    { name: g.name, components: [finiteField(g)] },
+  ]),
   [0x0200, { name: 'MLKEM512', components: [MLKEM512] }],
   [0x0201, { name: 'MLKEM768', components: [MLKEM768] }],
   [0x0202, { name: 'MLKEM1024', components: [MLKEM1024] }],
@@ -230,9 +251,6 @@ const UNSUPPORTED: ReadonlyMap<number, string> = new Map([
     'X25519Kyber768Draft00 (0x6399) uses Kyber round 3, which is not ML-KEM and no maintained ' +
       'library hellokit depends on implements it; offer X25519MLKEM768 (0x11ec) instead',
   ],
-  [0x0100, 'ffdhe2048 (0x0100) finite-field Diffie-Hellman is not implemented'],
-  [0x0101, 'ffdhe3072 (0x0101) finite-field Diffie-Hellman is not implemented'],
-  [0x0102, 'ffdhe4096 (0x0102) finite-field Diffie-Hellman is not implemented'],
   [0x0103, 'ffdhe6144 (0x0103) finite-field Diffie-Hellman is not implemented'],
   [0x0104, 'ffdhe8192 (0x0104) finite-field Diffie-Hellman is not implemented'],
 ]);

@@ -2,10 +2,11 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { describe, expect, test } from 'vitest';
-import { toHex } from '../../src/bytes/hex.ts';
+import { fromHex, toHex } from '../../src/bytes/hex.ts';
 import {
   CryptoError,
   deriveSharedSecret,
+  FFDHE_GROUPS,
   generateKeyShare,
   isSupportedKeyShareGroup,
   keyShareSizes,
@@ -22,6 +23,9 @@ const EXPECTED_SIZES: [number, string, number, number, number][] = [
   [0x0019, 'secp521r1', 133, 133, 66],
   [0x001d, 'x25519', 32, 32, 32],
   [0x001e, 'x448', 56, 56, 56],
+  [0x0100, 'ffdhe2048', 256, 256, 256],
+  [0x0101, 'ffdhe3072', 384, 384, 384],
+  [0x0102, 'ffdhe4096', 512, 512, 512],
   [0x0200, 'MLKEM512', 800, 768, 32],
   [0x0201, 'MLKEM768', 1184, 1088, 32],
   [0x0202, 'MLKEM1024', 1568, 1568, 32],
@@ -119,6 +123,11 @@ describe('key shares', () => {
   });
 });
 
+function pMinusOne(group: number): Uint8Array {
+  const g = FFDHE_GROUPS.get(group)!;
+  return fromHex((g.prime - 1n).toString(16).padStart(g.byteLength * 2, '0'));
+}
+
 describe('bad server shares are rejected with an error naming the group', () => {
   const cases: [string, number, (good: Uint8Array) => Uint8Array][] = [
     ['x25519 one byte short', 0x001d, (g) => g.subarray(1)],
@@ -134,6 +143,9 @@ describe('bad server shares are rejected with an error naming the group', () => 
       },
     ],
     ['secp384r1 wrong prefix', 0x0018, (g) => Uint8Array.of(0x05, ...g.subarray(1))],
+    ['ffdhe2048 share not left-padded', 0x0100, (g) => g.subarray(1)],
+    ['ffdhe2048 share Y = 1', 0x0100, (g) => Uint8Array.from(g, (_, i) => (i === g.length - 1 ? 1 : 0))],
+    ['ffdhe3072 share Y = p - 1', 0x0101, () => pMinusOne(0x0101)],
     ['MLKEM768 short ciphertext', 0x0201, (g) => g.subarray(0, 1000)],
     ['X25519MLKEM768 missing the x25519 part', 0x11ec, (g) => g.subarray(0, 1088)],
   ];
@@ -165,6 +177,11 @@ describe('bad server shares are rejected with an error naming the group', () => 
 });
 
 describe('unsupported groups', () => {
+  test('ffdhe6144 and ffdhe8192 are known but not implemented', () => {
+    expect(() => generateKeyShare(0x0103)).toThrow(/ffdhe6144/);
+    expect(() => generateKeyShare(0x0104)).toThrow(UnsupportedError);
+  });
+
   test('X25519Kyber768Draft00 says Kyber round 3 is not ML-KEM', () => {
     let caught: unknown;
     try {

@@ -1,8 +1,10 @@
 /**
  * Cross-check against an independent implementation: node:crypto (OpenSSL) does the
- * same ECDH with the same keys, in both directions.
+ * same ECDH and finite-field DH with the same keys, in both directions.
  */
 import {
+  checkPrimeSync,
+  createDiffieHellman,
   createECDH,
   createPrivateKey,
   createPublicKey,
@@ -11,7 +13,12 @@ import {
 } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { toHex } from '../../src/bytes/hex.ts';
-import { deriveSharedSecret, generateKeyShare, respondToKeyShare } from '../../src/crypto/index.ts';
+import {
+  deriveSharedSecret,
+  FFDHE_GROUPS,
+  generateKeyShare,
+  respondToKeyShare,
+} from '../../src/crypto/index.ts';
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
@@ -70,4 +77,47 @@ describe('ECDH agrees with node:crypto', () => {
       toHex(response.sharedSecret),
     );
   });
+});
+
+const pad = (bytes: Uint8Array, length: number) => {
+  const out = new Uint8Array(length);
+  out.set(bytes, length - bytes.length);
+  return out;
+};
+
+describe('finite-field groups (RFC 7919)', () => {
+  test.each([...FFDHE_GROUPS].map(([code, g]) => [g.name, code, g] as const))(
+    '%s: the prime is a safe prime of the stated size with 64 one bits at both ends',
+    (_name, _code, g) => {
+      const bits = g.byteLength * 8;
+      expect(g.prime.toString(2).length).toBe(bits);
+      const ones = (1n << 64n) - 1n;
+      expect(g.prime >> BigInt(bits - 64)).toBe(ones);
+      expect(g.prime & ones).toBe(ones);
+      expect(checkPrimeSync(g.prime, { checks: 2 })).toBe(true);
+      expect(checkPrimeSync((g.prime - 1n) / 2n, { checks: 2 })).toBe(true);
+    },
+  );
+
+  test.each([...FFDHE_GROUPS].map(([code, g]) => [g.name, code, g] as const))(
+    '%s: node DH agrees with our client share and our simulated server',
+    (_name, code, g) => {
+      const share = generateKeyShare(code);
+      const prime = new Uint8Array(Buffer.from(g.prime.toString(16), 'hex'));
+      const nodeDh = createDiffieHellman(prime, Uint8Array.of(2));
+      nodeDh.setPrivateKey(share.privateKeys[0]);
+      expect(toHex(pad(nodeDh.generateKeys(), g.byteLength))).toBe(toHex(share.keyExchange));
+
+      const nodeServer = createDiffieHellman(prime, Uint8Array.of(2));
+      const nodeShare = pad(nodeServer.generateKeys(), g.byteLength);
+      expect(toHex(deriveSharedSecret(share, nodeShare))).toBe(
+        toHex(pad(nodeServer.computeSecret(share.keyExchange), g.byteLength)),
+      );
+
+      const response = respondToKeyShare(code, nodeShare);
+      expect(toHex(pad(nodeServer.computeSecret(response.keyExchange), g.byteLength))).toBe(
+        toHex(response.sharedSecret),
+      );
+    },
+  );
 });
