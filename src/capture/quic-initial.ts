@@ -5,9 +5,10 @@
  */
 
 import { ecb, gcm } from '@noble/ciphers/aes.js';
-import { expand, extract } from '@noble/hashes/hkdf.js';
+import { extract } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromHex, fromLatin1 } from '../bytes/hex.ts';
+import { fromHex } from '../bytes/hex.ts';
+import { hkdfExpandLabel } from '../crypto/key-schedule.ts';
 
 /** QUIC versions whose Initial packets hellokit can open. */
 export const QUIC_VERSION = { v1: 0x00000001, v2: 0x6b3343cf } as const;
@@ -56,22 +57,9 @@ export interface InitialKeys {
   readonly hp: Uint8Array;
 }
 
-/** HKDF-Expand-Label of TLS 1.3 (RFC 8446 §7.1) with SHA-256. */
-export function hkdfExpandLabel(
-  secret: Uint8Array,
-  label: string,
-  context: Uint8Array,
-  length: number,
-): Uint8Array {
-  const full = fromLatin1(`tls13 ${label}`, 'label');
-  const info = new Uint8Array(2 + 1 + full.length + 1 + context.length);
-  info[0] = length >> 8;
-  info[1] = length & 0xff;
-  info[2] = full.length;
-  info.set(full, 3);
-  info[3 + full.length] = context.length;
-  info.set(context, 4 + full.length);
-  return expand(sha256, secret, info, length);
+/** HKDF-Expand-Label of TLS 1.3 (RFC 8446 §7.1) with SHA-256, which QUIC's Initial keys use (RFC 9001 §5.1). */
+function expandLabel(secret: Uint8Array, label: string, length: number): Uint8Array {
+  return hkdfExpandLabel('sha256', secret, label, new Uint8Array(0), length);
 }
 
 /**
@@ -88,16 +76,11 @@ export function initialKeys(
   const params = VERSIONS.get(version);
   if (!params) throw new RangeError(`QUIC version 0x${version.toString(16)} has no known Initial salt`);
   const initialSecret = extract(sha256, destinationConnectionId, params.salt);
-  const secret = hkdfExpandLabel(
-    initialSecret,
-    side === 'client' ? 'client in' : 'server in',
-    new Uint8Array(0),
-    32,
-  );
+  const secret = expandLabel(initialSecret, side === 'client' ? 'client in' : 'server in', 32);
   return {
-    key: hkdfExpandLabel(secret, params.keyLabel, new Uint8Array(0), 16),
-    iv: hkdfExpandLabel(secret, params.ivLabel, new Uint8Array(0), 12),
-    hp: hkdfExpandLabel(secret, params.hpLabel, new Uint8Array(0), 16),
+    key: expandLabel(secret, params.keyLabel, 16),
+    iv: expandLabel(secret, params.ivLabel, 12),
+    hp: expandLabel(secret, params.hpLabel, 16),
   };
 }
 
