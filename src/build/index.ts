@@ -1,0 +1,8 @@
+/** The ClientHello builder, presets that reproduce real clients, GREASE and padding rules. */
+export * from './bodies.ts';
+export * from './client-hello.ts';
+export * from './ech-grease.ts';
+export * from './grease.ts';
+export * from './padding.ts';
+export * from './permute.ts';
+export { type CapturedPreset, PRESET_NAMES, type PresetName, preset, presetInfo } from './presets/index.ts';

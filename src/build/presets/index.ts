@@ -1,0 +1,55 @@
+/**
+ * Presets: ClientHellos of real clients, derived from the captures in fixtures/clients/
+ * (see docs/presets.md). `clientHello({ preset: 'chrome', serverName })` reproduces the
+ * client's suites, extensions and their order rules, groups, key shares, signature schemes,
+ * ALPN, GREASE, padding and ECH GREASE.
+ */
+import { fromHex } from '../../bytes/hex.ts';
+import type { ClientHelloOptions } from '../client-hello.ts';
+import { CAPTURED_PRESETS } from './captured.generated.ts';
+import type { CapturedPreset } from './types.ts';
+
+export type { CapturedPreset } from './types.ts';
+
+/** Names `preset()` accepts. */
+export type PresetName = keyof typeof CAPTURED_PRESETS;
+
+/** Every preset name, in a stable order. */
+export const PRESET_NAMES: readonly PresetName[] = Object.freeze(
+  Object.keys(CAPTURED_PRESETS) as PresetName[],
+);
+
+/** Other spellings users type for a preset. */
+const ALIASES: Readonly<Record<string, PresetName>> = {
+  chromium: 'chrome',
+  'firefox-esr': 'firefox',
+  'gnutls-cli': 'gnutls',
+  golang: 'go',
+  nodejs: 'node',
+  s_client: 'openssl',
+};
+
+/** The captured data behind a preset. */
+export function presetInfo(name: string): CapturedPreset {
+  const key = (ALIASES[name.toLowerCase()] ?? name.toLowerCase()) as PresetName;
+  const preset: CapturedPreset | undefined = CAPTURED_PRESETS[key];
+  if (!preset)
+    throw new TypeError(`unknown preset ${JSON.stringify(name)}; presets: ${PRESET_NAMES.join(', ')}`);
+  return preset;
+}
+
+/**
+ * The builder options of a preset; pass them (with overrides) to `clientHello`, or use
+ * `clientHello({ preset: name, ... })`.
+ * @example clientHello({ ...preset('firefox'), serverName: 'example.com' })
+ * @throws {TypeError} for an unknown name, listing the presets
+ */
+export function preset(name: string): ClientHelloOptions {
+  const p = presetInfo(name);
+  const extensionBodies: Record<string, Uint8Array> = {};
+  for (const [code, hex] of Object.entries(p.extensionBodies)) extensionBodies[code] = fromHex(hex as string);
+  return { ...p.options, serverName: null, extensionBodies };
+}
+
+/** Same as {@link preset}; the builder's entry point for `options.preset`. */
+export const presetOptions: (name: string) => ClientHelloOptions = preset;
