@@ -1,0 +1,24 @@
+/**
+ * TLS cipher suites: the generated IANA table (cipher-suites.generated.ts, built by
+ * scripts/iana/gen-cipher-suites.ts) and what is derived from it.
+ */
+import { CIPHER_SUITES } from './cipher-suites.generated.ts';
+import { codesByName } from './registry-entry.ts';
+
+export type { Authentication, CipherSuiteInfo, KeyExchange } from './cipher-suite-types.ts';
+export { CIPHER_SUITES, CIPHER_SUITES_OPENSSL_VERSION } from './cipher-suites.generated.ts';
+
+/** The IANA name of a cipher suite in the table. */
+export type CipherSuiteName = (typeof CIPHER_SUITES)[number]['name'];
+
+/**
+ * Cipher suite codes by IANA name.
+ * @example CIPHER_SUITE.TLS_AES_128_GCM_SHA256 // 0x1301
+ */
+export const CIPHER_SUITE = codesByName(CIPHER_SUITES);
+
+/** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746): a client's "I do secure renegotiation" in the suite list. */
+export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+
+/** TLS_FALLBACK_SCSV (RFC 7507): a client's "this is a downgraded retry" in the suite list. */
+export const TLS_FALLBACK_SCSV = 0x5600;
