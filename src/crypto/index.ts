@@ -1,5 +1,11 @@
 /** hellokit's crypto layer: key shares, the TLS 1.3 key schedule, record protection, key logs. */
-export * from './errors.ts';
+export {
+  CRYPTO_ALERTS,
+  type CryptoAlert,
+  CryptoError,
+  UnsupportedError,
+  type UnsupportedKind,
+} from './errors.ts';
 export * from './ffdhe.ts';
 export * from './key-schedule.ts';
 export * from './key-share.ts';

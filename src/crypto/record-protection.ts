@@ -8,10 +8,11 @@ import { concatBytes } from '../bytes/hex.ts';
 import { CryptoError } from './errors.ts';
 import { type CipherSuiteParams, cipherSuiteParams, trafficKeys } from './key-schedule.ts';
 
+// The same limits as records/ (which crypto/ may not import): RFC 8446 §5.1 and §5.2.
 /** Largest TLSInnerPlaintext content (2^14), RFC 8446 §5.1. */
-export const MAX_PLAINTEXT_LENGTH = 16384;
+const MAX_PLAINTEXT_LENGTH = 16384;
 /** Largest TLSCiphertext.encrypted_record (2^14 + 256), RFC 8446 §5.2. */
-export const MAX_CIPHERTEXT_LENGTH = 16384 + 256;
+const MAX_CIPHERTEXT_LENGTH = 16384 + 256;
 /** TLSCiphertext.opaque_type: always application_data (23). */
 export const OUTER_CONTENT_TYPE = 23;
 /** TLSCiphertext.legacy_record_version: always 0x0303. */
