@@ -294,10 +294,6 @@ function hex4(code: number): string {
   return `0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-function versionConst(v: number): string {
-  return hex4(v);
-}
-
 /** Builds the text of the generated module from the four sources' text. */
 export function generate(sources: {
   registry: string;
@@ -353,8 +349,8 @@ export function generate(sources: {
       `mac: '${d.mac}'`,
       `hash: '${d.hash}'`,
       `aead: ${d.aead}`,
-      `minVersion: ${versionConst(d.minVersion)}`,
-      `maxVersion: ${versionConst(d.maxVersion)}`,
+      `minVersion: ${hex4(d.minVersion)}`,
+      `maxVersion: ${hex4(d.maxVersion)}`,
       ...(d.scsv ? ['scsv: true'] : []),
       `iana: ${r.iana}`,
     ];

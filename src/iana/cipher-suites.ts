@@ -16,9 +16,3 @@ export type CipherSuiteName = (typeof CIPHER_SUITES)[number]['name'];
  * @example CIPHER_SUITE.TLS_AES_128_GCM_SHA256 // 0x1301
  */
 export const CIPHER_SUITE = codesByName(CIPHER_SUITES);
-
-/** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746): a client's "I do secure renegotiation" in the suite list. */
-export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
-
-/** TLS_FALLBACK_SCSV (RFC 7507): a client's "this is a downgraded retry" in the suite list. */
-export const TLS_FALLBACK_SCSV = 0x5600;
