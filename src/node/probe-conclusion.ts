@@ -1,0 +1,123 @@
+/**
+ * The one-sentence conclusion of a probe: what came back and what it most likely means,
+ * given the hello that was sent. The alert meanings come from docs/peers.md: the same fault
+ * draws different alerts from different servers, so the sentence names likely causes.
+ */
+
+import type { ClientHello } from '../handshake/types.ts';
+import { cipherSuiteInfo } from '../iana/lookup.ts';
+import { helloServerName, helloVersions } from './probe-hello.ts';
+import type { ProbeResult } from './probe-types.ts';
+
+type ConclusionInput = Omit<ProbeResult, 'conclusion'>;
+
+function offeredOnlyRsaAuth(hello: ClientHello): boolean {
+  const tls12 = hello.cipherSuites
+    .map((s) => cipherSuiteInfo(s))
+    .filter((i) => i !== undefined && i.authentication !== 'any' && i.keyExchange !== 'NULL');
+  return tls12.length > 0 && tls12.every((i) => i!.authentication === 'RSA');
+}
+
+function alertMeaning(description: number, hello: ClientHello, sni: string | null): string {
+  const versions = helloVersions(hello);
+  const tls12Only = !versions.includes(0x0304);
+  switch (description) {
+    case 80:
+      return sni === null
+        ? 'the hello had no SNI and this server picks certificates by name; try --sni NAME'
+        : `the server failed on its side; it may not serve the name ${JSON.stringify(sni)} (Caddy answers unknown names this way)`;
+    case 112:
+      return sni === null
+        ? 'the server wants a name it knows and the hello had no SNI; try --sni NAME'
+        : `the server has no certificate for ${JSON.stringify(sni)}; try the name it serves`;
+    case 40:
+      if (tls12Only && offeredOnlyRsaAuth(hello))
+        return 'the hello offered only RSA-authenticated suites; the server may have only an ECDSA certificate, offer an ECDHE-ECDSA suite';
+      return 'nothing in common: no shared cipher suite, group, signature algorithm or usable certificate (GnuTLS also uses it for no shared version)';
+    case 70:
+      return `no TLS version in common (the hello offered ${versions.map(label).join(', ')})`;
+    case 71:
+      return 'the server wants stronger cipher suites than the hello offered';
+    case 47:
+      return 'the server found a field of the hello invalid';
+    case 50:
+      return 'the server could not decode the hello';
+    case 109:
+      return 'the server requires an extension the hello lacks';
+    case 110:
+      return 'the hello carried an extension the server does not accept there';
+    case 120:
+      return 'no ALPN protocol in common';
+    case 0:
+      return 'the server closed the connection politely without answering';
+    default:
+      return 'see RFC 8446 §6.2 for what the server means';
+  }
+}
+
+function label(v: number): string {
+  return v === 0x0304
+    ? 'TLS 1.3'
+    : v === 0x0303
+      ? 'TLS 1.2'
+      : v === 0x0302
+        ? 'TLS 1.1'
+        : v === 0x0301
+          ? 'TLS 1.0'
+          : `0x${v.toString(16)}`;
+}
+
+/** One sentence describing `result`. */
+export function conclude(result: ConclusionInput): string {
+  const hello = result.sent[0];
+  const sni = hello ? helloServerName(hello) : null;
+  const retried = result.retried ? ' after a HelloRetryRequest' : '';
+  switch (result.outcome) {
+    case 'connect_failed':
+      return `could not connect to ${result.target.host}:${result.target.port}: ${result.error ?? 'unknown error'}`;
+    case 'not_tls':
+      return result.notTls
+        ? `the server does not speak TLS here: ${result.notTls.reason}`
+        : `the server broke the TLS protocol: ${result.error ?? 'unknown'}`;
+    case 'timeout':
+      return result.stopReason === 'idle_timeout'
+        ? 'the server went silent before answering the hello (idle timeout)'
+        : 'no answer to the hello before the timeout';
+    case 'closed':
+      return `the server closed the connection without an alert${retried} (FIN${result.bytesReceived ? ` after ${result.bytesReceived} bytes` : ', nothing sent'})`;
+    case 'reset':
+      return `the server reset the connection${retried} without an alert`;
+    case 'alert': {
+      const a = result.alert!;
+      const what = `${a.levelName} alert ${a.name} (${a.description})${retried}`;
+      return `${what} — ${alertMeaning(a.description, hello!, sni)}`;
+    }
+    case 'hello_retry_request': {
+      const h = result.helloRetryRequest!;
+      const reason = result.error ? `; ${result.error}` : '';
+      return `HelloRetryRequest for ${h.selectedGroupName ?? 'a cookie round trip'} — the server wants a key share the hello did not carry${result.retried ? '' : '; not answered (retry is off)'}${reason}`;
+    }
+    case 'server_hello': {
+      const sh = result.serverHello!;
+      const parts = [`${sh.versionName} ServerHello${retried} with ${sh.cipherSuiteName}`];
+      if (sh.groupName) parts[0] += ` over ${sh.groupName}`;
+      const leaf = result.certificates[0];
+      if (leaf) {
+        const names = leaf.subjectAltNames.length > 0 ? leaf.subjectAltNames.join(', ') : leaf.subject;
+        parts.push(
+          `certificate for ${names} (${leaf.publicKey.type}${leaf.publicKey.curve ? ` ${leaf.publicKey.curve}` : leaf.publicKey.size ? ` ${leaf.publicKey.size}` : ''})`,
+        );
+      }
+      if (sh.version >= 0x0304) {
+        if (result.finishedVerified) parts.push('Finished verified');
+        else if (result.stopReason === 'server_hello')
+          parts.push(result.error ? `not decrypted: ${result.error}` : 'not decrypted');
+      }
+      if (result.alert && result.stopReason === 'alert')
+        parts.push(`then ${result.alert.levelName} alert ${result.alert.name} (${result.alert.description})`);
+      else if (result.stopReason !== 'complete' && result.stopReason !== 'server_hello')
+        parts.push(`then ${result.error ?? result.stopReason.replace('_', ' ')}`);
+      return parts.join('; ');
+    }
+  }
+}

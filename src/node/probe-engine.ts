@@ -1,0 +1,698 @@
+/**
+ * The client side of one probe, without sockets: bytes from the server go in, bytes to send
+ * (a second ClientHello after a HelloRetryRequest) come out, and the engine keeps what it
+ * learned. `probe()` drives it over a socket; tests can drive it with recorded bytes.
+ *
+ * TLS 1.2: ServerHello, Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone.
+ * TLS 1.3: ServerHello, then the encrypted flight (RFC 8446 §4.3–4.4.4) decrypted with the
+ * handshake traffic keys, and the server Finished checked against the key schedule.
+ */
+import { brotliDecompressSync, inflateSync } from 'node:zlib';
+import { DecodeError } from '../bytes/errors.ts';
+import { equalBytes } from '../bytes/hex.ts';
+import {
+  applicationSecrets,
+  cipherSuiteParams,
+  finishedVerifyData,
+  type HandshakeSecrets,
+  handshakeSecrets,
+  Transcript,
+} from '../crypto/key-schedule.ts';
+import {
+  deriveSharedSecret,
+  generateKeyShare,
+  isSupportedKeyShareGroup,
+  type KeyShare,
+} from '../crypto/key-share.ts';
+import { tls13KeyLogLines } from '../crypto/keylog.ts';
+import { type RandomSource, systemRandom } from '../crypto/random.ts';
+import {
+  createRecordProtection,
+  decryptRecord,
+  type RecordProtectionState,
+} from '../crypto/record-protection.ts';
+import type { Extension } from '../extensions/types.ts';
+import type { Certificate } from '../handshake/certificate.ts';
+import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
+import { HANDSHAKE_TYPES, handshakeTypeName } from '../handshake/header.ts';
+import { type ParsedHandshakeMessage, parseHandshakeMessage } from '../handshake/messages.ts';
+import { HandshakeReassembler, type ReassembledMessage } from '../handshake/reassembler.ts';
+import type { ServerHello } from '../handshake/server-hello.ts';
+import type { ClientHello } from '../handshake/types.ts';
+import {
+  alertLevelName,
+  alertName,
+  cipherSuiteInfo,
+  cipherSuiteName,
+  extensionTypeName,
+  groupName,
+} from '../iana/lookup.ts';
+import { RecordDeframer } from '../records/deframer.ts';
+import { notTlsReason } from '../records/not-tls.ts';
+import { contentTypeName, type DecodedRecord, encodeRecord } from '../records/record.ts';
+import { EXT, findExtension, secondClientHello } from './probe-hello.ts';
+import type {
+  DecryptedContent,
+  ProbeAlert,
+  ProbeExtension,
+  ProbeHelloRetryRequest,
+  ProbeServerHello,
+  ProbeServerKeyExchange,
+  StopReason,
+  TranscriptRecord,
+} from './probe-types.ts';
+
+/** Options of a {@link ProbeEngine}. */
+export interface ProbeEngineOptions {
+  readonly retryOnHelloRetryRequest?: boolean;
+  readonly decrypt?: boolean;
+  readonly keylog?: (line: string) => void;
+  /** Most bytes accepted from the server (default 256 KiB). */
+  readonly maxBytes?: number;
+  /** For the share made after a HelloRetryRequest. */
+  readonly random?: RandomSource;
+}
+
+/** What one `receive` call asks of the driver. */
+export interface EngineStep {
+  /** Bytes to write now (the second ClientHello). */
+  readonly send: readonly Uint8Array[];
+  /** True once the engine has stopped; `stopReason` says why. */
+  readonly done: boolean;
+}
+
+type Phase = 'server_hello' | 'tls12' | 'tls13' | 'done';
+
+const TLS13 = 0x0304;
+const FIRST_BYTES = 64;
+
+function extensionsOf(list: readonly Extension[] | null): ProbeExtension[] {
+  return (list ?? []).map((e) => ({ type: e.type, name: extensionTypeName(e.type), body: e.body }));
+}
+
+function u16(b: Uint8Array, at: number): number {
+  return (b[at] << 8) | b[at + 1];
+}
+
+/** The protocol an ALPN extension body selects (ServerHello / EncryptedExtensions: a one-entry list). */
+function alpnOf(extensions: readonly Extension[] | null): string | null {
+  const e = findExtension(extensions, EXT.alpn);
+  if (!e || e.body.length < 4) return null;
+  const len = e.body[2];
+  if (3 + len > e.body.length) return null;
+  return new TextDecoder().decode(e.body.subarray(3, 3 + len));
+}
+
+/** The ServerHello key_share entry: group and key_exchange. */
+function serverKeyShare(sh: ServerHello): { group: number; keyExchange: Uint8Array } | null {
+  const e = findExtension(sh.extensions, EXT.key_share);
+  if (!e || e.body.length < 4) return null;
+  const len = u16(e.body, 2);
+  if (4 + len > e.body.length) return null;
+  return { group: u16(e.body, 0), keyExchange: e.body.subarray(4, 4 + len) };
+}
+
+/**
+ * The probe's client state machine.
+ * @example
+ * const engine = new ProbeEngine(hello, hello.keyShares);
+ * socket.write(engine.helloBytes);
+ * socket.on('data', (chunk) => { const step = engine.receive(chunk, now()); step.send.forEach((b) => socket.write(b)); });
+ */
+export class ProbeEngine {
+  /** The first ClientHello's record bytes. */
+  readonly helloBytes: Uint8Array;
+  readonly sent: ClientHello[] = [];
+  readonly transcript: TranscriptRecord[] = [];
+  readonly alerts: ProbeAlert[] = [];
+  readonly serverMessages: string[] = [];
+  readonly certificateChain: Uint8Array[] = [];
+  serverHello?: ProbeServerHello;
+  helloRetryRequest?: ProbeHelloRetryRequest;
+  serverKeyExchange?: ProbeServerKeyExchange;
+  encryptedExtensions?: ProbeExtension[];
+  certificateRequested = false;
+  finishedVerified = false;
+  retried = false;
+  stopReason: StopReason | null = null;
+  error?: string;
+  notTls?: { firstBytes: Uint8Array; reason: string };
+  bytesReceived = 0;
+
+  private phase: Phase = 'server_hello';
+  private readonly hello: ClientHello;
+  private keyShares: readonly KeyShare[];
+  private readonly options: ProbeEngineOptions;
+  private readonly maxBytes: number;
+  private readonly deframer = new RecordDeframer({ strict: true });
+  private readonly reassembler = new HandshakeReassembler();
+  private innerReassembler = new HandshakeReassembler();
+  private firstBytes = new Uint8Array(0);
+  private clientHello1Message: Uint8Array;
+  private clientHello2Message?: Uint8Array;
+  private helloRetryRequestMessage?: Uint8Array;
+  private negotiatedVersion = 0;
+  private tls13?: {
+    transcript: Transcript;
+    secrets: HandshakeSecrets;
+    server: RecordProtectionState;
+  };
+
+  constructor(hello: ClientHello, keyShares: readonly KeyShare[] = [], options: ProbeEngineOptions = {}) {
+    this.hello = hello;
+    this.keyShares = keyShares;
+    this.options = options;
+    this.maxBytes = options.maxBytes ?? 256 * 1024;
+    this.helloBytes = encodeClientHello(hello);
+    this.clientHello1Message = encodeClientHelloMessage(hello);
+    this.sent.push(hello);
+  }
+
+  /** True once the engine has stopped reading. */
+  get done(): boolean {
+    return this.phase === 'done';
+  }
+
+  /** Logs bytes written to the server as records (bytes that are not whole records are logged raw). */
+  logSent(bytes: Uint8Array, atMs: number): void {
+    const d = new RecordDeframer({ strict: false, detectNotTls: false });
+    let records: DecodedRecord[] = [];
+    try {
+      records = d.push(bytes);
+    } catch {
+      records = [];
+    }
+    let logged = 0;
+    for (const r of records) {
+      const length = r.fragment.length;
+      this.transcript.push({
+        direction: 'sent',
+        atMs,
+        contentType: r.contentType,
+        contentTypeName: contentTypeName(r.contentType),
+        version: r.version,
+        length,
+        bytes: bytes.slice(r.offset, r.offset + 5 + length),
+      });
+      logged = r.offset + 5 + length;
+    }
+    if (logged < bytes.length) {
+      const rest = bytes.subarray(logged);
+      this.transcript.push({
+        direction: 'sent',
+        atMs,
+        contentType: rest[0],
+        contentTypeName: contentTypeName(rest[0]),
+        version: rest.length >= 3 ? u16(rest, 1) : 0,
+        length: rest.length >= 5 ? u16(rest, 3) : 0,
+        bytes: rest.slice(),
+      });
+    }
+  }
+
+  /** Feeds bytes from the server. */
+  receive(chunk: Uint8Array, atMs: number): EngineStep {
+    const send: Uint8Array[] = [];
+    if (this.phase === 'done' || chunk.length === 0) return { send, done: this.done };
+    let data = chunk;
+    let overCap = false;
+    if (this.bytesReceived + data.length > this.maxBytes) {
+      data = data.subarray(0, this.maxBytes - this.bytesReceived);
+      overCap = true;
+    }
+    this.bytesReceived += data.length;
+    if (this.firstBytes.length < FIRST_BYTES) {
+      const take = data.subarray(0, FIRST_BYTES - this.firstBytes.length);
+      const joined = new Uint8Array(this.firstBytes.length + take.length);
+      joined.set(this.firstBytes);
+      joined.set(take, this.firstBytes.length);
+      this.firstBytes = joined;
+    }
+    let records: DecodedRecord[];
+    try {
+      records = this.deframer.push(data);
+    } catch (e) {
+      if (e instanceof DecodeError && e.code === 'not-tls') {
+        this.notTls = {
+          firstBytes: this.firstBytes,
+          reason: notTlsReason(this.firstBytes) ?? e.message,
+        };
+        this.stop('not_tls', e.message);
+      } else {
+        this.stop('protocol_error', `the server's records do not decode: ${(e as Error).message}`);
+      }
+      return { send, done: true };
+    }
+    for (const record of records) {
+      if (this.done) break;
+      this.handleRecord(record, atMs, send);
+    }
+    if (overCap && !this.done) this.stop('max_bytes', `stopped reading after ${this.maxBytes} bytes`);
+    return { send, done: this.done };
+  }
+
+  /** Stops the engine (the driver calls this on close, reset, timeout). The first reason wins. */
+  stop(reason: StopReason, error?: string): void {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    this.stopReason = reason;
+    if (error !== undefined && this.error === undefined) this.error = error;
+  }
+
+  /** The bytes that arrived but never completed a record (for not_tls/closed reporting). */
+  get firstReceivedBytes(): Uint8Array {
+    return this.firstBytes;
+  }
+
+  private handleRecord(record: DecodedRecord, atMs: number, send: Uint8Array[]): void {
+    const bytes = encodeRecord(record);
+    const entry: {
+      -readonly [K in keyof TranscriptRecord]: TranscriptRecord[K];
+    } = {
+      direction: 'received',
+      atMs,
+      contentType: record.contentType,
+      contentTypeName: contentTypeName(record.contentType),
+      version: record.version,
+      length: record.fragment.length,
+      bytes,
+    };
+    this.transcript.push(entry);
+    switch (record.contentType) {
+      case 21:
+        this.handleAlert(record.fragment, false);
+        return;
+      case 20:
+        // change_cipher_spec: TLS 1.3 middlebox compatibility (RFC 8446 §5, D.4); ignored.
+        return;
+      case 22: {
+        if (this.phase === 'tls13') {
+          this.stop(
+            'protocol_error',
+            'the server sent a plaintext handshake record after its TLS 1.3 ServerHello',
+          );
+          return;
+        }
+        let messages: ReassembledMessage[];
+        try {
+          messages = this.reassembler.push(record.fragment, record.offset + 5);
+        } catch (e) {
+          this.stop('protocol_error', (e as Error).message);
+          return;
+        }
+        entry.messages = messages.map((m) => handshakeTypeName(m.msgType));
+        for (const m of messages) {
+          if (this.done) break;
+          this.handlePlainMessage(m, send);
+        }
+        return;
+      }
+      case 23:
+        if (this.phase !== 'tls13') {
+          this.stop('protocol_error', 'the server sent application_data before a TLS 1.3 ServerHello');
+          return;
+        }
+        entry.decrypted = this.handleEncrypted(record);
+        return;
+      default:
+        // heartbeat and anything else a lenient server might send: logged, not acted on
+        return;
+    }
+  }
+
+  private handleAlert(fragment: Uint8Array, encrypted: boolean): void {
+    if (fragment.length < 2) {
+      this.stop('protocol_error', `an alert record of ${fragment.length} byte(s)`);
+      return;
+    }
+    const alert: ProbeAlert = {
+      level: fragment[0],
+      levelName: alertLevelName(fragment[0]),
+      description: fragment[1],
+      name: alertName(fragment[1]),
+      encrypted,
+    };
+    this.alerts.push(alert);
+    // A warning (other than close_notify, 0) is informational: s_server sends unrecognized_name
+    // as a warning in TLS 1.2 and carries on. TLS 1.3 has no warnings but the level is what the server said.
+    if (alert.level === 1 && alert.description !== 0) return;
+    this.stop('alert');
+  }
+
+  private parse(m: ReassembledMessage | Uint8Array, version?: number): ParsedHandshakeMessage | null {
+    const raw = m instanceof Uint8Array ? m : m.raw;
+    try {
+      return parseHandshakeMessage(raw, {
+        strict: false,
+        ...(version ? { version } : {}),
+        ...(this.keyExchangeKind() ? { keyExchange: this.keyExchangeKind() } : {}),
+      });
+    } catch (e) {
+      this.stop(
+        'protocol_error',
+        `cannot decode the server's ${handshakeTypeName(raw[0])}: ${(e as Error).message}`,
+      );
+      return null;
+    }
+  }
+
+  private keyExchangeKind(): 'ecdhe' | 'dhe' | undefined {
+    if (!this.serverHello) return undefined;
+    const kx = cipherSuiteInfo(this.serverHello.cipherSuite)?.keyExchange;
+    if (kx === 'ECDHE' || kx === 'ECDHE_PSK') return 'ecdhe';
+    if (kx === 'DHE' || kx === 'DHE_PSK') return 'dhe';
+    return undefined;
+  }
+
+  private handlePlainMessage(m: ReassembledMessage, send: Uint8Array[]): void {
+    const name = handshakeTypeName(m.msgType);
+    if (this.phase === 'server_hello') {
+      if (m.msgType === HANDSHAKE_TYPES.hello_request) return;
+      if (m.msgType !== HANDSHAKE_TYPES.server_hello) {
+        this.serverMessages.push(name);
+        this.stop('protocol_error', `expected a ServerHello, the server sent ${name}`);
+        return;
+      }
+      const parsed = this.parse(m);
+      if (parsed?.type !== 'server_hello') return;
+      if (parsed.helloRetryRequest) {
+        this.serverMessages.push('hello_retry_request');
+        this.handleHelloRetryRequest(parsed, m.raw, send);
+        return;
+      }
+      this.serverMessages.push(name);
+      this.handleServerHello(parsed, m.raw);
+      return;
+    }
+    this.serverMessages.push(name);
+    if (this.phase !== 'tls12') return;
+    const parsed = this.parse(m, this.negotiatedVersion);
+    if (!parsed) return;
+    switch (parsed.type) {
+      case 'certificate':
+        this.takeCertificate(parsed);
+        return;
+      case 'server_key_exchange': {
+        const p = parsed.params;
+        const group = p.kind === 'ecdhe' ? p.namedGroup : null;
+        this.serverKeyExchange = {
+          kind: p.kind,
+          group,
+          groupName: group === null ? null : groupName(group),
+          dhBits: p.kind === 'dhe' ? bitLength(p.p) : null,
+          signatureAlgorithm: parsed.signatureAlgorithm,
+        };
+        if (this.serverHello && group !== null) {
+          this.serverHello = { ...this.serverHello, group, groupName: groupName(group) };
+        }
+        return;
+      }
+      case 'certificate_request':
+        this.certificateRequested = true;
+        return;
+      case 'server_hello_done':
+        this.stop('complete');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private takeCertificate(m: Certificate): void {
+    this.certificateChain.length = 0;
+    for (const entry of m.certificateList) this.certificateChain.push(entry.certData);
+  }
+
+  private handleHelloRetryRequest(hrr: ServerHello, raw: Uint8Array, send: Uint8Array[]): void {
+    const keyShare = findExtension(hrr.extensions, EXT.key_share);
+    const selectedGroup = keyShare && keyShare.body.length >= 2 ? u16(keyShare.body, 0) : null;
+    const cookie = findExtension(hrr.extensions, EXT.cookie);
+    this.helloRetryRequest = {
+      cipherSuite: hrr.cipherSuite,
+      cipherSuiteName: cipherSuiteName(hrr.cipherSuite),
+      selectedGroup,
+      selectedGroupName: selectedGroup === null ? null : groupName(selectedGroup),
+      cookieLength: cookie && cookie.body.length >= 2 ? u16(cookie.body, 0) : 0,
+      extensions: extensionsOf(hrr.extensions),
+    };
+    if (this.retried) {
+      this.stop('protocol_error', 'the server sent a second HelloRetryRequest (RFC 8446 §4.1.4 forbids it)');
+      return;
+    }
+    if (this.options.retryOnHelloRetryRequest === false) {
+      this.stop('hello_retry_request');
+      return;
+    }
+    let newShares: KeyShare[] | null = null;
+    if (selectedGroup !== null) {
+      if (this.keyShares.some((s) => s.group === selectedGroup)) {
+        this.stop(
+          'protocol_error',
+          `the HelloRetryRequest asks for ${groupName(selectedGroup)}, for which the hello already carried a share (RFC 8446 §4.1.4)`,
+        );
+        return;
+      }
+      if (!isSupportedKeyShareGroup(selectedGroup)) {
+        this.stop(
+          'hello_retry_request',
+          `the server wants a key share for ${groupName(selectedGroup)}, which hellokit cannot make`,
+        );
+        return;
+      }
+      newShares = [generateKeyShare(selectedGroup, this.options.random ?? systemRandom)];
+    }
+    const second = secondClientHello(this.hello, newShares, cookie ? cookie.body : null);
+    if (newShares) this.keyShares = newShares;
+    this.helloRetryRequestMessage = raw;
+    this.clientHello2Message = encodeClientHelloMessage(second);
+    this.sent.push(second);
+    this.retried = true;
+    const out: Uint8Array[] = [];
+    // A client in middlebox compatibility mode (non-empty session id) sends change_cipher_spec
+    // before its second flight (RFC 8446 D.4); servers accept it either way.
+    if (this.hello.legacySessionId.length > 0) out.push(new Uint8Array([20, 3, 3, 0, 1, 1]));
+    out.push(encodeClientHello(second));
+    for (const b of out) send.push(b);
+  }
+
+  private handleServerHello(sh: ServerHello, raw: Uint8Array): void {
+    const share = serverKeyShare(sh);
+    this.negotiatedVersion = sh.version;
+    const group = sh.version >= TLS13 ? (share?.group ?? null) : null;
+    this.serverHello = {
+      version: sh.version,
+      versionName: versionLabel(sh.version),
+      cipherSuite: sh.cipherSuite,
+      cipherSuiteName: cipherSuiteName(sh.cipherSuite),
+      group,
+      groupName: group === null ? null : groupName(group),
+      alpn: alpnOf(sh.extensions),
+      random: sh.random,
+      legacySessionIdEcho: sh.legacySessionIdEcho,
+      downgrade: sh.downgrade,
+      extensions: extensionsOf(sh.extensions),
+    };
+    if (sh.version < TLS13) {
+      this.phase = 'tls12';
+      return;
+    }
+    if (this.options.decrypt === false) {
+      this.stop('server_hello');
+      return;
+    }
+    if (!share) {
+      this.stop(
+        'server_hello',
+        'the TLS 1.3 ServerHello has no key_share (a PSK-only handshake?), nothing to decrypt with',
+      );
+      return;
+    }
+    const mine = this.keyShares.find((s) => s.group === share.group);
+    if (!mine) {
+      this.stop(
+        'server_hello',
+        `the server answered with a ${groupName(share.group)} share, but the hello's private key shares do not include that group`,
+      );
+      return;
+    }
+    let params: ReturnType<typeof cipherSuiteParams>;
+    let secret: Uint8Array;
+    try {
+      params = cipherSuiteParams(sh.cipherSuite);
+      secret = deriveSharedSecret(mine, share.keyExchange);
+    } catch (e) {
+      this.stop('server_hello', (e as Error).message);
+      return;
+    }
+    const transcript =
+      this.retried && this.helloRetryRequestMessage && this.clientHello2Message
+        ? Transcript.afterHelloRetryRequest(
+            params.hash,
+            this.clientHello1Message,
+            this.helloRetryRequestMessage,
+          ).update(this.clientHello2Message)
+        : new Transcript(params.hash).update(this.clientHello1Message);
+    transcript.update(raw);
+    const secrets = handshakeSecrets(params.hash, secret, transcript.digest());
+    this.emitKeyLog({
+      clientHandshakeTrafficSecret: secrets.clientHandshakeTrafficSecret,
+      serverHandshakeTrafficSecret: secrets.serverHandshakeTrafficSecret,
+    });
+    this.tls13 = {
+      transcript,
+      secrets,
+      server: createRecordProtection(params, secrets.serverHandshakeTrafficSecret),
+    };
+    if (this.reassembler.pending > 0) {
+      this.stop('protocol_error', 'a handshake message after the TLS 1.3 ServerHello was not encrypted');
+      return;
+    }
+    this.phase = 'tls13';
+  }
+
+  private emitKeyLog(secrets: Parameters<typeof tls13KeyLogLines>[1]): void {
+    if (!this.options.keylog) return;
+    for (const line of tls13KeyLogLines(this.hello.random, secrets)) this.options.keylog(line);
+  }
+
+  private handleEncrypted(record: DecodedRecord): DecryptedContent | undefined {
+    const state = this.tls13!;
+    const header = encodeRecord(record).subarray(0, 5);
+    let inner: ReturnType<typeof decryptRecord>;
+    try {
+      inner = decryptRecord(state.server, header, record.fragment);
+    } catch (e) {
+      this.stop(
+        'protocol_error',
+        `cannot decrypt the server's record ${state.server.sequence}: ${(e as Error).message}`,
+      );
+      return undefined;
+    }
+    const decrypted = {
+      contentType: inner.contentType,
+      contentTypeName: contentTypeName(inner.contentType),
+      length: inner.content.length,
+      messages: [] as string[],
+    };
+    if (inner.contentType === 21) {
+      this.handleAlert(inner.content, true);
+      return decrypted;
+    }
+    if (inner.contentType !== 22) {
+      this.stop('protocol_error', `the server sent ${decrypted.contentTypeName} before its Finished`);
+      return decrypted;
+    }
+    let messages: ReassembledMessage[];
+    try {
+      messages = this.innerReassembler.push(inner.content);
+    } catch (e) {
+      this.stop('protocol_error', (e as Error).message);
+      return decrypted;
+    }
+    for (const m of messages) {
+      decrypted.messages.push(handshakeTypeName(m.msgType));
+      if (this.done) break;
+      this.handleEncryptedMessage(m);
+    }
+    return decrypted;
+  }
+
+  private handleEncryptedMessage(m: ReassembledMessage): void {
+    const state = this.tls13!;
+    const name = handshakeTypeName(m.msgType);
+    this.serverMessages.push(name);
+    if (m.msgType === HANDSHAKE_TYPES.finished) {
+      const hash = state.transcript.hash;
+      const expected = finishedVerifyData(
+        hash,
+        state.secrets.serverHandshakeTrafficSecret,
+        state.transcript.digest(),
+      );
+      this.finishedVerified = equalBytes(expected, m.body);
+      state.transcript.update(m.raw);
+      const app = applicationSecrets(hash, state.secrets.masterSecret, state.transcript.digest());
+      this.emitKeyLog(app);
+      if (this.finishedVerified) this.stop('complete');
+      else this.stop('protocol_error', 'the server Finished does not match the key schedule');
+      return;
+    }
+    state.transcript.update(m.raw);
+    if (m.msgType === HANDSHAKE_TYPES.compressed_certificate) {
+      const inner = decompressCertificate(m.body);
+      if (typeof inner === 'string') {
+        this.error ??= inner;
+        return;
+      }
+      const parsed = this.parse(inner, TLS13);
+      if (parsed?.type === 'certificate') this.takeCertificate(parsed);
+      return;
+    }
+    const parsed = this.parse(m, TLS13);
+    if (!parsed) return;
+    switch (parsed.type) {
+      case 'encrypted_extensions':
+        this.encryptedExtensions = extensionsOf(parsed.extensions);
+        if (this.serverHello) {
+          const alpn = alpnOf(parsed.extensions);
+          if (alpn !== null) this.serverHello = { ...this.serverHello, alpn };
+        }
+        return;
+      case 'certificate':
+        this.takeCertificate(parsed);
+        return;
+      case 'certificate_request':
+        this.certificateRequested = true;
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/** `TLS 1.3`, `TLS 1.2`, ..., or the hex code. */
+export function versionLabel(version: number): string {
+  const names: Record<number, string> = {
+    768: 'SSL 3.0',
+    769: 'TLS 1.0',
+    770: 'TLS 1.1',
+    771: 'TLS 1.2',
+    772: 'TLS 1.3',
+  };
+  return names[version] ?? `0x${version.toString(16).padStart(4, '0')}`;
+}
+
+function bitLength(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  if (i === bytes.length) return 0;
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]));
+}
+
+/**
+ * The Certificate message inside a CompressedCertificate (RFC 8879): zlib (1) and brotli (2)
+ * through node:zlib; zstd (3) is not available in Node 20. Returns a reason string on failure.
+ */
+function decompressCertificate(body: Uint8Array): Uint8Array | string {
+  if (body.length < 5) return 'a CompressedCertificate too short to hold its header';
+  const algorithm = u16(body, 0);
+  const length = (body[2] << 16) | (body[3] << 8) | body[4];
+  const data = body.subarray(8);
+  let out: Uint8Array;
+  try {
+    const opts = { maxOutputLength: 1 << 24 };
+    if (algorithm === 1) out = inflateSync(data, opts);
+    else if (algorithm === 2) out = brotliDecompressSync(data, opts);
+    else return `the certificate is compressed with algorithm ${algorithm}, which hellokit cannot decompress`;
+  } catch (e) {
+    return `the compressed certificate does not decompress: ${(e as Error).message}`;
+  }
+  if (out.length !== length)
+    return `the certificate decompressed to ${out.length} bytes, not the ${length} announced`;
+  const msg = new Uint8Array(4 + out.length);
+  msg[0] = HANDSHAKE_TYPES.certificate;
+  msg[1] = length >> 16;
+  msg[2] = (length >> 8) & 0xff;
+  msg[3] = length & 0xff;
+  msg.set(out, 4);
+  return msg;
+}

@@ -1,0 +1,34 @@
+/**
+ * A JSON-ready view of a {@link ProbeResult}: bytes become lower-case hex strings, so
+ * `JSON.stringify(probeResultToJson(r))` is what `hellokit probe --json` prints.
+ */
+import { toHex } from '../bytes/hex.ts';
+import type { ProbeResult } from './probe-types.ts';
+
+/** `T` with every `Uint8Array` replaced by its hex string, recursively. */
+export type Jsonified<T> = T extends Uint8Array
+  ? string
+  : T extends readonly (infer U)[]
+    ? Jsonified<U>[]
+    : T extends object
+      ? { [K in keyof T]: Jsonified<T[K]> }
+      : T;
+
+function convert(value: unknown): unknown {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (Array.isArray(value)) return value.map(convert);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = convert(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The result with bytes as hex.
+ * @example console.log(JSON.stringify(probeResultToJson(await probe('127.0.0.1:8443')), null, 2));
+ */
+export function probeResultToJson(result: ProbeResult): Jsonified<ProbeResult> {
+  return convert(result) as Jsonified<ProbeResult>;
+}

@@ -1,0 +1,272 @@
+/**
+ * `probe()`: connect over TCP, send one ClientHello exactly as built, and read what the
+ * server answers, bounded by a total timeout, an idle timeout and a byte cap.
+ *
+ * When the flight has been read the probe sends nothing more (no client Finished, no alert)
+ * and closes its side of the connection with a TCP FIN; servers log that as an aborted
+ * handshake.
+ */
+import { appendFileSync } from 'node:fs';
+import { connect, isIP, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { summarizeCertificates } from './certificates.ts';
+import { conclude } from './probe-conclusion.ts';
+import { ProbeEngine } from './probe-engine.ts';
+import { probeHello } from './probe-hello.ts';
+import type {
+  ProbeOptions,
+  ProbeOutcome,
+  ProbeResult,
+  ProbeTarget,
+  StopReason,
+  WriteStrategy,
+} from './probe-types.ts';
+
+/** Default whole-probe timeout, ms. */
+export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
+/** Default idle timeout, ms. */
+export const DEFAULT_PROBE_IDLE_TIMEOUT_MS = 5_000;
+/** Default read cap, bytes. */
+export const DEFAULT_PROBE_MAX_BYTES = 256 * 1024;
+
+/**
+ * `host:port`, `[v6]:port`, `host` (port 443), a bare IPv6 address, or `{host, port}`.
+ * @example parseProbeTarget('example.test:8443') // { host: 'example.test', port: 8443 }
+ * @throws {TypeError} when the target has no host or a port outside 1..65535
+ */
+export function parseProbeTarget(target: ProbeTarget, defaultPort = 443): { host: string; port: number } {
+  let host: string;
+  let port: number | string | undefined;
+  if (typeof target === 'string') {
+    const text = target.trim();
+    const bracket = /^\[([^\]]+)\](?::(\d*))?$/.exec(text);
+    if (bracket) {
+      host = bracket[1];
+      port = bracket[2];
+    } else if (isIP(text) === 6) {
+      host = text;
+    } else {
+      const at = text.lastIndexOf(':');
+      host = at >= 0 ? text.slice(0, at) : text;
+      port = at >= 0 ? text.slice(at + 1) : undefined;
+    }
+  } else if (target && typeof target === 'object') {
+    host = target.host;
+    port = target.port;
+  } else {
+    throw new TypeError(`"target" expected "host:port" or {host, port}, got ${typeof target}`);
+  }
+  if (typeof host !== 'string' || host === '')
+    throw new TypeError(`"target" has no host: ${JSON.stringify(target)}`);
+  const n = port === undefined || port === '' ? defaultPort : Number(port);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new TypeError(`"target" port must be 1..65535, got ${JSON.stringify(port)}`);
+  return { host, port: n };
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new RangeError(`"${name}" expected a positive number, got ${value}`);
+  return value;
+}
+
+/** The writes (and the wait before each) for a strategy. */
+function plannedWrites(bytes: Uint8Array, strategy: WriteStrategy): { chunk: Uint8Array; delayMs: number }[] {
+  if (strategy === 'single') return [{ chunk: bytes, delayMs: 0 }];
+  if (strategy === 'per-record' || 'perRecord' in strategy) {
+    const delayMs = typeof strategy === 'object' ? (strategy.delayMs ?? 0) : 0;
+    const out: { chunk: Uint8Array; delayMs: number }[] = [];
+    let at = 0;
+    while (at < bytes.length) {
+      const length = at + 5 <= bytes.length ? (bytes[at + 3] << 8) | bytes[at + 4] : bytes.length;
+      const end = Math.min(bytes.length, at + 5 + length);
+      out.push({ chunk: bytes.subarray(at, end), delayMs: out.length === 0 ? 0 : delayMs });
+      at = end;
+    }
+    return out;
+  }
+  const offsets = [...strategy.splitAt];
+  let previous = 0;
+  for (const o of offsets) {
+    if (!Number.isInteger(o) || o <= previous || o >= bytes.length)
+      throw new RangeError(
+        `"splitAt" offsets must increase within 1..${bytes.length - 1}, got ${offsets.join(', ')}`,
+      );
+    previous = o;
+  }
+  const cuts = [0, ...offsets, bytes.length];
+  return cuts.slice(1).map((end, i) => ({
+    chunk: bytes.subarray(cuts[i], end),
+    delayMs: i === 0 ? 0 : (strategy.delayMs ?? 0),
+  }));
+}
+
+function outcomeOf(engine: ProbeEngine, reason: StopReason): ProbeOutcome {
+  if (reason === 'connect_failed') return 'connect_failed';
+  if (engine.serverHello) return 'server_hello';
+  if (reason === 'alert') return 'alert';
+  if (
+    engine.helloRetryRequest &&
+    (!engine.retried || reason === 'hello_retry_request' || reason === 'protocol_error')
+  )
+    return 'hello_retry_request';
+  switch (reason) {
+    case 'hello_retry_request':
+      return 'hello_retry_request';
+    case 'not_tls':
+    case 'protocol_error':
+    case 'max_bytes':
+      return 'not_tls';
+    case 'reset':
+    case 'socket_error':
+      return 'reset';
+    case 'timeout':
+    case 'idle_timeout':
+      return 'timeout';
+    default:
+      return 'closed';
+  }
+}
+
+function keylogSink(keylog: ProbeOptions['keylog']): ((line: string) => void) | undefined {
+  if (!keylog) return undefined;
+  if (typeof keylog === 'function') return keylog;
+  const file = keylog.file;
+  return (line) => appendFileSync(file, `${line}\n`, { mode: 0o600 });
+}
+
+/**
+ * Sends one ClientHello to `target` and reports what came back.
+ * @example
+ * const r = await probe('127.0.0.1:8443', { serverName: 'hellokit.test' });
+ * r.outcome // 'server_hello'
+ * r.certificates[0].subjectAltNames // ['DNS:hellokit.test']
+ * @example
+ * const r = await probe({ host: '127.0.0.1', port: 8443 }); // no SNI
+ * r.alert?.name // 'internal_error' from Caddy
+ * @throws {TypeError|RangeError} for a malformed target or option; every server behaviour is a result
+ */
+export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const { host, port } = parseProbeTarget(target);
+  const timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
+  const idleTimeoutMs = Math.min(
+    timeoutMs,
+    positive('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
+  );
+  const maxBytes = positive('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
+  const hello = options.hello ?? probeHello(options);
+  const keyShares = options.keyShares ?? hello.keyShares ?? [];
+  const engine = new ProbeEngine(hello, keyShares, {
+    retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
+    decrypt: options.decrypt ?? true,
+    keylog: keylogSink(options.keylog),
+    maxBytes,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const writes = plannedWrites(engine.helloBytes, options.write ?? 'single');
+
+  const started = performance.now();
+  const now = () => Math.round((performance.now() - started) * 1000) / 1000;
+  let connectMs: number | null = null;
+  let firstByteMs: number | null = null;
+
+  const reason = await new Promise<StopReason>((resolve) => {
+    let settled = false;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    let socket: Socket;
+    const finish = (why: StopReason, error?: string) => {
+      if (settled) return;
+      settled = true;
+      engine.stop(why, error);
+      clearTimeout(totalTimer);
+      if (idleTimer) clearTimeout(idleTimer);
+      for (const t of timers) clearTimeout(t);
+      socket.removeAllListeners('data');
+      // Our side closes with a FIN; destroy() follows so no handle outlives the probe.
+      socket.end(() => socket.destroy());
+      const hard = setTimeout(() => socket.destroy(), 200);
+      hard.unref();
+      resolve(engine.stopReason ?? why);
+    };
+    const armIdle = () => {
+      if (idleTimer) clearTimeout(idleTimer);
+      idleTimer = setTimeout(
+        () => finish('idle_timeout', `no byte from the server for ${idleTimeoutMs} ms`),
+        idleTimeoutMs,
+      );
+    };
+    const totalTimer = setTimeout(
+      () =>
+        finish(
+          connectMs === null ? 'connect_failed' : 'timeout',
+          connectMs === null
+            ? `connect timed out after ${timeoutMs} ms`
+            : `no complete answer within ${timeoutMs} ms`,
+        ),
+      timeoutMs,
+    );
+    socket = connect({ host, port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      connectMs = now();
+      armIdle();
+      let delay = 0;
+      for (const w of writes) {
+        delay += w.delayMs;
+        const send = () => {
+          if (settled || socket.destroyed) return;
+          engine.logSent(w.chunk, now());
+          socket.write(w.chunk);
+        };
+        if (delay === 0) send();
+        else timers.push(setTimeout(send, delay));
+      }
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (firstByteMs === null) firstByteMs = now();
+      armIdle();
+      const step = engine.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), now());
+      for (const b of step.send) {
+        engine.logSent(b, now());
+        socket.write(b);
+      }
+      if (step.done) finish(engine.stopReason ?? 'complete');
+    });
+    socket.on('end', () => finish('closed'));
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (connectMs === null) finish('connect_failed', `${e.code ?? ''} ${e.message}`.trim());
+      else if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish('reset', e.code);
+      else finish('socket_error', `${e.code ?? ''} ${e.message}`.trim());
+    });
+    socket.on('close', () => finish('closed'));
+  });
+
+  const certificates = await summarizeCertificates(engine.certificateChain);
+  const alert = engine.alerts.find((a) => a.level !== 1) ?? engine.alerts[engine.alerts.length - 1];
+  const base: Omit<ProbeResult, 'conclusion'> = {
+    target: { host, port },
+    outcome: outcomeOf(engine, reason),
+    stopReason: reason,
+    ...(alert ? { alert } : {}),
+    alerts: engine.alerts,
+    ...(engine.serverHello ? { serverHello: engine.serverHello } : {}),
+    ...(engine.helloRetryRequest ? { helloRetryRequest: engine.helloRetryRequest } : {}),
+    retried: engine.retried,
+    certificates,
+    ...(engine.serverKeyExchange ? { serverKeyExchange: engine.serverKeyExchange } : {}),
+    ...(engine.encryptedExtensions ? { encryptedExtensions: engine.encryptedExtensions } : {}),
+    certificateRequested: engine.certificateRequested,
+    finishedVerified: engine.finishedVerified,
+    serverMessages: engine.serverMessages,
+    timings: { connectMs, firstByteMs, totalMs: now() },
+    transcript: engine.transcript,
+    ...(engine.notTls ? { notTls: engine.notTls } : {}),
+    ...(engine.error !== undefined ? { error: engine.error } : {}),
+    sent: engine.sent,
+    bytesReceived: engine.bytesReceived,
+  };
+  return { ...base, conclusion: conclude(base) };
+}
