@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, expect, test } from 'vitest';
-import { clientHello, type ClientHelloOptions } from '../../src/build/index.ts';
+import { type ClientHelloOptions, clientHello } from '../../src/build/index.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import { describePeer, type PeerKind, peerKinds, startPeer, stopAll } from '../peers/index.ts';
 
@@ -55,7 +55,10 @@ for (const kind of peerKinds as readonly PeerKind[]) {
         for (const [what, options] of CASES) {
           const hello = encodeClientHello(clientHello({ serverName: peer.names[0], seed: what, ...options }));
           const record = await firstRecord(peer.host, peer.port, hello);
-          expect(record[0], `${what}: content type (record ${Buffer.from(record).toString('hex').slice(0, 20)})`).toBe(0x16);
+          expect(
+            record[0],
+            `${what}: content type (record ${Buffer.from(record).toString('hex').slice(0, 20)})`,
+          ).toBe(0x16);
           expect(record[5], `${what}: first handshake message`).toBe(0x02);
         }
       } finally {
