@@ -1,0 +1,6 @@
+/** Diagnose: probe plans and their interpretation, written against a `probe` function. */
+export * from './format.ts';
+export * from './interpret.ts';
+export * from './plan.ts';
+export * from './run.ts';
+export type * from './types.ts';

@@ -1,0 +1,114 @@
+/**
+ * The shapes diagnose works with: what one probe asks for ({@link ProbeSpec}), what came
+ * back ({@link ProbeAnswer}, a platform-neutral view of hellokit/node's `ProbeResult`), and
+ * what the interpretation says ({@link Finding}).
+ */
+
+/** How a probe ended (the DESIGN.md `ProbeResult.outcome` contract). */
+export type ProbeOutcome =
+  | 'server_hello'
+  | 'hello_retry_request'
+  | 'alert'
+  | 'closed'
+  | 'reset'
+  | 'timeout'
+  | 'not_tls'
+  | 'connect_failed';
+
+/** The hello one probe sends. Fields left out take the prober's defaults. */
+export interface ProbeSpec {
+  /** Stable id, e.g. `sni.none`, `tls12.rsa_auth`. */
+  readonly id: string;
+  /** What the probe checks, in a few words (`TLS 1.2, RSA-authenticated suites only`). */
+  readonly label: string;
+  /** SNI host name; null sends no server_name. */
+  readonly serverName: string | null;
+  /** Versions offered, highest first. */
+  readonly versions: readonly number[];
+  readonly cipherSuites: readonly number[];
+  readonly groups: readonly number[];
+  /** Groups to send TLS 1.3 key shares for (default the first of `groups`). */
+  readonly keyShareGroups?: readonly number[];
+  readonly alpn?: readonly string[];
+  /** Add GREASE values (RFC 8701). */
+  readonly grease?: boolean;
+  /** Pad the ClientHello message (handshake header included) to this many bytes with a padding extension. */
+  readonly padToLength?: number;
+  /** Split the hello over this many records. */
+  readonly records?: number;
+  /** Write the hello in pieces of at most this many bytes, a short pause apart (several TCP segments). */
+  readonly segmentBytes?: number;
+}
+
+/** An alert as a probe reports it. */
+export interface AnswerAlert {
+  readonly level: number;
+  readonly description: number;
+  readonly name: string;
+}
+
+/**
+ * What one probe saw: the fields of hellokit/node's `ProbeResult` diagnose reads (a
+ * `ProbeResult` is assignable to it), plus what the prober knows about the hello it sent.
+ */
+export interface ProbeAnswer {
+  readonly outcome: ProbeOutcome;
+  readonly alert?: AnswerAlert;
+  readonly serverHello?: {
+    readonly version: number;
+    readonly cipherSuite: number;
+    readonly cipherSuiteName: string;
+    readonly group: number | null;
+    readonly groupName: string | null;
+    readonly alpn: string | null;
+  };
+  readonly helloRetryRequest?: {
+    readonly selectedGroup: number | null;
+    readonly selectedGroupName: string | null;
+  };
+  readonly certificates?: readonly { readonly subject: string; readonly publicKey?: unknown }[];
+  readonly timings?: { readonly totalMs: number };
+  readonly error?: string;
+  /** Length of the ClientHello message sent (handshake header included). */
+  readonly helloLength?: number;
+}
+
+/** Sends one probe. Diagnose is written against this, so it runs with fakes in tests. */
+export type ProbeFn = (spec: ProbeSpec) => Promise<ProbeAnswer>;
+
+/** How bad a finding is: `error` breaks some clients, `warning` is worth fixing, `info` is a fact. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One probe's part in a finding. */
+export interface Evidence {
+  readonly probe: string;
+  readonly sent: string;
+  /** What came back, in words (`alert 80 internal_error`, `TLS 1.3, TLS_AES_128_GCM_SHA256`). */
+  readonly got: string;
+  readonly outcome: ProbeOutcome;
+  readonly alert?: AnswerAlert;
+}
+
+/** One conclusion about the server. Extra fields (`alert`, `accepted`, ...) depend on the id. */
+export interface Finding {
+  readonly id: string;
+  readonly severity: Severity;
+  /** One sentence, plain words. */
+  readonly explanation: string;
+  readonly evidence: readonly Evidence[];
+  /** What a client can do about it, when there is something. */
+  readonly fix?: string;
+  readonly [field: string]: unknown;
+}
+
+/** A whole diagnosis. */
+export interface Diagnosis {
+  readonly target: string;
+  readonly serverName: string | null;
+  readonly findings: readonly Finding[];
+  /** Every probe that ran, with its answer. */
+  readonly probes: readonly { readonly spec: ProbeSpec; readonly answer: ProbeAnswer }[];
+  /** Probes the time budget left out. */
+  readonly skipped: readonly string[];
+  readonly elapsedMs: number;
+}
