@@ -3,7 +3,6 @@
  * real one, sent when the client has no ECH config, so servers and middleboxes keep accepting
  * the extension.
  */
-import { generateKeyShare } from '../crypto/key-share.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import { echOuterBody } from './bodies.ts';
 
@@ -32,13 +31,14 @@ export interface EchGreaseOptions {
 }
 
 /**
- * An ECH GREASE extension body: the cipher suite asked for, a random config id, a real X25519
- * public key as `enc` (32 bytes, so it is a valid point) and a random payload.
+ * An ECH GREASE extension body: the cipher suite asked for, a random config id, 32 random
+ * bytes as `enc` (every 32-byte string is an X25519 public key, RFC 7748 §5, so it is
+ * indistinguishable from a real one) and a random payload.
  * @example echGreaseBody({}, seededRandom(1)).length // 186, 218, 250 or 282
  */
 export function echGreaseBody(options: EchGreaseOptions, random: RandomSource): Uint8Array {
   const configId = options.configId ?? random(1)[0];
-  const enc = generateKeyShare(0x001d, random).keyExchange;
+  const enc = random(32);
   let payloadLength = options.payloadLength ?? 'boringssl';
   if (payloadLength === 'boringssl') payloadLength = 32 * (4 + (random(1)[0] % 4)) + 16;
   if (!Number.isInteger(payloadLength) || payloadLength < 0 || payloadLength > 0xffff) {
