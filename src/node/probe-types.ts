@@ -2,10 +2,12 @@
  * The public shapes of {@link probe}: what it takes (target, hello, write strategy, bounds)
  * and what it returns (`ProbeResult`, the DESIGN.md contract).
  */
+
+import type { ClientHelloOptions } from '../build/client-hello.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
+import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import type { CertificateSummary } from './certificates.ts';
-import type { ProbeHelloOptions } from './probe-hello.ts';
 
 /** Where to connect: `'host:port'`, `'[v6]:port'`, `'host'` (port 443) or an object. */
 export type ProbeTarget = string | { readonly host: string; readonly port?: number };
@@ -28,13 +30,15 @@ export type WriteStrategy =
   | { readonly perRecord: true; readonly delayMs?: number };
 
 /** Options of {@link probe}. */
-export interface ProbeOptions extends ProbeHelloOptions {
+export interface ProbeOptions {
   /**
-   * The hello to send. Absent: one is built from the {@link ProbeHelloOptions} fields
-   * (`serverName`, `versions`, `cipherSuites`, ...). Give `keyShares` (on the hello or
-   * here) so a TLS 1.3 answer can be decrypted.
+   * The hello to send: a built ClientHello (from `clientHello()` or `parseClientHello()`),
+   * or builder options for `clientHello()`. Absent: `clientHello({ serverName })`. A built
+   * hello needs its `keyShares` (on it or here) for a TLS 1.3 answer to be decrypted.
    */
-  readonly hello?: HelloWithKeyShares;
+  readonly hello?: HelloWithKeyShares | ClientHelloOptions;
+  /** SNI for the built hello (overrides `hello.serverName` when `hello` is builder options; ignored for a built hello). */
+  readonly serverName?: string | null;
   /** Private halves of the hello's key shares, when not carried on `hello`. */
   readonly keyShares?: readonly KeyShare[];
   /** How the hello is written (default `'single'`). */
@@ -58,6 +62,8 @@ export interface ProbeOptions extends ProbeHelloOptions {
    * become known, so Wireshark/tshark can decrypt a capture of the probe.
    */
   readonly keylog?: ((line: string) => void) | { readonly file: string };
+  /** Randomness for the key share made after a HelloRetryRequest (default the system CSPRNG). */
+  readonly random?: RandomSource;
   /** Bind the local end to this address (default: the OS picks). */
   readonly localAddress?: string;
 }

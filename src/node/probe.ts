@@ -9,11 +9,12 @@
 import { appendFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { clientHello } from '../build/client-hello.ts';
 import { summarizeCertificates } from './certificates.ts';
 import { conclude } from './probe-conclusion.ts';
 import { ProbeEngine } from './probe-engine.ts';
-import { probeHello } from './probe-hello.ts';
 import type {
+  HelloWithKeyShares,
   ProbeOptions,
   ProbeOutcome,
   ProbeResult,
@@ -129,6 +130,20 @@ function outcomeOf(engine: ProbeEngine, reason: StopReason): ProbeOutcome {
   }
 }
 
+function isBuiltHello(hello: NonNullable<ProbeOptions['hello']>): hello is HelloWithKeyShares {
+  return 'legacyCompressionMethods' in hello && hello.random instanceof Uint8Array && 'extensions' in hello;
+}
+
+/** The hello `options` ask for: the built one given, or `clientHello()` of the options given. */
+function helloToSend(options: ProbeOptions): HelloWithKeyShares {
+  const given = options.hello;
+  if (given && isBuiltHello(given)) return given;
+  return clientHello({
+    ...(given ?? {}),
+    ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
+  });
+}
+
 function keylogSink(keylog: ProbeOptions['keylog']): ((line: string) => void) | undefined {
   if (!keylog) return undefined;
   if (typeof keylog === 'function') return keylog;
@@ -155,7 +170,7 @@ export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Pr
     positive('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
   );
   const maxBytes = positive('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
-  const hello = options.hello ?? probeHello(options);
+  const hello = helloToSend(options);
   const keyShares = options.keyShares ?? hello.keyShares ?? [];
   const engine = new ProbeEngine(hello, keyShares, {
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
