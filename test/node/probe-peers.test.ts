@@ -39,7 +39,10 @@ describePeer('openssl', () => {
     ['secp384r1', 0x0018],
     ['secp521r1', 0x0019],
   ])('TLS 1.3 over %s: the share is used and the flight decrypts', async (name, code) => {
-    const r = await probe(at(peer), { hello: { serverName: NAME, groups: [name], keyShares: [name] }, timeoutMs: 5000 });
+    const r = await probe(at(peer), {
+      hello: { serverName: NAME, groups: [name], keyShares: [name] },
+      timeoutMs: 5000,
+    });
     expectVerifiedTls13(r);
     expect(r.serverHello!.group).toBe(code);
     expect(r.retried).toBe(false);
@@ -48,7 +51,10 @@ describePeer('openssl', () => {
   test.each(['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'])(
     '%s: records decrypt and the Finished verifies',
     async (suite) => {
-      const r = await probe(at(peer), { hello: { serverName: NAME, tls: '1.3', cipherSuites: [suite] }, timeoutMs: 5000 });
+      const r = await probe(at(peer), {
+        hello: { serverName: NAME, tls: '1.3', cipherSuites: [suite] },
+        timeoutMs: 5000,
+      });
       expectVerifiedTls13(r);
       expect(r.serverHello!.cipherSuiteName).toBe(suite);
       const decrypted = r.transcript.filter((t) => t.decrypted);
@@ -63,7 +69,12 @@ describePeer('openssl', () => {
     expect(r.serverKeyExchange).toMatchObject({ kind: 'ecdhe', group: 0x001d, groupName: 'x25519' });
     expect(r.serverHello!.group).toBe(0x001d);
     expect(r.certificates[0].publicKey).toMatchObject({ type: 'EC', curve: 'P-256' });
-    expect(r.serverMessages).toEqual(['server_hello', 'certificate', 'server_key_exchange', 'server_hello_done']);
+    expect(r.serverMessages).toEqual([
+      'server_hello',
+      'certificate',
+      'server_key_exchange',
+      'server_hello_done',
+    ]);
     expect(r.stopReason).toBe('complete');
   });
 
