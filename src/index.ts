@@ -1,1 +1,17 @@
-export {};
+/**
+ * hellokit — build, parse, send and fuzz TLS ClientHellos, and read what a server answers.
+ * This entry point is platform-neutral (Uint8Array only); sockets live in `hellokit/node`,
+ * fast-check arbitraries in `hellokit/arbitraries`.
+ */
+
+export * from './build/index.ts';
+export * from './bytes/index.ts';
+export * from './capture/index.ts';
+export * from './crypto/index.ts';
+export * from './extensions/block.ts';
+export * from './extensions/registry.ts';
+export type * from './extensions/types.ts';
+export * from './fingerprint/index.ts';
+export * from './handshake/index.ts';
+export * from './iana/index.ts';
+export * from './records/index.ts';

@@ -31,6 +31,39 @@ export interface VectorLimits {
   readonly multipleOf?: number;
 }
 
+/** A byte range read by a {@link Reader} while tracing, labelled with its field path. */
+export interface TraceSpan {
+  /** Input offsets: first byte and one past the last. */
+  readonly start: number;
+  readonly end: number;
+  readonly path: string;
+  /** `value`: a field read; `length`: a vector's length prefix; `vector`: a vector's content. */
+  readonly kind: 'value' | 'length' | 'vector';
+  /** The number read, for integer fields. */
+  readonly value?: number;
+}
+
+let activeTrace: TraceSpan[] | null = null;
+
+/**
+ * Runs `fn` and returns the byte ranges every Reader read meanwhile, with field paths: the
+ * data behind `hellokit decode --annotate`. Not re-entrant; the decode itself is unchanged.
+ * @example
+ * const { spans } = traceReads(() => parseClientHello(bytes));
+ */
+export function traceReads<T>(fn: () => T): { result: T | undefined; error: unknown; spans: TraceSpan[] } {
+  const outer = activeTrace;
+  const spans: TraceSpan[] = [];
+  activeTrace = spans;
+  try {
+    return { result: fn(), error: undefined, spans };
+  } catch (error) {
+    return { result: undefined, error, spans };
+  } finally {
+    activeTrace = outer;
+  }
+}
+
 interface Shared {
   readonly path: PathSegment[];
   readonly strict: boolean;
@@ -152,6 +185,17 @@ export class Reader {
     };
   }
 
+  private trace(start: number, field: PathSegment, kind: TraceSpan['kind'], value?: number): void {
+    const base = this.shared.baseOffset;
+    activeTrace!.push({
+      start: base + start,
+      end: base + this.pos,
+      path: formatPath([...this.shared.path, field]),
+      kind,
+      ...(value === undefined ? {} : { value }),
+    });
+  }
+
   private need(n: number, field: PathSegment, what: string): void {
     if (this.end - this.pos < n) {
       this.fail(
@@ -165,7 +209,9 @@ export class Reader {
   /** One byte. */
   u8(field: PathSegment): number {
     this.need(1, field, 'u8');
-    return this.data[this.pos++];
+    const v = this.data[this.pos++];
+    if (activeTrace) this.trace(this.pos - 1, field, 'value', v);
+    return v;
   }
   /** Big-endian u16. */
   u16(field: PathSegment): number {
@@ -173,6 +219,7 @@ export class Reader {
     const d = this.data;
     const v = (d[this.pos] << 8) | d[this.pos + 1];
     this.pos += 2;
+    if (activeTrace) this.trace(this.pos - 2, field, 'value', v);
     return v;
   }
   /** Big-endian u24. */
@@ -181,6 +228,7 @@ export class Reader {
     const d = this.data;
     const v = (d[this.pos] << 16) | (d[this.pos + 1] << 8) | d[this.pos + 2];
     this.pos += 3;
+    if (activeTrace) this.trace(this.pos - 3, field, 'value', v);
     return v;
   }
   /** Big-endian u32. */
@@ -190,6 +238,7 @@ export class Reader {
     const v =
       ((d[this.pos] << 24) | (d[this.pos + 1] << 16) | (d[this.pos + 2] << 8) | d[this.pos + 3]) >>> 0;
     this.pos += 4;
+    if (activeTrace) this.trace(this.pos - 4, field, 'value', v);
     return v;
   }
   /** A length read with the given width. */
@@ -206,11 +255,29 @@ export class Reader {
     }
   }
 
+  private readLength(width: PrefixWidth, field: PathSegment): number {
+    const outer = activeTrace;
+    activeTrace = null;
+    const at = this.pos;
+    try {
+      return this.uint(width, field);
+    } finally {
+      activeTrace = outer;
+      if (activeTrace) {
+        const d = this.data;
+        let v = 0;
+        for (let i = at; i < this.pos; i++) v = v * 256 + d[i];
+        this.trace(at, field === 'length' ? field : `${String(field)}.length`, 'length', v);
+      }
+    }
+  }
+
   /** `n` bytes (a view into the input, not a copy). */
   bytes(n: number, field: PathSegment): Uint8Array {
     this.need(n, field, field === undefined ? 'bytes' : String(field));
     const out = this.data.subarray(this.pos, this.pos + n);
     this.pos += n;
+    if (activeTrace) this.trace(this.pos - n, field, 'value');
     return out;
   }
 
@@ -232,7 +299,7 @@ export class Reader {
    */
   vector(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): Reader {
     const lengthAt = this.pos;
-    const length = this.uint(width, field);
+    const length = this.readLength(width, field);
     if (length > this.end - this.pos) {
       this.fail(
         'truncated',
@@ -246,6 +313,7 @@ export class Reader {
     this.checkLimits(length, field, lengthAt, limits);
     const sub = new Reader(this.data, {}, { start: this.pos, end: this.pos + length, shared: this.shared });
     this.pos += length;
+    if (activeTrace) this.trace(lengthAt + width, field, 'vector');
     return sub;
   }
 

@@ -20,13 +20,26 @@ export type Flags = Record<string, string | boolean | string[] | undefined>;
  * Parses `argv` against `specs`; an unknown flag or a missing value is a {@link UsageError}
  * that names the flag and lists the accepted ones.
  */
-export function parseFlags(command: string, argv: readonly string[], specs: FlagSpecs): { flags: Flags; positionals: string[] } {
+export function parseFlags(
+  command: string,
+  argv: readonly string[],
+  specs: FlagSpecs,
+): { flags: Flags; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+    options[name] = {
+      type: spec.type,
+      ...(spec.short ? { short: spec.short } : {}),
+      ...(spec.multiple ? { multiple: true } : {}),
+    };
   }
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { flags: values as Flags, positionals };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -34,8 +47,10 @@ export function parseFlags(command: string, argv: readonly string[], specs: Flag
     const accepted = Object.keys(specs)
       .map((n) => `--${n}`)
       .join(', ');
-    if (flag && /Unknown option/.test(message)) throw new UsageError(`${command}: unknown flag ${flag} (accepted: ${accepted})`);
-    if (flag && /argument missing/.test(message)) throw new UsageError(`${command}: flag ${flag} needs a value`);
+    if (flag && /Unknown option/.test(message))
+      throw new UsageError(`${command}: unknown flag ${flag} (accepted: ${accepted})`);
+    if (flag && /argument missing/.test(message))
+      throw new UsageError(`${command}: flag ${flag} needs a value`);
     throw new UsageError(`${command}: ${message.split('\n')[0]}`);
   }
 }
@@ -48,12 +63,23 @@ export function stringFlag(flags: Flags, name: string): string | undefined {
 }
 
 /** An integer flag within bounds, or the default; anything else is a UsageError naming the flag. */
-export function intFlag(command: string, flags: Flags, name: string, fallback: number, min: number, max: number): number {
+export function intFlag(
+  command: string,
+  flags: Flags,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = stringFlag(flags, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`${command}: --${name} expects a whole number ${min}..${max}, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw))
+    throw new UsageError(
+      `${command}: --${name} expects a whole number ${min}..${max}, got ${JSON.stringify(raw)}`,
+    );
   const n = Number(raw);
-  if (n < min || n > max) throw new UsageError(`${command}: --${name} expects a whole number ${min}..${max}, got ${n}`);
+  if (n < min || n > max)
+    throw new UsageError(`${command}: --${name} expects a whole number ${min}..${max}, got ${n}`);
   return n;
 }
 

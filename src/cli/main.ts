@@ -49,7 +49,9 @@ export async function runCli(argv: readonly string[], io: CommandIO = processIO)
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`hellokit: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    io.err(
+      `hellokit: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`,
+    );
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -78,8 +80,14 @@ function reportError(command: string, e: unknown, io: CommandIO): number {
   return EXIT.failed;
 }
 
-const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.(?:js|ts)|hellokit)$/.test(process.argv[1]);
+const isMain =
+  process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.(?:js|ts)|hellokit)$/.test(process.argv[1]);
 if (isMain) {
+  // A closed pipe (`hellokit decode x | head`) ends the output quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

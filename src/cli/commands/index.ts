@@ -1,5 +1,15 @@
 import type { Command } from '../command.ts';
 import { buildCommand } from './build.ts';
+import { decodeCommand } from './decode.ts';
+import { diagnoseCommand } from './diagnose.ts';
+import { encodeCommand } from './encode.ts';
+import { pcapCommand } from './pcap.ts';
 
 /** Every `hellokit` command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [buildCommand];
+export const COMMANDS: readonly Command[] = [
+  decodeCommand,
+  encodeCommand,
+  buildCommand,
+  pcapCommand,
+  diagnoseCommand,
+];

@@ -1,0 +1,142 @@
+import { formatDiagnosis } from '../../diagnose/format.ts';
+import type { DiagnoseProgress } from '../../diagnose/run.ts';
+import type { Diagnosis } from '../../diagnose/types.ts';
+import { startDemoServer } from '../../node/demo-server.ts';
+import { diagnoseTarget } from '../../node/diagnose.ts';
+import { parseProbeTarget } from '../../node/probe.ts';
+import { intFlag, parseFlags, stringFlag } from '../args.ts';
+import type { Command, CommandIO } from '../command.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { jsonText } from '../json.ts';
+
+const FLAGS = {
+  sni: {
+    type: 'string',
+    value: 'NAME',
+    help: 'the name to send as SNI (default: the host, when it is a name)',
+  },
+  'no-sni': { type: 'boolean', help: 'send no SNI in the probes that normally carry one' },
+  concurrency: { type: 'string', value: 'N', help: 'probes at once, 1..64 (default 8)' },
+  timeout: {
+    type: 'string',
+    value: 'SECONDS',
+    help: 'the whole diagnosis ends within this, 1..600 (default 20)',
+  },
+  verbose: { type: 'boolean', short: 'v', help: 'show the evidence under each finding' },
+  json: { type: 'boolean', help: 'print the diagnosis as JSON' },
+} as const;
+
+function progressLine(io: CommandIO): ((p: DiagnoseProgress) => void) | undefined {
+  if (!io.isTTY) return undefined;
+  return (p) => {
+    const running = p.running.slice(0, 3).join(', ');
+    io.err(`\r\x1b[K[${p.done}/${p.total}] ${running}`);
+  };
+}
+
+/** `hellokit diagnose [HOST[:PORT]]`: run the probe plan and explain the findings. */
+export const diagnoseCommand: Command = {
+  name: 'diagnose',
+  summary: 'probe a server from many angles and explain, in words, what breaks which clients',
+  usage: 'diagnose [HOST[:PORT]] [--sni NAME] [--concurrency N] [--timeout SECONDS] [--json]',
+  flags: FLAGS,
+  async run(argv: readonly string[], io: CommandIO): Promise<number> {
+    const { flags, positionals } = parseFlags('diagnose', argv, FLAGS);
+    if (positionals.length > 1)
+      throw new UsageError(`diagnose: one target at most, got ${positionals.length}`);
+    const concurrency = intFlag('diagnose', flags, 'concurrency', 8, 1, 64);
+    const timeoutMs = intFlag('diagnose', flags, 'timeout', 20, 1, 600) * 1000;
+    const sni = stringFlag(flags, 'sni');
+    if (sni !== undefined && flags['no-sni'] === true)
+      throw new UsageError('diagnose: --sni and --no-sni exclude each other');
+    if (sni !== undefined && !/^[A-Za-z0-9._:-]{1,253}$/.test(sni)) {
+      throw new UsageError(`diagnose: --sni expects a host name, got ${JSON.stringify(sni)}`);
+    }
+    const target = positionals[0];
+    if (target !== undefined) {
+      try {
+        parseProbeTarget(target);
+      } catch (e) {
+        throw new UsageError(
+          `diagnose: bad target ${JSON.stringify(target)}: ${(e as Error).message.replace(/^"target" /, '')}`,
+        );
+      }
+    }
+    const onProgress = flags.json === true ? undefined : progressLine(io);
+    const clearProgress = () => {
+      if (onProgress) io.err('\r\x1b[K');
+    };
+
+    let diagnosis: Diagnosis;
+    let intro: string | undefined;
+    if (target === undefined) {
+      const demo = await startDemoServer();
+      try {
+        intro = `No target given, so this diagnoses hellokit's built-in demo server on ${demo.host}:${demo.port}: like many CDNs, it needs SNI (${demo.name}) and has only an ECDSA certificate. Run \`hellokit diagnose HOST[:PORT]\` for a server of your own.`;
+        diagnosis = await diagnoseTarget(`${demo.host}:${demo.port}`, {
+          serverName: sni ?? (flags['no-sni'] === true ? null : demo.name),
+          concurrency,
+          timeoutMs,
+          ...(onProgress ? { onProgress } : {}),
+        });
+      } finally {
+        clearProgress();
+        await demo.close();
+      }
+    } else {
+      try {
+        diagnosis = await diagnoseTarget(target, {
+          ...(sni !== undefined ? { serverName: sni } : flags['no-sni'] === true ? { serverName: null } : {}),
+          concurrency,
+          timeoutMs,
+          ...(onProgress ? { onProgress } : {}),
+        });
+      } finally {
+        clearProgress();
+      }
+    }
+    if (flags.json === true) {
+      io.out(
+        jsonText({
+          target: diagnosis.target,
+          serverName: diagnosis.serverName,
+          elapsedMs: Math.round(diagnosis.elapsedMs),
+          findings: diagnosis.findings,
+          skipped: diagnosis.skipped,
+          probes: diagnosis.probes.map(({ spec, answer }) => ({
+            id: spec.id,
+            label: spec.label,
+            serverName: spec.serverName,
+            outcome: answer.outcome,
+            ...(answer.alert
+              ? {
+                  alert: {
+                    level: answer.alert.level,
+                    description: answer.alert.description,
+                    name: answer.alert.name,
+                  },
+                }
+              : {}),
+            ...(answer.serverHello
+              ? {
+                  serverHello: {
+                    version: answer.serverHello.version,
+                    cipherSuite: answer.serverHello.cipherSuite,
+                    cipherSuiteName: answer.serverHello.cipherSuiteName,
+                    group: answer.serverHello.group,
+                    groupName: answer.serverHello.groupName,
+                    alpn: answer.serverHello.alpn,
+                  },
+                }
+              : {}),
+            ...(answer.helloLength ? { helloLength: answer.helloLength } : {}),
+            ...(answer.timings ? { totalMs: answer.timings.totalMs } : {}),
+          })),
+        }),
+      );
+    } else {
+      io.out(formatDiagnosis(diagnosis, { verbose: flags.verbose === true, ...(intro ? { intro } : {}) }));
+    }
+    return EXIT.ok;
+  },
+};

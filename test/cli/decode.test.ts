@@ -1,0 +1,148 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../src/bytes/hex.ts';
+import { cli } from './run.ts';
+
+const CLIENTS = join(process.cwd(), 'fixtures', 'clients');
+const SERVERS = join(process.cwd(), 'fixtures', 'servers');
+const clientFixtures = readdirSync(CLIENTS).filter((f) => f.endsWith('.bin'));
+const serverFixtures = readdirSync(SERVERS).filter((f) => f.endsWith('.bin'));
+
+interface Facts {
+  serverName: string | null;
+  cipherSuites: number[];
+  extensionTypes: number[];
+  supportedGroups: number[] | null;
+  signatureAlgorithms: number[] | null;
+  supportedVersions: number[] | null;
+  keyShareGroups: number[] | null;
+  alpn: string[] | null;
+  ja3: string;
+  ja3Full: string;
+}
+
+describe('hellokit decode on real ClientHellos', () => {
+  it('has real client fixtures', () => expect(clientFixtures.length).toBeGreaterThanOrEqual(16));
+
+  for (const file of clientFixtures) {
+    it(`${file}: agrees with tshark on every contract field`, async () => {
+      const facts = JSON.parse(readFileSync(join(CLIENTS, file.replace(/\.bin$/, '.json')), 'utf8'))
+        .tshark as Facts;
+      const { code, stdout } = await cli(['decode', '--json', join(CLIENTS, file)]);
+      expect(code).toBe(0);
+      const hello = JSON.parse(stdout).messages.find((m: { type: string }) => m.type === 'client_hello');
+      expect(hello.serverName).toBe(facts.serverName);
+      expect(hello.cipherSuites).toEqual(facts.cipherSuites);
+      expect(hello.extensionTypes).toEqual(facts.extensionTypes);
+      expect(hello.supportedGroups).toEqual(facts.supportedGroups ?? []);
+      expect(hello.signatureAlgorithms).toEqual(facts.signatureAlgorithms ?? []);
+      expect(hello.supportedVersions).toEqual(facts.supportedVersions ?? []);
+      expect(hello.keyShareGroups).toEqual(facts.keyShareGroups ?? []);
+      expect(hello.alpn).toEqual(facts.alpn ?? []);
+      expect(hello.ja3).toBe(facts.ja3);
+      expect(hello.ja3Full).toBe(facts.ja3Full);
+      for (const key of ['ja4', 'ja4_r', 'ja4_o', 'ja4_ro']) expect(hello[key]).toMatch(/^t1[0-3][di]\d{4}/);
+    });
+  }
+
+  for (const file of [
+    ...clientFixtures.map((f) => join(CLIENTS, f)),
+    ...serverFixtures.map((f) => join(SERVERS, f)),
+  ]) {
+    it(`${file.split('/').slice(-2).join('/')}: decode --json then encode gives the same bytes`, async () => {
+      const original = new Uint8Array(readFileSync(file));
+      const decoded = await cli(['decode', '--json', file]);
+      expect(decoded.code).toBe(0);
+      const jsonFile = join(tmpdir(), `hellokit-${process.pid}-${file.split('/').pop()}.json`);
+      writeFileSync(jsonFile, decoded.stdout);
+      const encoded = await cli(['encode', '--hex', jsonFile]);
+      expect(encoded.code).toBe(0);
+      expect(encoded.stdout.trim()).toBe(toHex(original));
+    });
+  }
+});
+
+describe('hellokit decode', () => {
+  it('reads hex text as well as binary', async () => {
+    const hex = toHex(new Uint8Array(readFileSync(join(CLIENTS, 'curl-sni.bin'))), ' ');
+    const { code, stdout } = await cli(['decode', '--json', '-'], new TextEncoder().encode(hex));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).messages[0].serverName).toBe('hellokit.test');
+  });
+
+  it('labels every byte of a ClientHello with its field path in --annotate', async () => {
+    const bytes = new Uint8Array(readFileSync(join(CLIENTS, 'openssl-sni.bin')));
+    const { code, stdout } = await cli(['decode', '--annotate', join(CLIENTS, 'openssl-sni.bin')]);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('(not decoded)');
+    expect(stdout).toMatch(/client_hello\.cipher_suites\.length = \d+/);
+    expect(stdout).toMatch(/client_hello\.extensions\[\d+\]\.extension_type = 0\n/);
+    const dumped = stdout
+      .split('\n')
+      .filter((l) => /^[0-9a-f]{6} {2}/.test(l))
+      .map((l) => l.slice(8, 8 + 47).replace(/ /g, ''))
+      .join('');
+    expect(dumped).toBe(toHex(bytes));
+  });
+
+  it('exits 2 with one line naming offset, field path and alert for a cut-short record', async () => {
+    const bytes = new Uint8Array(readFileSync(join(CLIENTS, 'curl-sni.bin'))).subarray(0, 100);
+    const { code, stderr } = await cli(['decode', '-'], bytes);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toBe(
+      'hellokit decode: records[0].fragment at offset 3: fragment length 512 runs past the end (95 bytes left) (truncated, alert decode_error)\n',
+    );
+  });
+
+  it('names the field inside the hello when a length runs past its vector', async () => {
+    const bytes = new Uint8Array(readFileSync(join(CLIENTS, 'curl-sni.bin')));
+    bytes[0x4c] = 0x7f; // cipher_suites length now claims more than the message holds
+    const { code, stderr } = await cli(['decode', '-'], bytes);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/client_hello\.cipher_suites at offset 76: .*truncated, alert decode_error/);
+  });
+
+  it('exits 2 for an unknown flag and names it', async () => {
+    const { code, stderr } = await cli(['decode', '--frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--frobnicate');
+  });
+
+  it('exits 2 for a missing file without a stack trace', async () => {
+    const { code, stderr } = await cli(['decode', '/nonexistent/hello.bin']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot read \/nonexistent\/hello.bin: ENOENT/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('hellokit encode', () => {
+  it('re-encodes an edited cipher suite list with correct lengths', async () => {
+    const decoded = JSON.parse((await cli(['decode', '--json', join(CLIENTS, 'openssl-sni.bin')])).stdout);
+    decoded.messages[0].cipherSuites = [0x1301];
+    const file = join(tmpdir(), `hellokit-edit-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify(decoded));
+    const encoded = await cli(['encode', '--hex', file]);
+    expect(encoded.code).toBe(0);
+    const again = await cli(['decode', '--json', '-'], new TextEncoder().encode(encoded.stdout));
+    expect(again.code).toBe(0);
+    const hello = JSON.parse(again.stdout).messages[0];
+    expect(hello.cipherSuites).toEqual([0x1301]);
+    expect(hello.serverName).toBe('hellokit.test');
+  });
+
+  it('names the JSON path of a bad value and exits 2', async () => {
+    const file = join(tmpdir(), `hellokit-bad-${process.pid}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({ records: [], messages: [{ type: 'client_hello', extensions: [], random: 'zz' }] }),
+    );
+    const { code, stderr } = await cli(['encode', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('messages[0].random');
+  });
+});
