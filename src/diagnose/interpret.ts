@@ -241,7 +241,13 @@ function sniFindings(get: Get, ok: Ok): Finding[] {
       ),
     );
   }
-  if (ok('baseline') && unknown && !accepted(unknown.answer)) {
+  // When SNI is required, an unknown name or an IP literal that gets the same answer as no
+  // name at all says nothing new (it is in sni_required's evidence).
+  const sameAsNone = (run: ProbeRun) =>
+    !ok('sni.none') &&
+    run.answer.outcome === without.answer.outcome &&
+    run.answer.alert?.description === without.answer.alert?.description;
+  if (ok('baseline') && unknown && !accepted(unknown.answer) && !sameAsNone(unknown)) {
     out.push(
       finding(
         'sni_unknown_name',
@@ -253,7 +259,7 @@ function sniFindings(get: Get, ok: Ok): Finding[] {
       ),
     );
   }
-  if (ok('baseline') && ip && !accepted(ip.answer)) {
+  if (ok('baseline') && ip && !accepted(ip.answer) && !sameAsNone(ip)) {
     out.push(
       finding(
         'sni_ip_literal',

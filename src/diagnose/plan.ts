@@ -133,7 +133,8 @@ export function diagnosePlan(options: PlanOptions): ProbeSpec[] {
     tls13Group(X25519MLKEM768, 'X25519MLKEM768'),
     {
       id: 'pq.hybrid',
-      label: 'a browser-like hello with X25519MLKEM768 and x25519 key shares (about 1.8 KB)',
+      label:
+        'a browser-like hello with X25519MLKEM768 and x25519 key shares (about 1.5 KB, two TCP segments)',
       ...base,
       groups: [X25519MLKEM768, ...CLASSIC_GROUPS],
       keyShareGroups: [X25519MLKEM768, 0x001d],

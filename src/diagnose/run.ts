@@ -36,7 +36,7 @@ export interface DiagnoseProgress {
 /**
  * Runs `probe` over the plan with at most `concurrency` probes in flight, then interprets
  * the answers. The baseline goes first: when it cannot even connect, nothing else is sent.
- * A probe that throws counts as `connect_failed` with the error's message.
+ * A probe that throws is a tool failure: the error propagates.
  * @example const d = await diagnose(fakeProbe, { target: 'example.test:443', serverName: 'example.test' });
  */
 export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promise<Diagnosis> {
@@ -61,12 +61,7 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
     }
     running.add(spec.id);
     report();
-    let answer: ProbeRun['answer'];
-    try {
-      answer = await probe(spec);
-    } catch (e) {
-      answer = { outcome: 'connect_failed', error: e instanceof Error ? e.message : String(e) };
-    }
+    const answer = await probe(spec);
     runs[index] = { spec, answer };
     running.delete(spec.id);
     done++;
