@@ -1,0 +1,45 @@
+import { equalBytes, fromLatin1, latin1 } from '../bytes/hex.ts';
+import type { MessageContext } from './types.ts';
+
+/**
+ * The value of an extension whose body is empty in this message (encrypt_then_mac,
+ * server_name in a ServerHello, early_data in a ClientHello, ...).
+ */
+export type EmptyValue = Readonly<Record<string, never>>;
+
+/** The one empty value decoders return (frozen, so sharing it is safe). */
+export const EMPTY: EmptyValue = Object.freeze({});
+
+/** True for the messages a server sends (the "server forms" of an extension). */
+export function isServerMessage(context: MessageContext): boolean {
+  return context !== 'client_hello';
+}
+
+/**
+ * Bytes for a field offered both as bytes and as a Latin-1 string view (host names, ALPN
+ * ids). Latin-1 maps every byte to one character, so either restores the wire bytes
+ * exactly; when both are given they must agree, so an edit to one is never silently lost.
+ * @throws {TypeError} when neither is given or the two disagree
+ */
+export function bytesOrText(
+  bytes: Uint8Array | undefined,
+  text: string | undefined,
+  what: string,
+): Uint8Array {
+  if (text === undefined) {
+    if (bytes === undefined) throw new TypeError(`"${what}" needs bytes or a string`);
+    return bytes;
+  }
+  const fromText = fromLatin1(text, what);
+  if (bytes !== undefined && !equalBytes(bytes, fromText)) {
+    throw new TypeError(
+      `"${what}" has bytes and a string that disagree (${JSON.stringify(latin1(bytes))} vs ${JSON.stringify(text)}); drop one`,
+    );
+  }
+  return fromText;
+}
+
+/** True when `value` is an object carrying `key` (how encoders tell the forms of a value apart). */
+export function has<K extends string>(value: unknown, key: K): value is Record<K, unknown> {
+  return typeof value === 'object' && value !== null && key in value;
+}
