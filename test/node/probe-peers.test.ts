@@ -168,13 +168,26 @@ describePeer('caddy', () => {
     );
   });
 
-  test("Caddy's default curves leave out P-521: a P-521-only hello gets handshake_failure", async () => {
+  test.each(['secp384r1', 'secp521r1'])(
+    "Caddy 2.6's default curves are x25519 and P-256 only: a %s-only hello gets handshake_failure",
+    async (group) => {
+      const r = await probe(at(peer), {
+        hello: { serverName: NAME, groups: [group], keyShares: [group] },
+        timeoutMs: 5000,
+      });
+      expect(r.outcome).toBe('alert');
+      expect(r.alert!.description).toBe(40);
+    },
+  );
+
+  test('TLS 1.2 to Caddy: ECDHE-ECDSA over x25519', async () => {
     const r = await probe(at(peer), {
-      hello: { serverName: NAME, groups: ['secp521r1'], keyShares: ['secp521r1'] },
+      hello: { serverName: NAME, tls: '1.2', groups: ['x25519'] },
       timeoutMs: 5000,
     });
-    expect(r.outcome).toBe('alert');
-    expect(r.alert!.description).toBe(40);
+    expect(r.outcome).toBe('server_hello');
+    expect(r.serverHello!.cipherSuiteName).toMatch(/^TLS_ECDHE_ECDSA_/);
+    expect(r.serverKeyExchange?.group).toBe(0x001d);
   });
 
   test('every group Go 1.19 implements, over TLS 1.3 (P-521 enabled in the Caddyfile)', async () => {
