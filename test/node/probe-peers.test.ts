@@ -78,6 +78,20 @@ describePeer('openssl', () => {
     expect(r.stopReason).toBe('complete');
   });
 
+  test('TLS 1.2: OpenSSL uses the P-256 ECDSA certificate only when supported_groups lists P-256', async () => {
+    const without = await probe(at(peer), {
+      hello: { serverName: NAME, tls: '1.2', groups: ['x25519'] },
+      timeoutMs: 5000,
+    });
+    expect(without.alert).toMatchObject({ level: 2, description: 40 });
+    const withP256 = await probe(at(peer), {
+      hello: { serverName: NAME, tls: '1.2', groups: ['x25519', 'secp256r1'] },
+      timeoutMs: 5000,
+    });
+    expect(withP256.outcome).toBe('server_hello');
+    expect(withP256.serverKeyExchange?.group).toBe(0x001d);
+  });
+
   test('HelloRetryRequest round trip: P-384-only server, x25519 share, P-384 listed', async () => {
     const lines: string[] = [];
     const r = await probe(at(p384Peer), {
