@@ -5,26 +5,10 @@
 import { clientHello } from '../src/build/client-hello.ts';
 import { generateKeyShare, seededRandom } from '../src/crypto/index.ts';
 import { encodeClientHello } from '../src/handshake/client-hello.ts';
+import { type BenchResult, formatResult, measure } from './measure.ts';
 
 /** One measurement. */
-export interface BuildBenchResult {
-  readonly name: string;
-  readonly opsPerSecond: number;
-  readonly microsecondsPerOp: number;
-}
-
-function measure(name: string, fn: () => void, minMillis: number): BuildBenchResult {
-  for (let i = 0; i < 5; i++) fn();
-  let ops = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < minMillis) {
-    fn();
-    ops++;
-    elapsed = performance.now() - start;
-  }
-  return { name, opsPerSecond: (ops * 1000) / elapsed, microsecondsPerOp: (elapsed * 1000) / ops };
-}
+export type BuildBenchResult = BenchResult;
 
 const GROUPS: readonly [string, number][] = [
   ['x25519', 0x001d],
@@ -89,5 +73,5 @@ export function benchBuild(minMillis = 300): BuildBenchResult[] {
 
 /** One line: name, ops/s and µs/op. */
 export function formatBuildResult(r: BuildBenchResult): string {
-  return `build: ${r.name.padEnd(60)} ${Math.round(r.opsPerSecond).toLocaleString('en-US').padStart(10)} ops/s  ${r.microsecondsPerOp.toFixed(1).padStart(9)} µs/op`;
+  return formatResult('build', r);
 }

@@ -44,6 +44,8 @@ export interface TraceSpan {
 }
 
 let activeTrace: TraceSpan[] | null = null;
+const NO_LIMITS: VectorLimits = Object.freeze({});
+const NO_OPTIONS: ReaderOptions = Object.freeze({});
 
 /**
  * Runs `fn` and returns the byte ranges every Reader read meanwhile, with field paths: the
@@ -256,6 +258,7 @@ export class Reader {
   }
 
   private readLength(width: PrefixWidth, field: PathSegment): number {
+    if (activeTrace === null) return this.uint(width, field);
     const outer = activeTrace;
     activeTrace = null;
     const at = this.pos;
@@ -297,7 +300,20 @@ export class Reader {
    * A length-prefixed vector as a bounded sub-reader; the parent skips past it.
    * The length must fit in this window (else `truncated`) and meet `limits`.
    */
-  vector(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): Reader {
+  vector(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): Reader {
+    const length = this.vectorLength(width, field, limits);
+    const sub = new Reader(this.data, NO_OPTIONS, {
+      start: this.pos,
+      end: this.pos + length,
+      shared: this.shared,
+    });
+    this.pos += length;
+    if (activeTrace) this.trace(this.pos - length, field, 'vector');
+    return sub;
+  }
+
+  /** Reads a vector's length prefix and checks it; the position is left at the content. */
+  private vectorLength(width: PrefixWidth, field: PathSegment, limits: VectorLimits): number {
     const lengthAt = this.pos;
     const length = this.readLength(width, field);
     if (length > this.end - this.pos) {
@@ -310,17 +326,17 @@ export class Reader {
         },
       );
     }
-    this.checkLimits(length, field, lengthAt, limits);
-    const sub = new Reader(this.data, {}, { start: this.pos, end: this.pos + length, shared: this.shared });
-    this.pos += length;
-    if (activeTrace) this.trace(lengthAt + width, field, 'vector');
-    return sub;
+    if (limits !== NO_LIMITS) this.checkLimits(length, field, lengthAt, limits);
+    return length;
   }
 
   /** A length-prefixed vector's content as bytes. */
-  vectorBytes(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): Uint8Array {
-    const sub = this.vector(width, field, limits);
-    return this.data.subarray(sub.pos, sub.end);
+  vectorBytes(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): Uint8Array {
+    const length = this.vectorLength(width, field, limits);
+    const out = this.data.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    if (activeTrace) this.trace(this.pos - length, field, 'vector');
+    return out;
   }
 
   /**
@@ -352,8 +368,12 @@ export class Reader {
   }
 
   /** A length-prefixed list of u16 values (cipher suites, groups, signature schemes). */
-  u16List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): number[] {
-    const sub = this.vector(width, field, { ...limits, multipleOf: 2 });
+  u16List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): number[] {
+    const lengthAt = this.pos;
+    const sub = this.vector(width, field, limits);
+    if ((sub.end - sub.pos) & 1) {
+      this.fail('bad-length', `length ${sub.end - sub.pos} is not a multiple of 2`, { field, at: lengthAt });
+    }
     const d = this.data;
     const out = new Array<number>((sub.end - sub.pos) >> 1);
     for (let i = 0, p = sub.pos; p < sub.end; p += 2, i++) out[i] = (d[p] << 8) | d[p + 1];
@@ -361,7 +381,7 @@ export class Reader {
   }
 
   /** A length-prefixed list of u8 values. */
-  u8List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = {}): number[] {
+  u8List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): number[] {
     return Array.from(this.vectorBytes(width, field, limits));
   }
 

@@ -154,7 +154,11 @@ describe('each option changes what it says', () => {
   });
 
   test('permuteExtensions shuffles by seed and keeps pre_shared_key last', () => {
-    const psk = { type: 41, body: Uint8Array.of(0, 0) };
+    // A well-formed pre_shared_key: one 1-byte identity, one 32-byte binder.
+    const psk = {
+      type: 41,
+      body: Uint8Array.of(0, 7, 0, 1, 0xaa, 0, 0, 0, 0, 0, 33, 32, ...new Uint8Array(32)),
+    };
     const a = diff({ permuteExtensions: true, addExtensions: [psk], seed: 1, padding: false });
     const b = diff({ permuteExtensions: true, addExtensions: [psk], seed: 2, padding: false });
     expect(a.extensions!.at(-1)!.type).toBe(41);

@@ -144,7 +144,9 @@ describe('parseHandshakeMessage', () => {
       const { msgType: _m, raw: _r, ...value } = parsed;
       expect(value.type).toBe(message.type);
       expect(toHex(encodeHandshakeMessage(parsed))).toBe(toHex(bytes));
-      if (message.type !== 'unknown') expect(value).toEqual(message);
+      // Extensions gain their typed view on decode; the wire fields must match exactly.
+      if (message.type !== 'unknown')
+        expect(withoutExtensionValues(value)).toEqual(withoutExtensionValues(message));
       // the form is guessed right without a version too
       expect(toHex(encodeHandshakeMessage(parseHandshakeMessage(bytes)))).toBe(toHex(bytes));
     });
@@ -262,3 +264,11 @@ describe('decodeStream', () => {
     expect(decodeStream(rfc.clientHelloRecord.subarray(0, 50)).error?.code).toBe('truncated');
   });
 });
+
+function withoutExtensionValues(m: object): object {
+  if (!('extensions' in m) || !Array.isArray(m.extensions)) return m;
+  return {
+    ...m,
+    extensions: m.extensions.map(({ type, body }: { type: number; body: Uint8Array }) => ({ type, body })),
+  };
+}
