@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CommandIO } from '../../src/cli/command.ts';
@@ -32,14 +32,20 @@ async function captureHello(client: (port: number) => Promise<unknown>) {
 }
 
 function curl(port: number, extra: string[] = []): Promise<string> {
-  return run('curl', ['-sk', '--max-time', '5', ...extra, `https://127.0.0.1:${port}/`]).then((r) => r.stdout);
+  return run('curl', ['-sk', '--max-time', '5', ...extra, `https://127.0.0.1:${port}/`]).then(
+    (r) => r.stdout,
+  );
 }
 
 function sClient(port: number, servername: string): Promise<string> {
   return new Promise((resolve) => {
-    const p = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', servername, '-quiet'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const p = spawn(
+      'openssl',
+      ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', servername, '-quiet'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     p.stdout.on('data', (d) => {
       out += d;
@@ -93,13 +99,13 @@ describe('hellokit serve', () => {
     const before = events.length;
     await curl(server.port);
     const s = await new Promise<Socket>((resolve) => {
-      const c = require('node:net').connect(server.port, '127.0.0.1', () => resolve(c));
+      const c = connect(server.port, '127.0.0.1', () => resolve(c));
     });
     s.on('error', () => {});
     s.write('hello?\r\n');
     await new Promise<void>((r) => s.on('close', () => r()));
     expect(events.length).toBe(before + 2);
-    expect(events[before].ja4).toMatch(/^t1[23]d/);
+    expect(events[before].ja4).toMatch(/^t1[23]i/);
     expect(events[before + 1].error).toMatch(/not speak TLS/);
   });
 });

@@ -4,6 +4,7 @@ import { decodeCommand } from './decode.ts';
 import { diagnoseCommand } from './diagnose.ts';
 import { encodeCommand } from './encode.ts';
 import { pcapCommand } from './pcap.ts';
+import { serveCommand } from './serve.ts';
 
 /** Every `hellokit` command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -12,4 +13,5 @@ export const COMMANDS: readonly Command[] = [
   buildCommand,
   pcapCommand,
   diagnoseCommand,
+  serveCommand,
 ];
