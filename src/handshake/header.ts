@@ -3,41 +3,18 @@
  */
 import type { Reader } from '../bytes/reader.ts';
 import { Writer } from '../bytes/writer.ts';
+import { HANDSHAKE_TYPE } from '../iana/handshake-types.ts';
+import { handshakeTypeRegistry } from '../iana/lookup.ts';
 
-/** HandshakeType codes (IANA TLS HandshakeType registry, the ones hellokit meets). */
-export const HANDSHAKE_TYPES = {
-  hello_request: 0,
-  client_hello: 1,
-  server_hello: 2,
-  new_session_ticket: 4,
-  end_of_early_data: 5,
-  encrypted_extensions: 8,
-  certificate: 11,
-  server_key_exchange: 12,
-  certificate_request: 13,
-  server_hello_done: 14,
-  certificate_verify: 15,
-  client_key_exchange: 16,
-  finished: 20,
-  certificate_status: 22,
-  key_update: 24,
-  compressed_certificate: 25,
-  message_hash: 254,
-} as const;
-
-/** Name of a known handshake type. */
-export type HandshakeTypeName = keyof typeof HANDSHAKE_TYPES;
-
-const NAMES: ReadonlyMap<number, HandshakeTypeName> = new Map(
-  Object.entries(HANDSHAKE_TYPES).map(([name, code]) => [code, name as HandshakeTypeName]),
-);
+/** HandshakeType codes by name, from the IANA layer. */
+export const HANDSHAKE_TYPES: typeof HANDSHAKE_TYPE = HANDSHAKE_TYPE;
 
 /**
- * The name of a handshake type code, or `unknown(N)`.
+ * The name of a handshake type code, or `unknown(0x…)`.
  * @example handshakeTypeName(2) // 'server_hello'
  */
 export function handshakeTypeName(code: number): string {
-  return NAMES.get(code) ?? `unknown(${code})`;
+  return handshakeTypeRegistry.name(code);
 }
 
 /** Size of the handshake header. */

@@ -4,34 +4,23 @@
  */
 import { Reader } from '../bytes/reader.ts';
 import { Writer } from '../bytes/writer.ts';
+import { CONTENT_TYPE } from '../iana/content-types.ts';
+import { contentTypeRegistry } from '../iana/lookup.ts';
 
-/** ContentType codes (IANA TLS ContentType registry). */
-export const CONTENT_TYPES = {
-  change_cipher_spec: 20,
-  alert: 21,
-  handshake: 22,
-  application_data: 23,
-  heartbeat: 24,
-} as const;
-
-/** Name of a known content type. */
-export type ContentTypeName = keyof typeof CONTENT_TYPES;
-
-const CONTENT_TYPE_NAMES: ReadonlyMap<number, ContentTypeName> = new Map(
-  Object.entries(CONTENT_TYPES).map(([name, code]) => [code, name as ContentTypeName]),
-);
+/** ContentType codes by name, from the IANA layer. */
+export const CONTENT_TYPES: typeof CONTENT_TYPE = CONTENT_TYPE;
 
 /**
- * The name of a content type code, or `unknown(N)`.
+ * The name of a content type code, or `unknown(0x…)`.
  * @example contentTypeName(22) // 'handshake'
  */
 export function contentTypeName(code: number): string {
-  return CONTENT_TYPE_NAMES.get(code) ?? `unknown(${code})`;
+  return contentTypeRegistry.name(code);
 }
 
-/** True for the content types a TLS peer knows (20..24). */
+/** True for the content types a TLS (not DTLS) peer knows: 20..24 (RFC 8446 §5.1, RFC 6520). */
 export function isKnownContentType(code: number): boolean {
-  return CONTENT_TYPE_NAMES.has(code);
+  return code >= 20 && code <= 24;
 }
 
 /** Size of the record header. */
