@@ -552,7 +552,12 @@ export class ProbeEngine {
 
   private emitKeyLog(secrets: Parameters<typeof tls13KeyLogLines>[1]): void {
     if (!this.options.keylog) return;
-    for (const line of tls13KeyLogLines(this.hello.random, secrets)) this.options.keylog(line);
+    try {
+      for (const line of tls13KeyLogLines(this.hello.random, secrets)) this.options.keylog(line);
+    } catch (e) {
+      // a failing key log sink must not stop the probe; the result says what happened
+      this.error ??= `the key log could not be written: ${(e as Error).message}`;
+    }
   }
 
   private handleEncrypted(record: DecodedRecord): DecryptedContent | undefined {

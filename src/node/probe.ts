@@ -6,7 +6,7 @@
  * and closes its side of the connection with a TCP FIN; servers log that as an aborted
  * handshake.
  */
-import { appendFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { clientHello } from '../build/client-hello.ts';
@@ -144,11 +144,17 @@ function helloToSend(options: ProbeOptions): HelloWithKeyShares {
   });
 }
 
-function keylogSink(keylog: ProbeOptions['keylog']): ((line: string) => void) | undefined {
-  if (!keylog) return undefined;
-  if (typeof keylog === 'function') return keylog;
-  const file = keylog.file;
-  return (line) => appendFileSync(file, `${line}\n`, { mode: 0o600 });
+/** The key log sink; a file is opened (append, mode 0600) before connecting, so a bad path fails early. */
+function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) => void; close: () => void } {
+  if (!keylog) return { close: () => {} };
+  if (typeof keylog === 'function') return { write: keylog, close: () => {} };
+  const fd = openSync(keylog.file, 'a', 0o600);
+  return {
+    write: (line) => {
+      writeSync(fd, `${line}\n`);
+    },
+    close: () => closeSync(fd),
+  };
 }
 
 /**
@@ -172,14 +178,22 @@ export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Pr
   const maxBytes = positive('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
   const hello = helloToSend(options);
   const keyShares = options.keyShares ?? hello.keyShares ?? [];
+  const writes0 = options.write ?? 'single';
+  const keylog = keylogSink(options.keylog);
   const engine = new ProbeEngine(hello, keyShares, {
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
     decrypt: options.decrypt ?? true,
-    keylog: keylogSink(options.keylog),
+    ...(keylog.write ? { keylog: keylog.write } : {}),
     maxBytes,
     ...(options.random ? { random: options.random } : {}),
   });
-  const writes = plannedWrites(engine.helloBytes, options.write ?? 'single');
+  let writes: ReturnType<typeof plannedWrites>;
+  try {
+    writes = plannedWrites(engine.helloBytes, writes0);
+  } catch (e) {
+    keylog.close();
+    throw e;
+  }
 
   const started = performance.now();
   const now = () => Math.round((performance.now() - started) * 1000) / 1000;
@@ -259,6 +273,7 @@ export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Pr
     socket.on('close', () => finish('closed'));
   });
 
+  keylog.close();
   const certificates = await summarizeCertificates(engine.certificateChain);
   const alert = engine.alerts.find((a) => a.level !== 1) ?? engine.alerts[engine.alerts.length - 1];
   const base: Omit<ProbeResult, 'conclusion'> = {

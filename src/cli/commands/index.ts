@@ -4,6 +4,7 @@ import { decodeCommand } from './decode.ts';
 import { diagnoseCommand } from './diagnose.ts';
 import { encodeCommand } from './encode.ts';
 import { pcapCommand } from './pcap.ts';
+import { probeCommand } from './probe.ts';
 import { serveCommand } from './serve.ts';
 
 /** Every `hellokit` command, in the order help lists them. */
@@ -11,6 +12,7 @@ export const COMMANDS: readonly Command[] = [
   decodeCommand,
   encodeCommand,
   buildCommand,
+  probeCommand,
   pcapCommand,
   diagnoseCommand,
   serveCommand,

@@ -1,0 +1,190 @@
+import { type ClientHelloOptions, clientHello } from '../../build/client-hello.ts';
+import { groupName } from '../../iana/lookup.ts';
+import type { CertificateSummary } from '../../node/certificates.ts';
+import { parseProbeTarget, probe } from '../../node/probe.ts';
+import { helloKeyShareGroups, helloServerName, helloVersions } from '../../node/probe-hello.ts';
+import type { HelloWithKeyShares, ProbeResult } from '../../node/probe-types.ts';
+import { type Flags, flagHelp, intFlag, parseFlags, stringFlag } from '../args.ts';
+import type { Command, CommandIO } from '../command.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
+import { jsonText, jsonView } from '../json.ts';
+
+const FLAGS = {
+  ...HELLO_FLAGS,
+  timeout: { type: 'string', value: 'MS', help: 'give up after MS milliseconds in all (default 10000)' },
+  'idle-timeout': { type: 'string', value: 'MS', help: 'give up after MS ms of silence (default 5000)' },
+  keylog: { type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE) to FILE' },
+  'no-retry': { type: 'boolean', help: 'stop at a HelloRetryRequest instead of answering it' },
+  'no-decrypt': { type: 'boolean', help: 'stop after the TLS 1.3 ServerHello' },
+  transcript: { type: 'boolean', help: 'list every record sent and received' },
+  json: { type: 'boolean', help: 'print the result as JSON' },
+} as const;
+
+function versionsText(versions: readonly number[]): string {
+  const names: Record<number, string> = { 772: '1.3', 771: '1.2', 770: '1.1', 769: '1.0' };
+  return `TLS ${versions.map((v) => names[v] ?? `0x${v.toString(16)}`).join('+')}`;
+}
+
+/** One line about the hello that was sent. */
+function sentLine(result: ProbeResult, hello: HelloWithKeyShares): string {
+  const bytes = result.transcript
+    .filter((t) => t.direction === 'sent')
+    .slice(0, hello.record?.fragments?.length ?? 1)
+    .reduce((n, t) => n + t.bytes.length, 0);
+  const records = hello.record?.fragments?.length ?? 1;
+  const sni = helloServerName(hello);
+  const shares = helloKeyShareGroups(hello).map(groupName);
+  return [
+    `sent ClientHello to ${result.target.host}:${result.target.port}: ${bytes} bytes in ${records} record${records === 1 ? '' : 's'}`,
+    versionsText(helloVersions(hello)),
+    `${hello.cipherSuites.length} suites`,
+    sni === null ? 'no SNI' : `SNI ${sni}`,
+    shares.length > 0 ? `key shares ${shares.join(', ')}` : 'no key shares',
+  ].join(', ');
+}
+
+function certificateLine(c: CertificateSummary, i: number): string {
+  const key = `${c.publicKey.type}${c.publicKey.curve ? ` ${c.publicKey.curve}` : c.publicKey.size ? ` ${c.publicKey.size}` : ''}`;
+  const names = c.subjectAltNames.length > 0 ? c.subjectAltNames.join(', ') : '(no SAN)';
+  const issuer = c.selfSigned ? 'self-signed' : `issued by ${c.issuer}`;
+  return `  certificate ${i}: ${c.subject} — ${names} — ${key} — ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}, ${issuer}`;
+}
+
+/** The story: what was sent, what came back, what it means. */
+export function probeStory(result: ProbeResult, hello: HelloWithKeyShares, withTranscript = false): string {
+  const lines = [`→ ${sentLine(result, hello)}`];
+  const t = result.timings;
+  if (result.outcome === 'connect_failed') {
+    lines.push(`✗ ${result.error ?? 'connect failed'}`);
+  } else {
+    for (const a of result.alerts.filter((a) => a.level === 1))
+      lines.push(`← warning alert ${a.name} (${a.description})`);
+    const h = result.helloRetryRequest;
+    if (h)
+      lines.push(
+        `← HelloRetryRequest: ${h.cipherSuiteName}, wants ${h.selectedGroupName ?? 'no new share'}${h.cookieLength ? `, cookie of ${h.cookieLength} bytes` : ''}${result.retried ? ' → answered with a second ClientHello' : ''}`,
+      );
+    const sh = result.serverHello;
+    if (sh) {
+      lines.push(
+        `← ServerHello: ${sh.versionName}, ${sh.cipherSuiteName}${sh.groupName ? `, ${sh.groupName}` : ''}${sh.alpn ? `, ALPN ${sh.alpn}` : ''}${sh.downgrade ? `, downgrade sentinel ${sh.downgrade}` : ''}`,
+      );
+      const rest = result.serverMessages.filter((m) => m !== 'server_hello' && m !== 'hello_retry_request');
+      if (rest.length > 0) {
+        const how =
+          sh.version >= 0x0304
+            ? ` (decrypted; Finished ${result.finishedVerified ? 'verified' : 'NOT verified'})`
+            : '';
+        lines.push(`← ${rest.join(', ')}${how}`);
+      }
+      if (result.serverKeyExchange?.groupName)
+        lines.push(`  key exchange group: ${result.serverKeyExchange.groupName}`);
+      result.certificates.forEach((c, i) => {
+        lines.push(certificateLine(c, i));
+      });
+    }
+    const fatal = result.alert && result.alert.level !== 1 ? result.alert : undefined;
+    if (fatal)
+      lines.push(
+        `← ${fatal.levelName} alert ${fatal.name} (${fatal.description})${fatal.encrypted ? ', encrypted' : ''}`,
+      );
+    if (result.notTls)
+      lines.push(`← not TLS: ${JSON.stringify(new TextDecoder('latin1').decode(result.notTls.firstBytes))}`);
+    const timing = `connect ${t.connectMs ?? '-'} ms, first byte ${t.firstByteMs ?? '-'} ms, total ${t.totalMs} ms`;
+    lines.push(`  (${timing}; ${result.bytesReceived} bytes received; stopped: ${result.stopReason})`);
+  }
+  if (withTranscript) {
+    for (const r of result.transcript) {
+      const inner = r.decrypted
+        ? ` → ${r.decrypted.contentTypeName} ${r.decrypted.messages.join(', ')}`
+        : r.messages?.length
+          ? ` ${r.messages.join(', ')}`
+          : '';
+      lines.push(
+        `  ${r.atMs.toFixed(1).padStart(8)} ms ${r.direction === 'sent' ? '→' : '←'} ${r.contentTypeName} ${r.length}${inner}`,
+      );
+    }
+  }
+  lines.push(`= ${result.conclusion}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `probe --json` object (DESIGN.md): outcome, alert, serverHello, certificates, timings and more. */
+export function probeJson(result: ProbeResult): unknown {
+  const { transcript, sent, serverHello, ...rest } = result;
+  return jsonView({
+    ...rest,
+    ...(serverHello ? { serverHello: { ...serverHello, group: serverHello.group } } : {}),
+    sentHellos: sent.length,
+    transcript: transcript.map((r) => ({
+      direction: r.direction,
+      atMs: r.atMs,
+      contentType: r.contentType,
+      contentTypeName: r.contentTypeName,
+      version: r.version,
+      length: r.length,
+      ...(r.messages ? { messages: r.messages } : {}),
+      ...(r.decrypted ? { decrypted: r.decrypted } : {}),
+      bytes: r.bytes,
+    })),
+  });
+}
+
+function helloFrom(flags: Flags): HelloWithKeyShares {
+  const options: ClientHelloOptions = helloOptionsFromFlags('probe', flags);
+  try {
+    return clientHello(options);
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(`probe: ${e.message}`);
+    throw e;
+  }
+}
+
+const USAGE = 'probe HOST[:PORT] [hello flags] [--timeout MS] [--json] [--keylog FILE] [--no-retry]';
+
+/** `hellokit probe HOST[:PORT]`: send one hello, report what came back. Exit 0 whatever the server did. */
+export const probeCommand: Command = {
+  name: 'probe',
+  summary: 'send one ClientHello to HOST[:PORT] (default port 443) and report what came back',
+  usage: USAGE,
+  flags: FLAGS,
+  async run(argv: readonly string[], io: CommandIO): Promise<number> {
+    const { flags, positionals } = parseFlags('probe', argv, FLAGS);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0
+          ? `probe: which server? usage: hellokit ${USAGE}\n${flagHelp(FLAGS)}`
+          : `probe: one target only, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+      );
+    let target: { host: string; port: number };
+    try {
+      target = parseProbeTarget(positionals[0]);
+    } catch (e) {
+      throw new UsageError(`probe: ${(e as Error).message}`);
+    }
+    const timeoutMs = intFlag('probe', flags, 'timeout', 10_000, 1, 600_000);
+    const idleTimeoutMs = intFlag('probe', flags, 'idle-timeout', Math.min(5000, timeoutMs), 1, 600_000);
+    const hello = helloFrom(flags);
+    const keylogFile = stringFlag(flags, 'keylog');
+    let result: ProbeResult;
+    try {
+      result = await probe(target, {
+        hello,
+        timeoutMs,
+        idleTimeoutMs,
+        retryOnHelloRetryRequest: flags['no-retry'] !== true,
+        decrypt: flags['no-decrypt'] !== true,
+        ...(keylogFile !== undefined ? { keylog: { file: keylogFile } } : {}),
+      });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (keylogFile !== undefined && code !== undefined && /^E[A-Z]+$/.test(code))
+        throw new UsageError(`probe: cannot write the key log ${keylogFile}: ${code}`);
+      throw e;
+    }
+    if (flags.json === true) io.out(jsonText(probeJson(result)));
+    else io.out(probeStory(result, hello, flags.transcript === true));
+    return EXIT.ok;
+  },
+};
