@@ -5,14 +5,18 @@ import { describe, expect, it } from 'vitest';
 import {
   clientHelloArb,
   clientHelloFieldMap,
-  type Mutation,
   MUTATORS,
+  type Mutation,
   mutate,
   mutationArb,
   mutatorById,
 } from '../../src/arbitraries/index.ts';
 import { DecodeError } from '../../src/bytes/errors.ts';
-import { encodeClientHello, encodeClientHelloMessage, parseClientHello } from '../../src/handshake/client-hello.ts';
+import {
+  encodeClientHello,
+  encodeClientHelloMessage,
+  parseClientHello,
+} from '../../src/handshake/client-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';
 
 const dir = join(import.meta.dirname, '../../fixtures/clients');
@@ -83,7 +87,16 @@ describe('mutators', () => {
     });
   });
 
-  for (const target of ['record', 'handshake', 'legacy_session_id', 'cipher_suites', 'legacy_compression_methods', 'extensions', 'extension_data', 'inner']) {
+  for (const target of [
+    'record',
+    'handshake',
+    'legacy_session_id',
+    'cipher_suites',
+    'legacy_compression_methods',
+    'extensions',
+    'extension_data',
+    'inner',
+  ]) {
     for (const direction of ['longer', 'shorter'] as const) {
       const id = `length-${direction}:${target}`;
       it(`${id}: exactly one length field changes, in the stated direction`, () => {
@@ -208,7 +221,10 @@ describe('mutators', () => {
     eachCase('record-version', (hello, m) => {
       const h = parseClientHello(m.bytes);
       const before = parseClientHello(hello).record!;
-      expect([h.record!.version, ...(h.record!.versions ?? [])]).not.toEqual([before.version, ...(before.versions ?? [])]);
+      expect([h.record!.version, ...(h.record!.versions ?? [])]).not.toEqual([
+        before.version,
+        ...(before.versions ?? []),
+      ]);
     });
   });
 
@@ -258,8 +274,9 @@ describe('mutators', () => {
 
 function seededBytes(seed: number) {
   let x = seed * 2654435761 + 1;
-  return (n: number) => Uint8Array.from({ length: n }, () => {
-    x = (x * 1103515245 + 12345) >>> 0;
-    return x >>> 24;
-  });
+  return (n: number) =>
+    Uint8Array.from({ length: n }, () => {
+      x = (x * 1103515245 + 12345) >>> 0;
+      return x >>> 24;
+    });
 }
