@@ -149,7 +149,7 @@ describe('RFC 8448 §4 resumed 0-RTT ClientHello', () => {
     expect(psk.identities[0].identity).toHaveLength(0xb2);
     expect(toHex(psk.identities[0].identity.subarray(0, 8))).toBe('2c035d829359ee5f');
     expect(psk.identities[0].obfuscatedTicketAge).toBe(0xfad6aacb);
-    expect(psk.binders.map(toHex)).toEqual([
+    expect(psk.binders.map((b) => toHex(b))).toEqual([
       '3add4fb2d8fdf822a0ca3cf7678ef5e88dae990141c5924d57bb6fa31b9e5f9d',
     ]);
   });
