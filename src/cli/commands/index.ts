@@ -3,8 +3,10 @@ import { buildCommand } from './build.ts';
 import { decodeCommand } from './decode.ts';
 import { diagnoseCommand } from './diagnose.ts';
 import { encodeCommand } from './encode.ts';
+import { fuzzCommand } from './fuzz.ts';
 import { pcapCommand } from './pcap.ts';
 import { probeCommand } from './probe.ts';
+import { scanCommand } from './scan.ts';
 import { serveCommand } from './serve.ts';
 
 /** Every `hellokit` command, in the order help lists them. */
@@ -15,5 +17,7 @@ export const COMMANDS: readonly Command[] = [
   probeCommand,
   pcapCommand,
   diagnoseCommand,
+  fuzzCommand,
   serveCommand,
+  scanCommand,
 ];

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { parseProbeTarget } from '../../node/probe.ts';
+import { type ScanResult, scanTarget } from '../../node/scan.ts';
+import { intFlag, parseFlags, stringFlag } from '../args.ts';
+import type { Command, CommandIO } from '../command.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { jsonText } from '../json.ts';
+
+const FLAGS = {
+  sni: {
+    type: 'string',
+    value: 'NAME',
+    help: 'the name to send as SNI (default: the host, when it is a name)',
+  },
+  'no-sni': { type: 'boolean', help: 'send no SNI' },
+  targets: {
+    type: 'string',
+    value: 'FILE',
+    help: 'scan every HOST[:PORT] in FILE (one a line), one JSON line per target',
+  },
+  concurrency: { type: 'string', value: 'N', help: 'probes at once per target, 1..256 (default 16)' },
+  parallel: { type: 'string', value: 'N', help: 'targets at once with --targets, 1..64 (default 4)' },
+  retries: {
+    type: 'string',
+    value: 'N',
+    help: 'retries of a probe that timed out or was reset, 0..5 (default 2)',
+  },
+  timeout: { type: 'string', value: 'SECONDS', help: 'each target ends within this, 1..3600 (default 120)' },
+  json: { type: 'boolean', help: 'print the result as JSON' },
+} as const;
+
+function text(r: ScanResult): string {
+  const lines = [
+    `Scan of ${r.target} (${r.serverName === null ? 'no SNI' : `SNI ${r.serverName}`}): ${r.probes} probes in ${(r.elapsedMs / 1000).toFixed(1)} s`,
+  ];
+  if (r.error) return `${lines[0]}\n  failed: ${r.error}\n`;
+  for (const v of r.versions) {
+    if (!v.supported) {
+      lines.push(`${v.version}: not offered`);
+      continue;
+    }
+    const order =
+      v.serverOrder === null
+        ? ''
+        : v.serverOrder
+          ? ' (server order)'
+          : ' (client order: the server follows the client)';
+    lines.push(`${v.version}: ${v.cipherSuites.length} suites${order}`);
+    for (const s of v.cipherSuites) lines.push(`  0x${s.code.toString(16).padStart(4, '0')} ${s.name}`);
+    lines.push(`  groups: ${v.groups.join(', ') || '(none found)'}`);
+  }
+  for (const c of r.certificates) {
+    const head = c.certificates[0];
+    lines.push(
+      `certificate ${c.serverName === null ? 'without SNI' : `for SNI ${c.serverName}`}: ${
+        head
+          ? `${head.subject}, ${head.publicKey.type}${head.publicKey.curve ? ` ${head.publicKey.curve}` : head.publicKey.size ? ` ${head.publicKey.size}` : ''}, until ${head.notAfter}`
+          : `none (${c.outcome})`
+      }`,
+    );
+  }
+  if (r.retries > 0 || r.transientFailures > 0)
+    lines.push(`${r.retries} retries, ${r.transientFailures} probes failed transiently`);
+  return `${lines.join('\n')}\n`;
+}
+
+function checkTarget(target: string, where: string): void {
+  try {
+    parseProbeTarget(target);
+  } catch (e) {
+    throw new UsageError(
+      `scan: bad target ${JSON.stringify(target)}${where}: ${(e as Error).message.replace(/^"target" /, '')}`,
+    );
+  }
+}
+
+/** `hellokit scan HOST[:PORT]` or `--targets FILE`: versions, suites, groups, certificates. */
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'list the versions, cipher suites (in server order), groups and certificates a server offers',
+  usage: 'scan HOST[:PORT] [--sni NAME] [--concurrency N] [--json] | scan --targets FILE',
+  flags: FLAGS,
+  async run(argv: readonly string[], io: CommandIO): Promise<number> {
+    const { flags, positionals } = parseFlags('scan', argv, FLAGS);
+    const concurrency = intFlag('scan', flags, 'concurrency', 16, 1, 256);
+    const parallel = intFlag('scan', flags, 'parallel', 4, 1, 64);
+    const retries = intFlag('scan', flags, 'retries', 2, 0, 5);
+    const timeoutMs = intFlag('scan', flags, 'timeout', 120, 1, 3600) * 1000;
+    const sni = stringFlag(flags, 'sni');
+    if (sni !== undefined && flags['no-sni'] === true)
+      throw new UsageError('scan: --sni and --no-sni exclude each other');
+    const serverName =
+      sni !== undefined ? { serverName: sni } : flags['no-sni'] === true ? { serverName: null } : {};
+    const targetsFile = stringFlag(flags, 'targets');
+    const options = { ...serverName, concurrency, retries, timeoutMs };
+    if (targetsFile !== undefined) {
+      if (positionals.length > 0) throw new UsageError('scan: give a target or --targets FILE, not both');
+      let content: string;
+      try {
+        content = await readFile(targetsFile, 'utf8');
+      } catch (e) {
+        throw new UsageError(
+          `scan: --targets: cannot read ${targetsFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        );
+      }
+      const targets = content
+        .split('\n')
+        .map((l) => l.replace(/#.*/, '').trim())
+        .filter((l) => l !== '');
+      for (const [i, t] of targets.entries()) checkTarget(t, ` on line ${i + 1} of ${targetsFile}`);
+      let next = 0;
+      const worker = async () => {
+        while (next < targets.length) {
+          const t = targets[next++];
+          try {
+            io.out(`${JSON.stringify(await scanTarget(t, options))}\n`);
+          } catch (e) {
+            io.out(`${JSON.stringify({ target: t, error: e instanceof Error ? e.message : String(e) })}\n`);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, worker));
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1)
+      throw new UsageError('scan: needs one target HOST[:PORT] (or --targets FILE)');
+    checkTarget(positionals[0], '');
+    const progress =
+      io.isTTY && flags.json !== true ? (n: number) => io.err(`\r\x1b[K${n} probes`) : undefined;
+    const result = await scanTarget(positionals[0], {
+      ...options,
+      ...(progress ? { onProgress: progress } : {}),
+    });
+    if (progress) io.err('\r\x1b[K');
+    io.out(flags.json === true ? jsonText(result) : text(result));
+    return EXIT.ok;
+  },
+};
