@@ -5,12 +5,18 @@
  * records what each one answered (docs/catalogue.md).
  */
 import { serverNameBody } from '../build/bodies.ts';
-import { type BuiltClientHello, type ClientHelloOptions, clientHello } from '../build/client-hello.ts';
+import {
+  type BuiltClientHello,
+  type ClientHelloOptions,
+  clientHello,
+  DEFAULT_OPTIONS,
+} from '../build/client-hello.ts';
 import { Writer } from '../bytes/writer.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { Extension } from '../extensions/types.ts';
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import { lookupCipherSuite } from '../iana/lookup.ts';
 
 /** The host name every case is built for (the harness serves it by default). */
 export const CATALOGUE_SERVER_NAME = 'hellokit.test';
@@ -35,6 +41,12 @@ export interface CatalogueCase {
   readonly title: string;
   /** One sentence: what is unusual and which RFC rule it bends or breaks. */
   readonly what: string;
+  /**
+   * What the RFCs tell a server to do with this hello: `continue` (answer with a ServerHello or
+   * HelloRetryRequest), `abort` (the bytes do not decode, or an RFC says the server MUST abort),
+   * or `either` (the rule binds the client, and the server MAY check it).
+   */
+  readonly rfc: 'continue' | 'abort' | 'either';
   /** The bytes to send; every random choice comes from `random`. */
   build(random: RandomSource): CatalogueHello;
 }
@@ -159,6 +171,17 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The default hello's cipher_suites vector content (18 bytes). */
+function defaultCipherSuiteBytes(): Uint8Array {
+  const codes = DEFAULT_OPTIONS.cipherSuites.map((s) => lookupCipherSuite(s));
+  const out = new Uint8Array(codes.length * 2);
+  codes.forEach((c, i) => {
+    out[2 * i] = c >> 8;
+    out[2 * i + 1] = c & 0xff;
+  });
+  return out;
+}
+
 function extensionsBlockLength(extensions: readonly Extension[]): number {
   return extensions.reduce((n, e) => n + 4 + e.body.length, 0);
 }
@@ -169,49 +192,57 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'baseline',
     title: 'default hello',
     what: 'The unchanged default hello for hellokit.test: the control row every other case is compared with.',
+    rfc: 'continue',
     build: fromOptions({}),
   },
   // --- server_name (RFC 6066 §3) ---
   {
     id: 'sni-none',
     title: 'no SNI',
-    what: 'No server_name extension at all, as a client connecting to an IP address sends (allowed by RFC 6066 §3).',
+    what: 'No server_name extension, as a client connecting to an IP address sends: RFC 8446 §9.2 lets a server require SNI and then SHOULD answer missing_extension.',
+    rfc: 'either',
     build: fromOptions({ serverName: null }),
   },
   {
     id: 'sni-unknown',
     title: 'unknown SNI',
     what: 'A well-formed host_name the server does not serve (RFC 6066 §3 lets it answer unrecognized_name or carry on).',
+    rfc: 'either',
     build: fromOptions({ serverName: 'not-served.test' }),
   },
   {
     id: 'sni-empty',
     title: 'empty host_name',
     what: 'A host_name of length 0, below the HostName<1..2^16-1> floor of RFC 6066 §3.',
+    rfc: 'abort',
     build: fromOptions({ serverName: '' }),
   },
   {
     id: 'sni-trailing-dot',
     title: 'SNI with trailing dot',
     what: 'host_name `hellokit.test.`: RFC 6066 §3 says the name is sent without a trailing dot.',
+    rfc: 'either',
     build: fromOptions({ serverName: 'hellokit.test.' }),
   },
   {
     id: 'sni-ip-literal',
     title: 'SNI is an IP literal',
     what: 'host_name `127.0.0.1`: RFC 6066 §3 says literal IPv4 and IPv6 addresses are not permitted.',
+    rfc: 'either',
     build: fromOptions({ serverName: '127.0.0.1' }),
   },
   {
     id: 'sni-underscore',
     title: 'SNI with underscore',
     what: 'host_name `hello_kit.test`, outside the letters/digits/hyphen syntax of RFC 1123 host names that RFC 6066 §3 asks for.',
+    rfc: 'either',
     build: fromOptions({ serverName: 'hello_kit.test' }),
   },
   {
     id: 'sni-unknown-name-type',
     title: 'SNI name_type 1',
     what: 'The only server_name entry has name_type 1, which RFC 6066 §3 never defined (only host_name, 0).',
+    rfc: 'either',
     build: edited((h) => ({
       extensions: replaceBody(
         h.extensions!,
@@ -224,6 +255,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'sni-two-host-names',
     title: 'two host_names',
     what: 'Two host_name entries (hellokit.test, other.test): RFC 6066 §3 says the list MUST NOT hold more than one name of a type.',
+    rfc: 'either',
     build: edited((h) => ({
       extensions: replaceBody(
         h.extensions!,
@@ -239,6 +271,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'sni-inner-length-short',
     title: 'host_name length short',
     what: 'The host_name length says 10 where 13 bytes follow, so the last 3 bytes read as a broken second entry (a decode_error under RFC 8446 §6).',
+    rfc: 'abort',
     build: edited((h) => {
       const body = serverNameBody(CATALOGUE_SERVER_NAME).slice();
       body[4] = 10;
@@ -250,30 +283,35 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'version-ssl3-only',
     title: 'SSL 3.0 only',
     what: 'legacy_version 0x0300 and no supported_versions: an SSL 3.0 hello, a version RFC 7568 forbids.',
+    rfc: 'abort',
     build: fromOptions({ legacyVersion: 0x0300, versions: null }),
   },
   {
     id: 'version-tls10-only',
     title: 'TLS 1.0 only',
     what: 'legacy_version 0x0301 and no supported_versions: a TLS 1.0 hello, a version RFC 8996 deprecates.',
+    rfc: 'abort',
     build: fromOptions({ legacyVersion: 0x0301, versions: null }),
   },
   {
     id: 'supported-versions-only-future',
     title: 'supported_versions = [0x0305]',
     what: 'supported_versions lists only 0x0305, a version that does not exist; RFC 8446 §4.2.1 says the server must then ignore legacy_version.',
+    rfc: 'abort',
     build: fromOptions({ versions: [0x0305] }),
   },
   {
     id: 'legacy-version-0x0304',
     title: 'legacy_version 0x0304',
     what: 'legacy_version 0x0304 where RFC 8446 §4.1.2 says a TLS 1.3 client MUST send 0x0303.',
+    rfc: 'continue',
     build: fromOptions({ legacyVersion: 0x0304 }),
   },
   {
     id: 'legacy-version-future-no-supported-versions',
     title: 'legacy_version 0x0305, no supported_versions',
     what: 'A hello without supported_versions whose legacy_version is 0x0305: RFC 5246 Appendix E.1 says the server answers with the highest version it has (version intolerance test).',
+    rfc: 'continue',
     build: fromOptions({ legacyVersion: 0x0305, versions: null }),
   },
   // --- cipher suites ---
@@ -281,40 +319,23 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'no-common-cipher-suite',
     title: 'no common suite',
     what: 'Only TLS_RSA_WITH_NULL_SHA256 and TLS_DH_anon_WITH_AES_128_CBC_SHA, suites no server enables (RFC 8446 §4.1.1: handshake_failure).',
+    rfc: 'abort',
     build: fromOptions({ cipherSuites: [0x003b, 0x0034] }),
   },
   {
     id: 'empty-cipher-suites',
     title: 'empty cipher list',
     what: 'A cipher_suites vector of length 0, below its <2..2^16-2> floor (RFC 8446 §4.1.2).',
+    rfc: 'abort',
     build: fromOptions({ rawCipherSuites: new Uint8Array(0) }),
   },
   {
     id: 'odd-cipher-suites-length',
     title: 'odd cipher list length',
-    what: 'cipher_suites holds the default 18 bytes plus one more (0x13): a list of 2-byte codes with an odd length.',
+    what: 'cipher_suites holds the default 18 bytes plus one more (0x13): a vector of 2-byte codes with an odd length (RFC 8446 §4.1.2; decode_error).',
+    rfc: 'abort',
     build: fromOptions({
-      rawCipherSuites: Uint8Array.of(
-        0x13,
-        0x01,
-        0x13,
-        0x02,
-        0x13,
-        0x03,
-        0xc0,
-        0x2b,
-        0xc0,
-        0x2f,
-        0xc0,
-        0x2c,
-        0xc0,
-        0x30,
-        0xcc,
-        0xa9,
-        0xcc,
-        0xa8,
-        0x13,
-      ),
+      rawCipherSuites: concat(defaultCipherSuiteBytes(), Uint8Array.of(0x13)),
     }),
   },
   // --- key_share and supported_groups (RFC 8446 §4.2.7, §4.2.8) ---
@@ -322,18 +343,21 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'tls13-no-key-share',
     title: 'TLS 1.3 without key_share',
     what: 'TLS 1.3 offered with supported_groups but no key_share: RFC 8446 §9.2 says the two come together (missing_extension).',
+    rfc: 'abort',
     build: fromOptions({ removeExtensions: ['key_share'] }),
   },
   {
     id: 'key-share-empty',
     title: 'empty key_share',
     what: 'key_share with an empty client_shares list, which RFC 8446 §4.2.8 allows: the server should ask for a share with a HelloRetryRequest.',
+    rfc: 'continue',
     build: fromOptions({ keyShares: [] }),
   },
   {
     id: 'groups-only-unknown',
     title: 'only unknown groups',
     what: 'supported_groups and key_share name only group 0x0777, which IANA never assigned: no group in common (RFC 8446 §4.2.8: handshake_failure).',
+    rfc: 'abort',
     build: edited((h, random) => ({
       extensions: replaceBody(
         replaceBody(h.extensions!, EXT.supported_groups, Uint8Array.of(0, 2, 0x07, 0x77)),
@@ -346,12 +370,14 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'key-share-group-not-offered',
     title: 'key share for a group not offered',
     what: 'The only key share is for secp521r1, which supported_groups does not list (RFC 8446 §4.2.8: every share MUST be for an offered group).',
+    rfc: 'either',
     build: fromOptions({ keyShares: ['secp521r1'] }),
   },
   {
     id: 'key-share-wrong-length',
     title: 'X25519 share of 31 bytes',
     what: 'The X25519 key_exchange is 31 bytes instead of 32 (RFC 8446 §4.2.8.2; RFC 7748 keys are 32 bytes).',
+    rfc: 'abort',
     build: edited((h) => ({
       extensions: replaceBody(
         h.extensions!,
@@ -369,6 +395,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'key-share-duplicate-group',
     title: 'two X25519 shares',
     what: 'Two key shares for X25519: RFC 8446 §4.2.8 says clients MUST NOT offer more than one share per group (illegal_parameter).',
+    rfc: 'either',
     build: edited((h) => ({
       extensions: replaceBody(
         h.extensions!,
@@ -384,6 +411,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'tls13-no-signature-algorithms',
     title: 'no signature_algorithms',
     what: 'TLS 1.3 offered without signature_algorithms: RFC 8446 §4.2.3 says a server authenticating with a certificate MUST abort (missing_extension).',
+    rfc: 'abort',
     build: fromOptions({ removeExtensions: ['signature_algorithms'] }),
   },
   // --- the extensions block (RFC 8446 §4.2) ---
@@ -391,18 +419,21 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'unknown-extension',
     title: 'unknown extension',
     what: 'One extension of the unassigned type 0x0777 with a 4-byte body: RFC 8446 §4.2 says servers MUST ignore unknown extensions.',
+    rfc: 'continue',
     build: fromOptions({ addExtensions: [{ type: UNASSIGNED_EXTENSION, body: Uint8Array.of(1, 2, 3, 4) }] }),
   },
   {
     id: 'duplicate-known-extension',
     title: 'duplicate extended_master_secret',
     what: 'extended_master_secret twice: RFC 8446 §4.2 says there MUST NOT be more than one extension of the same type.',
+    rfc: 'either',
     build: fromOptions({ addExtensions: [{ type: 'extended_master_secret', body: new Uint8Array(0) }] }),
   },
   {
     id: 'duplicate-unknown-extension',
     title: 'duplicate unknown extension',
     what: 'The unassigned type 0x0777 twice: the no-duplicates rule of RFC 8446 §4.2 covers types the server does not know too.',
+    rfc: 'either',
     build: fromOptions({
       addExtensions: [
         { type: UNASSIGNED_EXTENSION, body: Uint8Array.of(1, 2, 3, 4) },
@@ -414,18 +445,21 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'extensions-length-past-end',
     title: 'extensions block past the end',
     what: 'The extensions block length claims 16 bytes more than the message holds (a decode_error under RFC 8446 §6).',
+    rfc: 'abort',
     build: edited((h) => ({ lengthOverrides: { extensions: extensionsBlockLength(h.extensions!) + 16 } })),
   },
   {
     id: 'empty-extensions-block',
     title: 'empty extensions block',
     what: 'An extensions block of length 0: a TLS 1.2 hello with no SNI, groups, signature schemes or versions (legal in RFC 5246 §7.4.1.2).',
+    rfc: 'either',
     build: edited(() => ({ extensions: [] })),
   },
   {
     id: 'no-extensions-block',
     title: 'no extensions block',
     what: 'No extensions block at all after the compression methods, as SSL 3.0-era clients sent (RFC 5246 §7.4.1.2 allows it).',
+    rfc: 'either',
     build: edited(() => ({ extensions: null })),
   },
   // --- compression ---
@@ -433,12 +467,14 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'compression-without-null',
     title: 'compression [DEFLATE] only',
     what: 'legacy_compression_methods is [1] (DEFLATE) without null: RFC 5246 §7.4.1.2 requires null, RFC 8446 §4.1.2 requires exactly [0].',
+    rfc: 'abort',
     build: fromOptions({ compressionMethods: [1] }),
   },
   {
     id: 'compression-deflate-and-null',
     title: 'compression [DEFLATE, null]',
     what: 'legacy_compression_methods is [1, 0]: fine for TLS 1.2, but RFC 8446 §4.1.2 says a TLS 1.3 server MUST answer anything but [0] with illegal_parameter.',
+    rfc: 'abort',
     build: fromOptions({ compressionMethods: [1, 0] }),
   },
   // --- ALPN, padding ---
@@ -446,12 +482,14 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'alpn-empty-protocol',
     title: 'ALPN with empty protocol',
     what: 'ALPN lists `h2` and an empty protocol name: RFC 7301 §3.1 says empty strings MUST NOT be included.',
+    rfc: 'abort',
     build: fromOptions({ alpn: ['h2', new Uint8Array(0)] }),
   },
   {
     id: 'padding-non-zero',
     title: 'padding of 0xff bytes',
     what: 'The padding extension is filled with 0xff: RFC 7685 §3 says the client MUST fill it with zeros (a server MAY check).',
+    rfc: 'either',
     build: edited((h) => {
       const padding = h.extensions!.find((e) => e.type === EXT.padding);
       if (!padding) throw new TypeError('the default hello has no padding extension');
@@ -465,6 +503,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'psk-unknown-identity',
     title: 'PSK with unknown identity',
     what: 'A well-formed pre_shared_key (last, with psk_key_exchange_modes) whose identity no server issued: it should be ignored (RFC 8446 §4.2.11).',
+    rfc: 'continue',
     build: (random) =>
       sendHello(
         baseHello(random, { addExtensions: [{ type: 'pre_shared_key', body: unknownPskBody(random) }] }),
@@ -474,6 +513,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'psk-without-modes',
     title: 'PSK without psk_key_exchange_modes',
     what: 'pre_shared_key without psk_key_exchange_modes: RFC 8446 §4.2.9 says the server MUST abort the handshake.',
+    rfc: 'abort',
     build: (random) =>
       sendHello(
         baseHello(random, {
@@ -486,6 +526,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'psk-not-last',
     title: 'PSK not last',
     what: 'pre_shared_key followed by the padding extension: RFC 8446 §4.2.11 says it MUST be the last extension (illegal_parameter).',
+    rfc: 'abort',
     build: (random) => {
       const hello = baseHello(random, {
         addExtensions: [{ type: 'pre_shared_key', body: unknownPskBody(random) }],
@@ -502,24 +543,28 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'grease-everywhere',
     title: 'GREASE everywhere',
     what: 'GREASE values (RFC 8701) in suites, groups, key share, versions, signature schemes, PSK modes, two extensions, plus an ECH GREASE extension: servers MUST ignore them.',
+    rfc: 'continue',
     build: fromOptions({ grease: true, echGrease: true }),
   },
   {
     id: 'hello-256-511-bytes',
     title: 'hello of 256–511 bytes',
     what: 'No padding, so the handshake message is in the 256–511-byte range that hangs some F5 devices (the reason for RFC 7685 padding).',
+    rfc: 'continue',
     build: fromOptions({ padding: false }),
   },
   {
     id: 'hello-over-16k',
     title: '17000-byte hello over 2 records',
     what: 'Padded to a 17000-byte handshake message, split into a full 16384-byte record and a second one (RFC 8446 §5.1 allows a message over several records).',
+    rfc: 'continue',
     build: fromOptions({ padding: 17000, fragment: { sizes: [16384, 17000 - 16384] } }),
   },
   {
     id: 'hello-1-byte-records',
     title: 'hello in 1-byte records',
     what: 'The hello split into one record per byte: legal under RFC 8446 §5.1 (only zero-length handshake fragments are forbidden).',
+    rfc: 'continue',
     build: edited((h) => ({
       record: { version: 0x0301, fragments: new Array<number>(encodeClientHelloMessage(h).length).fill(1) },
     })),
@@ -528,12 +573,14 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'session-id-33-bytes',
     title: '33-byte session id',
     what: 'legacy_session_id of 33 bytes, over its <0..32> ceiling (RFC 8446 §4.1.2).',
+    rfc: 'abort',
     build: fromOptions({ sessionId: 33 }),
   },
   {
     id: 'trailing-byte-in-message',
     title: 'byte after the extensions',
     what: 'One 0x00 byte after the extensions block, inside the handshake message length (RFC 8446 §4.1.2 has nothing after extensions: decode_error).',
+    rfc: 'abort',
     build: edited(() => ({ trailing: Uint8Array.of(0) })),
   },
   // --- record layer ---
@@ -541,24 +588,28 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     id: 'record-version-0x0300',
     title: 'record version 0x0300',
     what: 'legacy_record_version 0x0300 (SSL 3.0) on the hello record, where RFC 8446 §5.1 says 0x0301 (servers MUST ignore the field).',
+    rfc: 'continue',
     build: fromOptions({ record: { version: 0x0300 } }),
   },
   {
     id: 'record-not-handshake',
     title: 'hello in an application_data record',
     what: 'The hello is sent in a record of content type 23 (application_data) instead of 22: RFC 8446 §5 says unexpected_message.',
+    rfc: 'abort',
     build: fromOptions({ record: { contentType: 23 } }),
   },
   {
     id: 'ccs-before-hello',
     title: 'ChangeCipherSpec before the hello',
     what: 'A change_cipher_spec record before the hello: RFC 8446 §5 allows it only after the first ClientHello (unexpected_message).',
+    rfc: 'abort',
     build: (random) => ({ bytes: concat(CHANGE_CIPHER_SPEC_RECORD, encodeClientHello(baseHello(random))) }),
   },
   {
     id: 'sslv2-compatible-hello',
     title: 'SSLv2-compatible hello',
     what: 'An SSLv2-format CLIENT-HELLO offering TLS 1.2 ECDHE/RSA suites (RFC 5246 Appendix E.2; RFC 6176 says TLS servers MAY still accept this format).',
+    rfc: 'either',
     build: (random) => ({ bytes: sslv2CompatibleHello(random) }),
   },
 ];

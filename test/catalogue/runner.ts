@@ -5,13 +5,20 @@
  * docs/catalogue.md.
  */
 import { connect } from 'node:net';
-import { type CatalogueCase, type CatalogueHello, baseHello } from '../../src/catalogue/cases.ts';
+import { baseHello, type CatalogueCase, type CatalogueHello } from '../../src/catalogue/cases.ts';
 import { seededRandom } from '../../src/crypto/random.ts';
 import { ProbeEngine, type ProbeResult, probe } from '../../src/node/index.ts';
 import type { Peer, PeerKind } from '../peers/index.ts';
 
 /** The servers of the catalogue, in column order. */
-export const CATALOGUE_PEERS: readonly PeerKind[] = ['caddy', 'nginx', 'haproxy', 'openssl', 'gnutls', 'node'];
+export const CATALOGUE_PEERS: readonly PeerKind[] = [
+  'caddy',
+  'nginx',
+  'haproxy',
+  'openssl',
+  'gnutls',
+  'node',
+];
 
 /** Bounds of one probe: a server that says nothing for this long is recorded as `timeout`. */
 export const PROBE_TIMEOUT_MS = 6000;
@@ -49,7 +56,9 @@ export function cellOf(answer: Answer): Cell {
 function answerOf(r: ProbeResult): Answer {
   return {
     outcome: r.outcome,
-    ...(r.outcome === 'alert' && r.alert ? { alert: { description: r.alert.description, name: r.alert.name } } : {}),
+    ...(r.outcome === 'alert' && r.alert
+      ? { alert: { description: r.alert.description, name: r.alert.name } }
+      : {}),
     ...(r.serverHello ? { version: r.serverHello.versionName } : {}),
     ...(r.helloRetryRequest ? { group: r.helloRetryRequest.selectedGroupName } : {}),
     ...(r.notTls ? notTlsKind(r.notTls.reason) : {}),
@@ -82,7 +91,10 @@ async function probeHello(peer: Peer, hello: NonNullable<CatalogueHello['hello']
  * The outcome follows probe(): ServerHello > alert > HRR > reset/closed/timeout/not_tls.
  */
 function probeRaw(peer: Peer, bytes: Uint8Array): Promise<Answer> {
-  const engine = new ProbeEngine(baseHello(seededRandom('raw')), [], { decrypt: false, retryOnHelloRetryRequest: false });
+  const engine = new ProbeEngine(baseHello(seededRandom('raw')), [], {
+    decrypt: false,
+    retryOnHelloRetryRequest: false,
+  });
   return new Promise((resolve) => {
     let settled = false;
     const socket = connect({ host: peer.host, port: peer.port });
@@ -99,12 +111,15 @@ function probeRaw(peer: Peer, bytes: Uint8Array): Promise<Answer> {
       else if (engine.serverHello) outcome = 'server_hello';
       else if (reason === 'alert') outcome = 'alert';
       else if (engine.helloRetryRequest) outcome = 'hello_retry_request';
-      else if (reason === 'not_tls' || reason === 'protocol_error' || reason === 'max_bytes') outcome = 'not_tls';
+      else if (reason === 'not_tls' || reason === 'protocol_error' || reason === 'max_bytes')
+        outcome = 'not_tls';
       else outcome = why === 'done' ? 'closed' : why;
       const alert = engine.alerts.find((a) => a.level !== 1) ?? engine.alerts[engine.alerts.length - 1];
       resolve({
         outcome,
-        ...(outcome === 'alert' && alert ? { alert: { description: alert.description, name: alert.name } } : {}),
+        ...(outcome === 'alert' && alert
+          ? { alert: { description: alert.description, name: alert.name } }
+          : {}),
         ...(engine.serverHello ? { version: engine.serverHello.versionName } : {}),
         ...(engine.helloRetryRequest ? { group: engine.helloRetryRequest.selectedGroupName } : {}),
         ...(engine.notTls ? notTlsKind(engine.notTls.reason) : {}),
@@ -184,8 +199,9 @@ export async function runCatalogue(
   const out: Observations = {};
   for (const c of cases) out[c.id] = {};
   for (const { id, kind, cell } of results) {
-    const cells = (out[id][kind] ??= []);
+    const cells = out[id][kind] ?? [];
     if (!cells.includes(cell)) cells.push(cell);
+    out[id][kind] = cells;
   }
   for (const row of Object.values(out)) for (const cells of Object.values(row)) cells?.sort();
   return out;
