@@ -177,6 +177,7 @@ export interface ProbeTimings {
   readonly connectMs: number | null;
   /** The first byte from the server arrived at (null when none came). */
   readonly firstByteMs: number | null;
+  /** From the start to the end of reading (certificate parsing afterwards is not counted). */
   readonly totalMs: number;
 }
 

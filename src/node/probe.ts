@@ -273,6 +273,7 @@ export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Pr
     socket.on('close', () => finish('closed'));
   });
 
+  const totalMs = now();
   keylog.close();
   const certificates = await summarizeCertificates(engine.certificateChain);
   const alert = engine.alerts.find((a) => a.level !== 1) ?? engine.alerts[engine.alerts.length - 1];
@@ -291,7 +292,7 @@ export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Pr
     certificateRequested: engine.certificateRequested,
     finishedVerified: engine.finishedVerified,
     serverMessages: engine.serverMessages,
-    timings: { connectMs, firstByteMs, totalMs: now() },
+    timings: { connectMs, firstByteMs, totalMs },
     transcript: engine.transcript,
     ...(engine.notTls ? { notTls: engine.notTls } : {}),
     ...(engine.error !== undefined ? { error: engine.error } : {}),
