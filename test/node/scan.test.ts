@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { CommandIO } from '../../src/cli/command.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { type ScanResult, scanTarget } from '../../src/node/scan.ts';
+import { describePeer, startPeer, stopAll } from '../peers/index.ts';
+
+const run = promisify(execFile);
+afterAll(stopAll);
+
+const VERSION = {
+  'TLS 1.3': 'TLSv1.3',
+  'TLS 1.2': 'TLSv1.2',
+  'TLS 1.1': 'TLSv1.1',
+  'TLS 1.0': 'TLSv1.0',
+} as const;
+
+/** What sslscan --xml reports: enabled versions, accepted suite codes and groups per version. */
+async function sslscan(host: string, port: number, sni: string) {
+  const { stdout } = await run(
+    'sslscan',
+    ['--no-colour', '--xml=-', `--sni-name=${sni}`, `${host}:${port}`],
+    {
+      timeout: 60_000,
+    },
+  );
+  const versions = [...stdout.matchAll(/<protocol type="tls" version="([\d.]+)" enabled="1"/g)].map(
+    (m) => `TLS ${m[1]}`,
+  );
+  const suites: Record<string, number[]> = {};
+  for (const m of stdout.matchAll(
+    /<cipher status="\w+" sslversion="(TLSv[\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
+  )) {
+    (suites[m[1]] ??= []).push(Number.parseInt(m[2], 16));
+  }
+  const groups: Record<string, string[]> = {};
+  for (const m of stdout.matchAll(/<group sslversion="(TLSv[\d.]+)"[^>]* name="([^" ]+)/g))
+    (groups[m[1]] ??= []).push(m[2]);
+  return { versions, suites, groups };
+}
+
+function ours(r: ScanResult) {
+  const versions = r.versions.filter((v) => v.supported).map((v) => v.version);
+  const suites: Record<string, number[]> = {};
+  const groups: Record<string, string[]> = {};
+  for (const v of r.versions.filter((x) => x.supported)) {
+    suites[VERSION[v.version as keyof typeof VERSION]] = v.cipherSuites.map((s) => s.code);
+    groups[VERSION[v.version as keyof typeof VERSION]] = [...v.groups];
+  }
+  return { versions, suites, groups };
+}
+
+function expectAgree(mine: ReturnType<typeof ours>, theirs: Awaited<ReturnType<typeof sslscan>>) {
+  expect([...mine.versions].sort()).toEqual([...theirs.versions].sort());
+  for (const v of Object.keys({ ...mine.suites, ...theirs.suites })) {
+    expect(
+      [...(mine.suites[v] ?? [])].sort((a, b) => a - b),
+      `suites of ${v}`,
+    ).toEqual([...(theirs.suites[v] ?? [])].sort((a, b) => a - b));
+  }
+  for (const v of Object.keys({ ...mine.groups, ...theirs.groups })) {
+    expect([...(mine.groups[v] ?? [])].sort(), `groups of ${v}`).toEqual(
+      [...(theirs.groups[v] ?? [])].sort(),
+    );
+  }
+}
+
+describePeer('nginx', () => {
+  test('agrees with sslscan on nginx with a restricted suite and group list', async () => {
+    const peer = await startPeer('nginx', {
+      names: ['hellokit.test'],
+      ciphers: [
+        'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+        'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+        'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+        'TLS_AES_128_GCM_SHA256',
+        'TLS_CHACHA20_POLY1305_SHA256',
+      ],
+      groups: ['x25519', 'secp384r1'],
+    });
+    const r = await scanTarget(`${peer.host}:${peer.port}`, { serverName: 'hellokit.test' });
+    expect(
+      r.versions
+        .find((v) => v.version === 'TLS 1.2')
+        ?.cipherSuites.map((s) => s.code)
+        .sort(),
+    ).toEqual([0xc02b, 0xc02c, 0xcca9]);
+    expect(r.certificates.find((c) => c.serverName === 'hellokit.test')?.certificates[0]?.subject).toBe(
+      'CN=hellokit.test',
+    );
+    expectAgree(ours(r), await sslscan(peer.host, peer.port, 'hellokit.test'));
+    await peer.stop();
+  });
+});
+
+describePeer('openssl', () => {
+  test('agrees with sslscan and testssl on openssl s_server with TLS 1.2 only', async () => {
+    const peer = await startPeer('openssl', { names: ['hellokit.test'], versions: ['TLS1.2'] });
+    const dir = mkdtempSync(join(tmpdir(), 'hk-scan-'));
+    try {
+      const [r, theirs] = await Promise.all([
+        scanTarget(`${peer.host}:${peer.port}`, { serverName: 'hellokit.test', concurrency: 8 }),
+        sslscan(peer.host, peer.port, 'hellokit.test'),
+      ]);
+      expect(r.versions.filter((v) => v.supported).map((v) => v.version)).toEqual(['TLS 1.2']);
+      expectAgree(ours(r), theirs);
+      // testssl -e (every cipher, ~30 s): the same set of suites.
+      const file = join(dir, 'testssl.json');
+      await run(
+        'testssl',
+        ['--quiet', '--color', '0', '-e', '--jsonfile', file, `${peer.host}:${peer.port}`],
+        {
+          timeout: 100_000,
+        },
+      ).catch(() => {});
+      const found = (JSON.parse(readFileSync(file, 'utf8')) as { id: string }[])
+        .map((e) => /^cipher_x([0-9a-f]+)$/.exec(e.id)?.[1])
+        .filter((x): x is string => x !== undefined)
+        .map((h) => Number.parseInt(h, 16))
+        .sort((a, b) => a - b);
+      expect(found.length).toBeGreaterThan(0);
+      expect(ours(r).suites['TLSv1.2'].sort((a, b) => a - b)).toEqual(found);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await peer.stop();
+    }
+  }, 150_000);
+});
+
+describe('hellokit scan (CLI)', () => {
+  const io = (): CommandIO & { stdout: string; stderr: string } => {
+    const o = {
+      stdout: '',
+      stderr: '',
+      out: (t: string) => {
+        o.stdout += t;
+      },
+      err: (t: string) => {
+        o.stderr += t;
+      },
+      outBytes: () => {},
+      readStdin: async () => new Uint8Array(0),
+      isTTY: false,
+    };
+    return o;
+  };
+
+  test('--targets writes one JSON line per target; an unreachable one carries its error', async () => {
+    const { startDemoServer } = await import('../../src/node/demo-server.ts');
+    const demo = await startDemoServer();
+    const dir = mkdtempSync(join(tmpdir(), 'hk-targets-'));
+    try {
+      const file = join(dir, 'targets.txt');
+      writeFileSync(file, `# two targets\n${demo.host}:${demo.port}\n127.0.0.1:1\n`);
+      const o = io();
+      expect(await runCli(['scan', '--targets', file, '--sni', demo.name, '--retries', '0'], o)).toBe(0);
+      const lines = o.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(2);
+      const good = lines.find((l) => l.target.endsWith(`:${demo.port}`));
+      expect(
+        good.versions.find((v: { version: string }) => v.version === 'TLS 1.2').cipherSuites.length,
+      ).toBeGreaterThan(0);
+      expect(lines.find((l) => l.target === '127.0.0.1:1').error).toMatch(/ECONNREFUSED/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await demo.close();
+    }
+  });
+
+  test('a bad target, a bad line in --targets or an unknown flag exits 2 naming it', async () => {
+    const a = io();
+    expect(await runCli(['scan', 'host:0'], a)).toBe(2);
+    expect(a.stderr).toMatch(/bad target/);
+    const b = io();
+    expect(await runCli(['scan', 'x', '--retries', '9'], b)).toBe(2);
+    expect(b.stderr).toMatch(/--retries/);
+    const c = io();
+    expect(await runCli(['scan'], c)).toBe(2);
+  });
+});
