@@ -35,7 +35,7 @@ async function sslscan(host: string, port: number, sni: string) {
   for (const m of stdout.matchAll(
     /<cipher status="\w+" sslversion="(TLSv[\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
   )) {
-    (suites[m[1]] ??= []).push(Number.parseInt(m[2], 16));
+    suites[m[1]] = [...(suites[m[1]] ?? []), Number.parseInt(m[2], 16)];
   }
   const groups: Record<string, string[]> = {};
   for (const m of stdout.matchAll(/<group sslversion="(TLSv[\d.]+)"[^>]* name="([^" ]+)/g))
