@@ -39,7 +39,7 @@ async function sslscan(host: string, port: number, sni: string) {
   }
   const groups: Record<string, string[]> = {};
   for (const m of stdout.matchAll(/<group sslversion="(TLSv[\d.]+)"[^>]* name="([^" ]+)/g))
-    (groups[m[1]] ??= []).push(m[2]);
+    groups[m[1]] = [...(groups[m[1]] ?? []), m[2]];
   return { versions, suites, groups };
 }
 
