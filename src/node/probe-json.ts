@@ -1,6 +1,7 @@
 /**
  * A JSON-ready view of a {@link ProbeResult}: bytes become lower-case hex strings, so
- * `JSON.stringify(probeResultToJson(r))` is what `hellokit probe --json` prints.
+ * `JSON.stringify(probeResultToJson(r))` is safe to print. The private key shares of the
+ * hellos sent are left out.
  */
 import { toHex } from '../bytes/hex.ts';
 import type { ProbeResult } from './probe-types.ts';
@@ -30,5 +31,10 @@ function convert(value: unknown): unknown {
  * @example console.log(JSON.stringify(probeResultToJson(await probe('127.0.0.1:8443')), null, 2));
  */
 export function probeResultToJson(result: ProbeResult): Jsonified<ProbeResult> {
-  return convert(result) as Jsonified<ProbeResult>;
+  // a built hello carries the private halves of its key shares: never print those
+  const sent = result.sent.map((h) => {
+    const { keyShares: _private, ...hello } = h as typeof h & { keyShares?: unknown };
+    return hello;
+  });
+  return convert({ ...result, sent }) as Jsonified<ProbeResult>;
 }

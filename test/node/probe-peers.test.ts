@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { clientHello } from '../../src/build/client-hello.ts';
+import { toHex } from '../../src/bytes/hex.ts';
 import { parseKeyLog } from '../../src/crypto/keylog.ts';
-import { type ProbeResult, probe } from '../../src/node/index.ts';
+import { type ProbeResult, probe, probeResultToJson } from '../../src/node/index.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
 
 afterAll(stopAll);
@@ -157,6 +158,9 @@ describePeer('openssl', () => {
     const r = await probe(at(peer), { hello, timeoutMs: 5000 });
     expectVerifiedTls13(r);
     expect(r.sent[0]).toBe(hello);
+    const json = JSON.stringify(probeResultToJson(r));
+    expect(json).not.toContain('privateKeys');
+    expect(json).not.toContain(toHex(hello.keyShares[0].privateKeys[0]));
     expect(r.timings.connectMs).not.toBeNull();
     expect(r.timings.firstByteMs!).toBeGreaterThanOrEqual(r.timings.connectMs!);
     expect(r.timings.totalMs).toBeGreaterThanOrEqual(r.timings.firstByteMs!);
