@@ -1,0 +1,133 @@
+/**
+ * `hellokit scan` against sslscan and testssl on the same local nginx, directly and through
+ * a loopback TCP proxy that delays every chunk by 25 ms each way (a 50 ms round trip), with
+ * the results checked equal. Run: `npx vite-node bench/scan.ts` (needs nginx, sslscan,
+ * testssl; `--no-testssl` skips the slow one).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { scanTarget } from '../src/node/scan.ts';
+import { startPeer, stopAll } from '../test/peers/peers.ts';
+
+const run = promisify(execFile);
+
+/** A loopback proxy to `port` that holds every chunk `delayMs` before passing it on, in order. */
+async function delayingProxy(
+  port: number,
+  delayMs: number,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const pipe = (from: Socket, to: Socket) => {
+    from.on('data', (chunk) => {
+      setTimeout(() => {
+        if (!to.destroyed) to.write(chunk);
+      }, delayMs);
+    });
+    from.on('end', () => setTimeout(() => to.end(), delayMs));
+    from.on('error', () => to.destroy());
+    from.on('close', () => setTimeout(() => to.destroy(), delayMs + 5));
+  };
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.setNoDelay(true);
+      s.on('close', () => sockets.delete(s));
+    }
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+}
+
+type SuiteSets = Record<string, number[]>;
+
+async function hellokit(port: number): Promise<SuiteSets> {
+  const r = await scanTarget(`127.0.0.1:${port}`, { serverName: 'hellokit.test', concurrency: 32 });
+  const out: SuiteSets = {};
+  for (const v of r.versions)
+    if (v.supported) out[v.version] = v.cipherSuites.map((s) => s.code).sort((a, b) => a - b);
+  return out;
+}
+
+async function sslscan(port: number): Promise<SuiteSets> {
+  const { stdout } = await run(
+    'sslscan',
+    ['--no-colour', '--xml=-', '--sni-name=hellokit.test', `127.0.0.1:${port}`],
+    {
+      maxBuffer: 1 << 24,
+    },
+  );
+  const out: SuiteSets = {};
+  for (const m of stdout.matchAll(
+    /<cipher status="\w+" sslversion="TLSv([\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
+  )) {
+    const v = `TLS ${m[1]}`;
+    out[v] = [...(out[v] ?? []), Number.parseInt(m[2], 16)].sort((a, b) => a - b);
+  }
+  return out;
+}
+
+async function testssl(port: number): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hk-bench-'));
+  try {
+    const file = join(dir, 'out.json');
+    await run('testssl', ['--quiet', '--color', '0', '-e', '--jsonfile', file, `127.0.0.1:${port}`], {
+      maxBuffer: 1 << 24,
+    }).catch(() => {});
+    return (JSON.parse(readFileSync(file, 'utf8')) as { id: string }[])
+      .map((e) => /^cipher_x([0-9a-f]+)$/.exec(e.id)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map((h) => Number.parseInt(h, 16))
+      .sort((a, b) => a - b);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function union(sets: SuiteSets): number[] {
+  return [...new Set(Object.values(sets).flat())].sort((a, b) => a - b);
+}
+
+const withTestssl = !process.argv.includes('--no-testssl');
+const peer = await startPeer('nginx', { names: ['hellokit.test'], cert: 'both' });
+const proxy = await delayingProxy(peer.port, 25);
+try {
+  for (const [label, port] of [
+    ['direct', peer.port],
+    ['proxy +25 ms each way', proxy.port],
+  ] as const) {
+    const hk = await timed(() => hellokit(port));
+    const ss = await timed(() => sslscan(port));
+    const same = JSON.stringify(hk.value) === JSON.stringify(ss.value);
+    let line = `scan ${label}: hellokit ${(hk.ms / 1000).toFixed(2)} s, sslscan ${(ss.ms / 1000).toFixed(2)} s, hellokit/sslscan ${(hk.ms / ss.ms).toFixed(2)}, results ${same ? 'equal' : 'DIFFER'}`;
+    if (!same) line += `\n  hellokit ${JSON.stringify(hk.value)}\n  sslscan  ${JSON.stringify(ss.value)}`;
+    if (withTestssl) {
+      const ts = await timed(() => testssl(port));
+      const tsSame = JSON.stringify(union(hk.value)) === JSON.stringify(ts.value);
+      line += `; testssl ${(ts.ms / 1000).toFixed(2)} s, hellokit/testssl ${(hk.ms / ts.ms).toFixed(2)}, results ${tsSame ? 'equal' : 'DIFFER'}`;
+    }
+    console.log(line);
+  }
+} finally {
+  await proxy.close();
+  await stopAll();
+}
