@@ -344,14 +344,15 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     title: 'TLS 1.3 without key_share',
     what: 'TLS 1.3 offered with supported_groups but no key_share: RFC 8446 §9.2 says the two come together (missing_extension).',
     rfc: 'abort',
-    build: fromOptions({ removeExtensions: ['key_share'] }),
+    // Padded to the default's 512 bytes, so the padding rule does not drop the padding too.
+    build: fromOptions({ removeExtensions: ['key_share'], padding: 512 }),
   },
   {
     id: 'key-share-empty',
     title: 'empty key_share',
     what: 'key_share with an empty client_shares list, which RFC 8446 §4.2.8 allows: the server should ask for a share with a HelloRetryRequest.',
     rfc: 'continue',
-    build: fromOptions({ keyShares: [] }),
+    build: fromOptions({ keyShares: [], padding: 512 }),
   },
   {
     id: 'groups-only-unknown',
@@ -542,7 +543,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
   {
     id: 'grease-everywhere',
     title: 'GREASE everywhere',
-    what: 'GREASE values (RFC 8701) in suites, groups, key share, versions, signature schemes, PSK modes, two extensions, plus an ECH GREASE extension: servers MUST ignore them.',
+    what: 'GREASE values (RFC 8701) in suites, groups, key share, versions, signature schemes and two extensions, plus an ECH GREASE extension, placed as BoringSSL does: servers MUST ignore them.',
     rfc: 'continue',
     build: fromOptions({ grease: true, echGrease: true }),
   },
