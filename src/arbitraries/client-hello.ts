@@ -89,6 +89,9 @@ const KEY_SHARE = 51;
 /** Extensions that may show up when not asked for (every one valid in a first ClientHello). */
 const OPTIONAL_TYPES = [5, 11, 16, 18, 22, 23, 27, 28, 35, 45, 49, 50, 17513, 0xff01] as const;
 
+/** A ClientHello with the private halves of its key shares (set with `realKeyShares`), as `probe` takes it. */
+export type ClientHelloWithKeyShares = ClientHello & { readonly keyShares?: readonly KeyShare[] };
+
 const KEY_SHARES = new WeakMap<ClientHello, readonly KeyShare[]>();
 
 /**
@@ -115,7 +118,7 @@ function uniqueCodes(values: readonly number[]): number[] {
  *   expect(hello.extensions?.some((e) => e.type === 0)).toBe(false);
  * }));
  */
-export function clientHelloArb(options: ClientHelloArbOptions = {}): fc.Arbitrary<ClientHello> {
+export function clientHelloArb(options: ClientHelloArbOptions = {}): fc.Arbitrary<ClientHelloWithKeyShares> {
   const tls13 = options.validForTls13 ?? false;
   const without = new Set((options.withoutExtensions ?? []).map(extensionTypeOf));
   const withTypes = new Set((options.withExtensions ?? []).map(extensionTypeOf));
@@ -269,7 +272,7 @@ export function clientHelloArb(options: ClientHelloArbOptions = {}): fc.Arbitrar
       extensions: list,
     };
     if (p.padding) list.push({ type: PADDING, body: new Uint8Array(p.paddingLength) });
-    if (psk) list.push({ type: PRE_SHARED_KEY, body: psk, ...valueOf(PRE_SHARED_KEY, psk) });
+    if (psk) list.push({ type: PRE_SHARED_KEY, body: psk, ...extensionValue(PRE_SHARED_KEY, psk) });
 
     const length = encodeClientHelloMessage(base).length;
     let record: RecordFraming = { version: 0x0301 };
@@ -287,13 +290,14 @@ export function clientHelloArb(options: ClientHelloArbOptions = {}): fc.Arbitrar
       sizes.push(length - at);
       record = { version: 0x0301, fragments: sizes };
     }
-    const hello: ClientHello = { ...base, record };
+    const hello: ClientHelloWithKeyShares =
+      keyShares.length > 0 ? { ...base, record, keyShares } : { ...base, record };
     if (keyShares.length > 0) KEY_SHARES.set(hello, keyShares);
     return hello;
   });
 }
 
-function valueOf(type: number, body: Uint8Array): { value?: unknown } {
+function extensionValue(type: number, body: Uint8Array): { value?: unknown } {
   const value = decodeExtensionValue(type, body, 'client_hello');
   return value === undefined ? {} : { value };
 }

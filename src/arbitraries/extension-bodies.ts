@@ -25,15 +25,27 @@ function u16ListBody(
   minLength = 1,
   maxLength = 16,
 ): BodyArbitrary {
-  return fc
-    .array(values, { minLength, maxLength })
-    .map((list) => write((w) => w.prefixed(width, 'list', (w) => list.forEach((v) => w.u16(v)))));
+  return fc.array(values, { minLength, maxLength }).map((list) =>
+    write((w) =>
+      w.prefixed(width, 'list', (w) =>
+        list.forEach((v) => {
+          w.u16(v);
+        }),
+      ),
+    ),
+  );
 }
 
 function u8ListBody(values: fc.Arbitrary<number>, minLength = 1, maxLength = 8): BodyArbitrary {
-  return fc
-    .array(values, { minLength, maxLength })
-    .map((list) => write((w) => w.prefixed(1, 'list', (w) => list.forEach((v) => w.u8(v)))));
+  return fc.array(values, { minLength, maxLength }).map((list) =>
+    write((w) =>
+      w.prefixed(1, 'list', (w) =>
+        list.forEach((v) => {
+          w.u8(v);
+        }),
+      ),
+    ),
+  );
 }
 
 const EMPTY: BodyArbitrary = fc.constant(new Uint8Array(0));
@@ -78,12 +90,24 @@ export function serverNameBodyFor(host: string): Uint8Array {
 
 /** supported_groups, signature_algorithms: a u16 list behind a u16 length. */
 export function u16ListBodyFor(values: readonly number[]): Uint8Array {
-  return write((w) => w.prefixed(2, 'list', (w) => values.forEach((v) => w.u16(v))));
+  return write((w) =>
+    w.prefixed(2, 'list', (w) =>
+      values.forEach((v) => {
+        w.u16(v);
+      }),
+    ),
+  );
 }
 
 /** supported_versions in a ClientHello: a u16 list behind a u8 length. */
 export function supportedVersionsBodyFor(versions: readonly number[]): Uint8Array {
-  return write((w) => w.prefixed(1, 'versions', (w) => versions.forEach((v) => w.u16(v))));
+  return write((w) =>
+    w.prefixed(1, 'versions', (w) =>
+      versions.forEach((v) => {
+        w.u16(v);
+      }),
+    ),
+  );
 }
 
 /** key_share in a ClientHello: client_shares (RFC 8446 §4.2.8). */
@@ -102,13 +126,15 @@ const alpnId = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('h2', 'http/1.1', 'h3', 'acme-tls/1', 'spdy/3.1') },
   { weight: 1, arbitrary: fc.stringMatching(/^[!-~]{1,20}$/) },
 );
-const alpnList = fc
-  .uniqueArray(alpnId, { minLength: 1, maxLength: 4 })
-  .map((ids) =>
-    write((w) =>
-      w.prefixed(2, 'protocol_name_list', (w) => ids.forEach((id) => w.vector(1, 'name', utf8.encode(id)))),
+const alpnList = fc.uniqueArray(alpnId, { minLength: 1, maxLength: 4 }).map((ids) =>
+  write((w) =>
+    w.prefixed(2, 'protocol_name_list', (w) =>
+      ids.forEach((id) => {
+        w.vector(1, 'name', utf8.encode(id));
+      }),
     ),
-  );
+  ),
+);
 const alpnSingle = alpnId.map((id) =>
   write((w) => w.prefixed(2, 'protocol_name_list', (w) => w.vector(1, 'name', utf8.encode(id)))),
 );
@@ -117,7 +143,11 @@ const distinguishedNames = fc
   .array(fc.uint8Array({ minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 3 })
   .map((names) =>
     write((w) =>
-      w.prefixed(2, 'authorities', (w) => names.forEach((n) => w.vector(2, 'DistinguishedName', n))),
+      w.prefixed(2, 'authorities', (w) =>
+        names.forEach((n) => {
+          w.vector(2, 'DistinguishedName', n);
+        }),
+      ),
     ),
   );
 
@@ -138,7 +168,11 @@ const preSharedKeyClient = fc
           w.u32(p.age);
         }
       });
-      w.prefixed(2, 'binders', (w) => psks.forEach((p) => w.vector(1, 'binder', p.binder)));
+      w.prefixed(2, 'binders', (w) =>
+        psks.forEach((p) => {
+          w.vector(1, 'binder', p.binder);
+        }),
+      );
     }),
   );
 
@@ -233,13 +267,15 @@ const CLIENT_HELLO: ReadonlyMap<number, BodyArbitrary> = new Map<number, BodyArb
   [57, quicTransportParameters],
   [
     17513,
-    fc
-      .uniqueArray(alpnId, { minLength: 1, maxLength: 3 })
-      .map((ids) =>
-        write((w) =>
-          w.prefixed(2, 'supported_protocols', (w) => ids.forEach((id) => w.vector(1, 'p', utf8.encode(id)))),
+    fc.uniqueArray(alpnId, { minLength: 1, maxLength: 3 }).map((ids) =>
+      write((w) =>
+        w.prefixed(2, 'supported_protocols', (w) =>
+          ids.forEach((id) => {
+            w.vector(1, 'p', utf8.encode(id));
+          }),
         ),
       ),
+    ),
   ],
   [0xfe0d, echOuter],
   [0xff01, fc.constant(Uint8Array.of(0))], // renegotiation_info on an initial handshake: empty verify data

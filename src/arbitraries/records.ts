@@ -24,7 +24,7 @@ export function recordArb(options: RecordArbOptions = {}): fc.Arbitrary<TLSPlain
     .record({
       contentType:
         options.contentType === undefined
-          ? fc.constantFrom(...Object.values(CONTENT_TYPES))
+          ? fc.constantFrom(20, 21, 22, 23, 24) // the TLS types (RFC 8446 §5.1, RFC 6520)
           : fc.constant(options.contentType),
       version: options.version === undefined ? fc.constantFrom(0x0303, 0x0301) : fc.constant(options.version),
       fragment: fc.uint8Array({ minLength: 0, maxLength }),

@@ -86,7 +86,7 @@ describe('extensions', () => {
     ] as const) {
       for (const type of extensionTypesWithBodyArb(context)) {
         const codec = codecForType(type);
-        if (!codec || !codec.allowedIn.includes(context)) continue;
+        if (!codec?.allowedIn.includes(context)) continue;
         fc.assert(
           fc.property(extensionArb(type, { context }), (ext) => {
             const r = new Reader(ext.body, { path: [codec.name] });
@@ -208,6 +208,7 @@ describe('clientHelloArb', () => {
     const [a] = fc.sample(arb, { seed: 42, numRuns: 1 });
     const [b] = fc.sample(arb, { seed: 42, numRuns: 1 });
     expect(keySharesOf(a)).toHaveLength(1);
+    expect(a.keyShares).toEqual(keySharesOf(a));
     expect(keySharesOf(a)[0].keyExchange).toEqual(keySharesOf(b)[0].keyExchange);
     expect(body(a, 51)!.subarray(6)).toEqual(keySharesOf(a)[0].keyExchange);
   });
