@@ -100,7 +100,7 @@ export interface FuzzReport {
   readonly target: { readonly host: string; readonly port: number };
   readonly seed: string;
   readonly baseline: FuzzCaseResult & { readonly conclusion: string };
-  /** In index order. */
+  /** In index order; empty when the baseline could not connect. */
   readonly cases: readonly FuzzCaseResult[];
   readonly table: FuzzTable;
   readonly elapsedMs: number;
@@ -262,6 +262,18 @@ export async function runFuzz(target: ProbeTarget, options: FuzzOptions): Promis
   const baselineCase = fuzzCase(options.hello, options.seed, 0, mutators);
   const baselineSent = await pace(() => sendFuzzCase(address, baselineCase, { timeoutMs }));
   const baselineClass = baselineSent.summary.outcomeClass;
+  const baseline = { ...baselineSent.summary, conclusion: baselineSent.result.conclusion };
+  // Nothing listens there: sending N more connections would only repeat that.
+  if (baselineSent.result.outcome === 'connect_failed') {
+    return {
+      target: address,
+      seed: options.seed,
+      baseline,
+      cases: [],
+      table: fuzzTable([]),
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  }
 
   const cases: FuzzCaseResult[] = new Array(runs);
   let done = 0;
@@ -283,7 +295,7 @@ export async function runFuzz(target: ProbeTarget, options: FuzzOptions): Promis
   return {
     target: address,
     seed: options.seed,
-    baseline: { ...baselineSent.summary, conclusion: baselineSent.result.conclusion },
+    baseline,
     cases,
     table: fuzzTable(cases),
     elapsedMs: Math.round(performance.now() - started),

@@ -239,3 +239,17 @@ describe('hellokit fuzz usage errors', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
+
+test('a target that refuses the baseline ends the run with exit 1 and no case sent', async () => {
+  const tmp = createServer();
+  tmp.listen(0, '127.0.0.1');
+  await once(tmp, 'listening');
+  const port = (tmp.address() as { port: number }).port;
+  await new Promise((r) => tmp.close(r));
+  const report = await runFuzz(`127.0.0.1:${port}`, { hello, seed: 'unit', runs: 50, timeoutMs: 1000 });
+  expect(report.baseline.outcome).toBe('connect_failed');
+  expect(report.cases).toEqual([]);
+  const r = await cli(['fuzz', `127.0.0.1:${port}`, '--runs', '50', '--timeout', '1000']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/could not connect .*; no case sent/);
+});

@@ -310,7 +310,8 @@ export const fuzzCommand: Command = {
     });
     if (progress) io.err('\r\x1b[K');
     if (report.baseline.outcome === 'connect_failed') {
-      io.err(`hellokit fuzz: the baseline failed: ${report.baseline.conclusion}\n`);
+      io.err(`hellokit fuzz: ${report.baseline.conclusion}; no case sent\n`);
+      return EXIT.failed;
     }
     let minimized: MinimizedCase | null = null;
     const chosen = s.minimize ? caseToMinimize(report.cases) : undefined;
