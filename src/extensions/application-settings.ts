@@ -10,7 +10,7 @@ export interface ApplicationSettings {
 }
 
 /**
- * application_settings (ALPS, draft-vvv-tls-alps) in any form: the ALPN ids the client
+ * application_settings and application_settings_new (ALPS, draft-vvv-tls-alps) in any form: the ALPN ids the client
  * has settings for (ClientHello, `supported_protocols<2..2^16-1>`) or the settings
  * themselves (EncryptedExtensions, the rest of the body).
  */
@@ -32,14 +32,17 @@ function alps(type: number, name: string): ExtensionCodec<ApplicationSettingsVal
   };
 }
 
-/** application_settings (17513), the code point Chrome used first (BoringSSL's "old" ALPS). */
-export const applicationSettingsOldCodec: ExtensionCodec<ApplicationSettingsValue> = alps(
+/**
+ * application_settings (17513), the ALPS code point Chrome used first (BoringSSL calls it
+ * "old"); named as in hellokit's IANA table.
+ */
+export const applicationSettingsCodec: ExtensionCodec<ApplicationSettingsValue> = alps(
   17513,
-  'application_settings_old',
+  'application_settings',
 );
 
-/** application_settings (17613), the new ALPS code point (same format). */
-export const applicationSettingsCodec: ExtensionCodec<ApplicationSettingsValue> = alps(
+/** application_settings_new (17613, 0x44cd), the ALPS code point Chrome uses now (same format). */
+export const applicationSettingsNewCodec: ExtensionCodec<ApplicationSettingsValue> = alps(
   17613,
-  'application_settings',
+  'application_settings_new',
 );

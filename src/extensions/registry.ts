@@ -1,5 +1,5 @@
 import { alpnCodec } from './alpn.ts';
-import { applicationSettingsCodec, applicationSettingsOldCodec } from './application-settings.ts';
+import { applicationSettingsCodec, applicationSettingsNewCodec } from './application-settings.ts';
 import { certificateAuthoritiesCodec } from './certificate-authorities.ts';
 import { clientCertificateTypeCodec, serverCertificateTypeCodec } from './certificate-type.ts';
 import { compressCertificateCodec } from './compress-certificate.ts';
@@ -72,8 +72,8 @@ export const EXTENSION_CODECS: readonly ExtensionCodec<any>[] = [
   keyShareCodec,
   quicTransportParametersCodec,
   nextProtocolNegotiationCodec,
-  applicationSettingsOldCodec,
   applicationSettingsCodec,
+  applicationSettingsNewCodec,
   channelIdCodec,
   echOuterExtensionsCodec,
   encryptedClientHelloCodec,

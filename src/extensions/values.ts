@@ -72,8 +72,8 @@ export const EXTENSION_NAMES = {
   key_share: 51,
   quic_transport_parameters: 57,
   next_protocol_negotiation: 13172,
-  application_settings_old: 17513,
-  application_settings: 17613,
+  application_settings: 17513,
+  application_settings_new: 17613,
   channel_id: 30032,
   ech_outer_extensions: 0xfd00,
   encrypted_client_hello: 0xfe0d,
@@ -124,8 +124,8 @@ export interface ExtensionValues {
   key_share: KeyShareClientHello;
   quic_transport_parameters: QuicTransportParameters;
   next_protocol_negotiation: EmptyValue;
-  application_settings_old: ProtocolNameList;
   application_settings: ProtocolNameList;
+  application_settings_new: ProtocolNameList;
   channel_id: EmptyValue;
   ech_outer_extensions: EchOuterExtensions;
   encrypted_client_hello: EchOuterClientHello | EchInnerClientHello | EchUnknownClientHello;
@@ -148,8 +148,8 @@ export interface AnyExtensionValues
     | 'supported_versions'
     | 'key_share'
     | 'next_protocol_negotiation'
-    | 'application_settings_old'
     | 'application_settings'
+    | 'application_settings_new'
     | 'encrypted_client_hello'
   > {
   server_name: ServerNameValue;
@@ -164,8 +164,8 @@ export interface AnyExtensionValues
   supported_versions: SupportedVersionsValue;
   key_share: KeyShareValue;
   next_protocol_negotiation: NextProtocolNegotiationValue;
-  application_settings_old: ApplicationSettingsValue;
   application_settings: ApplicationSettingsValue;
+  application_settings_new: ApplicationSettingsValue;
   encrypted_client_hello: EncryptedClientHelloValue;
 }
 

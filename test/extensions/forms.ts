@@ -252,9 +252,9 @@ export const FORMS: readonly Form[] = [
   ),
   form('next_protocol_negotiation', 'client_hello', empty),
   form('next_protocol_negotiation', 'server_hello', protocolNameList(0, 5, 0), false),
+  form('application_settings_new', 'client_hello', protocolNameList(1, 4)),
+  form('application_settings_new', 'encrypted_extensions', fc.record({ settings: bytes(0, 40) }), false),
   form('application_settings', 'client_hello', protocolNameList(1, 4)),
-  form('application_settings', 'encrypted_extensions', fc.record({ settings: bytes(0, 40) }), false),
-  form('application_settings_old', 'client_hello', protocolNameList(1, 4)),
   form('channel_id', 'client_hello', empty),
   form('ech_outer_extensions', 'client_hello', fc.record({ outerExtensions: u16s(1, 127) })),
   form(

@@ -193,7 +193,7 @@ const RULES: readonly Rule[] = [
   },
   {
     rule: 'an empty ALPS list',
-    name: 'application_settings',
+    name: 'application_settings_new',
     body: '0000',
     code: 'empty-list',
     alert: 'decode_error',

@@ -13,6 +13,7 @@ import {
   findExtension,
   findExtensionIn,
 } from '../../src/extensions/values.ts';
+import { EXTENSION_TYPES } from '../../src/iana/extension-types.ts';
 
 describe('EXTENSION_NAMES', () => {
   it('names exactly the registry rows, with the same codes', () => {
@@ -24,10 +25,16 @@ describe('EXTENSION_NAMES', () => {
     expect(new Set(EXTENSION_CODECS.map((c) => c.name)).size).toBe(EXTENSION_CODECS.length);
   });
 
+  it('spells every name as the IANA table (src/iana) does', () => {
+    for (const [name, code] of Object.entries(EXTENSION_NAMES)) {
+      expect(EXTENSION_TYPES.find((e) => e.code === code)?.name, `code ${code}`).toBe(name);
+    }
+  });
+
   it('maps codes back to names and leaves unknown and GREASE types unnamed', () => {
     expect(extensionName(0xfe0d)).toBe('encrypted_client_hello');
-    expect(extensionName(17613)).toBe('application_settings');
-    expect(extensionName(17513)).toBe('application_settings_old');
+    expect(extensionName(17613)).toBe('application_settings_new');
+    expect(extensionName(17513)).toBe('application_settings');
     expect(extensionName(0x0a0a)).toBeUndefined();
   });
 });
