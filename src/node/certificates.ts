@@ -3,9 +3,7 @@
  * read with @peculiar/x509.
  *
  * @peculiar/x509 depends on tsyringe, which refuses to load unless a Reflect metadata
- * polyfill (reflect-metadata, core-js) is installed first. hellokit has no such dependency,
- * so before the first (lazy) import we add the four `Reflect` metadata functions tsyringe and
- * tslib use, only where they are missing, backed by a WeakMap.
+ * polyfill is loaded first: `reflect-metadata` is, right before the first (lazy) import.
  */
 import { toHex } from '../bytes/hex.ts';
 
@@ -35,51 +33,12 @@ export interface CertificateSummary {
   readonly length: number;
 }
 
-type MetadataMap = Map<unknown, unknown>;
-const metadata = new WeakMap<object, Map<PropertyKey | undefined, MetadataMap>>();
-
-function ownMap(target: object, key: PropertyKey | undefined, create: boolean): MetadataMap | undefined {
-  let byKey = metadata.get(target);
-  if (!byKey) {
-    if (!create) return undefined;
-    byKey = new Map();
-    metadata.set(target, byKey);
-  }
-  let map = byKey.get(key);
-  if (!map && create) {
-    map = new Map();
-    byKey.set(key, map);
-  }
-  return map;
-}
-
-function installReflectMetadata(): void {
-  const R = Reflect as unknown as Record<string, unknown>;
-  if (typeof R.getMetadata === 'function') return;
-  const getMetadata = (k: unknown, target: object, p?: PropertyKey): unknown => {
-    for (let t: object | null = target; t; t = Object.getPrototypeOf(t)) {
-      const m = ownMap(t, p, false);
-      if (m?.has(k)) return m.get(k);
-    }
-    return undefined;
-  };
-  R.defineMetadata = (k: unknown, v: unknown, target: object, p?: PropertyKey) => {
-    ownMap(target, p, true)!.set(k, v);
-  };
-  R.getOwnMetadata = (k: unknown, target: object, p?: PropertyKey) => ownMap(target, p, false)?.get(k);
-  R.getMetadata = getMetadata;
-  R.hasMetadata = (k: unknown, target: object, p?: PropertyKey) => getMetadata(k, target, p) !== undefined;
-  R.metadata = (k: unknown, v: unknown) => (target: object, p?: PropertyKey) =>
-    ownMap(target, p, true)!.set(k, v);
-}
-
 type X509Module = typeof import('@peculiar/x509');
 let x509Module: Promise<X509Module> | undefined;
 
 function loadX509(): Promise<X509Module> {
   if (!x509Module) {
-    installReflectMetadata();
-    x509Module = import('@peculiar/x509');
+    x509Module = import('reflect-metadata').then(() => import('@peculiar/x509'));
   }
   return x509Module;
 }
