@@ -1,5 +1,4 @@
 import { equalBytes, fromLatin1, latin1 } from '../bytes/hex.ts';
-import type { MessageContext } from './types.ts';
 
 /**
  * The value of an extension whose body is empty in this message (encrypt_then_mac,
@@ -9,11 +8,6 @@ export type EmptyValue = Readonly<Record<string, never>>;
 
 /** The one empty value decoders return (frozen, so sharing it is safe). */
 export const EMPTY: EmptyValue = Object.freeze({});
-
-/** True for the messages a server sends (the "server forms" of an extension). */
-export function isServerMessage(context: MessageContext): boolean {
-  return context !== 'client_hello';
-}
 
 /**
  * Bytes for a field offered both as bytes and as a Latin-1 string view (host names, ALPN

@@ -4,7 +4,7 @@ export * from './application-settings.ts';
 export * from './block.ts';
 export * from './certificate-authorities.ts';
 export * from './certificate-type.ts';
-export * from './common.ts';
+export { EMPTY, type EmptyValue } from './common.ts';
 export * from './compress-certificate.ts';
 export * from './cookie.ts';
 export * from './delegated-credential.ts';
