@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CATALOGUE } from '../../src/catalogue/cases.ts';
 import { type Peer, type PeerKind, peerAvailable, startPeer, stopAll } from '../peers/index.ts';
 import { missingReason } from '../peers/peers.ts';
-import { differences, type ExpectedFile, expectedFile, renderDoc, UPDATE_COMMAND } from './report.ts';
+import {
+  differences,
+  type ExpectedFile,
+  expectedFile,
+  formatExpected,
+  renderDoc,
+  UPDATE_COMMAND,
+} from './report.ts';
 import { CATALOGUE_PEERS, type Observations, runCatalogue } from './runner.ts';
 
 const EXPECTED_PATH = fileURLToPath(new URL('./expected.json', import.meta.url));
@@ -47,10 +54,7 @@ if (missing.length > 0 && !process.env.CI) {
         await Promise.all(peers.map((p) => p.stop()));
       }
       if (UPDATE) {
-        writeFileSync(
-          EXPECTED_PATH,
-          `${JSON.stringify(expectedFile(observations, servers, UPDATE_REPEATS), null, 2)}\n`,
-        );
+        writeFileSync(EXPECTED_PATH, formatExpected(expectedFile(observations, servers, UPDATE_REPEATS)));
         writeFileSync(DOC_PATH, renderDoc(CATALOGUE, observations, servers, UPDATE_REPEATS));
       }
     }, 180_000);

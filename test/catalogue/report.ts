@@ -35,6 +35,15 @@ export function expectedFile(
   };
 }
 
+/** expected.json's text: two-space JSON with each list of cells on one line (as biome formats it). */
+export function formatExpected(file: ExpectedFile): string {
+  const text = JSON.stringify(file, null, 2).replace(
+    /\[\n\s+("[^\n]*"(?:,\n\s+"[^\n]*")*)\n\s+\]/g,
+    (_, items: string) => `[${items.split(/,\n\s+/).join(', ')}]`,
+  );
+  return `${text}\n`;
+}
+
 /** One difference between a run and expected.json, as a sentence naming case, server, expected and seen. */
 export function differences(
   id: string,
