@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/bytes/errors.ts';
 import { fromHex } from '../../src/bytes/hex.ts';
-import { encodeClientHello, parseClientHello } from '../../src/handshake/client-hello.ts';
+import {
+  encodeClientHello,
+  encodeClientHelloMessage,
+  parseClientHello,
+} from '../../src/handshake/client-hello.ts';
 
 function decodesOrRejects(fn: () => unknown): void {
   try {
@@ -19,6 +23,15 @@ function decodesOrRejects(fn: () => unknown): void {
 describe('fuzz regressions', () => {
   it('a ClientHello cut inside its record header is rejected as truncated', () => {
     decodesOrRejects(() => parseClientHello(fromHex('160301')));
+  });
+
+  it('a bare ClientHello handshake message round-trips through encodeClientHelloMessage (fuzz seed 1, case 959438)', () => {
+    // encodeClientHello always writes records, so a bare message (first byte 1) comes back
+    // byte-identically only from encodeClientHelloMessage; the first fuzz run flagged this.
+    const bare = fromHex(`01000029${'0303'}${'11'.repeat(32)}00000213010100`);
+    const hello = parseClientHello(bare);
+    expect(encodeClientHelloMessage(hello)).toEqual(bare);
+    expect(encodeClientHello(hello)).toEqual(fromHex(`160301002d${Buffer.from(bare).toString('hex')}`));
   });
 
   it('a minimal ClientHello without extensions re-encodes byte-identically', () => {
