@@ -56,7 +56,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const name = options.name ?? 'demo.hellokit.test';
   const timeoutMs = options.timeoutMs ?? 5_000;
   const maxConnections = options.maxConnections ?? 64;
-  const { cert, key } = selfSignedCertificate([name]);
+  const { cert, key } = await selfSignedCertificate([name]);
   const context: SecureContext = createSecureContext({ cert, key, minVersion: 'TLSv1.2' });
   const sockets = new Set<Socket>();
 

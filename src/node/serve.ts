@@ -176,7 +176,8 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxHelloBytes = options.maxHelloBytes ?? 65_536;
   const view = options.view ?? helloView;
-  const own = options.cert && options.key ? null : selfSignedCertificate(['localhost', '127.0.0.1', '::1']);
+  const own =
+    options.cert && options.key ? null : await selfSignedCertificate(['localhost', '127.0.0.1', '::1']);
   const cert = options.cert ?? own!.cert;
   const key = options.key ?? own!.key;
   const context = createSecureContext({ cert, key });

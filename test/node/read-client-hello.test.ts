@@ -13,7 +13,7 @@ import {
 } from '../../src/node/read-client-hello.ts';
 import { selfSignedCertificate } from '../../src/node/self-signed.ts';
 
-const cert = selfSignedCertificate(['peek.hellokit.test']);
+const cert = await selfSignedCertificate(['peek.hellokit.test']);
 
 /** A loopback server that peeks each hello, then finishes TLS with Node and answers "pong". */
 async function peekServer(options: Parameters<typeof readClientHello>[1] = {}) {

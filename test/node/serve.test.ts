@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { connect, createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -66,6 +67,23 @@ describe('hellokit serve', () => {
   afterAll(async () => {
     await server.close();
     await jsonServer.close();
+  });
+
+  test('presents a fresh self-signed ECDSA P-256 certificate for localhost, 127.0.0.1 and ::1, valid from an hour ago to 30 days ahead', () => {
+    const x = new X509Certificate(server.certificate);
+    expect(x.subject).toBe('CN=localhost');
+    expect(x.issuer).toBe('CN=localhost');
+    expect(x.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(x.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(x.verify(x.publicKey)).toBe(true);
+    expect(x.ca).toBe(false);
+    expect(x.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
+    const from = Date.parse(x.validFrom);
+    const to = Date.parse(x.validTo);
+    expect(Math.abs(Date.now() - 3_600_000 - from)).toBeLessThan(120_000);
+    expect(to - from).toBe(30 * 86_400_000 + 3_600_000);
+    expect(x.checkHost('localhost')).toBe('localhost');
+    expect(x.checkIP('::1')).toBe('::1');
   });
 
   test('answers curl over HTTP with its own hello, and the JA4 matches ja4All of what curl sends', async () => {
