@@ -161,7 +161,13 @@ export function clientHelloArb(options: ClientHelloArbOptions = {}): fc.Arbitrar
               ? fc.subarray([...TLS13_SUITES], { minLength: 1 })
               : fc.subarray([...TLS13_SUITES], { minLength: 0 }),
             tls12: fc.subarray([...TLS12_SUITES], { minLength: tls13 ? 0 : 1 }),
-            other: fc.uniqueArray(fc.integer({ min: 0, max: 0xffff }), { maxLength: 3 }),
+            // GREASE values come only from the grease option.
+            other: fc.uniqueArray(
+              fc
+                .integer({ min: 0, max: 0xffff })
+                .filter((v) => (v & 0x0f0f) !== 0x0a0a || v >> 8 !== (v & 0xff)),
+              { maxLength: 3 },
+            ),
           })
           .map((s) => uniqueCodes([...s.tls13, ...s.tls12, ...s.other])),
     groups: groups
