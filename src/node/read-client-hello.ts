@@ -172,6 +172,14 @@ export function readClientHello(
           );
         return;
       }
+      // One read can carry many records: a hello cut into tiny records can complete inside a
+      // single chunk while spanning more than maxBytes, so the limit is checked on the hello too.
+      if (done.helloLength > maxBytes) {
+        return fail(
+          'too-large',
+          `the client's hello spans ${done.helloLength} bytes of records (limit ${maxBytes})`,
+        );
+      }
       const bytes = received();
       const helloBytes = bytes.subarray(0, done.helloLength);
       let hello: ClientHello;

@@ -23,7 +23,13 @@ import {
   signatureSchemeName,
   versionName,
 } from '../iana/lookup.ts';
-import { clientHelloServerName, type PeekedClientHello, readClientHello } from './read-client-hello.ts';
+import {
+  clientHelloServerName,
+  type PeekedClientHello,
+  ReadClientHelloError,
+  type ReadClientHelloErrorCode,
+  readClientHello,
+} from './read-client-hello.ts';
 import { selfSignedCertificate } from './self-signed.ts';
 
 /** Options for {@link startServe}. */
@@ -58,6 +64,8 @@ export interface ServeEvent {
   readonly helloLength?: number;
   /** Why the connection ended early (a client that sent no hello, a failed handshake). */
   readonly error?: string;
+  /** With `error`, when reading the hello failed: the {@link ReadClientHelloError} code. */
+  readonly errorCode?: ReadClientHelloErrorCode;
 }
 
 /** A running serve server. */
@@ -66,6 +74,8 @@ export interface ServeServer {
   readonly port: number;
   /** The certificate it presents (PEM). */
   readonly certificate: string;
+  /** Connections open right now (the listening server's `getConnections`). */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -200,7 +210,12 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
     try {
       peeked = await readClientHello(socket, { timeoutMs, maxBytes: maxHelloBytes });
     } catch (e) {
-      report({ remote, serverName: null, error: e instanceof Error ? e.message : String(e) });
+      report({
+        remote,
+        serverName: null,
+        error: e instanceof Error ? e.message : String(e),
+        ...(e instanceof ReadClientHelloError ? { errorCode: e.code } : {}),
+      });
       return;
     }
     const helloJson = view(peeked.hello);
@@ -261,6 +276,10 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
     host,
     port: typeof address === 'object' && address ? address.port : 0,
     certificate: cert,
+    connections: () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((err, count) => (err ? reject(err) : resolve(count))),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

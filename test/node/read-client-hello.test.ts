@@ -191,6 +191,25 @@ describe('readClientHello limits', () => {
     }
   });
 
+  test('gives a too-large error to a hello whose many small records pass maxBytes within one read', async () => {
+    const hello = clientHello({ serverName: 'peek.hellokit.test', fragment: 100, seed: 2 });
+    const bytes = encodeClientHello(hello);
+    const messageLength = bytes.length - 100 * 5;
+    // The message fits, its records do not; all of it arrives in one write (one read).
+    const maxBytes = messageLength + 100;
+    expect(bytes.length).toBeGreaterThan(maxBytes);
+    const server = await peekServer({ timeoutMs: 2000, maxBytes });
+    try {
+      const s = await rawClient(server.port, [{ bytes }]);
+      const err = (await server.results[0].catch((e) => e)) as ReadClientHelloError;
+      expect(err.code).toBe('too-large');
+      expect(err.message).toContain(`(limit ${maxBytes})`);
+      await closed(s);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('accepts a post-quantum-sized hello split over two segments under the default limit', async () => {
     const server = await peekServer({ timeoutMs: 2000 });
     try {
