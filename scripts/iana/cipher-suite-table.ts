@@ -364,6 +364,7 @@ export function generate(sources: {
 // biome-ignore-all format: one suite per line keeps the table greppable
 
 import type { CipherSuiteInfo } from './cipher-suite-types.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** The OpenSSL release whose \`openssl ciphers -V -stdname\` output supplied the \`openssl\` names. */
 export const CIPHER_SUITES_OPENSSL_VERSION = '${opensslVersion}';
@@ -374,7 +375,8 @@ export const CIPHER_SUITES_OPENSSL_VERSION = '${opensslVersion}';
  */
 export const CIPHER_SUITES = [
 ${lines.join('\n')}
-] as const satisfies readonly CipherSuiteInfo[];
+] as const;
+type _CheckCipherSuites = Satisfies<typeof CIPHER_SUITES, readonly CipherSuiteInfo[]>;
 `;
 }
 

@@ -16,6 +16,7 @@ import {
   lookupSignatureScheme,
   lookupVersion,
 } from '../iana/lookup.ts';
+import type { Satisfies } from '../iana/satisfies.ts';
 import {
   alpnBody,
   certificateCompressionBody,
@@ -220,7 +221,8 @@ export const DEFAULT_OPTIONS = {
   ],
   permuteExtensions: false,
   record: { version: 0x0301 },
-} as const satisfies ClientHelloOptions;
+} as const;
+type _CheckDefaultOptions = Satisfies<typeof DEFAULT_OPTIONS, ClientHelloOptions>;
 
 function codes(list: readonly CodeInput[], lookup: (v: CodeInput) => number): number[] {
   return list.map((v) => lookup(v));

@@ -4,14 +4,14 @@ import type { CommandIO } from './command.ts';
 import { UsageError } from './errors.ts';
 
 /** Largest input file a command reads (captures may be large; hellos are small). */
-export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+export const MAX_INPUT_BYTES: number = 256 * 1024 * 1024;
 
 /** Reads FILE or `-` (stdin) as bytes, up to `maxBytes`. */
 export async function readInputBytes(
   command: string,
   path: string | undefined,
   io: CommandIO,
-  maxBytes = MAX_INPUT_BYTES,
+  maxBytes: number = MAX_INPUT_BYTES,
 ): Promise<Uint8Array> {
   if (path === undefined || path === '-') return io.readStdin(maxBytes);
   let size: number;

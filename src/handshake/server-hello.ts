@@ -19,10 +19,10 @@ export const HELLO_RETRY_REQUEST_RANDOM: Uint8Array = fromHex(
  * Last 8 bytes of a TLS 1.3-capable server's random when it negotiates TLS 1.2
  * (`DOWNGRD\x01`) or TLS 1.1 and below (`DOWNGRD\x00`) (RFC 8446 §4.1.3).
  */
-export const DOWNGRADE_SENTINELS = {
+export const DOWNGRADE_SENTINELS: { readonly tls12: Uint8Array; readonly tls11: Uint8Array } = {
   tls12: fromHex('444f574e47524401'),
   tls11: fromHex('444f574e47524400'),
-} as const;
+};
 
 const SUPPORTED_VERSIONS = 43;
 

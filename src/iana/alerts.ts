@@ -1,6 +1,7 @@
 /** TLS Alerts (IANA "TLS Alerts") and the two alert levels. */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** One alert description. */
 export type AlertInfo = RegistryEntry;
@@ -57,7 +58,8 @@ export const ALERT_DESCRIPTIONS = [
   { code: 120, name: 'no_application_protocol', iana: true },
   // Encrypted Client Hello
   { code: 121, name: 'ech_required', iana: true },
-] as const satisfies readonly AlertInfo[];
+] as const;
+type _CheckAlertDescriptions = Satisfies<typeof ALERT_DESCRIPTIONS, readonly AlertInfo[]>;
 
 /** The IANA name of an alert description in the table. */
 export type AlertName = (typeof ALERT_DESCRIPTIONS)[number]['name'];
@@ -66,16 +68,17 @@ export type AlertName = (typeof ALERT_DESCRIPTIONS)[number]['name'];
  * Alert description codes by name.
  * @example ALERT.handshake_failure // 40
  */
-export const ALERT = codesByName(ALERT_DESCRIPTIONS);
+export const ALERT: CodesByName<typeof ALERT_DESCRIPTIONS> = codesByName(ALERT_DESCRIPTIONS);
 
 /** The alert levels (RFC 5246 §7.2; TLS 1.3 implies the level from the description). */
 export const ALERT_LEVEL_TABLE = [
   { code: 1, name: 'warning', iana: true },
   { code: 2, name: 'fatal', iana: true },
-] as const satisfies readonly RegistryEntry[];
+] as const;
+type _CheckAlertLevelTable = Satisfies<typeof ALERT_LEVEL_TABLE, readonly RegistryEntry[]>;
 
 /**
  * Alert level codes by name.
  * @example ALERT_LEVEL.fatal // 2
  */
-export const ALERT_LEVEL = codesByName(ALERT_LEVEL_TABLE);
+export const ALERT_LEVEL: CodesByName<typeof ALERT_LEVEL_TABLE> = codesByName(ALERT_LEVEL_TABLE);

@@ -5,6 +5,7 @@
  */
 import { latin1, toHex } from '../bytes/hex.ts';
 import { greaseName, isGreaseAlpn } from './grease.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** One ALPN protocol id. */
 export interface AlpnProtocolInfo {
@@ -57,7 +58,8 @@ export const ALPN_PROTOCOLS = [
   { id: 'spdy/3.1', protocol: 'SPDY/3.1', iana: false },
   { id: 'h3-29', protocol: 'HTTP/3 (draft 29)', iana: false },
   { id: 'hq-interop', protocol: 'HTTP/0.9 over QUIC (interop tests)', iana: false },
-] as const satisfies readonly AlpnProtocolInfo[];
+] as const;
+type _CheckAlpnProtocols = Satisfies<typeof ALPN_PROTOCOLS, readonly AlpnProtocolInfo[]>;
 
 /** An ALPN id in the table. */
 export type AlpnId = (typeof ALPN_PROTOCOLS)[number]['id'];

@@ -4,7 +4,8 @@
  * TLS ClientCertificateType Identifiers (certificate_types of a TLS 1.2 CertificateRequest).
  */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** Every certificate type IANA assigned (RFC 6091, RFC 7250, RFC 8902). */
 export const CERTIFICATE_TYPES = [
@@ -12,13 +13,14 @@ export const CERTIFICATE_TYPES = [
   { code: 1, name: 'OpenPGP', iana: true },
   { code: 2, name: 'RawPublicKey', iana: true },
   { code: 3, name: '1609Dot2', iana: true },
-] as const satisfies readonly RegistryEntry[];
+] as const;
+type _CheckCertificateTypes = Satisfies<typeof CERTIFICATE_TYPES, readonly RegistryEntry[]>;
 
 /**
  * Certificate type codes by name.
  * @example CERTIFICATE_TYPE.RawPublicKey // 2
  */
-export const CERTIFICATE_TYPE = codesByName(CERTIFICATE_TYPES);
+export const CERTIFICATE_TYPE: CodesByName<typeof CERTIFICATE_TYPES> = codesByName(CERTIFICATE_TYPES);
 
 /** Every ClientCertificateType IANA assigned (RFC 5246, RFC 8422, RFC 9189). */
 export const CLIENT_CERTIFICATE_TYPES = [
@@ -34,10 +36,12 @@ export const CLIENT_CERTIFICATE_TYPES = [
   { code: 66, name: 'ecdsa_fixed_ecdh', iana: true },
   { code: 67, name: 'gost_sign256', iana: true },
   { code: 68, name: 'gost_sign512', iana: true },
-] as const satisfies readonly RegistryEntry[];
+] as const;
+type _CheckClientCertificateTypes = Satisfies<typeof CLIENT_CERTIFICATE_TYPES, readonly RegistryEntry[]>;
 
 /**
  * ClientCertificateType codes by name.
  * @example CLIENT_CERTIFICATE_TYPE.ecdsa_sign // 64
  */
-export const CLIENT_CERTIFICATE_TYPE = codesByName(CLIENT_CERTIFICATE_TYPES);
+export const CLIENT_CERTIFICATE_TYPE: CodesByName<typeof CLIENT_CERTIFICATE_TYPES> =
+  codesByName(CLIENT_CERTIFICATE_TYPES);

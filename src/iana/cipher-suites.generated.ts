@@ -5,6 +5,7 @@
 // biome-ignore-all format: one suite per line keeps the table greppable
 
 import type { CipherSuiteInfo } from './cipher-suite-types.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** The OpenSSL release whose `openssl ciphers -V -stdname` output supplied the `openssl` names. */
 export const CIPHER_SUITES_OPENSSL_VERSION = 'OpenSSL 3.0.22';
@@ -385,4 +386,5 @@ export const CIPHER_SUITES = [
   { code: 0xFEFF, name: 'SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: false },
   { code: 0xFFE0, name: 'SSL_RSA_OLDFIPS_WITH_3DES_EDE_CBC_SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: false },
   { code: 0xFFE1, name: 'SSL_RSA_OLDFIPS_WITH_DES_CBC_SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: false },
-] as const satisfies readonly CipherSuiteInfo[];
+] as const;
+type _CheckCipherSuites = Satisfies<typeof CIPHER_SUITES, readonly CipherSuiteInfo[]>;

@@ -3,7 +3,7 @@
  * scripts/iana/gen-cipher-suites.ts) and what is derived from it.
  */
 import { CIPHER_SUITES } from './cipher-suites.generated.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
 
 export type { Authentication, CipherSuiteInfo, KeyExchange } from './cipher-suite-types.ts';
 export { CIPHER_SUITES, CIPHER_SUITES_OPENSSL_VERSION } from './cipher-suites.generated.ts';
@@ -15,4 +15,4 @@ export type CipherSuiteName = (typeof CIPHER_SUITES)[number]['name'];
  * Cipher suite codes by IANA name.
  * @example CIPHER_SUITE.TLS_AES_128_GCM_SHA256 // 0x1301
  */
-export const CIPHER_SUITE = codesByName(CIPHER_SUITES);
+export const CIPHER_SUITE: CodesByName<typeof CIPHER_SUITES> = codesByName(CIPHER_SUITES);

@@ -1,6 +1,7 @@
 /** TLS ContentType (IANA): the type byte of every record. */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** Every record content type IANA assigned. */
 export const CONTENT_TYPE_TABLE = [
@@ -16,10 +17,11 @@ export const CONTENT_TYPE_TABLE = [
   { code: 26, name: 'ACK', iana: true },
   // draft-ietf-tls-dtls-rrc
   { code: 27, name: 'return_routability_check', iana: true },
-] as const satisfies readonly RegistryEntry[];
+] as const;
+type _CheckContentTypeTable = Satisfies<typeof CONTENT_TYPE_TABLE, readonly RegistryEntry[]>;
 
 /**
  * Content type codes by name.
  * @example CONTENT_TYPE.handshake // 22
  */
-export const CONTENT_TYPE = codesByName(CONTENT_TYPE_TABLE);
+export const CONTENT_TYPE: CodesByName<typeof CONTENT_TYPE_TABLE> = codesByName(CONTENT_TYPE_TABLE);

@@ -3,7 +3,8 @@
  * send (`iana: false`): NPN, Channel ID, ALPS, draft ESNI, Chrome's trust anchors.
  */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** One extension type. */
 export type ExtensionTypeInfo = RegistryEntry;
@@ -97,7 +98,8 @@ export const EXTENSION_TYPES = [
   { code: 65445, name: 'quic_transport_parameters_draft', iana: false },
   // draft-ietf-tls-esni (ESNI, before ECH)
   { code: 65486, name: 'encrypted_server_name', aliases: ['esni'], iana: false },
-] as const satisfies readonly ExtensionTypeInfo[];
+] as const;
+type _CheckExtensionTypes = Satisfies<typeof EXTENSION_TYPES, readonly ExtensionTypeInfo[]>;
 
 /** The name of an extension type in the table. */
 export type ExtensionTypeName = (typeof EXTENSION_TYPES)[number]['name'];
@@ -106,4 +108,4 @@ export type ExtensionTypeName = (typeof EXTENSION_TYPES)[number]['name'];
  * Extension type codes by name.
  * @example EXTENSION_TYPE.key_share // 51
  */
-export const EXTENSION_TYPE = codesByName(EXTENSION_TYPES);
+export const EXTENSION_TYPE: CodesByName<typeof EXTENSION_TYPES> = codesByName(EXTENSION_TYPES);

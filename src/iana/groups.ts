@@ -3,7 +3,8 @@
  * the values of supported_groups and key_share.
  */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /**
  * How a group agrees on a key: elliptic-curve DH, finite-field DH (RFC 7919), a KEM alone
@@ -115,7 +116,8 @@ export const NAMED_GROUPS = [
   // RFC 8422 deprecated these two
   { code: 0xff01, name: 'arbitrary_explicit_prime_curves', kind: 'ecdhe', iana: true },
   { code: 0xff02, name: 'arbitrary_explicit_char2_curves', kind: 'ecdhe', iana: true },
-] as const satisfies readonly GroupInfo[];
+] as const;
+type _CheckNamedGroups = Satisfies<typeof NAMED_GROUPS, readonly GroupInfo[]>;
 
 /** The IANA name of a named group in the table. */
 export type GroupName = (typeof NAMED_GROUPS)[number]['name'];
@@ -124,4 +126,4 @@ export type GroupName = (typeof NAMED_GROUPS)[number]['name'];
  * Named group codes by IANA name.
  * @example NAMED_GROUP.X25519MLKEM768 // 0x11ec
  */
-export const NAMED_GROUP = codesByName(NAMED_GROUPS);
+export const NAMED_GROUP: CodesByName<typeof NAMED_GROUPS> = codesByName(NAMED_GROUPS);

@@ -1,6 +1,7 @@
 /** TLS HandshakeType (IANA): the type byte of every handshake message. */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** Every handshake type IANA assigned, plus NPN's and Channel ID's messages (`iana: false`). */
 export const HANDSHAKE_TYPE_TABLE = [
@@ -42,10 +43,11 @@ export const HANDSHAKE_TYPE_TABLE = [
   { code: 203, name: 'channel_id', iana: false },
   // RFC 8446 §4.4.1: the synthetic message that replaces ClientHello1 in the transcript after HRR
   { code: 254, name: 'message_hash', iana: true },
-] as const satisfies readonly RegistryEntry[];
+] as const;
+type _CheckHandshakeTypeTable = Satisfies<typeof HANDSHAKE_TYPE_TABLE, readonly RegistryEntry[]>;
 
 /**
  * Handshake type codes by name.
  * @example HANDSHAKE_TYPE.client_hello // 1
  */
-export const HANDSHAKE_TYPE = codesByName(HANDSHAKE_TYPE_TABLE);
+export const HANDSHAKE_TYPE: CodesByName<typeof HANDSHAKE_TYPE_TABLE> = codesByName(HANDSHAKE_TYPE_TABLE);

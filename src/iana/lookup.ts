@@ -217,7 +217,7 @@ function joinOr(items: readonly string[]): string {
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions, so
  * `SHA265` is one edit from `SHA256`), giving up past `limit`.
  */
-export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+export function editDistance(a: string, b: string, limit: number = Number.POSITIVE_INFINITY): number {
   let prevPrev: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

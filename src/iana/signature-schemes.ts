@@ -4,7 +4,8 @@
  * share the code space: 0x0401 is sha256 + rsa.
  */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** One signature scheme. */
 export interface SignatureSchemeInfo extends RegistryEntry {
@@ -112,7 +113,8 @@ export const SIGNATURE_SCHEMES = [
   { code: 0x0904, name: 'mldsa44', aliases: ['ML-DSA-44'], legacy: false, iana: true },
   { code: 0x0905, name: 'mldsa65', aliases: ['ML-DSA-65'], legacy: false, iana: true },
   { code: 0x0906, name: 'mldsa87', aliases: ['ML-DSA-87'], legacy: false, iana: true },
-] as const satisfies readonly SignatureSchemeInfo[];
+] as const;
+type _CheckSignatureSchemes = Satisfies<typeof SIGNATURE_SCHEMES, readonly SignatureSchemeInfo[]>;
 
 /** The IANA name of a signature scheme in the table. */
 export type SignatureSchemeName = (typeof SIGNATURE_SCHEMES)[number]['name'];
@@ -121,4 +123,4 @@ export type SignatureSchemeName = (typeof SIGNATURE_SCHEMES)[number]['name'];
  * Signature scheme codes by name.
  * @example SIGNATURE_SCHEME.rsa_pss_rsae_sha256 // 0x0804
  */
-export const SIGNATURE_SCHEME = codesByName(SIGNATURE_SCHEMES);
+export const SIGNATURE_SCHEME: CodesByName<typeof SIGNATURE_SCHEMES> = codesByName(SIGNATURE_SCHEMES);

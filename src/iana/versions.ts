@@ -3,7 +3,8 @@
  * IANA keeps no registry of these; the values come from the protocol RFCs.
  */
 import type { RegistryEntry } from './registry-entry.ts';
-import { codesByName } from './registry-entry.ts';
+import { type CodesByName, codesByName } from './registry-entry.ts';
+import type { Satisfies } from './satisfies.ts';
 
 /** One protocol version. */
 export interface VersionInfo extends RegistryEntry {
@@ -81,7 +82,8 @@ export const PROTOCOL_VERSIONS = [
     dtls: true,
     iana: false,
   },
-] as const satisfies readonly VersionInfo[];
+] as const;
+type _CheckProtocolVersions = Satisfies<typeof PROTOCOL_VERSIONS, readonly VersionInfo[]>;
 
 /**
  * TLS 1.3 drafts 1-28 (0x7F01-0x7F1C): browsers shipped drafts 18-28 in 2017-2018, and
@@ -100,7 +102,7 @@ export const TLS13_DRAFT_VERSIONS: readonly VersionInfo[] = Array.from({ length:
  * Version codes by name.
  * @example VERSION['TLS 1.2'] // 0x0303
  */
-export const VERSION = codesByName(PROTOCOL_VERSIONS);
+export const VERSION: CodesByName<typeof PROTOCOL_VERSIONS> = codesByName(PROTOCOL_VERSIONS);
 
 /** SSL 3.0 */
 export const SSL3_VERSION = 0x0300;
