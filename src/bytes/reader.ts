@@ -139,6 +139,19 @@ export class Reader {
     return formatPath(this.shared.path);
   }
 
+  /**
+   * Pushes `segment` on the path; pair it with {@link popPath} in a `finally`. The same as
+   * {@link enter} without a closure, for loops that run once per extension or list item.
+   */
+  pushPath(segment: PathSegment): void {
+    this.shared.path.push(segment);
+  }
+
+  /** Pops the segment the matching {@link pushPath} pushed. */
+  popPath(): void {
+    this.shared.path.pop();
+  }
+
   /** Runs `fn` with `segment` pushed on the path (a field name or a list index). */
   enter<T>(segment: PathSegment, fn: () => T): T {
     this.shared.path.push(segment);
@@ -347,7 +360,7 @@ export class Reader {
     width: PrefixWidth,
     field: PathSegment,
     item: (r: Reader, index: number) => T,
-    limits: VectorLimits = {},
+    limits: VectorLimits = NO_LIMITS,
   ): T[] {
     const sub = this.vector(width, field, limits);
     const out: T[] = [];
@@ -370,19 +383,31 @@ export class Reader {
   /** A length-prefixed list of u16 values (cipher suites, groups, signature schemes). */
   u16List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): number[] {
     const lengthAt = this.pos;
-    const sub = this.vector(width, field, limits);
-    if ((sub.end - sub.pos) & 1) {
-      this.fail('bad-length', `length ${sub.end - sub.pos} is not a multiple of 2`, { field, at: lengthAt });
+    // What `vector` does, without the sub-reader the values are read straight from `data`.
+    const length = this.vectorLength(width, field, limits);
+    const start = this.pos;
+    this.pos += length;
+    if (activeTrace) this.trace(start, field, 'vector');
+    if (length & 1) {
+      this.fail('bad-length', `length ${length} is not a multiple of 2`, { field, at: lengthAt });
     }
     const d = this.data;
-    const out = new Array<number>((sub.end - sub.pos) >> 1);
-    for (let i = 0, p = sub.pos; p < sub.end; p += 2, i++) out[i] = (d[p] << 8) | d[p + 1];
+    const out = new Array<number>(length >> 1);
+    for (let i = 0, p = start; i < out.length; p += 2, i++) out[i] = (d[p] << 8) | d[p + 1];
     return out;
   }
 
   /** A length-prefixed list of u8 values. */
   u8List(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): number[] {
-    return Array.from(this.vectorBytes(width, field, limits));
+    // A plain loop: Array.from over a Uint8Array goes through the iterator protocol.
+    const length = this.vectorLength(width, field, limits);
+    const start = this.pos;
+    this.pos += length;
+    if (activeTrace) this.trace(start, field, 'vector');
+    const d = this.data;
+    const out = new Array<number>(length);
+    for (let i = 0; i < length; i++) out[i] = d[start + i];
+    return out;
   }
 
   private checkLimits(length: number, field: PathSegment, at: number, limits: VectorLimits): void {

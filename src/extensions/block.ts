@@ -15,38 +15,50 @@ const PRE_SHARED_KEY = 41;
 export function decodeExtensions(r: Reader, context: MessageContext): Extension[] {
   const block = r.vector(2, 'extensions');
   const out: Extension[] = [];
-  const seen = new Set<number>();
-  return r.enter('extensions', () => {
+  const seen = new SeenTypes();
+  // pushPath/popPath rather than `enter`: this runs once per extension, and a closure per
+  // extension was a large share of a ClientHello decode. The path is the same.
+  r.pushPath('extensions');
+  try {
     for (let i = 0; !block.atEnd; i++) {
-      block.enter(i, () => {
-        const start = block.pos;
-        const type = block.u16('extension_type');
-        const bodyReader = block.vector(2, 'extension_data');
-        const body = bodyReader.data.subarray(bodyReader.pos, bodyReader.end);
-        if (seen.has(type))
-          block.problem('duplicate', `extension type ${type} appears more than once`, { at: start });
-        seen.add(type);
-        const codec = codecForType(type);
-        if (!codec) {
-          out.push({ type, body });
-          return;
-        }
-        block.enter(codec.name, () => {
-          if (!codec.allowedIn.includes(context)) {
-            block.problem('misplaced', `${codec.name} is not allowed in ${context}`, { at: start });
-          }
-          if (context === 'client_hello' && type === PRE_SHARED_KEY && block.remaining > 0) {
-            block.problem('misplaced', 'pre_shared_key must be the last extension (RFC 8446 §4.2.11)', {
-              at: start,
-              alert: 'illegal_parameter',
-            });
-          }
-        });
-        out.push(decodeBody(bodyReader, codec, body, context));
-      });
+      block.pushPath(i);
+      try {
+        out.push(decodeExtension(block, context, seen));
+      } finally {
+        block.popPath();
+      }
     }
-    return out;
-  });
+  } finally {
+    r.popPath();
+  }
+  return out;
+}
+
+/** One extension at `block`'s position; the path ends in the extension's index. */
+function decodeExtension(block: Reader, context: MessageContext, seen: SeenTypes): Extension {
+  const start = block.pos;
+  const type = block.u16('extension_type');
+  const bodyReader = block.vector(2, 'extension_data');
+  const body = bodyReader.data.subarray(bodyReader.pos, bodyReader.end);
+  if (!seen.add(type))
+    block.problem('duplicate', `extension type ${type} appears more than once`, { at: start });
+  const codec = codecForType(type);
+  if (!codec) return { type, body };
+  // `field: codec.name` gives these the path `extensions[i].<name>`.
+  if (!codec.allowedIn.includes(context)) {
+    block.problem('misplaced', `${codec.name} is not allowed in ${context}`, {
+      at: start,
+      field: codec.name,
+    });
+  }
+  if (context === 'client_hello' && type === PRE_SHARED_KEY && block.remaining > 0) {
+    block.problem('misplaced', 'pre_shared_key must be the last extension (RFC 8446 §4.2.11)', {
+      at: start,
+      alert: 'illegal_parameter',
+      field: codec.name,
+    });
+  }
+  return decodeBody(bodyReader, codec, body, context);
 }
 
 function decodeBody(
@@ -56,16 +68,43 @@ function decodeBody(
   context: MessageContext,
 ): Extension {
   try {
-    const value = sub.enter(codec.name, () => {
-      const v = codec.decode(sub, context);
+    sub.pushPath(codec.name);
+    let value: unknown;
+    try {
+      value = codec.decode(sub, context);
       sub.done();
-      return v;
-    });
+    } finally {
+      sub.popPath();
+    }
     return { type: codec.type, body, value };
   } catch (e) {
     if (sub.strict || !(e instanceof DecodeError)) throw e;
     sub.problems.push(e);
     return { type: codec.type, body };
+  }
+}
+
+/**
+ * The extension types seen so far in a block. A short list scanned linearly covers real
+ * blocks (a few dozen types) without a Set per block; past that a Set keeps a hostile
+ * block of thousands of extensions linear.
+ */
+class SeenTypes {
+  private readonly list: number[] = [];
+  private set: Set<number> | null = null;
+
+  /** Adds `type`; false when it was already there. */
+  add(type: number): boolean {
+    if (this.set !== null) {
+      if (this.set.has(type)) return false;
+      this.set.add(type);
+      return true;
+    }
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i] === type) return false;
+    list.push(type);
+    if (list.length > 32) this.set = new Set(list);
+    return true;
   }
 }
 

@@ -9,9 +9,15 @@ import { decodeExtensions, encodeExtensions } from '../extensions/block.ts';
 import type { Extension } from '../extensions/types.ts';
 import { fragmentBySizes } from '../records/fragment.ts';
 import { notTlsError } from '../records/not-tls.ts';
-import { CONTENT_TYPES, encodeRecords, readRecord } from '../records/record.ts';
-import { HANDSHAKE_TYPES, handshakeTypeName, writeHandshake } from './header.ts';
-import { HandshakeReassembler, remapProblem, withInputOffsets } from './reassembler.ts';
+import {
+  CONTENT_TYPES,
+  type DecodedRecord,
+  encodeRecords,
+  RECORD_HEADER_LENGTH,
+  readRecord,
+} from '../records/record.ts';
+import { HANDSHAKE_HEADER_LENGTH, HANDSHAKE_TYPES, handshakeTypeName, writeHandshake } from './header.ts';
+import { HandshakeReassembler, remapProblem, type Segment, withInputOffsets } from './reassembler.ts';
 import type { ClientHello, RecordFraming } from './types.ts';
 
 /** Options for {@link parseClientHello}. */
@@ -83,10 +89,48 @@ function concatTrailing(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
 
 function parseFromRecords(bytes: Uint8Array, strict: boolean, baseOffset: number): ClientHello {
   const r = new Reader(bytes, { path: ['records'], strict, baseOffset });
+  const first = readHandshakeRecord(r, 0, baseOffset);
+  const f = first.fragment;
+  // Fast path: nearly every ClientHello is one record holding exactly that one message.
+  // The reassembler would join, copy and track segments for nothing; this gives the same
+  // message (a copy of the fragment, one segment). Anything else takes the general path.
+  if (f.length >= HANDSHAKE_HEADER_LENGTH && HANDSHAKE_HEADER_LENGTH + readU24(f, 1) === f.length) {
+    const inputOffset = first.offset + RECORD_HEADER_LENGTH;
+    const raw = f.slice();
+    return finishFromRecords(
+      r,
+      strict,
+      raw,
+      inputOffset,
+      [{ start: 0, inputOffset }],
+      0,
+      [f.length],
+      [first.version],
+    );
+  }
   const reassembler = new HandshakeReassembler();
   const sizes: number[] = [];
   const versions: number[] = [];
-  for (let i = 0; ; i++) {
+  let record = first;
+  for (let i = 0; ; ) {
+    sizes.push(record.fragment.length);
+    versions.push(record.version);
+    const messages = reassembler.push(record.fragment, record.offset + RECORD_HEADER_LENGTH);
+    if (messages.length > 0) {
+      const message = messages[0];
+      const extra = reassembler.pending + messages.slice(1).reduce((n, m) => n + m.raw.length, 0);
+      return finishFromRecords(
+        r,
+        strict,
+        message.raw,
+        message.offset,
+        message.segments,
+        extra,
+        sizes,
+        versions,
+      );
+    }
+    i++;
     if (r.atEnd) {
       throw new DecodeError({
         code: 'truncated',
@@ -96,58 +140,98 @@ function parseFromRecords(bytes: Uint8Array, strict: boolean, baseOffset: number
         detail: `the records end inside the ClientHello (${reassembler.pending} bytes of it arrived)`,
       });
     }
-    const record = r.enter(i, () => {
-      const rec = readRecord(r);
-      if (rec.contentType !== CONTENT_TYPES.handshake) {
-        r.fail('unexpected-message', `record ${i} has content type ${rec.contentType}, not handshake (22)`, {
-          at: rec.offset - baseOffset,
-          field: 'content_type',
-          alert: 'unexpected_message',
-        });
-      }
-      return rec;
-    });
-    sizes.push(record.fragment.length);
-    versions.push(record.version);
-    const messages = reassembler.push(record.fragment, record.offset + 5);
-    if (messages.length === 0) continue;
-    const message = messages[0];
-    if (message.msgType !== HANDSHAKE_TYPES.client_hello) {
-      throw new DecodeError({
-        code: 'unexpected-message',
-        offset: message.offset,
-        path: 'client_hello.msg_type',
+    record = readHandshakeRecord(r, i, baseOffset);
+  }
+}
+
+/** Record `i` of a ClientHello's records (path `records[i]`); it must carry handshake data. */
+function readHandshakeRecord(r: Reader, i: number, baseOffset: number): DecodedRecord {
+  r.pushPath(i);
+  try {
+    const rec = readRecord(r);
+    if (rec.contentType !== CONTENT_TYPES.handshake) {
+      r.fail('unexpected-message', `record ${i} has content type ${rec.contentType}, not handshake (22)`, {
+        at: rec.offset - baseOffset,
+        field: 'content_type',
         alert: 'unexpected_message',
-        detail: `expected client_hello (1), got ${handshakeTypeName(message.msgType)} (${message.msgType})`,
       });
     }
-    const mr = new Reader(message.raw, { path: ['client_hello'], strict });
-    const hello = withInputOffsets(message.segments, () => readClientHelloMessage(mr));
-    const problems: Problem[] = [...r.problems, ...mr.problems.map((p) => remapProblem(p, message.segments))];
-    const extra = reassembler.pending + messages.slice(1).reduce((n, m) => n + m.raw.length, 0);
-    const after = r.remaining;
-    if (extra > 0 || after > 0) {
-      const detail =
-        extra > 0
-          ? `${extra} bytes after the ClientHello in its last record`
-          : `${after} bytes after the ClientHello's records (decodeStream reads a whole flight)`;
-      const p: Problem = {
-        code: 'trailing',
-        offset: extra > 0 ? r.offset - extra : r.offset,
-        path: 'client_hello',
-        alert: 'decode_error',
-        detail,
-      };
-      if (strict) throw new DecodeError(p);
-      problems.push(p);
-    }
-    const framing: RecordFraming = {
-      version: versions[0],
-      ...(sizes.length > 1 ? { fragments: sizes } : {}),
-      ...(versions.some((v) => v !== versions[0]) ? { versions } : {}),
-    };
-    return strict ? { ...hello, record: framing } : { ...hello, record: framing, problems };
+    return rec;
+  } finally {
+    r.popPath();
   }
+}
+
+/**
+ * Decodes the reassembled ClientHello message `raw` (whose bytes came from `segments`) and
+ * checks what follows it: `extra` bytes in its last record, then whatever `r` has left.
+ */
+function finishFromRecords(
+  r: Reader,
+  strict: boolean,
+  raw: Uint8Array,
+  offset: number,
+  segments: readonly Segment[],
+  extra: number,
+  sizes: number[],
+  versions: number[],
+): ClientHello {
+  if (raw[0] !== HANDSHAKE_TYPES.client_hello) {
+    throw new DecodeError({
+      code: 'unexpected-message',
+      offset,
+      path: 'client_hello.msg_type',
+      alert: 'unexpected_message',
+      detail: `expected client_hello (1), got ${handshakeTypeName(raw[0])} (${raw[0]})`,
+    });
+  }
+  const mr = new Reader(raw, { path: ['client_hello'], strict });
+  const hello = withInputOffsets(segments, () => readClientHelloMessage(mr));
+  const after = r.remaining;
+  let problems: Problem[] | undefined;
+  if (!strict) problems = [...r.problems, ...mr.problems.map((p) => remapProblem(p, segments))];
+  if (extra > 0 || after > 0) {
+    const detail =
+      extra > 0
+        ? `${extra} bytes after the ClientHello in its last record`
+        : `${after} bytes after the ClientHello's records (decodeStream reads a whole flight)`;
+    const p: Problem = {
+      code: 'trailing',
+      offset: extra > 0 ? r.offset - extra : r.offset,
+      path: 'client_hello',
+      alert: 'decode_error',
+      detail,
+    };
+    if (strict) throw new DecodeError(p);
+    problems!.push(p);
+  }
+  let framing: RecordFraming = { version: versions[0] };
+  if (sizes.length > 1) framing = { version: versions[0], fragments: sizes };
+  if (versions.some((v) => v !== versions[0])) framing = { ...framing, versions };
+  // Built field by field rather than spread: the same keys in the same order.
+  return withRecord(hello, framing, problems);
+}
+
+/** `hello` with `record` (and, lenient, `problems`) after its own fields. */
+function withRecord(hello: ClientHello, record: RecordFraming, problems: Problem[] | undefined): ClientHello {
+  const out: Mutable<ClientHello> = {
+    legacyVersion: hello.legacyVersion,
+    random: hello.random,
+    legacySessionId: hello.legacySessionId,
+    cipherSuites: hello.cipherSuites,
+    legacyCompressionMethods: hello.legacyCompressionMethods,
+    extensions: hello.extensions,
+  };
+  if (hello.trailing) out.trailing = hello.trailing;
+  out.record = record;
+  if (problems) out.problems = problems;
+  return out;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function readU24(b: Uint8Array, at: number): number {
+  return (b[at] << 16) | (b[at + 1] << 8) | b[at + 2];
 }
 
 /**
@@ -198,24 +282,27 @@ export function readClientHelloBody(r: Reader): ClientHello {
     r.problem('trailing', `${n} unread byte${n === 1 ? '' : 's'} after the extensions`);
     trailing = r.rest().slice();
   }
-  return {
+  const hello: Mutable<ClientHello> = {
     legacyVersion,
     random,
     legacySessionId,
     cipherSuites,
     legacyCompressionMethods,
     extensions,
-    ...(trailing ? { trailing } : {}),
   };
+  if (trailing) hello.trailing = trailing;
+  return hello;
 }
 
 /** True when a supported_versions extension offers TLS 1.3 (read from its raw body). */
 export function offersTls13(extensions: readonly Extension[]): boolean {
-  const ext = extensions.find((e) => e.type === SUPPORTED_VERSIONS);
-  if (!ext) return false;
-  const b = ext.body;
-  for (let i = 1; i + 1 < b.length && i < 1 + b[0]; i += 2)
-    if (((b[i] << 8) | b[i + 1]) === TLS13) return true;
+  for (const ext of extensions) {
+    if (ext.type !== SUPPORTED_VERSIONS) continue;
+    const b = ext.body;
+    for (let i = 1; i + 1 < b.length && i < 1 + b[0]; i += 2)
+      if (((b[i] << 8) | b[i + 1]) === TLS13) return true;
+    return false;
+  }
   return false;
 }
 
