@@ -76,9 +76,10 @@ export function conclude(result: ConclusionInput): string {
     case 'connect_failed':
       return `could not connect to ${result.target.host}:${result.target.port}: ${result.error ?? 'unknown error'}`;
     case 'not_tls':
-      return result.notTls
-        ? `the server does not speak TLS here: ${result.notTls.reason}`
-        : `the server broke the TLS protocol: ${result.error ?? 'unknown'}`;
+      if (result.notTls) return `the server does not speak TLS here: ${result.notTls.reason}`;
+      if (result.stopReason === 'max_bytes')
+        return `the server kept sending (${result.bytesReceived} bytes, the cap) without a complete handshake answer`;
+      return `the server broke the TLS protocol: ${result.error ?? 'unknown'}`;
     case 'timeout':
       return result.stopReason === 'idle_timeout'
         ? 'the server went silent before answering the hello (idle timeout)'
@@ -90,7 +91,9 @@ export function conclude(result: ConclusionInput): string {
     case 'alert': {
       const a = result.alert!;
       const what = `${a.levelName} alert ${a.name} (${a.description})${retried}`;
-      return `${what} — ${alertMeaning(a.description, hello!, sni)}`;
+      // raw bytes (probe's `bytes`) that are no ClientHello: nothing to read a cause from
+      if (!hello) return `${what} to bytes that do not parse as a ClientHello`;
+      return `${what} — ${alertMeaning(a.description, hello, sni)}`;
     }
     case 'hello_retry_request': {
       const h = result.helloRetryRequest!;

@@ -71,6 +71,12 @@ export interface ProbeEngineOptions {
   readonly maxBytes?: number;
   /** For the share made after a HelloRetryRequest. */
   readonly random?: RandomSource;
+  /**
+   * The exact bytes of the first flight, when they are not `encodeClientHello(hello)` (probe's
+   * `bytes`). The TLS 1.3 transcript starts from the ClientHello message carried in them, so
+   * a hello that was sent byte for byte is hashed byte for byte.
+   */
+  readonly helloBytes?: Uint8Array;
 }
 
 /** What one `receive` call asks of the driver. */
@@ -113,7 +119,27 @@ function serverKeyShare(sh: ServerHello): { group: number; keyExchange: Uint8Arr
 }
 
 /**
- * The probe's client state machine.
+ * The first ClientHello handshake message inside `bytes` (TLS records), exactly as written,
+ * or undefined when the records do not carry a whole one.
+ */
+function clientHelloMessageIn(bytes: Uint8Array): Uint8Array | undefined {
+  try {
+    const reassembler = new HandshakeReassembler();
+    for (const record of new RecordDeframer({ strict: false, detectNotTls: false }).push(bytes)) {
+      if (record.contentType !== 22) continue;
+      const [first] = reassembler.push(record.fragment, record.offset + 5);
+      if (first) return first.msgType === HANDSHAKE_TYPES.client_hello ? first.raw : undefined;
+    }
+  } catch {
+    // records or a handshake header that do not decode: there is no message to hash
+  }
+  return undefined;
+}
+
+/**
+ * The probe's client state machine. `hello` may be null when the bytes sent (`helloBytes`)
+ * do not parse as a ClientHello: the engine then reads the answer but cannot answer a
+ * HelloRetryRequest.
  * @example
  * const engine = new ProbeEngine(hello, hello.keyShares);
  * socket.write(engine.helloBytes);
@@ -140,7 +166,7 @@ export class ProbeEngine {
   bytesReceived = 0;
 
   private phase: Phase = 'server_hello';
-  private readonly hello: ClientHello;
+  private readonly hello: ClientHello | null;
   private keyShares: readonly KeyShare[];
   private readonly options: ProbeEngineOptions;
   private readonly maxBytes: number;
@@ -148,7 +174,7 @@ export class ProbeEngine {
   private readonly reassembler = new HandshakeReassembler();
   private innerReassembler = new HandshakeReassembler();
   private firstBytes = new Uint8Array(0);
-  private clientHello1Message: Uint8Array;
+  private clientHello1Message: Uint8Array | undefined;
   private clientHello2Message?: Uint8Array;
   private helloRetryRequestMessage?: Uint8Array;
   private negotiatedVersion = 0;
@@ -158,14 +184,28 @@ export class ProbeEngine {
     server: RecordProtectionState;
   };
 
-  constructor(hello: ClientHello, keyShares: readonly KeyShare[] = [], options: ProbeEngineOptions = {}) {
+  /**
+   * @throws {TypeError} when there is neither a hello nor `options.helloBytes`
+   * @throws {EncodeError} when `hello` is to be encoded (no `helloBytes`) and cannot be
+   */
+  constructor(
+    hello: ClientHello | null,
+    keyShares: readonly KeyShare[] = [],
+    options: ProbeEngineOptions = {},
+  ) {
     this.hello = hello;
     this.keyShares = keyShares;
     this.options = options;
     this.maxBytes = options.maxBytes ?? 256 * 1024;
-    this.helloBytes = encodeClientHello(hello);
-    this.clientHello1Message = encodeClientHelloMessage(hello);
-    this.sent.push(hello);
+    if (options.helloBytes) {
+      this.helloBytes = options.helloBytes;
+      this.clientHello1Message = clientHelloMessageIn(options.helloBytes);
+    } else {
+      if (!hello) throw new TypeError('ProbeEngine needs a hello or "helloBytes"');
+      this.helloBytes = encodeClientHello(hello);
+      this.clientHello1Message = encodeClientHelloMessage(hello);
+    }
+    if (hello) this.sent.push(hello);
   }
 
   /** True once the engine has stopped reading. */
@@ -443,6 +483,13 @@ export class ProbeEngine {
       this.stop('hello_retry_request');
       return;
     }
+    if (!this.hello) {
+      this.stop(
+        'hello_retry_request',
+        'the bytes sent do not parse as a ClientHello, so no second ClientHello can be built from them',
+      );
+      return;
+    }
     let newShares: KeyShare[] | null = null;
     if (selectedGroup !== null) {
       if (this.keyShares.some((s) => s.group === selectedGroup)) {
@@ -461,17 +508,28 @@ export class ProbeEngine {
       }
       newShares = [generateKeyShare(selectedGroup, this.options.random ?? systemRandom)];
     }
-    const second = secondClientHello(this.hello, newShares, cookie ? cookie.body : null);
+    let second: ClientHello;
+    let secondMessage: Uint8Array;
+    let secondBytes: Uint8Array;
+    try {
+      second = secondClientHello(this.hello, newShares, cookie ? cookie.body : null);
+      secondMessage = encodeClientHelloMessage(second);
+      secondBytes = encodeClientHello(second);
+    } catch (e) {
+      // a hello parsed leniently from raw bytes may hold fields the encoder refuses
+      this.stop('hello_retry_request', `the second ClientHello cannot be encoded: ${(e as Error).message}`);
+      return;
+    }
     if (newShares) this.keyShares = newShares;
     this.helloRetryRequestMessage = raw;
-    this.clientHello2Message = encodeClientHelloMessage(second);
+    this.clientHello2Message = secondMessage;
     this.sent.push(second);
     this.retried = true;
     const out: Uint8Array[] = [];
     // A client in middlebox compatibility mode (non-empty session id) sends change_cipher_spec
     // before its second flight (RFC 8446 D.4); servers accept it either way.
     if (this.hello.legacySessionId.length > 0) out.push(new Uint8Array([20, 3, 3, 0, 1, 1]));
-    out.push(encodeClientHello(second));
+    out.push(secondBytes);
     for (const b of out) send.push(b);
   }
 
@@ -515,6 +573,14 @@ export class ProbeEngine {
       );
       return;
     }
+    const clientHello1 = this.clientHello1Message;
+    if (!clientHello1) {
+      this.stop(
+        'server_hello',
+        'the bytes sent carry no whole ClientHello message to start the transcript with',
+      );
+      return;
+    }
     let params: ReturnType<typeof cipherSuiteParams>;
     let secret: Uint8Array;
     try {
@@ -526,12 +592,10 @@ export class ProbeEngine {
     }
     const transcript =
       this.retried && this.helloRetryRequestMessage && this.clientHello2Message
-        ? Transcript.afterHelloRetryRequest(
-            params.hash,
-            this.clientHello1Message,
-            this.helloRetryRequestMessage,
-          ).update(this.clientHello2Message)
-        : new Transcript(params.hash).update(this.clientHello1Message);
+        ? Transcript.afterHelloRetryRequest(params.hash, clientHello1, this.helloRetryRequestMessage).update(
+            this.clientHello2Message,
+          )
+        : new Transcript(params.hash).update(clientHello1);
     transcript.update(raw);
     const secrets = handshakeSecrets(params.hash, secret, transcript.digest());
     this.emitKeyLog({
@@ -553,7 +617,10 @@ export class ProbeEngine {
   private emitKeyLog(secrets: Parameters<typeof tls13KeyLogLines>[1]): void {
     if (!this.options.keylog) return;
     try {
-      for (const line of tls13KeyLogLines(this.hello.random, secrets)) this.options.keylog(line);
+      // the client random: the hello's, or bytes 6..38 of the message sent (type, length, version first)
+      const random = this.hello?.random ?? this.clientHello1Message?.subarray(6, 38);
+      if (!random) return;
+      for (const line of tls13KeyLogLines(random, secrets)) this.options.keylog(line);
     } catch (e) {
       // a failing key log sink must not stop the probe; the result says what happened
       this.error ??= `the key log could not be written: ${(e as Error).message}`;

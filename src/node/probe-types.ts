@@ -16,9 +16,10 @@ export type ProbeTarget = string | { readonly host: string; readonly port?: numb
 export type HelloWithKeyShares = ClientHello & { readonly keyShares?: readonly KeyShare[] };
 
 /**
- * How the hello's bytes are written to the socket:
+ * How the hello's bytes (or probe's raw `bytes`) are written to the socket:
  * - `'single'`: one write of every record (default);
- * - `'per-record'`: one write per TLS record (see `hello.record.fragments` to have several);
+ * - `'per-record'`: one write per TLS record (see `hello.record.fragments` to have several;
+ *   raw `bytes` must then be whole records);
  * - `{ splitAt }`: writes cut at these byte offsets of the record bytes (TCP segmentation
  *   tests), e.g. `{ splitAt: [1, 5] }` sends the first byte, the rest of the header, then the body.
  * `delayMs` waits between writes (default 0: the writes may still coalesce in one TCP segment).
@@ -39,9 +40,27 @@ export interface ProbeOptions {
   readonly hello?: HelloWithKeyShares | ClientHelloOptions;
   /** SNI for the built hello (overrides `hello.serverName` when `hello` is builder options; ignored for a built hello). */
   readonly serverName?: string | null;
-  /** Private halves of the hello's key shares, when not carried on `hello`. */
+  /**
+   * Exact bytes to write instead of a hello: one or more TLS records, valid or not (a mutated
+   * hello, an SSLv2 hello, a record before the hello). Not with `hello` or `serverName`.
+   * `write` still applies (`'per-record'` needs whole records). `sent` holds the hello the
+   * bytes carry when they parse (leniently), else nothing.
+   *
+   * Without `keyShares` the probe only reads the answer: it stops after a TLS 1.3 ServerHello
+   * (no decryption) and does not answer a HelloRetryRequest, whatever `decrypt` and
+   * `retryOnHelloRetryRequest` say. With the private halves of the key shares the bytes carry,
+   * it decrypts and retries as for a hello value (the transcript hashes the bytes as sent).
+   * @example
+   * const r = await probe('127.0.0.1:8443', { bytes: mutated, write: { splitAt: [5] } });
+   * r.outcome // 'alert'
+   */
+  readonly bytes?: Uint8Array;
+  /**
+   * Private halves of the hello's key shares, when not carried on `hello`; with `bytes`, the
+   * shares of the ClientHello in the bytes (they make decryption and a HelloRetryRequest answer possible).
+   */
   readonly keyShares?: readonly KeyShare[];
-  /** How the hello is written (default `'single'`). */
+  /** How the hello (or `bytes`) is written (default `'single'`). */
   readonly write?: WriteStrategy;
   /** Whole-probe limit from connect to the last byte, in ms (default 10 000). */
   readonly timeoutMs?: number;

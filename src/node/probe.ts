@@ -1,6 +1,6 @@
 /**
- * `probe()`: connect over TCP, send one ClientHello exactly as built, and read what the
- * server answers, bounded by a total timeout, an idle timeout and a byte cap.
+ * `probe()`: connect over TCP, send one ClientHello exactly as built (or exact raw bytes),
+ * and read what the server answers, bounded by a total timeout, an idle timeout and a byte cap.
  *
  * When the flight has been read the probe sends nothing more (no client Finished, no alert)
  * and closes its side of the connection with a TCP FIN; servers log that as an aborted
@@ -10,9 +10,11 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { clientHello } from '../build/client-hello.ts';
+import { parseClientHello } from '../handshake/client-hello.ts';
+import type { ClientHello } from '../handshake/types.ts';
 import { summarizeCertificates } from './certificates.ts';
 import { conclude } from './probe-conclusion.ts';
-import { ProbeEngine } from './probe-engine.ts';
+import { ProbeEngine, type ProbeEngineOptions } from './probe-engine.ts';
 import type {
   HelloWithKeyShares,
   ProbeOptions,
@@ -72,7 +74,11 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-/** The writes (and the wait before each) for a strategy. */
+/**
+ * The writes (and the wait before each) for a strategy.
+ * @throws {RangeError} for split offsets out of order or range, and for `per-record` over bytes
+ *   that are not whole TLS records
+ */
 function plannedWrites(bytes: Uint8Array, strategy: WriteStrategy): { chunk: Uint8Array; delayMs: number }[] {
   if (strategy === 'single') return [{ chunk: bytes, delayMs: 0 }];
   if (strategy === 'per-record' || 'perRecord' in strategy) {
@@ -80,8 +86,11 @@ function plannedWrites(bytes: Uint8Array, strategy: WriteStrategy): { chunk: Uin
     const out: { chunk: Uint8Array; delayMs: number }[] = [];
     let at = 0;
     while (at < bytes.length) {
-      const length = at + 5 <= bytes.length ? (bytes[at + 3] << 8) | bytes[at + 4] : bytes.length;
-      const end = Math.min(bytes.length, at + 5 + length);
+      const end = at + 5 <= bytes.length ? at + 5 + ((bytes[at + 3] << 8) | bytes[at + 4]) : bytes.length + 1;
+      if (end > bytes.length)
+        throw new RangeError(
+          `"write" per record needs bytes that are whole TLS records; the record at offset ${at} runs past the ${bytes.length} bytes`,
+        );
       out.push({ chunk: bytes.subarray(at, end), delayMs: out.length === 0 ? 0 : delayMs });
       at = end;
     }
@@ -103,6 +112,7 @@ function plannedWrites(bytes: Uint8Array, strategy: WriteStrategy): { chunk: Uin
   }));
 }
 
+/** The one mapping from how reading stopped (and what was read) to the eight outcomes. */
 function outcomeOf(engine: ProbeEngine, reason: StopReason): ProbeOutcome {
   if (reason === 'connect_failed') return 'connect_failed';
   if (engine.serverHello) return 'server_hello';
@@ -144,6 +154,42 @@ function helloToSend(options: ProbeOptions): HelloWithKeyShares {
   });
 }
 
+/** The ClientHello `bytes` carry, parsed leniently (so a mutated hello still reads), or null. */
+function helloIn(bytes: Uint8Array): ClientHello | null {
+  try {
+    return parseClientHello(bytes, { strict: false });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The engine for `options`: a hello to encode, or (`options.bytes`) the exact bytes to send.
+ * Raw bytes are decrypted and a HelloRetryRequest answered only with the caller's key shares.
+ */
+function engineFor(
+  options: ProbeOptions,
+  engineOptions: Omit<ProbeEngineOptions, 'helloBytes'>,
+): ProbeEngine {
+  const { bytes } = options;
+  if (bytes === undefined) {
+    const hello = helloToSend(options);
+    return new ProbeEngine(hello, options.keyShares ?? hello.keyShares ?? [], engineOptions);
+  }
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`"bytes" expected a Uint8Array, got ${typeof bytes}`);
+  if (options.hello !== undefined || options.serverName !== undefined)
+    throw new TypeError('"bytes" is sent instead of a hello: give "bytes" or "hello"/"serverName", not both');
+  const keyShares = options.keyShares ?? [];
+  const owned = keyShares.length > 0;
+  return new ProbeEngine(helloIn(bytes), keyShares, {
+    ...engineOptions,
+    retryOnHelloRetryRequest: owned && engineOptions.retryOnHelloRetryRequest !== false,
+    decrypt: owned && engineOptions.decrypt !== false,
+    helloBytes: bytes,
+  });
+}
+
 /** The key log sink; a file is opened (append, mode 0600) before connecting, so a bad path fails early. */
 function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) => void; close: () => void } {
   if (!keylog) return { close: () => {} };
@@ -158,7 +204,7 @@ function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) =>
 }
 
 /**
- * Sends one ClientHello to `target` and reports what came back.
+ * Sends one ClientHello (a value, or exact `bytes`) to `target` and reports what came back.
  * @example
  * const r = await probe('127.0.0.1:8443', { serverName: 'hellokit.test' });
  * r.outcome // 'server_hello'
@@ -166,6 +212,10 @@ function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) =>
  * @example
  * const r = await probe({ host: '127.0.0.1', port: 8443 }); // no SNI
  * r.alert?.name // 'internal_error' from Caddy
+ * @example
+ * // bytes no ClientHello value can express: read the answer, stop after the ServerHello
+ * const r = await probe('127.0.0.1:8443', { bytes: Uint8Array.of(22, 3, 1, 0, 1, 9) });
+ * r.alert?.name // 'decode_error'
  * @throws {TypeError|RangeError} for a malformed target or option; every server behaviour is a result
  */
 export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
@@ -176,24 +226,20 @@ export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Pr
     positive('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
   );
   const maxBytes = positive('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
-  const hello = helloToSend(options);
-  const keyShares = options.keyShares ?? hello.keyShares ?? [];
-  const writes0 = options.write ?? 'single';
-  const keylog = keylogSink(options.keylog);
-  const engine = new ProbeEngine(hello, keyShares, {
+  const engineOptions = {
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
     decrypt: options.decrypt ?? true,
-    ...(keylog.write ? { keylog: keylog.write } : {}),
     maxBytes,
     ...(options.random ? { random: options.random } : {}),
+  };
+  // Every option is checked before the key log file is opened, so a bad one leaves no file behind.
+  let keylog: ReturnType<typeof keylogSink> | undefined;
+  const engine = engineFor(options, {
+    ...engineOptions,
+    ...(options.keylog ? { keylog: (line: string) => keylog?.write?.(line) } : {}),
   });
-  let writes: ReturnType<typeof plannedWrites>;
-  try {
-    writes = plannedWrites(engine.helloBytes, writes0);
-  } catch (e) {
-    keylog.close();
-    throw e;
-  }
+  const writes = plannedWrites(engine.helloBytes, options.write ?? 'single');
+  keylog = keylogSink(options.keylog);
 
   const started = performance.now();
   const now = () => Math.round((performance.now() - started) * 1000) / 1000;

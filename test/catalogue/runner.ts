@@ -4,10 +4,9 @@
  * expected.json and, with HELLOKIT_CATALOGUE_UPDATE=1, to rewrite expected.json and
  * docs/catalogue.md.
  */
-import { connect } from 'node:net';
-import { baseHello, type CatalogueCase, type CatalogueHello } from '../../src/catalogue/cases.ts';
+import type { CatalogueCase, CatalogueHello } from '../../src/catalogue/cases.ts';
 import { seededRandom } from '../../src/crypto/random.ts';
-import { ProbeEngine, type ProbeResult, probe } from '../../src/node/index.ts';
+import { type ProbeResult, probe } from '../../src/node/index.ts';
 import type { Peer, PeerKind } from '../peers/index.ts';
 
 /** The servers of the catalogue, in column order. */
@@ -71,12 +70,16 @@ function notTlsKind(reason: string): { notTls?: string } {
   return http ? { notTls: http[1] } : {};
 }
 
-/** Sends a case's hello with probe(): no HelloRetryRequest answered (the HRR is the answer we record). */
-async function probeHello(peer: Peer, hello: NonNullable<CatalogueHello['hello']>): Promise<Answer> {
+/**
+ * Sends a case with probe(): its hello as a value, or the bytes no ClientHello value can
+ * express (an SSLv2 hello, a record before the hello) as `bytes`, which probe() reads up to
+ * the ServerHello. No HelloRetryRequest is answered (the HRR is the answer we record).
+ */
+async function probeCase(peer: Peer, sent: CatalogueHello): Promise<Answer> {
   const r = await probe(
     { host: peer.host, port: peer.port },
     {
-      hello,
+      ...(sent.hello ? { hello: sent.hello } : { bytes: sent.bytes }),
       retryOnHelloRetryRequest: false,
       timeoutMs: PROBE_TIMEOUT_MS,
       idleTimeoutMs: PROBE_IDLE_TIMEOUT_MS,
@@ -85,75 +88,10 @@ async function probeHello(peer: Peer, hello: NonNullable<CatalogueHello['hello']
   return answerOf(r);
 }
 
-/**
- * Sends bytes no ClientHello value can express (an SSLv2 hello, a record before the hello) and
- * reads the answer with probe's own engine, so alerts and ServerHellos are read the same way.
- * The outcome follows probe(): ServerHello > alert > HRR > reset/closed/timeout/not_tls.
- */
-function probeRaw(peer: Peer, bytes: Uint8Array): Promise<Answer> {
-  const engine = new ProbeEngine(baseHello(seededRandom('raw')), [], {
-    decrypt: false,
-    retryOnHelloRetryRequest: false,
-  });
-  return new Promise((resolve) => {
-    let settled = false;
-    const socket = connect({ host: peer.host, port: peer.port });
-    const finish = (why: 'closed' | 'reset' | 'timeout' | 'connect_failed' | 'done') => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(total);
-      clearTimeout(idle);
-      socket.removeAllListeners('data');
-      socket.destroy();
-      const reason = engine.stopReason;
-      let outcome: Answer['outcome'];
-      if (why === 'connect_failed') outcome = 'connect_failed';
-      else if (engine.serverHello) outcome = 'server_hello';
-      else if (reason === 'alert') outcome = 'alert';
-      else if (engine.helloRetryRequest) outcome = 'hello_retry_request';
-      else if (reason === 'not_tls' || reason === 'protocol_error' || reason === 'max_bytes')
-        outcome = 'not_tls';
-      else outcome = why === 'done' ? 'closed' : why;
-      const alert = engine.alerts.find((a) => a.level !== 1) ?? engine.alerts[engine.alerts.length - 1];
-      resolve({
-        outcome,
-        ...(outcome === 'alert' && alert
-          ? { alert: { description: alert.description, name: alert.name } }
-          : {}),
-        ...(engine.serverHello ? { version: engine.serverHello.versionName } : {}),
-        ...(engine.helloRetryRequest ? { group: engine.helloRetryRequest.selectedGroupName } : {}),
-        ...(engine.notTls ? notTlsKind(engine.notTls.reason) : {}),
-      });
-    };
-    const total = setTimeout(() => finish('timeout'), PROBE_TIMEOUT_MS);
-    let idle = setTimeout(() => finish('timeout'), PROBE_IDLE_TIMEOUT_MS);
-    let connected = false;
-    socket.setNoDelay(true);
-    socket.on('connect', () => {
-      connected = true;
-      socket.write(bytes);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      clearTimeout(idle);
-      idle = setTimeout(() => finish('timeout'), PROBE_IDLE_TIMEOUT_MS);
-      const step = engine.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), 0);
-      if (step.done) finish('done');
-    });
-    socket.on('end', () => finish('closed'));
-    socket.on('close', () => finish('closed'));
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (!connected) finish('connect_failed');
-      else if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish('reset');
-      else finish('closed');
-    });
-  });
-}
-
 /** Sends one case to one server and returns the cell. Each call builds the case afresh (new keys). */
 export async function runCase(peer: Peer, c: CatalogueCase, seed: string): Promise<Cell> {
   const sent = c.build(seededRandom(seed));
-  const answer = sent.hello ? await probeHello(peer, sent.hello) : await probeRaw(peer, sent.bytes);
-  return cellOf(answer);
+  return cellOf(await probeCase(peer, sent));
 }
 
 /** Observed cells: case id → server kind → the distinct cells seen, sorted. */

@@ -57,6 +57,9 @@ describe('probe against hostile servers', () => {
     expect(r.stopReason).toBe('max_bytes');
     expect(r.bytesReceived).toBe(maxBytes);
     expect(r.error).toMatch(/stopped reading after 262144 bytes/);
+    expect(r.conclusion).toBe(
+      'the server kept sending (262144 bytes, the cap) without a complete handshake answer',
+    );
     // 256 KiB of 6-byte records is ~44 000 transcript entries; the heap must stay well bounded.
     expect(grown).toBeLessThan(64 * 1024 * 1024);
   });

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { clientHello } from '../../src/build/client-hello.ts';
+import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import { parseProbeTarget, probe, probeResultToJson } from '../../src/node/index.ts';
 
 const servers: Server[] = [];
@@ -124,6 +126,64 @@ describe('probe against loopback servers that are not TLS servers', () => {
     expect(r.outcome).toBe('timeout');
     const sent = Buffer.concat(r.transcript.filter((t) => t.direction === 'sent').map((t) => t.bytes));
     expect(received.equals(sent)).toBe(true);
+  });
+});
+
+describe('probe with raw bytes', () => {
+  let received: Buffer[] = [];
+  let alertPort = 0;
+  beforeAll(async () => {
+    // collects what arrives, then answers decode_error once the first 6 bytes are in
+    alertPort = await listen((s) => {
+      let total = 0;
+      s.on('data', (d) => {
+        received.push(d);
+        total += d.length;
+        if (total >= 6) s.end(Buffer.from([21, 3, 3, 0, 2, 2, 50]));
+      });
+    });
+  });
+
+  test('writes the bytes exactly, split where asked, and reads the answer with the same outcome rules', async () => {
+    received = [];
+    const bytes = Uint8Array.of(22, 3, 1, 0, 1, 9);
+    const r = await probe(`127.0.0.1:${alertPort}`, {
+      bytes,
+      write: { splitAt: [1, 3], delayMs: 20 },
+      timeoutMs: 2000,
+    });
+    expect(r.outcome, r.conclusion).toBe('alert');
+    expect(r.alert).toMatchObject({ level: 2, description: 50, name: 'decode_error' });
+    expect(r.sent).toEqual([]);
+    expect(r.conclusion).toMatch(/decode_error \(50\) to bytes that do not parse as a ClientHello/);
+    expect(r.transcript.filter((t) => t.direction === 'sent').map((t) => t.bytes.length)).toEqual([1, 2, 3]);
+    expect(Buffer.concat(received).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  test('a hello in the bytes is parsed into sent; per-record writes one record at a time', async () => {
+    received = [];
+    const hello = clientHello({ serverName: 'hellokit.test', fragment: 3, seed: 'raw' });
+    const bytes = encodeClientHello(hello);
+    const r = await probe(`127.0.0.1:${alertPort}`, { bytes, write: 'per-record', timeoutMs: 2000 });
+    expect(r.outcome, r.conclusion).toBe('alert');
+    expect(r.sent).toHaveLength(1);
+    expect(r.sent[0].cipherSuites).toEqual(hello.cipherSuites);
+    expect(r.conclusion).toMatch(/could not decode the hello/);
+    const sent = r.transcript.filter((t) => t.direction === 'sent');
+    expect(sent).toHaveLength(3);
+    expect(Buffer.concat(sent.map((t) => t.bytes)).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  test('misuse is a TypeError or RangeError', async () => {
+    const target = `127.0.0.1:${alertPort}`;
+    const bytes = Uint8Array.of(22, 3, 1, 0, 1, 9);
+    await expect(probe(target, { bytes, hello: { serverName: 'x.test' } })).rejects.toThrow(TypeError);
+    await expect(probe(target, { bytes, serverName: 'x.test' })).rejects.toThrow(TypeError);
+    await expect(probe(target, { bytes: [1, 2] as unknown as Uint8Array })).rejects.toThrow(TypeError);
+    await expect(probe(target, { bytes: bytes.subarray(0, 5), write: 'per-record' })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(probe(target, { bytes, write: { splitAt: [6] } })).rejects.toThrow(RangeError);
   });
 });
 

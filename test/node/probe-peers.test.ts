@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { clientHello } from '../../src/build/client-hello.ts';
 import { toHex } from '../../src/bytes/hex.ts';
 import { parseKeyLog } from '../../src/crypto/keylog.ts';
+import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import { type ProbeResult, probe, probeResultToJson } from '../../src/node/index.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
 
@@ -112,6 +113,40 @@ describePeer('openssl', () => {
       'SERVER_TRAFFIC_SECRET_0',
       'EXPORTER_SECRET',
     ]);
+  });
+
+  test('raw bytes with the key shares they carry: decrypted, Finished verified, HelloRetryRequest answered', async () => {
+    const hello = clientHello({ serverName: NAME, groups: ['x25519', 'secp384r1'], keyShares: ['x25519'] });
+    const bytes = encodeClientHello(hello);
+    const direct = await probe(at(peer), { bytes, keyShares: hello.keyShares, timeoutMs: 5000 });
+    expectVerifiedTls13(direct);
+    expect(direct.sent).toHaveLength(1);
+    const sent = Buffer.concat(direct.transcript.filter((t) => t.direction === 'sent').map((t) => t.bytes));
+    expect(toHex(sent)).toBe(toHex(bytes));
+    const retried = await probe(at(p384Peer), {
+      bytes,
+      keyShares: hello.keyShares,
+      write: 'per-record',
+      timeoutMs: 5000,
+    });
+    expectVerifiedTls13(retried);
+    expect(retried.retried).toBe(true);
+    expect(retried.serverHello!.group).toBe(0x0018);
+  });
+
+  test('raw bytes without key shares: the answer is read up to the ServerHello, nothing decrypted or retried', async () => {
+    const bytes = encodeClientHello(
+      clientHello({ serverName: NAME, groups: ['x25519', 'secp384r1'], keyShares: ['x25519'] }),
+    );
+    const r = await probe(at(peer), { bytes, timeoutMs: 5000 });
+    expect(r.outcome, r.conclusion).toBe('server_hello');
+    expect(r.stopReason).toBe('server_hello');
+    expect(r.finishedVerified).toBe(false);
+    expect(r.serverMessages).toEqual(['server_hello']);
+    expect(r.conclusion).toMatch(/not decrypted/);
+    const hrr = await probe(at(p384Peer), { bytes, timeoutMs: 5000 });
+    expect(hrr.outcome, hrr.conclusion).toBe('hello_retry_request');
+    expect(hrr.retried).toBe(false);
   });
 
   test('with retryOnHelloRetryRequest false the probe stops at the HelloRetryRequest', async () => {
