@@ -43,6 +43,8 @@ export interface Target {
   forget(): void;
   /** Records for connections whose client port the server could not read (reset before accept). */
   unattributed(): readonly Recorded[];
+  /** How many connections the server has recorded since the last `forget`. */
+  count(): number;
   /** The server's `getConnections`. */
   connections(): Promise<number>;
   close(): Promise<void>;
@@ -72,6 +74,9 @@ class Records {
   }
   get unattributed(): readonly Recorded[] {
     return this.orphans;
+  }
+  get count(): number {
+    return this.byPort.size + this.orphans.length;
   }
 }
 
@@ -114,6 +119,7 @@ export async function startPeekTarget(limits: Limits): Promise<Target> {
     recorded: (port, waitMs = 2000) => records.get(port, waitMs),
     forget: () => records.clear(),
     unattributed: () => records.unattributed,
+    count: () => records.count,
     connections: () =>
       new Promise((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n)))),
     close: () =>
@@ -145,6 +151,7 @@ export async function startServeTarget(limits: Limits, maxConnections = 1000): P
     recorded: (port, waitMs = 2000) => records.get(port, waitMs),
     forget: () => records.clear(),
     unattributed: () => records.unattributed,
+    count: () => records.count,
     connections: () => serve.connections(),
     close: () => serve.close(),
   };
