@@ -30,7 +30,7 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 /** Default idle timeout, ms. */
 export const DEFAULT_PROBE_IDLE_TIMEOUT_MS = 5_000;
 /** Default read cap, bytes. */
-export const DEFAULT_PROBE_MAX_BYTES = 256 * 1024;
+export const DEFAULT_PROBE_MAX_BYTES: number = 256 * 1024;
 
 /**
  * `host:port`, `[v6]:port`, `host` (port 443), a bare IPv6 address, or `{host, port}`.

@@ -28,7 +28,7 @@ export const RECORD_HEADER_LENGTH = 5;
 /** Largest TLSPlaintext fragment, 2^14 (RFC 8446 §5.1). */
 export const MAX_PLAINTEXT_LENGTH = 16384;
 /** Largest TLSCiphertext fragment, 2^14 + 256 (RFC 8446 §5.2). */
-export const MAX_CIPHERTEXT_LENGTH = 16384 + 256;
+export const MAX_CIPHERTEXT_LENGTH: number = 16384 + 256;
 
 /** One record. `fragment` is the payload; `lengthOverride` forges the length field on encode. */
 export interface TLSPlaintext {
