@@ -1,5 +1,10 @@
 /** hellokit/node: the socket layer — probe, the server-side ClientHello peek, scan, diagnose, serve and the demo server. */
 export * from './certificates.ts';
+export * from './demo-server.ts';
+export * from './diagnose.ts';
+export * from './fuzz.ts';
+export * from './fuzz-minimize.ts';
+export * from './fuzz-send.ts';
 export * from './probe.ts';
 export * from './probe-conclusion.ts';
 export * from './probe-engine.ts';
@@ -7,10 +12,5 @@ export * from './probe-hello.ts';
 export * from './probe-json.ts';
 export type * from './probe-types.ts';
 export * from './read-client-hello.ts';
-export * from './demo-server.ts';
-export * from './serve.ts';
 export * from './scan.ts';
-export * from './diagnose.ts';
-export * from './fuzz.ts';
-export * from './fuzz-minimize.ts';
-export * from './fuzz-send.ts';
+export * from './serve.ts';
