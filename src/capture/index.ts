@@ -1,4 +1,6 @@
 /** Capture readers (pcap, pcapng) and the TCP/QUIC handshake stream extraction above them. */
+
+export * from './handshakes.ts';
 export * from './ip.ts';
 export * from './link.ts';
 export * from './pcap.ts';
@@ -11,4 +13,3 @@ export * from './streams.ts';
 export * from './tcp.ts';
 export * from './transport.ts';
 export * from './types.ts';
-export * from './handshakes.ts';

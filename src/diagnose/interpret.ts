@@ -180,7 +180,7 @@ export function interpret(runs: readonly ProbeRun[]): Finding[] {
   if (pq) findings.push(pq);
   const alpn = alpnFinding(get);
   if (alpn) findings.push(alpn);
-  if (baselineOk) findings.push(...toleranceFindings(get, ok));
+  if (baselineOk) findings.push(...toleranceFindings(get));
 
   const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return findings
@@ -470,7 +470,7 @@ function alpnFinding(get: Get): Finding | null {
   });
 }
 
-function toleranceFindings(get: Get, ok: Ok): Finding[] {
+function toleranceFindings(get: Get): Finding[] {
   const out: Finding[] = [];
   const passed: string[] = [];
   const check = (

@@ -3,7 +3,7 @@
  * only name-based certificates) answer a fatal internal_error (80); the same hello with the
  * right SNI gets a ServerHello, and in TLS 1.3 the decrypted certificate names the host.
  */
-import { fc, test } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { probe } from '../../src/node/index.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
