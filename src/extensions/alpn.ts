@@ -47,8 +47,17 @@ export function protocolIds(value: Partial<ProtocolNameList>, what = 'protocolNa
  * `<2..2^16-1>` and `<1..2^8-1>`).
  */
 export function decodeProtocolNameList(r: Reader, field = 'protocol_name_list'): ProtocolNameList {
-  const protocolNameList = r.list(2, field, (r) => r.vectorBytes(1, 'protocol_name', { min: 1 }), { min: 2 });
-  return { protocolNameList, protocols: protocolNameList.map(latin1) };
+  const protocolNameList = r.list(2, field, readProtocolName, PROTOCOL_NAME_LIST_LIMITS);
+  const protocols = new Array<string>(protocolNameList.length);
+  for (let i = 0; i < protocols.length; i++) protocols[i] = latin1(protocolNameList[i]);
+  return { protocolNameList, protocols };
+}
+
+const PROTOCOL_NAME_LIST_LIMITS = { min: 2 } as const;
+const PROTOCOL_NAME_LIMITS = { min: 1 } as const;
+
+function readProtocolName(r: Reader): Uint8Array {
+  return r.vectorBytes(1, 'protocol_name', PROTOCOL_NAME_LIMITS);
 }
 
 /** Writes a ProtocolNameList. */

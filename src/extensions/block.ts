@@ -1,6 +1,7 @@
 import { DecodeError } from '../bytes/errors.ts';
 import type { Reader } from '../bytes/reader.ts';
 import { Writer } from '../bytes/writer.ts';
+import { SeenCodes } from './common.ts';
 import { codecForName, codecForType } from './registry.ts';
 import type { Extension, ExtensionCodec, MessageContext } from './types.ts';
 
@@ -15,7 +16,7 @@ const PRE_SHARED_KEY = 41;
 export function decodeExtensions(r: Reader, context: MessageContext): Extension[] {
   const block = r.vector(2, 'extensions');
   const out: Extension[] = [];
-  const seen = new SeenTypes();
+  const seen = new SeenCodes();
   // pushPath/popPath rather than `enter`: this runs once per extension, and a closure per
   // extension was a large share of a ClientHello decode. The path is the same.
   r.pushPath('extensions');
@@ -35,7 +36,7 @@ export function decodeExtensions(r: Reader, context: MessageContext): Extension[
 }
 
 /** One extension at `block`'s position; the path ends in the extension's index. */
-function decodeExtension(block: Reader, context: MessageContext, seen: SeenTypes): Extension {
+function decodeExtension(block: Reader, context: MessageContext, seen: SeenCodes): Extension {
   const start = block.pos;
   const type = block.u16('extension_type');
   const bodyReader = block.vector(2, 'extension_data');
@@ -81,30 +82,6 @@ function decodeBody(
     if (sub.strict || !(e instanceof DecodeError)) throw e;
     sub.problems.push(e);
     return { type: codec.type, body };
-  }
-}
-
-/**
- * The extension types seen so far in a block. A short list scanned linearly covers real
- * blocks (a few dozen types) without a Set per block; past that a Set keeps a hostile
- * block of thousands of extensions linear.
- */
-class SeenTypes {
-  private readonly list: number[] = [];
-  private set: Set<number> | null = null;
-
-  /** Adds `type`; false when it was already there. */
-  add(type: number): boolean {
-    if (this.set !== null) {
-      if (this.set.has(type)) return false;
-      this.set.add(type);
-      return true;
-    }
-    const list = this.list;
-    for (let i = 0; i < list.length; i++) if (list[i] === type) return false;
-    list.push(type);
-    if (list.length > 32) this.set = new Set(list);
-    return true;
   }
 }
 

@@ -37,3 +37,28 @@ export function bytesOrText(
 export function has<K extends string>(value: unknown, key: K): value is Record<K, unknown> {
   return typeof value === 'object' && value !== null && key in value;
 }
+
+/**
+ * The codes seen so far in one list (extension types, groups), for duplicate checks. A
+ * short array scanned linearly covers real hellos (a few dozen codes) without a Set per
+ * list, which cost more than the scan; past 32 codes a Set keeps a hostile list of
+ * thousands of entries linear.
+ */
+export class SeenCodes {
+  private readonly list: number[] = [];
+  private set: Set<number> | null = null;
+
+  /** Adds `code`; false when it was already there. */
+  add(code: number): boolean {
+    if (this.set !== null) {
+      if (this.set.has(code)) return false;
+      this.set.add(code);
+      return true;
+    }
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i] === code) return false;
+    list.push(code);
+    if (list.length > 32) this.set = new Set(list);
+    return true;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Reader } from '../bytes/reader.ts';
 import type { Writer } from '../bytes/writer.ts';
-import { has } from './common.ts';
+import { has, SeenCodes } from './common.ts';
 import type { ExtensionCodec, MessageContext } from './types.ts';
 
 /** A KeyShareEntry (RFC 8446 §4.2.8). */
@@ -29,8 +29,10 @@ export interface KeyShareHelloRetryRequest {
 /** key_share in any form. */
 export type KeyShareValue = KeyShareClientHello | KeyShareServerHello | KeyShareHelloRetryRequest;
 
+const KEY_EXCHANGE_LIMITS = { min: 1 } as const;
+
 function decodeEntry(r: Reader): KeyShareEntry {
-  return { group: r.u16('group'), keyExchange: r.vectorBytes(2, 'key_exchange', { min: 1 }) };
+  return { group: r.u16('group'), keyExchange: r.vectorBytes(2, 'key_exchange', KEY_EXCHANGE_LIMITS) };
 }
 
 function encodeEntry(w: Writer, entry: KeyShareEntry): void {
@@ -50,17 +52,16 @@ export const keyShareCodec: ExtensionCodec<KeyShareValue> = {
   decode(r: Reader, context: MessageContext): KeyShareValue {
     if (context === 'hello_retry_request') return { selectedGroup: r.u16('selected_group') };
     if (context === 'server_hello') return { serverShare: r.enter('server_share', () => decodeEntry(r)) };
-    const seen = new Set<number>();
+    const seen = new SeenCodes();
     const clientShares = r.list(2, 'client_shares', (r) => {
       const at = r.pos;
       const entry = decodeEntry(r);
-      if (seen.has(entry.group)) {
+      if (!seen.add(entry.group)) {
         r.problem('duplicate', `two key shares for group ${entry.group} (RFC 8446 §4.2.8)`, {
           at,
           alert: 'illegal_parameter',
         });
       }
-      seen.add(entry.group);
       return entry;
     });
     return { clientShares };

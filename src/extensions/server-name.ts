@@ -52,9 +52,9 @@ const MAX_LABEL = 63;
  *   letters/digits/hyphen/underscore (ASCII, A-labels only): `illegal_parameter`, a field
  *   whose value the RFC forbids. Underscore is tolerated as real names carry it.
  */
-function checkHostName(r: Reader, name: Uint8Array, at: number): void {
+function checkHostName(r: Reader, name: Uint8Array, text: string, at: number): void {
   if (name.length === 0) return; // reported as empty-list by the vector limits
-  const text = latin1(name);
+  if (isPlainHostName(name)) return;
   const opts = { at, field: 'host_name' } as const;
   if (name.includes(0)) {
     r.problem('illegal-value', 'host_name contains a NUL byte', { ...opts, alert: 'unrecognized_name' });
@@ -92,31 +92,61 @@ function checkHostName(r: Reader, name: Uint8Array, at: number): void {
   }
 }
 
+/**
+ * True when `name` passes every rule of {@link checkHostName}: letters, digits, hyphen and
+ * underscore in labels of 1..63 bytes, at most 253 bytes, no trailing dot, and not only
+ * digits and dots (which could be an IPv4 literal). One pass over the bytes for the name
+ * nearly every hello carries; anything else gets the full checks and their exact problems.
+ */
+function isPlainHostName(name: Uint8Array): boolean {
+  if (name.length > MAX_HOST_NAME) return false;
+  let label = 0;
+  let notDigit = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === 0x2e) {
+      if (label === 0) return false;
+      label = 0;
+      continue;
+    }
+    if (++label > MAX_LABEL) return false;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2d || c === 0x5f) notDigit = true;
+    else if (c < 0x30 || c > 0x39) return false;
+  }
+  return label > 0 && notDigit;
+}
+
+const HOST_NAME_LIMITS = { min: 1 } as const;
+const SERVER_NAME_LIST_LIMITS = { min: 1 } as const;
+
 function decodeServerNameList(r: Reader): ServerNameList {
-  const seen = new Set<number>();
+  // name_type is a u8, so this list never holds more than 256 entries (no Set per hello).
+  const seen: number[] = [];
   const serverNameList = r.list(
     2,
     'server_name_list',
-    (r): ServerName => {
-      const at = r.pos;
-      const nameType = r.u8('name_type');
-      if (seen.has(nameType)) {
-        r.problem('duplicate', `name_type ${nameType} appears more than once (RFC 6066 §3)`, { at });
-      }
-      seen.add(nameType);
-      if (nameType !== NAME_TYPE_HOST_NAME) {
-        // RFC 6066 defines no other type; the opaque<0..2^16-1> reading is what every
-        // implementation assumes, and the bytes are kept as they are.
-        return { nameType, name: r.vectorBytes(2, 'name') };
-      }
-      const nameAt = r.pos;
-      const name = r.vectorBytes(2, 'host_name', { min: 1 });
-      checkHostName(r, name, nameAt);
-      return { nameType, name, hostName: latin1(name) };
-    },
-    { min: 1 },
+    (r) => readServerName(r, seen),
+    SERVER_NAME_LIST_LIMITS,
   );
   return { serverNameList };
+}
+
+function readServerName(r: Reader, seen: number[]): ServerName {
+  const at = r.pos;
+  const nameType = r.u8('name_type');
+  if (seen.includes(nameType)) {
+    r.problem('duplicate', `name_type ${nameType} appears more than once (RFC 6066 §3)`, { at });
+  } else seen.push(nameType);
+  if (nameType !== NAME_TYPE_HOST_NAME) {
+    // RFC 6066 defines no other type; the opaque<0..2^16-1> reading is what every
+    // implementation assumes, and the bytes are kept as they are.
+    return { nameType, name: r.vectorBytes(2, 'name') };
+  }
+  const nameAt = r.pos;
+  const name = r.vectorBytes(2, 'host_name', HOST_NAME_LIMITS);
+  const hostName = latin1(name);
+  checkHostName(r, name, hostName, nameAt);
+  return { nameType, name, hostName };
 }
 
 /** server_name (0), RFC 6066 §3: the list in a ClientHello, empty in the server's answer. */
