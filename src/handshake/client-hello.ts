@@ -94,6 +94,8 @@ function parseFromRecords(bytes: Uint8Array, strict: boolean, baseOffset: number
   // Fast path: nearly every ClientHello is one record holding exactly that one message.
   // The reassembler would join, copy and track segments for nothing; this gives the same
   // message (a copy of the fragment, one segment). Anything else takes the general path.
+  // The copy stays (about a fifth of this decode): the reassembled hello has never aliased
+  // the caller's input nor kept it alive, and views into `bytes` would do both.
   if (f.length >= HANDSHAKE_HEADER_LENGTH && HANDSHAKE_HEADER_LENGTH + readU24(f, 1) === f.length) {
     const inputOffset = first.offset + RECORD_HEADER_LENGTH;
     const raw = f.slice();
