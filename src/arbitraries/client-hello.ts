@@ -83,6 +83,7 @@ const SUPPORTED_GROUPS = 10;
 const SIGNATURE_ALGORITHMS = 13;
 const PADDING = 21;
 const PRE_SHARED_KEY = 41;
+const PSK_KEY_EXCHANGE_MODES = 45;
 const SUPPORTED_VERSIONS = 43;
 const KEY_SHARE = 51;
 
@@ -126,6 +127,9 @@ export function clientHelloArb(options: ClientHelloArbOptions = {}): fc.Arbitrar
   for (const t of withTypes) {
     if (without.has(t)) throw new TypeError(`extension ${t} is both in withExtensions and excluded`);
   }
+  // A valid hello offering pre_shared_key also sends psk_key_exchange_modes (RFC 8446 §4.2.9).
+  if (withTypes.has(PRE_SHARED_KEY) && !without.has(PSK_KEY_EXCHANGE_MODES))
+    withTypes.add(PSK_KEY_EXCHANGE_MODES);
   const versions = options.versions?.map((v) => lookupVersion(v));
   const groups = options.groups?.map((g) => lookupGroup(g));
   const suites = options.cipherSuites?.map((s) => lookupCipherSuite(s));

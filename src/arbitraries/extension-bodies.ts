@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { Writer } from '../bytes/writer.ts';
+import { KEY_EXCHANGE_SIZES } from '../extensions/key-share.ts';
 import type { MessageContext } from '../extensions/types.ts';
 
 /** A body arbitrary for one extension type in one message. */
@@ -176,21 +177,28 @@ const preSharedKeyClient = fc
     }),
   );
 
+/** A key share entry whose key_exchange has the size its group defines (any size for other groups). */
+const keyShareEntry = (side: 0 | 1) =>
+  group.chain((g) => {
+    const size = KEY_EXCHANGE_SIZES.get(g)?.[side];
+    return fc.record({
+      group: fc.constant(g),
+      keyExchange: fc.uint8Array(
+        size ? { minLength: size, maxLength: size } : { minLength: 1, maxLength: 97 },
+      ),
+    });
+  });
+
 const keyShareClient = fc
-  .uniqueArray(fc.record({ group, keyExchange: fc.uint8Array({ minLength: 1, maxLength: 97 }) }), {
-    selector: (e) => e.group,
-    maxLength: 3,
-  })
+  .uniqueArray(keyShareEntry(0), { selector: (e) => e.group, maxLength: 3 })
   .map(keyShareBodyFor);
 
-const keyShareServer = fc
-  .record({ group, keyExchange: fc.uint8Array({ minLength: 1, maxLength: 97 }) })
-  .map((e) =>
-    write((w) => {
-      w.u16(e.group);
-      w.vector(2, 'key_exchange', e.keyExchange);
-    }),
-  );
+const keyShareServer = keyShareEntry(1).map((e) =>
+  write((w) => {
+    w.u16(e.group);
+    w.vector(2, 'key_exchange', e.keyExchange);
+  }),
+);
 
 const echOuter = fc
   .record({

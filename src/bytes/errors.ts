@@ -15,6 +15,7 @@ export type DecodeErrorCode =
   | 'empty-list'
   | 'duplicate'
   | 'misplaced'
+  | 'missing'
   | 'illegal-value'
   | 'too-large'
   | 'unexpected-message'
@@ -105,6 +106,7 @@ export const DEFAULT_ALERT: Readonly<Record<DecodeErrorCode, DecodeAlert>> = {
   'empty-list': 'decode_error',
   duplicate: 'illegal_parameter',
   misplaced: 'illegal_parameter',
+  missing: 'missing_extension',
   'illegal-value': 'illegal_parameter',
   'too-large': 'record_overflow',
   'unexpected-message': 'unexpected_message',

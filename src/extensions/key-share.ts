@@ -31,8 +31,49 @@ export type KeyShareValue = KeyShareClientHello | KeyShareServerHello | KeyShare
 
 const KEY_EXCHANGE_LIMITS = { min: 1 } as const;
 
-function decodeEntry(r: Reader): KeyShareEntry {
-  return { group: r.u16('group'), keyExchange: r.vectorBytes(2, 'key_exchange', KEY_EXCHANGE_LIMITS) };
+/**
+ * key_exchange sizes fixed by the groups' definitions, as [client share, server share]:
+ * ECDHE points are uncompressed (RFC 8446 §4.2.8.2), X25519/X448 are 32/56 bytes (RFC 7748),
+ * ffdhe values are padded to the prime (RFC 8446 §4.2.8.1), ML-KEM shares are an encapsulation
+ * key from the client and a ciphertext from the server (FIPS 203), and the hybrids concatenate
+ * their parts (draft-ietf-tls-ecdhe-mlkem). A share of another size is `illegal_parameter`.
+ */
+export const KEY_EXCHANGE_SIZES: ReadonlyMap<number, readonly [client: number, server: number]> = new Map([
+  [0x0017, [65, 65]],
+  [0x0018, [97, 97]],
+  [0x0019, [133, 133]],
+  [0x001d, [32, 32]],
+  [0x001e, [56, 56]],
+  [0x0100, [256, 256]],
+  [0x0101, [384, 384]],
+  [0x0102, [512, 512]],
+  [0x0103, [768, 768]],
+  [0x0104, [1024, 1024]],
+  [0x0200, [800, 768]],
+  [0x0201, [1184, 1088]],
+  [0x0202, [1568, 1568]],
+  [0x11eb, [65 + 1184, 65 + 1088]],
+  [0x11ec, [1184 + 32, 1088 + 32]],
+  [0x11ed, [97 + 1568, 97 + 1568]],
+]);
+
+function decodeEntry(r: Reader, side: 0 | 1): KeyShareEntry {
+  const group = r.u16('group');
+  const at = r.pos;
+  const keyExchange = r.vectorBytes(2, 'key_exchange', KEY_EXCHANGE_LIMITS);
+  const expected = KEY_EXCHANGE_SIZES.get(group)?.[side];
+  if (expected !== undefined && keyExchange.length !== expected && keyExchange.length > 0) {
+    r.problem(
+      'illegal-value',
+      `a group 0x${group.toString(16).padStart(4, '0')} share is ${expected} bytes, this one ${keyExchange.length}`,
+      {
+        at,
+        field: 'key_exchange',
+        alert: 'illegal_parameter',
+      },
+    );
+  }
+  return { group, keyExchange };
 }
 
 function encodeEntry(w: Writer, entry: KeyShareEntry): void {
@@ -43,7 +84,8 @@ function encodeEntry(w: Writer, entry: KeyShareEntry): void {
 /**
  * key_share (51), RFC 8446 §4.2.8. An empty key_exchange is `decode_error`; two shares for
  * one group are `illegal_parameter` ("Clients MUST NOT offer multiple KeyShareEntry values
- * for the same group... Servers MAY check for violations").
+ * for the same group... Servers MAY check for violations"), and so is a share whose size does
+ * not fit its group ({@link KEY_EXCHANGE_SIZES}).
  */
 export const keyShareCodec: ExtensionCodec<KeyShareValue> = {
   type: 51,
@@ -51,11 +93,11 @@ export const keyShareCodec: ExtensionCodec<KeyShareValue> = {
   allowedIn: ['client_hello', 'server_hello', 'hello_retry_request'],
   decode(r: Reader, context: MessageContext): KeyShareValue {
     if (context === 'hello_retry_request') return { selectedGroup: r.u16('selected_group') };
-    if (context === 'server_hello') return { serverShare: r.enter('server_share', () => decodeEntry(r)) };
+    if (context === 'server_hello') return { serverShare: r.enter('server_share', () => decodeEntry(r, 1)) };
     const seen = new SeenCodes();
     const clientShares = r.list(2, 'client_shares', (r) => {
       const at = r.pos;
-      const entry = decodeEntry(r);
+      const entry = decodeEntry(r, 0);
       if (!seen.add(entry.group)) {
         r.problem('duplicate', `two key shares for group ${entry.group} (RFC 8446 §4.2.8)`, {
           at,

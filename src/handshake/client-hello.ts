@@ -268,6 +268,7 @@ export function readClientHelloBody(r: Reader): ClientHello {
   const cipherSuites = r.u16List(2, 'cipher_suites', { min: 2 });
   const compressionAt = r.pos;
   const legacyCompressionMethods = r.u8List(1, 'legacy_compression_methods', { min: 1 });
+  const extensionsAt = r.pos;
   const extensions: Extension[] | null = r.atEnd ? null : decodeExtensions(r, 'client_hello');
   if (extensions && offersTls13(extensions)) {
     if (legacyCompressionMethods.length !== 1 || legacyCompressionMethods[0] !== 0) {
@@ -277,6 +278,12 @@ export function readClientHelloBody(r: Reader): ClientHello {
         { at: compressionAt, field: 'legacy_compression_methods', alert: 'illegal_parameter' },
       );
     }
+  }
+  if (extensions && hasType(extensions, PRE_SHARED_KEY) && !hasType(extensions, PSK_KEY_EXCHANGE_MODES)) {
+    r.problem('missing', 'pre_shared_key is offered without psk_key_exchange_modes (RFC 8446 §4.2.9)', {
+      at: extensionsAt,
+      field: 'extensions',
+    });
   }
   let trailing: Uint8Array | undefined;
   if (!r.atEnd) {
@@ -294,6 +301,14 @@ export function readClientHelloBody(r: Reader): ClientHello {
   };
   if (trailing) hello.trailing = trailing;
   return hello;
+}
+
+const PRE_SHARED_KEY = 41;
+const PSK_KEY_EXCHANGE_MODES = 45;
+
+function hasType(extensions: readonly Extension[], type: number): boolean {
+  for (const e of extensions) if (e.type === type) return true;
+  return false;
 }
 
 /** True when a supported_versions extension offers TLS 1.3 (read from its raw body). */

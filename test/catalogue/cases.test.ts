@@ -129,7 +129,10 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'key-share-empty': { changes: ['~key_share'], strict: 'ok' },
   'groups-only-unknown': { changes: ['~supported_groups', '~key_share'], strict: 'ok' },
   'key-share-group-not-offered': { changes: ['~key_share'], strict: 'ok' },
-  'key-share-wrong-length': { changes: ['~key_share'], strict: 'ok' },
+  'key-share-wrong-length': {
+    changes: ['~key_share'],
+    strict: ['illegal-value', 'key_share.client_shares[0].key_exchange'],
+  },
   'key-share-duplicate-group': {
     changes: ['~key_share'],
     strict: ['duplicate', 'key_share.client_shares[1]'],
@@ -177,7 +180,10 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   },
   'padding-non-zero': { changes: ['~padding'], strict: ['illegal-value', 'padding'] },
   'psk-unknown-identity': { changes: ['+pre_shared_key'], strict: 'ok' },
-  'psk-without-modes': { changes: ['-psk_key_exchange_modes', '+pre_shared_key'], strict: 'ok' },
+  'psk-without-modes': {
+    changes: ['-psk_key_exchange_modes', '+pre_shared_key'],
+    strict: ['missing', 'client_hello.extensions'],
+  },
   'psk-not-last': { changes: ['+pre_shared_key'], strict: ['misplaced', 'pre_shared_key'] },
   'grease-everywhere': {
     changes: [

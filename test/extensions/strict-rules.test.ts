@@ -420,13 +420,13 @@ describe('what the rules allow', () => {
     expect(groups.value).toEqual({ namedGroupList: [0x0a0a, 0x001d, 0xff77] });
     const shares = decodeWith(
       codecForName('key_share')!,
-      fromHex('000a 2a2a 0001 00 001d 0001 42'),
+      fromHex('000a 2a2a 0001 00 ff77 0001 42'),
       'client_hello',
     );
     expect(shares.value).toEqual({
       clientShares: [
         { group: 0x2a2a, keyExchange: fromHex('00') },
-        { group: 0x001d, keyExchange: fromHex('42') },
+        { group: 0xff77, keyExchange: fromHex('42') },
       ],
     });
     const versions = decodeWith(
