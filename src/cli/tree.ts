@@ -1,5 +1,6 @@
 /** The readable tree `hellokit decode` prints without --json. */
 
+import { jsonView } from '../bytes/json-view.ts';
 import type { StreamMessage, StreamRecord } from '../handshake/stream.ts';
 import {
   alertName,
@@ -10,7 +11,6 @@ import {
   signatureSchemeName,
   versionName,
 } from '../iana/lookup.ts';
-import { jsonView } from './json.ts';
 import { clientHelloJson } from './summary.ts';
 
 const hex16 = (v: number) => `0x${v.toString(16).padStart(4, '0')}`;

@@ -1,6 +1,8 @@
 /** Client and server hello fingerprints: JA3, JA3S and JA4 (with `_r`, `_o`, `_ro`). */
+
+export type { FingerprintableHello } from '../handshake/hello-fields.ts';
 export { GREASE_VALUES, isGrease, withoutGrease } from './grease.ts';
-export type { FingerprintableHello } from './hello-fields.ts';
+export * from './hello-summary.ts';
 export { type Ja3sInput, ja3, ja3Full, ja3s, ja3sFull } from './ja3.ts';
 export {
   type Ja4AlpnRule,

@@ -7,14 +7,14 @@
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { fromLatin1, toHex } from '../bytes/hex.ts';
-import { isGrease, withoutGrease } from './grease.ts';
 import {
   EXTENSION,
   ecPointFormats,
   extensionBodies,
   type FingerprintableHello,
   supportedGroups,
-} from './hello-fields.ts';
+} from '../handshake/hello-fields.ts';
+import { isGrease, withoutGrease } from './grease.ts';
 
 /** The ServerHello fields JA3S reads. */
 export interface Ja3sInput {

@@ -16,7 +16,6 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromLatin1, toHex } from '../bytes/hex.ts';
-import { isGrease, withoutGrease } from './grease.ts';
 import {
   EXTENSION,
   extensionBodies,
@@ -25,7 +24,8 @@ import {
   hasExtension,
   signatureAlgorithms,
   supportedVersions,
-} from './hello-fields.ts';
+} from '../handshake/hello-fields.ts';
+import { isGrease, withoutGrease } from './grease.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
 export type Ja4Transport = 'tcp' | 'quic' | 'dtls';

@@ -6,6 +6,7 @@ export * from './encrypted-extensions.ts';
 export * from './end-of-early-data.ts';
 export * from './finished.ts';
 export * from './header.ts';
+export * from './hello-fields.ts';
 export * from './key-update.ts';
 export * from './messages.ts';
 export * from './new-session-ticket.ts';

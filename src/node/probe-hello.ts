@@ -7,6 +7,12 @@ import { Writer } from '../bytes/writer.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
 import type { Extension } from '../extensions/types.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
+import {
+  firstExtensionBody,
+  keyShareGroups,
+  serverName,
+  supportedVersions,
+} from '../handshake/hello-fields.ts';
 import type { ClientHello } from '../handshake/types.ts';
 
 /** Extension type codes the probe reads or writes by hand (IANA). */
@@ -96,33 +102,18 @@ export function findExtension(extensions: readonly Extension[] | null, type: num
 
 /** The SNI host name a hello carries, or null (read from the raw body). */
 export function helloServerName(hello: ClientHello): string | null {
-  const e = findExtension(hello.extensions, EXT.server_name);
-  if (!e || e.body.length < 5) return null;
-  const b = e.body;
-  const len = (b[3] << 8) | b[4];
-  if (b[2] !== 0 || 5 + len > b.length) return null;
-  return new TextDecoder().decode(b.subarray(5, 5 + len));
+  const body = firstExtensionBody(hello, EXT.server_name);
+  return body === undefined ? null : serverName(body);
 }
 
 /** The versions a hello offers: supported_versions, or legacy_version when it has none. */
 export function helloVersions(hello: ClientHello): number[] {
-  const e = findExtension(hello.extensions, EXT.supported_versions);
-  if (!e) return [hello.legacyVersion];
-  const out: number[] = [];
-  for (let i = 1; i + 1 < e.body.length && i < 1 + e.body[0]; i += 2)
-    out.push((e.body[i] << 8) | e.body[i + 1]);
-  return out;
+  const body = firstExtensionBody(hello, EXT.supported_versions);
+  return body === undefined ? [hello.legacyVersion] : supportedVersions(body);
 }
 
 /** The groups of the key_share entries a hello carries. */
 export function helloKeyShareGroups(hello: ClientHello): number[] {
-  const e = findExtension(hello.extensions, EXT.key_share);
-  if (!e || e.body.length < 2) return [];
-  const out: number[] = [];
-  let at = 2;
-  while (at + 4 <= e.body.length) {
-    out.push((e.body[at] << 8) | e.body[at + 1]);
-    at += 4 + ((e.body[at + 2] << 8) | e.body[at + 3]);
-  }
-  return out;
+  const body = firstExtensionBody(hello, EXT.key_share);
+  return body === undefined ? [] : keyShareGroups(body);
 }

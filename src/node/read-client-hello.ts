@@ -6,9 +6,9 @@
 import type { Socket } from 'node:net';
 import { DecodeError } from '../bytes/errors.ts';
 import { latin1 } from '../bytes/hex.ts';
-import { Reader } from '../bytes/reader.ts';
 import { parseClientHello } from '../handshake/client-hello.ts';
 import { HANDSHAKE_TYPES } from '../handshake/header.ts';
+import { firstExtensionBody, serverName } from '../handshake/hello-fields.ts';
 import { HandshakeReassembler } from '../handshake/reassembler.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { RecordDeframer } from '../records/deframer.ts';
@@ -237,18 +237,6 @@ function preview(bytes: Uint8Array): string {
  * @example clientHelloServerName(parseClientHello(bytes)) // 'example.com'
  */
 export function clientHelloServerName(hello: Pick<ClientHello, 'extensions'>): string | null {
-  const ext = (hello.extensions ?? []).find((e) => e.type === 0);
-  if (!ext) return null;
-  try {
-    const r = new Reader(ext.body);
-    const list = r.vector(2, 'server_name_list');
-    while (!list.atEnd) {
-      const nameType = list.u8('name_type');
-      const name = list.vectorBytes(2, 'host_name');
-      if (nameType === 0) return latin1(name);
-    }
-  } catch {
-    return null;
-  }
-  return null;
+  const body = firstExtensionBody(hello, 0);
+  return body === undefined ? null : serverName(body);
 }

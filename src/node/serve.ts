@@ -5,16 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
-import { toHex } from '../bytes/hex.ts';
-import {
-  extensionBodies,
-  signatureAlgorithms,
-  supportedGroups,
-  supportedVersions,
-  vectorContent,
-} from '../fingerprint/hello-fields.ts';
-import { ja3, ja3Full } from '../fingerprint/ja3.ts';
-import { ja4All } from '../fingerprint/ja4.ts';
+import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import {
   cipherSuiteName,
@@ -80,62 +71,12 @@ export interface ServeServer {
 }
 
 /**
- * The ClientHello in the `decode --json` shape (wire-order lists, GREASE kept) plus names,
+ * The ClientHello in the `decode --json` shape (wire-order lists, GREASE kept, JA3/JA4),
  * as `serve` shows it.
  * @example helloView(parseClientHello(bytes)).ja4
  */
 export function helloView(hello: ClientHello): Record<string, unknown> {
-  const first = (type: number) => extensionBodies(hello, type)[0];
-  const list = (type: number, read: (b: Uint8Array) => number[]) => {
-    const body = first(type);
-    return body === undefined ? [] : read(body);
-  };
-  const fp = ja4All(hello);
-  return {
-    type: 'client_hello',
-    legacyVersion: hello.legacyVersion,
-    serverName: clientHelloServerName(hello),
-    cipherSuites: [...hello.cipherSuites],
-    extensionTypes: (hello.extensions ?? []).map((e) => e.type),
-    supportedGroups: list(10, supportedGroups),
-    signatureAlgorithms: list(13, signatureAlgorithms),
-    supportedVersions: list(43, supportedVersions),
-    keyShareGroups: list(51, keyShareGroups),
-    alpn: alpnList(first(16)),
-    ja3: ja3(hello),
-    ja3Full: ja3Full(hello),
-    ja4: fp.ja4,
-    ja4_r: fp.ja4_r,
-    ja4_o: fp.ja4_o,
-    ja4_ro: fp.ja4_ro,
-    extensions: (hello.extensions ?? []).map((e) => ({
-      type: e.type,
-      name: extensionTypeName(e.type),
-      body: toHex(e.body),
-    })),
-  };
-}
-
-function keyShareGroups(body: Uint8Array): number[] {
-  const entries = vectorContent(body, 2);
-  const out: number[] = [];
-  for (let i = 0; i + 4 <= entries.length; ) {
-    out.push((entries[i] << 8) | entries[i + 1]);
-    i += 4 + ((entries[i + 2] << 8) | entries[i + 3]);
-  }
-  return out;
-}
-
-function alpnList(body: Uint8Array | undefined): string[] {
-  if (!body) return [];
-  const list = vectorContent(body, 2);
-  const out: string[] = [];
-  for (let i = 0; i < list.length; ) {
-    const n = list[i];
-    out.push(new TextDecoder().decode(list.subarray(i + 1, i + 1 + n)));
-    i += 1 + n;
-  }
-  return out;
+  return clientHelloSummary(hello);
 }
 
 /** The hello as a plain-text page. */

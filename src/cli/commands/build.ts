@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { type BuiltClientHello, clientHello } from '../../build/client-hello.ts';
 import { toHex } from '../../bytes/hex.ts';
+import { jsonText } from '../../bytes/json-view.ts';
 import { encodeClientHello } from '../../handshake/client-hello.ts';
 import { flagHelp, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
-import { jsonText } from '../json.ts';
 import { clientHelloJson } from '../summary.ts';
 
 const FLAGS = {

@@ -1,10 +1,10 @@
+import { jsonText } from '../../bytes/json-view.ts';
 import { decodeStream } from '../../handshake/stream.ts';
 import { annotateText } from '../annotate.ts';
 import { parseFlags, stringFlag } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { readTlsInput } from '../input.ts';
-import { jsonText } from '../json.ts';
 import { messageJson, recordJson } from '../summary.ts';
 import { messageTree, recordLine } from '../tree.ts';
 

@@ -1,3 +1,4 @@
+import { jsonText } from '../../bytes/json-view.ts';
 import { formatDiagnosis } from '../../diagnose/format.ts';
 import type { DiagnoseProgress } from '../../diagnose/run.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
@@ -7,7 +8,6 @@ import { parseProbeTarget } from '../../node/probe.ts';
 import { intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import { jsonText } from '../json.ts';
 
 const FLAGS = {
   sni: {

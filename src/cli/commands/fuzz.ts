@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MUTATORS } from '../../arbitraries/mutators.ts';
 import { type BuiltClientHello, clientHello } from '../../build/client-hello.ts';
 import { toHex } from '../../bytes/hex.ts';
+import { jsonText } from '../../bytes/json-view.ts';
 import {
   FUZZ_DEFAULTS,
   FUZZ_MAX_RUNS,
@@ -21,7 +22,6 @@ import { type Flags, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
-import { jsonText } from '../json.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,

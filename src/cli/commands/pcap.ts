@@ -1,11 +1,11 @@
 import { captureHandshakes } from '../../capture/handshakes.ts';
 import { type Ja4AlpnRule, ja3, ja3Full, ja3s, ja4All } from '../../fingerprint/index.ts';
+import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { parseFlags, stringFlag } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { readInputBytes } from '../input.ts';
-import { serverNameOf } from '../summary.ts';
 
 const flags = {
   json: { type: 'boolean', help: 'one JSON object with every handshake and the warnings' },
@@ -32,7 +32,7 @@ export const pcapCommand: Command = {
     const bytes = await readInputBytes('pcap', positionals[0], io);
     const { handshakes, warnings } = captureHandshakes(bytes);
     const entries = handshakes.map((h) => {
-      const serverName = serverNameOf(h.clientHello.extensions?.find((e) => e.type === 0)?.body);
+      const sni = firstExtensionBody(h.clientHello, 0);
       const fp = ja4All(h.clientHello, { transport: h.transport === 'quic' ? 'quic' : 'tcp', alpnRule });
       const sh = h.serverHello;
       return {
@@ -42,7 +42,7 @@ export const pcapCommand: Command = {
         time: h.firstSeen,
         client: h.client,
         server: h.server,
-        serverName,
+        serverName: sni === undefined ? null : serverName(sni),
         ja3: ja3(h.clientHello),
         ja3Full: ja3Full(h.clientHello),
         ...fp,

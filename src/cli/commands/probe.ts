@@ -1,4 +1,5 @@
 import { type ClientHelloOptions, clientHello } from '../../build/client-hello.ts';
+import { jsonText, jsonView } from '../../bytes/json-view.ts';
 import { groupName } from '../../iana/lookup.ts';
 import type { CertificateSummary } from '../../node/certificates.ts';
 import { parseProbeTarget, probe } from '../../node/probe.ts';
@@ -8,7 +9,6 @@ import { type Flags, flagHelp, intFlag, parseFlags, stringFlag } from '../args.t
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
-import { jsonText, jsonView } from '../json.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,

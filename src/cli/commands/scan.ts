@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { jsonText } from '../../bytes/json-view.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
 import { type ScanResult, scanTarget } from '../../node/scan.ts';
 import { intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import { jsonText } from '../json.ts';
 
 const FLAGS = {
   sni: {

@@ -1,15 +1,15 @@
 /**
- * The few ClientHello fields fingerprints need, read straight from extension bodies.
+ * ClientHello fields read straight from extension bodies, for fingerprints, the decode
+ * JSON view and the probe's own bookkeeping.
  *
- * Fingerprinting must work on any hello a client actually sent, including ones whose
- * extension bodies a strict codec rejects (a list length that overshoots, an odd byte
- * left over). So these readers never throw: a vector whose length prefix claims more
- * bytes than the body holds is read up to the end of the body, and a trailing odd byte
- * of a u16 list is ignored. They depend on nothing but the bytes layer, not on the typed
- * extension codecs.
+ * They must work on any hello a client actually sent, including ones whose extension bodies
+ * a strict codec rejects (a list length that overshoots, an odd byte left over). So these
+ * readers never throw: a vector whose length prefix claims more bytes than the body holds is
+ * read up to the end of the body, and a trailing odd byte of a u16 list is ignored. They
+ * depend on nothing but the bytes layer, not on the typed extension codecs.
  */
 import { Reader } from '../bytes/reader.ts';
-import type { ClientHello } from '../handshake/types.ts';
+import type { ClientHello } from './types.ts';
 
 /** What every client fingerprint reads from a ClientHello. */
 export type FingerprintableHello = Pick<ClientHello, 'legacyVersion' | 'cipherSuites' | 'extensions'>;
@@ -22,6 +22,7 @@ export const EXTENSION = {
   signature_algorithms: 0x000d,
   application_layer_protocol_negotiation: 0x0010,
   supported_versions: 0x002b,
+  key_share: 0x0033,
 } as const;
 
 const EMPTY = new Uint8Array(0);
@@ -84,4 +85,48 @@ export function firstAlpnProtocol(body: Uint8Array): Uint8Array | null {
   const list = vectorContent(body, 2);
   if (list.length === 0) return null;
   return vectorContent(list, 1);
+}
+
+/** Every protocol name of an ALPN extension, as Latin-1 strings (bytes stay visible), clipped to the body. */
+export function alpnProtocols(body: Uint8Array): string[] {
+  const list = vectorContent(body, 2);
+  const out: string[] = [];
+  for (let i = 0; i < list.length; ) {
+    const id = list.subarray(i + 1, i + 1 + list[i]);
+    out.push(String.fromCharCode(...id));
+    i += 1 + list[i];
+  }
+  return out;
+}
+
+/** The host_name of the first host_name entry of server_name (RFC 6066 §3), or null. */
+export function serverName(body: Uint8Array): string | null {
+  const list = vectorContent(body, 2);
+  for (let i = 0; i + 3 <= list.length; ) {
+    const nameType = list[i];
+    const name = vectorContent(list.subarray(i + 1), 2);
+    if (nameType === 0) return new TextDecoder('utf-8', { fatal: false }).decode(name);
+    i += 3 + name.length;
+  }
+  return null;
+}
+
+/** The groups of a ClientHello's key_share entries (RFC 8446 §4.2.8), in wire order. */
+export function keyShareGroups(body: Uint8Array): number[] {
+  const list = vectorContent(body, 2);
+  const out: number[] = [];
+  for (let i = 0; i + 4 <= list.length; ) {
+    out.push((list[i] << 8) | list[i + 1]);
+    i += 4 + ((list[i + 2] << 8) | list[i + 3]);
+  }
+  return out;
+}
+
+/** The body of the first extension of `type`, if the hello has one. */
+export function firstExtensionBody(
+  hello: Pick<ClientHello, 'extensions'>,
+  type: number,
+): Uint8Array | undefined {
+  for (const ext of hello.extensions ?? []) if (ext.type === type) return ext.body;
+  return undefined;
 }

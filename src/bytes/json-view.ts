@@ -1,8 +1,9 @@
-import { toHex } from '../bytes/hex.ts';
+import { toHex } from './hex.ts';
 
 /**
  * A JSON-ready copy of a decoded value: bytes become lower-case hex strings, bigints decimal
  * strings, Maps objects; `exclude` names keys to leave out (e.g. `raw`).
+ * @example JSON.stringify(jsonView({ random: new Uint8Array([1, 2]) })) // '{"random":"0102"}'
  */
 export function jsonView(value: unknown, exclude: ReadonlySet<string> = new Set()): unknown {
   if (value instanceof Uint8Array) return toHex(value);

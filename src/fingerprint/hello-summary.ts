@@ -1,0 +1,65 @@
+/**
+ * The summary of a ClientHello that `hellokit decode --json`, `hellokit build --json` and
+ * `hellokit serve` print (DESIGN.md contract): wire-order lists read each from its own
+ * extension, GREASE included; ALPN strings; JA3 and JA4; and every extension with its raw
+ * body and typed value.
+ */
+import { toHex } from '../bytes/hex.ts';
+import { jsonView } from '../bytes/json-view.ts';
+import {
+  alpnProtocols,
+  EXTENSION,
+  firstExtensionBody,
+  keyShareGroups,
+  serverName,
+  signatureAlgorithms,
+  supportedGroups,
+  supportedVersions,
+} from '../handshake/hello-fields.ts';
+import type { ClientHello } from '../handshake/types.ts';
+import { extensionTypeName } from '../iana/lookup.ts';
+import { ja3, ja3Full } from './ja3.ts';
+import { type Ja4Options, ja4All } from './ja4.ts';
+
+/**
+ * The contract view of one ClientHello, ready for JSON.
+ * @example clientHelloSummary(parseClientHello(bytes)).serverName // 'example.com'
+ */
+export function clientHelloSummary(hello: ClientHello, ja4Options: Ja4Options = {}): Record<string, unknown> {
+  const list = (type: number, read: (b: Uint8Array) => number[]) => {
+    const body = firstExtensionBody(hello, type);
+    return body === undefined ? [] : read(body);
+  };
+  const sni = firstExtensionBody(hello, EXTENSION.server_name);
+  const alpn = firstExtensionBody(hello, EXTENSION.application_layer_protocol_negotiation);
+  const fingerprints = ja4All(hello, ja4Options);
+  return {
+    type: 'client_hello',
+    legacyVersion: hello.legacyVersion,
+    random: toHex(hello.random),
+    legacySessionId: toHex(hello.legacySessionId),
+    serverName: sni === undefined ? null : serverName(sni),
+    cipherSuites: [...hello.cipherSuites],
+    legacyCompressionMethods: [...hello.legacyCompressionMethods],
+    extensionTypes: (hello.extensions ?? []).map((e) => e.type),
+    supportedGroups: list(EXTENSION.supported_groups, supportedGroups),
+    signatureAlgorithms: list(EXTENSION.signature_algorithms, signatureAlgorithms),
+    supportedVersions: list(EXTENSION.supported_versions, supportedVersions),
+    keyShareGroups: list(EXTENSION.key_share, keyShareGroups),
+    alpn: alpn === undefined ? [] : alpnProtocols(alpn),
+    ja3: ja3(hello),
+    ja3Full: ja3Full(hello),
+    ja4: fingerprints.ja4,
+    ja4_r: fingerprints.ja4_r,
+    ja4_o: fingerprints.ja4_o,
+    ja4_ro: fingerprints.ja4_ro,
+    extensions: (hello.extensions ?? []).map((e) => ({
+      type: e.type,
+      name: extensionTypeName(e.type),
+      body: toHex(e.body),
+      ...(e.value !== undefined ? { value: jsonView(e.value) } : {}),
+    })),
+    ...(hello.trailing ? { trailing: toHex(hello.trailing) } : {}),
+    ...(hello.problems && hello.problems.length > 0 ? { problems: hello.problems } : {}),
+  };
+}
