@@ -1,5 +1,6 @@
 import { fc } from '@fast-check/vitest';
 import { latin1 } from '../../src/bytes/hex.ts';
+import { KEY_EXCHANGE_SIZES } from '../../src/extensions/key-share.ts';
 import { codecForName } from '../../src/extensions/registry.ts';
 import type { ExtensionCodec, MessageContext } from '../../src/extensions/types.ts';
 
@@ -50,7 +51,13 @@ const serverNameList = fc
   )
   .map((serverNameList) => ({ serverNameList }));
 
-const keyShareEntry = fc.record({ group: u16, keyExchange: bytes(1, 70) });
+/** A key share whose size fits its group when the group defines one (side 0: client, 1: server). */
+const keyShareEntryFor = (side: 0 | 1) =>
+  fc.oneof(fc.constantFrom(...KEY_EXCHANGE_SIZES.keys()), u16).chain((group) => {
+    const size = KEY_EXCHANGE_SIZES.get(group)?.[side];
+    return fc.record({ group: fc.constant(group), keyExchange: size ? bytes(size, size) : bytes(1, 70) });
+  });
+const keyShareEntry = keyShareEntryFor(0);
 
 const quicVarint = fc.oneof(
   fc.integer({ min: 0, max: 63 }),
@@ -241,7 +248,7 @@ export const FORMS: readonly Form[] = [
   form(
     'key_share',
     'server_hello',
-    keyShareEntry.map((serverShare) => ({ serverShare })),
+    keyShareEntryFor(1).map((serverShare) => ({ serverShare })),
   ),
   form('key_share', 'hello_retry_request', fc.record({ selectedGroup: u16 })),
   form(
