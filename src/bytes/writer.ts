@@ -122,8 +122,17 @@ export class Writer {
     return this.prefixed(width, field, (w) => w.bytes(data), lengthOverride);
   }
 
-  /** A copy of the bytes written. */
+  /**
+   * The bytes written. When the buffer is exactly full (a caller that sized the writer right)
+   * it is handed over without a copy; later writes go to a new buffer either way.
+   */
   finish(): Uint8Array {
+    if (this.len === this.buf.length) {
+      const out = this.buf;
+      this.buf = new Uint8Array(0);
+      this.len = 0;
+      return out;
+    }
     return this.buf.slice(0, this.len);
   }
 }

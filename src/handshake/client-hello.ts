@@ -12,9 +12,9 @@ import { notTlsError } from '../records/not-tls.ts';
 import {
   CONTENT_TYPES,
   type DecodedRecord,
-  encodeRecords,
   RECORD_HEADER_LENGTH,
   readRecord,
+  writeRecord,
 } from '../records/record.ts';
 import { HANDSHAKE_HEADER_LENGTH, HANDSHAKE_TYPES, handshakeTypeName, writeHandshake } from './header.ts';
 import { HandshakeReassembler, remapProblem, type Segment, withInputOffsets } from './reassembler.ts';
@@ -329,9 +329,20 @@ export function offersTls13(extensions: readonly Extension[]): boolean {
  * @throws {RangeError} when `random` is not 32 bytes
  */
 export function encodeClientHelloMessage(hello: ClientHello): Uint8Array {
-  const w = new Writer(512);
+  const w = new Writer(clientHelloMessageLength(hello));
   writeClientHelloMessage(w, hello);
   return w.finish();
+}
+
+/** The length of the encoded message, so the writer is allocated once at the right size. */
+function clientHelloMessageLength(hello: ClientHello): number {
+  let n = 4 + 2 + 32 + 1 + hello.legacySessionId.length + 2 + 2 * hello.cipherSuites.length + 1;
+  n += hello.legacyCompressionMethods.length;
+  if (hello.extensions !== null) {
+    n += 2;
+    for (const e of hello.extensions) n += 4 + e.body.length;
+  }
+  return n + (hello.trailing?.length ?? 0);
 }
 
 /** Writes the handshake message of `hello` into `w`. */
@@ -379,8 +390,17 @@ export function writeClientHelloBody(w: Writer, hello: ClientHello): void {
  * @throws {RangeError} when `record.fragments` do not add up to the message length
  */
 export function encodeClientHello(hello: ClientHello): Uint8Array {
-  const message = encodeClientHelloMessage(hello);
   const framing = hello.record ?? { version: 0x0301 };
+  if (framing.fragments === undefined && framing.versions === undefined) {
+    // One record (the usual case): header and message written into one exactly sized buffer.
+    const length = clientHelloMessageLength(hello);
+    const w = new Writer(RECORD_HEADER_LENGTH + length);
+    w.u8(framing.contentType ?? CONTENT_TYPES.handshake, 'content_type');
+    w.u16(framing.version, 'legacy_record_version');
+    w.prefixed(2, 'fragment', (w) => writeClientHelloMessage(w, hello));
+    return w.finish();
+  }
+  const message = encodeClientHelloMessage(hello);
   const sizes = framing.fragments ?? [message.length];
   const records = fragmentBySizes(message, sizes, {
     contentType: framing.contentType ?? CONTENT_TYPES.handshake,
@@ -390,5 +410,8 @@ export function encodeClientHello(hello: ClientHello): Uint8Array {
   if (versions && versions.length !== records.length) {
     throw new RangeError(`record.versions has ${versions.length} entries for ${records.length} records`);
   }
-  return encodeRecords(versions ? records.map((rec, i) => ({ ...rec, version: versions[i] })) : records);
+  // One output buffer of the exact size: the record headers plus the message.
+  const w = new Writer(message.length + RECORD_HEADER_LENGTH * records.length);
+  records.forEach((rec, i) => writeRecord(w, versions ? { ...rec, version: versions[i] } : rec));
+  return w.finish();
 }

@@ -20,7 +20,8 @@ function header(options: RecordHeaderOptions): { contentType: number; version: n
 
 /**
  * Splits `payload` into records of the given fragment sizes (which must add up to its length;
- * zero sizes give zero-length records, which strict peers reject — on purpose only).
+ * zero sizes give zero-length records, which strict peers reject — on purpose only). The
+ * fragments are views into `payload`, not copies.
  * @example fragmentBySizes(message, [1, message.length - 1]) // the first record holds 1 byte
  * @throws {RangeError} when the sizes do not add up
  */
@@ -41,7 +42,7 @@ export function fragmentBySizes(
   const out: TLSPlaintext[] = [];
   let at = 0;
   for (const size of sizes) {
-    out.push({ ...h, fragment: payload.slice(at, at + size) });
+    out.push({ ...h, fragment: payload.subarray(at, at + size) });
     at += size;
   }
   return out;
