@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { Reader } from '../bytes/reader.ts';
 import { codecForName, codecForType, EXTENSION_CODECS } from '../extensions/registry.ts';
 import type { Extension, MessageContext } from '../extensions/types.ts';
-import { GREASE_VALUES } from '../iana/grease.ts';
+import { GREASE_VALUES, isGrease } from '../iana/grease.ts';
+import { extensionTypeInfo, lookupExtensionType } from '../iana/lookup.ts';
 import { type BodyArbitrary, extensionBodyArb } from './extension-bodies.ts';
 
 /** Options of {@link extensionArb}. */
@@ -40,47 +41,8 @@ function withValue(type: number, body: Uint8Array, context: MessageContext): Ext
 
 function resolveType(nameOrType: string | number): number {
   if (typeof nameOrType === 'number') return nameOrType;
-  const codec = codecForName(nameOrType);
-  if (codec) return codec.type;
-  const known = KNOWN_NAMES[nameOrType];
-  if (known === undefined) throw new TypeError(`unknown extension ${JSON.stringify(nameOrType)}`);
-  return known;
+  return codecForName(nameOrType)?.type ?? lookupExtensionType(nameOrType);
 }
-
-/** IANA names of the types with body grammars, for lookups before the registry has a codec. */
-const KNOWN_NAMES: Readonly<Record<string, number>> = {
-  server_name: 0,
-  max_fragment_length: 1,
-  status_request: 5,
-  supported_groups: 10,
-  ec_point_formats: 11,
-  signature_algorithms: 13,
-  use_srtp: 14,
-  heartbeat: 15,
-  application_layer_protocol_negotiation: 16,
-  alpn: 16,
-  status_request_v2: 17,
-  signed_certificate_timestamp: 18,
-  padding: 21,
-  encrypt_then_mac: 22,
-  extended_master_secret: 23,
-  compress_certificate: 27,
-  record_size_limit: 28,
-  session_ticket: 35,
-  pre_shared_key: 41,
-  early_data: 42,
-  supported_versions: 43,
-  cookie: 44,
-  psk_key_exchange_modes: 45,
-  certificate_authorities: 47,
-  post_handshake_auth: 49,
-  signature_algorithms_cert: 50,
-  key_share: 51,
-  quic_transport_parameters: 57,
-  application_settings: 17513,
-  encrypted_client_hello: 0xfe0d,
-  renegotiation_info: 0xff01,
-};
 
 /** The extension type code for a name or code (registry names, then IANA names). */
 export function extensionTypeOf(nameOrType: string | number): number {
@@ -134,16 +96,10 @@ export function typedExtensionArbs(
 export function unknownExtensionArb(options: { maxBodyLength?: number } = {}): fc.Arbitrary<Extension> {
   const type = fc
     .integer({ min: 0, max: 0xffff })
-    .filter((t) => !codecForType(t) && !KNOWN_TYPES.has(t) && !isGreaseCode(t));
+    .filter((t) => !codecForType(t) && extensionTypeInfo(t) === undefined && !isGrease(t));
   return fc
     .record({ type, body: fc.uint8Array({ maxLength: options.maxBodyLength ?? 32 }) })
     .map(({ type, body }) => ({ type, body }));
-}
-
-const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(KNOWN_NAMES));
-
-function isGreaseCode(t: number): boolean {
-  return (t & 0x0f0f) === 0x0a0a && t >> 8 === (t & 0xff);
 }
 
 /** GREASE extensions (RFC 8701): a GREASE type with an empty or random body. */
