@@ -8,6 +8,7 @@ export * from './build/index.ts';
 export * from './bytes/index.ts';
 export * from './capture/index.ts';
 export * from './crypto/index.ts';
+export * from './diagnose/index.ts';
 export * from './extensions/index.ts';
 export * from './fingerprint/index.ts';
 export * from './handshake/index.ts';

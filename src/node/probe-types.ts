@@ -87,16 +87,10 @@ export interface ProbeOptions {
   readonly localAddress?: string;
 }
 
-/** The eight ways a probe ends (DESIGN.md). */
-export type ProbeOutcome =
-  | 'server_hello'
-  | 'hello_retry_request'
-  | 'alert'
-  | 'closed'
-  | 'reset'
-  | 'timeout'
-  | 'not_tls'
-  | 'connect_failed';
+/** The eight ways a probe ends (DESIGN.md); defined once, in the platform-neutral diagnose layer. */
+import type { ProbeOutcome } from '../diagnose/types.ts';
+
+export type { ProbeOutcome };
 
 /** An alert, with names. */
 export interface ProbeAlert {

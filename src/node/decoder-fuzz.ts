@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz`: runs the decoder fuzzer (src/fuzz/engine.ts) over the real fixtures.
  *
- *   node --expose-gc dist/fuzz/run.js [--cases N] [--seed S] [--time-limit SEC] [--case I]
+ *   node --expose-gc dist/node/decoder-fuzz.js [--cases N] [--seed S] [--time-limit SEC] [--case I]
  *
  * The engine runs in a worker thread; the main thread is a watchdog that names the case
  * when one hangs (no progress for --hang-limit seconds, default 30). Memory: heapUsed after
@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { type FuzzSummary, formatSummary, runFuzz } from './engine.ts';
+import { type FuzzSummary, formatSummary, runFuzz } from '../fuzz/engine.ts';
 
 interface Args {
   cases: number;
@@ -62,7 +62,7 @@ function parseArgs(argv: readonly string[]): Args {
 function usage(error?: string): never {
   if (error) console.error(`fuzz: ${error}`);
   console.error(
-    'usage: node --expose-gc dist/fuzz/run.js [--cases N] [--seed S] [--time-limit SEC] [--case I] [--hang-limit SEC] [--max-heap-growth MB] [--fixtures DIR]',
+    'usage: node --expose-gc dist/node/decoder-fuzz.js [--cases N] [--seed S] [--time-limit SEC] [--case I] [--hang-limit SEC] [--max-heap-growth MB] [--fixtures DIR]',
   );
   process.exit(2);
 }
@@ -144,7 +144,7 @@ function main(): void {
     for (const f of summary.findings) {
       console.error(`fuzz: FINDING ${f.kind} in ${f.decoder}: ${f.message}`);
       console.error(`  input (${f.origin}): ${f.inputHex}`);
-      console.error(`  replay: node --expose-gc dist/fuzz/run.js --seed ${f.seed} --case ${f.caseIndex}`);
+      console.error(`  replay: node --expose-gc dist/node/decoder-fuzz.js --seed ${f.seed} --case ${f.caseIndex}`);
     }
     let failed = summary.findings.length > 0;
     if (m.gc && growth > args.maxHeapGrowthMb) {
