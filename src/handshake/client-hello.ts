@@ -412,6 +412,8 @@ export function encodeClientHello(hello: ClientHello): Uint8Array {
   }
   // One output buffer of the exact size: the record headers plus the message.
   const w = new Writer(message.length + RECORD_HEADER_LENGTH * records.length);
-  records.forEach((rec, i) => writeRecord(w, versions ? { ...rec, version: versions[i] } : rec));
+  for (let i = 0; i < records.length; i++) {
+    writeRecord(w, versions ? { ...records[i], version: versions[i] } : records[i]);
+  }
   return w.finish();
 }

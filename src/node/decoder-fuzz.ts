@@ -144,7 +144,9 @@ function main(): void {
     for (const f of summary.findings) {
       console.error(`fuzz: FINDING ${f.kind} in ${f.decoder}: ${f.message}`);
       console.error(`  input (${f.origin}): ${f.inputHex}`);
-      console.error(`  replay: node --expose-gc dist/node/decoder-fuzz.js --seed ${f.seed} --case ${f.caseIndex}`);
+      console.error(
+        `  replay: node --expose-gc dist/node/decoder-fuzz.js --seed ${f.seed} --case ${f.caseIndex}`,
+      );
     }
     let failed = summary.findings.length > 0;
     if (m.gc && growth > args.maxHeapGrowthMb) {
