@@ -43,6 +43,24 @@ async function sslscan(host: string, port: number, sni: string) {
   return { versions, suites, groups };
 }
 
+/** The suite codes `testssl -e` (every cipher) reports as offered, all versions together. */
+async function testsslSuites(host: string, port: number): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hk-testssl-'));
+  try {
+    const file = join(dir, 'testssl.json');
+    await run('testssl', ['--quiet', '--color', '0', '-e', '--jsonfile', file, `${host}:${port}`], {
+      timeout: 100_000,
+    }).catch(() => {});
+    return (JSON.parse(readFileSync(file, 'utf8')) as { id: string }[])
+      .map((e) => /^cipher_x([0-9a-f]+)$/.exec(e.id)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map((h) => Number.parseInt(h, 16))
+      .sort((a, b) => a - b);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function ours(r: ScanResult) {
   const versions = r.versions.filter((v) => v.supported).map((v) => v.version);
   const suites: Record<string, number[]> = {};
@@ -70,7 +88,7 @@ function expectAgree(mine: ReturnType<typeof ours>, theirs: Awaited<ReturnType<t
 }
 
 describePeer('nginx', () => {
-  test('agrees with sslscan on nginx with a restricted suite and group list', async () => {
+  test('agrees with sslscan and testssl on nginx with a restricted suite and group list', async () => {
     const peer = await startPeer('nginx', {
       names: ['hellokit.test'],
       ciphers: [
@@ -92,15 +110,22 @@ describePeer('nginx', () => {
     expect(r.certificates.find((c) => c.serverName === 'hellokit.test')?.certificates[0]?.subject).toBe(
       'CN=hellokit.test',
     );
-    expectAgree(ours(r), await sslscan(peer.host, peer.port, 'hellokit.test'));
+    const [theirs, testssl] = await Promise.all([
+      sslscan(peer.host, peer.port, 'hellokit.test'),
+      testsslSuites(peer.host, peer.port),
+    ]);
+    expectAgree(ours(r), theirs);
+    // testssl -e lists TLS 1.2 and TLS 1.3 suites together.
+    const all = Object.values(ours(r).suites).flat();
+    expect(testssl.length).toBeGreaterThan(0);
+    expect([...new Set(all)].sort((a, b) => a - b)).toEqual(testssl);
     await peer.stop();
-  });
+  }, 150_000);
 });
 
 describePeer('openssl', () => {
   test('agrees with sslscan and testssl on openssl s_server with TLS 1.2 only', async () => {
     const peer = await startPeer('openssl', { names: ['hellokit.test'], versions: ['TLS1.2'] });
-    const dir = mkdtempSync(join(tmpdir(), 'hk-scan-'));
     try {
       const [r, theirs] = await Promise.all([
         scanTarget(`${peer.host}:${peer.port}`, { serverName: 'hellokit.test', concurrency: 8 }),
@@ -109,23 +134,10 @@ describePeer('openssl', () => {
       expect(r.versions.filter((v) => v.supported).map((v) => v.version)).toEqual(['TLS 1.2']);
       expectAgree(ours(r), theirs);
       // testssl -e (every cipher, ~30 s): the same set of suites.
-      const file = join(dir, 'testssl.json');
-      await run(
-        'testssl',
-        ['--quiet', '--color', '0', '-e', '--jsonfile', file, `${peer.host}:${peer.port}`],
-        {
-          timeout: 100_000,
-        },
-      ).catch(() => {});
-      const found = (JSON.parse(readFileSync(file, 'utf8')) as { id: string }[])
-        .map((e) => /^cipher_x([0-9a-f]+)$/.exec(e.id)?.[1])
-        .filter((x): x is string => x !== undefined)
-        .map((h) => Number.parseInt(h, 16))
-        .sort((a, b) => a - b);
+      const found = await testsslSuites(peer.host, peer.port);
       expect(found.length).toBeGreaterThan(0);
       expect(ours(r).suites['TLSv1.2'].sort((a, b) => a - b)).toEqual(found);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
       await peer.stop();
     }
   }, 150_000);
