@@ -4,16 +4,10 @@
  * the results checked equal. Run: `npx vite-node bench/scan.ts` (needs nginx, sslscan,
  * testssl; `--no-testssl` skips the slow one).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { scanTarget } from '../src/node/scan.ts';
 import { startPeer, stopAll } from '../test/peers/peers.ts';
-
-const run = promisify(execFile);
+import { sslscan, testsslSuites } from '../test/peers/reference-scanners.ts';
 
 /** A loopback proxy to `port` that holds every chunk `delayMs` before passing it on, in order. */
 async function delayingProxy(
@@ -68,39 +62,13 @@ async function hellokit(port: number): Promise<SuiteSets> {
   return out;
 }
 
-async function sslscan(port: number): Promise<SuiteSets> {
-  const { stdout } = await run(
-    'sslscan',
-    ['--no-colour', '--xml=-', '--sni-name=hellokit.test', `127.0.0.1:${port}`],
-    {
-      maxBuffer: 1 << 24,
-    },
-  );
+/** sslscan's suites per version, keyed as hellokit names versions (`TLS 1.2`), sorted. */
+async function sslscanSuites(port: number): Promise<SuiteSets> {
+  const { suites } = await sslscan('127.0.0.1', port, 'hellokit.test');
   const out: SuiteSets = {};
-  for (const m of stdout.matchAll(
-    /<cipher status="\w+" sslversion="TLSv([\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
-  )) {
-    const v = `TLS ${m[1]}`;
-    out[v] = [...(out[v] ?? []), Number.parseInt(m[2], 16)].sort((a, b) => a - b);
-  }
+  for (const [v, codes] of Object.entries(suites))
+    out[v.replace('TLSv', 'TLS ')] = [...codes].sort((a, b) => a - b);
   return out;
-}
-
-async function testssl(port: number): Promise<number[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'hk-bench-'));
-  try {
-    const file = join(dir, 'out.json');
-    await run('testssl', ['--quiet', '--color', '0', '-e', '--jsonfile', file, `127.0.0.1:${port}`], {
-      maxBuffer: 1 << 24,
-    }).catch(() => {});
-    return (JSON.parse(readFileSync(file, 'utf8')) as { id: string }[])
-      .map((e) => /^cipher_x([0-9a-f]+)$/.exec(e.id)?.[1])
-      .filter((x): x is string => x !== undefined)
-      .map((h) => Number.parseInt(h, 16))
-      .sort((a, b) => a - b);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 function union(sets: SuiteSets): number[] {
@@ -116,12 +84,12 @@ try {
     ['proxy +25 ms each way', proxy.port],
   ] as const) {
     const hk = await timed(() => hellokit(port));
-    const ss = await timed(() => sslscan(port));
+    const ss = await timed(() => sslscanSuites(port));
     const same = JSON.stringify(hk.value) === JSON.stringify(ss.value);
     let line = `scan ${label}: hellokit ${(hk.ms / 1000).toFixed(2)} s, sslscan ${(ss.ms / 1000).toFixed(2)} s, hellokit/sslscan ${(hk.ms / ss.ms).toFixed(2)}, results ${same ? 'equal' : 'DIFFER'}`;
     if (!same) line += `\n  hellokit ${JSON.stringify(hk.value)}\n  sslscan  ${JSON.stringify(ss.value)}`;
     if (withTestssl) {
-      const ts = await timed(() => testssl(port));
+      const ts = await timed(() => testsslSuites('127.0.0.1', port));
       const tsSame = JSON.stringify(union(hk.value)) === JSON.stringify(ts.value);
       line += `; testssl ${(ts.ms / 1000).toFixed(2)} s, hellokit/testssl ${(hk.ms / ts.ms).toFixed(2)}, results ${tsSame ? 'equal' : 'DIFFER'}`;
     }

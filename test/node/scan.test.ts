@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { CommandIO } from '../../src/cli/command.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { type ScanResult, scanTarget } from '../../src/node/scan.ts';
 import { describePeer, startPeer, stopAll } from '../peers/index.ts';
+import { type SslscanResult, sslscan, testsslSuites } from '../peers/reference-scanners.ts';
 
-const run = promisify(execFile);
 afterAll(stopAll);
 
 const VERSION = {
@@ -18,48 +16,6 @@ const VERSION = {
   'TLS 1.1': 'TLSv1.1',
   'TLS 1.0': 'TLSv1.0',
 } as const;
-
-/** What sslscan --xml reports: enabled versions, accepted suite codes and groups per version. */
-async function sslscan(host: string, port: number, sni: string) {
-  const { stdout } = await run(
-    'sslscan',
-    ['--no-colour', '--xml=-', `--sni-name=${sni}`, `${host}:${port}`],
-    {
-      timeout: 60_000,
-    },
-  );
-  const versions = [...stdout.matchAll(/<protocol type="tls" version="([\d.]+)" enabled="1"/g)].map(
-    (m) => `TLS ${m[1]}`,
-  );
-  const suites: Record<string, number[]> = {};
-  for (const m of stdout.matchAll(
-    /<cipher status="\w+" sslversion="(TLSv[\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
-  )) {
-    suites[m[1]] = [...(suites[m[1]] ?? []), Number.parseInt(m[2], 16)];
-  }
-  const groups: Record<string, string[]> = {};
-  for (const m of stdout.matchAll(/<group sslversion="(TLSv[\d.]+)"[^>]* name="([^" ]+)/g))
-    groups[m[1]] = [...(groups[m[1]] ?? []), m[2]];
-  return { versions, suites, groups };
-}
-
-/** The suite codes `testssl -e` (every cipher) reports as offered, all versions together. */
-async function testsslSuites(host: string, port: number): Promise<number[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'hk-testssl-'));
-  try {
-    const file = join(dir, 'testssl.json');
-    await run('testssl', ['--quiet', '--color', '0', '-e', '--jsonfile', file, `${host}:${port}`], {
-      timeout: 100_000,
-    }).catch(() => {});
-    return (JSON.parse(readFileSync(file, 'utf8')) as { id: string }[])
-      .map((e) => /^cipher_x([0-9a-f]+)$/.exec(e.id)?.[1])
-      .filter((x): x is string => x !== undefined)
-      .map((h) => Number.parseInt(h, 16))
-      .sort((a, b) => a - b);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function ours(r: ScanResult) {
   const versions = r.versions.filter((v) => v.supported).map((v) => v.version);
@@ -72,7 +28,7 @@ function ours(r: ScanResult) {
   return { versions, suites, groups };
 }
 
-function expectAgree(mine: ReturnType<typeof ours>, theirs: Awaited<ReturnType<typeof sslscan>>) {
+function expectAgree(mine: ReturnType<typeof ours>, theirs: SslscanResult) {
   expect([...mine.versions].sort()).toEqual([...theirs.versions].sort());
   for (const v of Object.keys({ ...mine.suites, ...theirs.suites })) {
     expect(

@@ -1,0 +1,63 @@
+/**
+ * What the reference scanners report, for comparing `hellokit scan` against them in the
+ * tests and in `npm run bench:scan`: sslscan's XML and testssl's JSON, parsed once here.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** sslscan's findings: enabled versions (`TLS 1.2`), accepted suite codes and groups per version (`TLSv1.2`). */
+export interface SslscanResult {
+  readonly versions: string[];
+  readonly suites: Record<string, number[]>;
+  readonly groups: Record<string, string[]>;
+}
+
+/** Runs `sslscan --xml=-` against `host:port` with SNI `sni`. */
+export async function sslscan(host: string, port: number, sni: string): Promise<SslscanResult> {
+  const { stdout } = await run(
+    'sslscan',
+    ['--no-colour', '--xml=-', `--sni-name=${sni}`, `${host}:${port}`],
+    {
+      timeout: 60_000,
+      maxBuffer: 1 << 24,
+    },
+  );
+  const versions = [...stdout.matchAll(/<protocol type="tls" version="([\d.]+)" enabled="1"/g)].map(
+    (m) => `TLS ${m[1]}`,
+  );
+  const suites: Record<string, number[]> = {};
+  for (const m of stdout.matchAll(
+    /<cipher status="\w+" sslversion="(TLSv[\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
+  )) {
+    suites[m[1]] = [...(suites[m[1]] ?? []), Number.parseInt(m[2], 16)];
+  }
+  const groups: Record<string, string[]> = {};
+  for (const m of stdout.matchAll(/<group sslversion="(TLSv[\d.]+)"[^>]* name="([^" ]+)/g))
+    groups[m[1]] = [...(groups[m[1]] ?? []), m[2]];
+  return { versions, suites, groups };
+}
+
+/** The suite codes `testssl -e` (every cipher) reports as offered, all versions together, sorted. */
+export async function testsslSuites(host: string, port: number): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hk-testssl-'));
+  try {
+    const file = join(dir, 'testssl.json');
+    // testssl exits non-zero when it finds weaknesses; the JSON file is what counts.
+    await run('testssl', ['--quiet', '--color', '0', '-e', '--jsonfile', file, `${host}:${port}`], {
+      timeout: 100_000,
+      maxBuffer: 1 << 24,
+    }).catch(() => {});
+    return (JSON.parse(readFileSync(file, 'utf8')) as { id: string }[])
+      .map((e) => /^cipher_x([0-9a-f]+)$/.exec(e.id)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map((h) => Number.parseInt(h, 16))
+      .sort((a, b) => a - b);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
