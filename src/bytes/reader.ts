@@ -66,7 +66,8 @@ export function traceReads<T>(fn: () => T): { result: T | undefined; error: unkn
   }
 }
 
-interface Shared {
+/** State a reader shares with its sub-readers. */
+export interface Shared {
   readonly path: PathSegment[];
   readonly strict: boolean;
   readonly problems: Problem[];
@@ -92,16 +93,16 @@ export class Reader {
   readonly end: number;
   private readonly shared: Shared;
 
-  constructor(
-    data: Uint8Array,
-    options: ReaderOptions = {},
-    window?: { start: number; end: number; shared: Shared },
-  ) {
+  /**
+   * A reader over all of `data`. (`shared`, `start` and `end` are internal: a vector's
+   * sub-reader shares its parent's path, mode and problems over a window of the same bytes.)
+   */
+  constructor(data: Uint8Array, options: ReaderOptions = NO_OPTIONS, shared?: Shared, start = 0, end = 0) {
     this.data = data;
-    if (window) {
-      this.pos = window.start;
-      this.end = window.end;
-      this.shared = window.shared;
+    if (shared) {
+      this.pos = start;
+      this.end = end;
+      this.shared = shared;
     } else {
       this.pos = 0;
       this.end = data.length;
@@ -315,11 +316,7 @@ export class Reader {
    */
   vector(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): Reader {
     const length = this.vectorLength(width, field, limits);
-    const sub = new Reader(this.data, NO_OPTIONS, {
-      start: this.pos,
-      end: this.pos + length,
-      shared: this.shared,
-    });
+    const sub = new Reader(this.data, NO_OPTIONS, this.shared, this.pos, this.pos + length);
     this.pos += length;
     if (activeTrace) this.trace(this.pos - length, field, 'vector');
     return sub;

@@ -45,7 +45,7 @@ function clientHelloTree(h: Record<string, unknown>): string {
     `  legacy_session_id: ${(h.legacySessionId as string).length / 2} bytes ${h.legacySessionId}`,
     `  cipher_suites (${(h.cipherSuites as number[]).length}):`,
     list(h.cipherSuites, cipherSuiteName),
-    `  legacy_compression_methods: ${(h.legacyCompressionMethods as number[]).map((c) => compressionMethodName(c)).join(', ')}`,
+    `  legacy_compression_methods: ${(h.legacyCompressionMethods as number[]).map((c) => `${compressionMethodName(c)} (${c})`).join(', ')}`,
     `  extensions (${exts.length}):`,
     ...exts,
     `  server name: ${h.serverName ?? '(none — no server_name extension)'}`,

@@ -40,6 +40,11 @@ const TLS13 = 0x0304;
  * compression methods non-empty and exactly `[0]` when TLS 1.3 is offered
  * (`illegal_parameter`), nothing after the message (lenient keeps it in `trailing`).
  *
+ * Zero-copy, like Go's cryptobyte and rustls: the byte fields of the result (`random`,
+ * `legacySessionId`, extension bodies, key shares, host names) are views into `bytes` — or,
+ * for a hello split over several records, into the one buffer it was reassembled in. Copy
+ * (`.slice()`) what you keep if you will overwrite `bytes` afterwards.
+ *
  * @example
  * const hello = parseClientHello(bytes);
  * hello.cipherSuites; // [4866, 4867, ...]
@@ -80,7 +85,7 @@ export function parseClientHello(bytes: Uint8Array, options: ParseClientHelloOpt
 }
 
 function concatTrailing(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
-  if (!a || a.length === 0) return b.slice();
+  if (!a || a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
@@ -92,17 +97,15 @@ function parseFromRecords(bytes: Uint8Array, strict: boolean, baseOffset: number
   const first = readHandshakeRecord(r, 0, baseOffset);
   const f = first.fragment;
   // Fast path: nearly every ClientHello is one record holding exactly that one message.
-  // The reassembler would join, copy and track segments for nothing; this gives the same
-  // message (a copy of the fragment, one segment). Anything else takes the general path.
-  // The copy stays (about a fifth of this decode): the reassembled hello has never aliased
-  // the caller's input nor kept it alive, and views into `bytes` would do both.
+  // The reassembler would join, copy and track segments for nothing; this decodes the
+  // fragment in place (one segment), so the hello's bytes are views into `bytes` as on the
+  // bare-message path. Anything else takes the general path.
   if (f.length >= HANDSHAKE_HEADER_LENGTH && HANDSHAKE_HEADER_LENGTH + readU24(f, 1) === f.length) {
     const inputOffset = first.offset + RECORD_HEADER_LENGTH;
-    const raw = f.slice();
     return finishFromRecords(
       r,
       strict,
-      raw,
+      f,
       inputOffset,
       [{ start: 0, inputOffset }],
       0,
@@ -263,8 +266,8 @@ export function readClientHelloMessage(r: Reader): ClientHello {
  */
 export function readClientHelloBody(r: Reader): ClientHello {
   const legacyVersion = r.u16('legacy_version');
-  const random = r.bytes(32, 'random').slice();
-  const legacySessionId = r.vectorBytes(1, 'legacy_session_id', { max: 32 }).slice();
+  const random = r.bytes(32, 'random');
+  const legacySessionId = r.vectorBytes(1, 'legacy_session_id', { max: 32 });
   const cipherSuites = r.u16List(2, 'cipher_suites', { min: 2 });
   const compressionAt = r.pos;
   const legacyCompressionMethods = r.u8List(1, 'legacy_compression_methods', { min: 1 });
@@ -289,7 +292,7 @@ export function readClientHelloBody(r: Reader): ClientHello {
   if (!r.atEnd) {
     const n = r.remaining;
     r.problem('trailing', `${n} unread byte${n === 1 ? '' : 's'} after the extensions`);
-    trailing = r.rest().slice();
+    trailing = r.rest();
   }
   const hello: Mutable<ClientHello> = {
     legacyVersion,

@@ -72,6 +72,13 @@ describe('hellokit decode', () => {
     expect(JSON.parse(stdout).messages[0].serverName).toBe('hellokit.test');
   });
 
+  it('prints compression methods with their codes in the readable tree', async () => {
+    const { code, stdout } = await cli(['decode', join(CLIENTS, 'curl-sni.bin')]);
+    expect(code).toBe(0);
+    // The IANA name of method 0 is NULL; alone it read like a missing value.
+    expect(stdout).toMatch(/^ {2}legacy_compression_methods: null \(0\)$/m);
+  });
+
   it('labels every byte of a ClientHello with its field path in --annotate', async () => {
     const bytes = new Uint8Array(readFileSync(join(CLIENTS, 'openssl-sni.bin')));
     const { code, stdout } = await cli(['decode', '--annotate', join(CLIENTS, 'openssl-sni.bin')]);

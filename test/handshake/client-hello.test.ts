@@ -77,6 +77,27 @@ describe('parseClientHello', () => {
     expect(equalBytes(encodeClientHello(parsed), split)).toBe(true);
   });
 
+  it('is zero-copy: byte fields are views into the input, or into one buffer for a split hello', () => {
+    const input = rfc.clientHelloRecord.slice();
+    const parsed = parseClientHello(input);
+    const bodies = parsed.extensions!.map((e) => e.body);
+    for (const view of [parsed.random, parsed.legacySessionId, ...bodies]) {
+      expect(view.buffer).toBe(input.buffer);
+    }
+    // At the record's offsets: the random starts after the record and handshake headers.
+    expect(parsed.random.byteOffset).toBe(input.byteOffset + 5 + 4 + 2);
+    const bare = rfc.clientHello.slice();
+    expect(parseClientHello(bare).random.buffer).toBe(bare.buffer);
+
+    const message = rfc.clientHello;
+    const split = fromHex(
+      `16 0301 0064 ${toHex(message.subarray(0, 100))} 16 0301 ${(message.length - 100).toString(16).padStart(4, '0')} ${toHex(message.subarray(100))}`,
+    );
+    const joined = parseClientHello(split);
+    expect(joined.random.buffer).not.toBe(split.buffer);
+    expect(joined.extensions!.every((e) => e.body.buffer === joined.random.buffer)).toBe(true);
+  });
+
   it('reports errors inside a fragmented hello at the offset in the input, not in the message', () => {
     const bad = rfc.clientHello.slice();
     bad[38] = 33; // legacy_session_id length 33 > 32
