@@ -45,7 +45,7 @@ export function readCertificateRequestBody(
   withSignatureAlgorithms = true,
 ): CertificateRequest {
   if (form === 'tls13') {
-    const certificateRequestContext = r.vectorBytes(1, 'certificate_request_context').slice();
+    const certificateRequestContext = r.vectorBytes(1, 'certificate_request_context');
     const extensions = decodeExtensions(r, 'certificate_request');
     r.done();
     return { type: 'certificate_request', form, certificateRequestContext, extensions };
@@ -55,7 +55,7 @@ export function readCertificateRequestBody(
     ? r.u16List(2, 'supported_signature_algorithms', { min: 2 })
     : null;
   const certificateAuthorities = r.list(2, 'certificate_authorities', (item) =>
-    item.vectorBytes(2, 'distinguished_name', { min: 1 }).slice(),
+    item.vectorBytes(2, 'distinguished_name', { min: 1 }),
   );
   r.done();
   return {

@@ -13,7 +13,7 @@ export interface CertificateVerify {
 /** Reads a CertificateVerify body (`withAlgorithm` false for TLS 1.0/1.1). */
 export function readCertificateVerifyBody(r: Reader, withAlgorithm = true): CertificateVerify {
   const algorithm = withAlgorithm ? r.u16('algorithm') : null;
-  const signature = r.vectorBytes(2, 'signature').slice();
+  const signature = r.vectorBytes(2, 'signature');
   r.done();
   return { type: 'certificate_verify', algorithm, signature };
 }

@@ -29,9 +29,9 @@ export function looksLikeTls12Certificate(body: Uint8Array): boolean {
 
 /** Reads a Certificate body in the TLS 1.3 form (`tls13`) or the TLS 1.2 form. */
 export function readCertificateBody(r: Reader, tls13: boolean): Certificate {
-  const certificateRequestContext = tls13 ? r.vectorBytes(1, 'certificate_request_context').slice() : null;
+  const certificateRequestContext = tls13 ? r.vectorBytes(1, 'certificate_request_context') : null;
   const certificateList = r.list(3, 'certificate_list', (item) => {
-    const certData = item.vectorBytes(3, 'cert_data', { min: 1 }).slice();
+    const certData = item.vectorBytes(3, 'cert_data', { min: 1 });
     const extensions = tls13 ? decodeExtensions(item, 'certificate') : null;
     return { certData, extensions };
   });

@@ -10,5 +10,5 @@ export interface Finished {
 
 /** Reads a Finished body. */
 export function readFinishedBody(r: Reader): Finished {
-  return { type: 'finished', verifyData: r.rest().slice() };
+  return { type: 'finished', verifyData: r.rest() };
 }

@@ -98,7 +98,8 @@ export interface ParseHandshakeOptions {
 }
 
 /**
- * Parses one whole handshake message (4-byte header and body).
+ * Parses one whole handshake message (4-byte header and body). Zero-copy: byte fields are
+ * views into `bytes`.
  * @example
  * const m = parseHandshakeMessage(bytes, { version: 0x0304 });
  * if (m.type === 'certificate') console.log(m.certificateList.length);
@@ -174,7 +175,7 @@ export function readHandshakeBody(
     case HANDSHAKE_TYPES.end_of_early_data:
       return readEndOfEarlyDataBody(r);
     default:
-      return { type: 'unknown', msgType, body: r.rest().slice() };
+      return { type: 'unknown', msgType, body: r.rest() };
   }
 }
 

@@ -37,14 +37,14 @@ export function looksLikeTls12Ticket(body: Uint8Array): boolean {
 export function readNewSessionTicketBody(r: Reader, form: 'tls13' | 'tls12'): NewSessionTicket {
   if (form === 'tls12') {
     const ticketLifetimeHint = r.u32('ticket_lifetime_hint');
-    const ticket = r.vectorBytes(2, 'ticket').slice();
+    const ticket = r.vectorBytes(2, 'ticket');
     r.done();
     return { type: 'new_session_ticket', form, ticketLifetimeHint, ticket };
   }
   const ticketLifetime = r.u32('ticket_lifetime');
   const ticketAgeAdd = r.u32('ticket_age_add');
-  const ticketNonce = r.vectorBytes(1, 'ticket_nonce').slice();
-  const ticket = r.vectorBytes(2, 'ticket', { min: 1 }).slice();
+  const ticketNonce = r.vectorBytes(1, 'ticket_nonce');
+  const ticket = r.vectorBytes(2, 'ticket', { min: 1 });
   const extensions = decodeExtensions(r, 'new_session_ticket');
   r.done();
   return { type: 'new_session_ticket', form, ticketLifetime, ticketAgeAdd, ticketNonce, ticket, extensions };

@@ -80,8 +80,8 @@ export function downgradeSentinel(random: Uint8Array): 'tls12' | 'tls11' | null 
  */
 export function readServerHelloBody(r: Reader): ServerHello {
   const legacyVersion = r.u16('legacy_version');
-  const random = r.bytes(32, 'random').slice();
-  const legacySessionIdEcho = r.vectorBytes(1, 'legacy_session_id_echo', { max: 32 }).slice();
+  const random = r.bytes(32, 'random');
+  const legacySessionIdEcho = r.vectorBytes(1, 'legacy_session_id_echo', { max: 32 });
   const cipherSuite = r.u16('cipher_suite');
   const legacyCompressionMethod = r.u8('legacy_compression_method');
   const helloRetryRequest = isHelloRetryRequestRandom(random);
@@ -92,7 +92,7 @@ export function readServerHelloBody(r: Reader): ServerHello {
   if (!r.atEnd) {
     const n = r.remaining;
     r.problem('trailing', `${n} unread byte${n === 1 ? '' : 's'} after the extensions`);
-    trailing = r.rest().slice();
+    trailing = r.rest();
   }
   return {
     type: 'server_hello',
@@ -117,7 +117,8 @@ function selectedVersion(extensions: readonly Extension[] | null): number | null
 }
 
 /**
- * Parses a bare ServerHello handshake message (header and body).
+ * Parses a bare ServerHello handshake message (header and body). Zero-copy: byte fields
+ * (`random`, extension bodies) are views into `bytes`.
  * @example parseServerHello(bytes).helloRetryRequest
  * @throws {DecodeError}
  */

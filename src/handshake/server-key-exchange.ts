@@ -66,22 +66,22 @@ export function readServerKeyExchangeBody(
         field: 'curve_type',
       });
       r.pos = typeAt;
-      params = { kind: 'raw', bytes: r.rest().slice() };
+      params = { kind: 'raw', bytes: r.rest() };
       return { type: 'server_key_exchange', params, signatureAlgorithm: null, signature: null };
     }
     const namedGroup = r.u16('named_curve');
-    const point = r.vectorBytes(1, 'point', { min: 1 }).slice();
+    const point = r.vectorBytes(1, 'point', { min: 1 });
     params = { kind: 'ecdhe', curveType: NAMED_CURVE, namedGroup, point };
   } else {
-    const p = r.vectorBytes(2, 'dh_p', { min: 1 }).slice();
-    const g = r.vectorBytes(2, 'dh_g', { min: 1 }).slice();
-    const ys = r.vectorBytes(2, 'dh_Ys', { min: 1 }).slice();
+    const p = r.vectorBytes(2, 'dh_p', { min: 1 });
+    const g = r.vectorBytes(2, 'dh_g', { min: 1 });
+    const ys = r.vectorBytes(2, 'dh_Ys', { min: 1 });
     params = { kind: 'dhe', p, g, ys };
   }
   if (r.atEnd) return { type: 'server_key_exchange', params, signatureAlgorithm: null, signature: null };
   const withAlgorithm = options.version !== undefined ? options.version >= 0x0303 : guessHasAlgorithm(r);
   const signatureAlgorithm = withAlgorithm ? r.u16('signature_algorithm') : null;
-  const signature = r.vectorBytes(2, 'signature').slice();
+  const signature = r.vectorBytes(2, 'signature');
   r.done();
   return { type: 'server_key_exchange', params, signatureAlgorithm, signature };
 }

@@ -78,6 +78,9 @@ export interface DecodeStreamOptions {
  * After change_cipher_spec in TLS 1.2 and older, handshake and alert records are
  * encrypted and reported as `encrypted_handshake` / `encrypted_alert`.
  *
+ * Record fragments (and encrypted data) are views into `bytes`; handshake messages are
+ * decoded zero-copy from the buffer each was reassembled in, which is a copy.
+ *
  * @example
  * const { records, messages, error } = decodeStream(bytes);
  * for (const m of messages) console.log(m.offset, m.type);

@@ -47,6 +47,18 @@ function serverHello(random: Uint8Array, extensions: ServerHello['extensions']):
 }
 
 describe('ServerHello', () => {
+  it('is zero-copy, like parseClientHello: random and extension bodies are views into the input', () => {
+    const input = rfc.serverHello.slice();
+    const hello = parseServerHello(input);
+    expect(hello.random.buffer).toBe(input.buffer);
+    expect(hello.random.byteOffset).toBe(input.byteOffset + 4 + 2);
+    for (const e of hello.extensions ?? []) expect(e.body.buffer).toBe(input.buffer);
+    const certificate = parseHandshakeMessage(rfc.certificate.slice(), { version: 0x0304 });
+    if (certificate.type !== 'certificate') throw new Error(`parsed a ${certificate.type}`);
+    const certData = certificate.certificateList[0].certData;
+    expect(certData.buffer.byteLength).toBe(rfc.certificate.length);
+  });
+
   it('reports the TLS 1.2 and TLS 1.1 downgrade sentinels in the last 8 random bytes', () => {
     const r12 = new Uint8Array([...new Uint8Array(24).fill(1), ...DOWNGRADE_SENTINELS.tls12]);
     const r11 = new Uint8Array([...new Uint8Array(24).fill(1), ...DOWNGRADE_SENTINELS.tls11]);
