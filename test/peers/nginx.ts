@@ -25,6 +25,7 @@ export async function startNginx(options: PeerOptions, names: string[]): Promise
   const tls = [`ssl_protocols ${protocols};`];
   if (options.groups?.length)
     tls.push(`ssl_ecdh_curve ${options.groups.map((g) => group(g).openssl).join(':')};`);
+  if (options.serverCipherOrder) tls.push('ssl_prefer_server_ciphers on;');
   if (tls12.length > 0) tls.push(`ssl_ciphers ${tls12.map((s) => s.openssl).join(':')};`);
   if (tls13.length > 0) tls.push(`ssl_conf_command Ciphersuites ${tls13.map((s) => s.openssl).join(':')};`);
   const servers: string[] = [];

@@ -38,6 +38,7 @@ export async function startNode(options: PeerOptions, names: string[]): Promise<
       ? {}
       : { cert: first.map((c) => c.pem), key: first.map((c) => readFileSync(c.keyPath, 'utf8')) }),
     ...(options.alpn?.length ? { ALPNProtocols: options.alpn } : {}),
+    ...(options.serverCipherOrder ? { honorCipherOrder: true } : {}),
     SNICallback: (servername, callback) => {
       const context = contexts.get(servername.toLowerCase());
       if (context) callback(null, context);

@@ -52,6 +52,7 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
   if (tls12.length > 0) args.push('-cipher', tls12.map((s) => s.openssl).join(':'));
   if (tls13.length > 0) args.push('-ciphersuites', tls13.map((s) => s.openssl).join(':'));
   if (options.alpn?.length) args.push('-alpn', options.alpn.join(','));
+  if (options.serverCipherOrder) args.push('-serverpref');
   const { pid, stop } = await launch({
     label: 'openssl s_server',
     command: 'openssl',

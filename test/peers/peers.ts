@@ -29,6 +29,9 @@ const binaries: Record<PeerKind, string[]> = {
   node: ['openssl'],
 };
 
+/** The kinds that can be told to pick suites by their own order (`serverCipherOrder`). */
+const SERVER_CIPHER_ORDER: ReadonlySet<PeerKind> = new Set(['nginx', 'openssl', 'node']);
+
 const running = new Set<Peer>();
 
 /**
@@ -43,6 +46,10 @@ export async function startPeer(kind: PeerKind, options: PeerOptions = {}): Prom
   if (!start)
     throw new TypeError(`unknown peer kind "${kind}"; expected one of ${Object.keys(starters).join(', ')}`);
   const names = options.names && options.names.length > 0 ? [...options.names] : ['hellokit.test'];
+  if (options.serverCipherOrder && !SERVER_CIPHER_ORDER.has(kind))
+    throw new TypeError(
+      `${kind} peer: serverCipherOrder is not supported (only ${[...SERVER_CIPHER_ORDER].join(', ')})`,
+    );
   if (!peerAvailable(kind)) throw new Error(`${kind} peer is not available: ${missingReason(kind)}`);
   const peer = await start(options, names);
   const stop = peer.stop;

@@ -15,6 +15,8 @@ export interface SslscanResult {
   readonly versions: string[];
   readonly suites: Record<string, number[]>;
   readonly groups: Record<string, string[]>;
+  /** The suite sslscan marks `preferred` per version: what the server picked from sslscan's full list. */
+  readonly preferred: Record<string, number>;
 }
 
 /** Runs `sslscan --xml=-` against `host:port` with SNI `sni`. */
@@ -31,15 +33,18 @@ export async function sslscan(host: string, port: number, sni: string): Promise<
     (m) => `TLS ${m[1]}`,
   );
   const suites: Record<string, number[]> = {};
+  const preferred: Record<string, number> = {};
   for (const m of stdout.matchAll(
-    /<cipher status="\w+" sslversion="(TLSv[\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
+    /<cipher status="(\w+)" sslversion="(TLSv[\d.]+)"[^>]* id="0x([0-9A-Fa-f]+)"/g,
   )) {
-    suites[m[1]] = [...(suites[m[1]] ?? []), Number.parseInt(m[2], 16)];
+    const code = Number.parseInt(m[3], 16);
+    suites[m[2]] = [...(suites[m[2]] ?? []), code];
+    if (m[1] === 'preferred') preferred[m[2]] = code;
   }
   const groups: Record<string, string[]> = {};
   for (const m of stdout.matchAll(/<group sslversion="(TLSv[\d.]+)"[^>]* name="([^" ]+)/g))
     groups[m[1]] = [...(groups[m[1]] ?? []), m[2]];
-  return { versions, suites, groups };
+  return { versions, suites, groups, preferred };
 }
 
 /** The suite codes `testssl -e` (every cipher) reports as offered, all versions together, sorted. */

@@ -33,6 +33,12 @@ export interface PeerOptions {
   requireSni?: boolean;
   /** ALPN protocols the peer offers. */
   alpn?: string[];
+  /**
+   * `true`: the server picks the cipher suite by its own order (the order of `ciphers`), not
+   * the client's. Supported by nginx (`ssl_prefer_server_ciphers`), openssl (`-serverpref`)
+   * and node (`honorCipherOrder`); the other peers refuse it. Unset or false: client order.
+   */
+  serverCipherOrder?: boolean;
 }
 
 /** A certificate the peer serves. */
