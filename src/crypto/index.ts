@@ -1,4 +1,6 @@
 /** hellokit's crypto layer: key shares, the TLS 1.3 key schedule, record protection, key logs. */
+
+export * from './aes-ccm.ts';
 export {
   CRYPTO_ALERTS,
   type CryptoAlert,

@@ -14,7 +14,7 @@ import { hex16, UnsupportedError } from './errors.ts';
 export type HashName = 'sha256' | 'sha384';
 
 /** The AEADs of TLS 1.3 cipher suites. */
-export type AeadName = 'AES_128_GCM' | 'AES_256_GCM' | 'CHACHA20_POLY1305';
+export type AeadName = 'AES_128_GCM' | 'AES_256_GCM' | 'CHACHA20_POLY1305' | 'AES_128_CCM' | 'AES_128_CCM_8';
 
 /** What a TLS 1.3 cipher suite means for the key schedule and record protection. */
 export interface CipherSuiteParams {
@@ -34,11 +34,14 @@ export interface CipherSuiteParams {
 const SUITES: ReadonlyMap<number, CipherSuiteParams> = new Map(
   (
     [
-      [0x1301, 'TLS_AES_128_GCM_SHA256', 'AES_128_GCM', 'sha256', 16],
-      [0x1302, 'TLS_AES_256_GCM_SHA384', 'AES_256_GCM', 'sha384', 32],
-      [0x1303, 'TLS_CHACHA20_POLY1305_SHA256', 'CHACHA20_POLY1305', 'sha256', 32],
+      [0x1301, 'TLS_AES_128_GCM_SHA256', 'AES_128_GCM', 'sha256', 16, 16],
+      [0x1302, 'TLS_AES_256_GCM_SHA384', 'AES_256_GCM', 'sha384', 32, 16],
+      [0x1303, 'TLS_CHACHA20_POLY1305_SHA256', 'CHACHA20_POLY1305', 'sha256', 32, 16],
+      [0x1304, 'TLS_AES_128_CCM_SHA256', 'AES_128_CCM', 'sha256', 16, 16],
+      // RFC 8446 §B.4 / RFC 6655: the CCM_8 suite truncates the tag to 8 bytes.
+      [0x1305, 'TLS_AES_128_CCM_8_SHA256', 'AES_128_CCM_8', 'sha256', 16, 8],
     ] as const
-  ).map(([suite, name, aead, hash, keyLength]) => [
+  ).map(([suite, name, aead, hash, keyLength, tagLength]) => [
     suite,
     {
       suite,
@@ -48,15 +51,10 @@ const SUITES: ReadonlyMap<number, CipherSuiteParams> = new Map(
       hashLength: hash === 'sha256' ? 32 : 48,
       keyLength,
       ivLength: 12,
-      tagLength: 16,
+      tagLength,
     },
   ]),
 );
-
-const UNSUPPORTED_SUITES: ReadonlyMap<number, string> = new Map([
-  [0x1304, 'TLS_AES_128_CCM_SHA256 (0x1304): AES-CCM is not available in @noble/ciphers'],
-  [0x1305, 'TLS_AES_128_CCM_8_SHA256 (0x1305): AES-CCM is not available in @noble/ciphers'],
-]);
 
 /** TLS 1.3 cipher suites hellokit can decrypt and encrypt with. */
 export const SUPPORTED_TLS13_CIPHER_SUITES: readonly number[] = Object.freeze([...SUITES.keys()]);
@@ -64,7 +62,7 @@ export const SUPPORTED_TLS13_CIPHER_SUITES: readonly number[] = Object.freeze([.
 /**
  * Parameters of a TLS 1.3 cipher suite.
  * @example cipherSuiteParams(0x1301).hash // 'sha256'
- * @throws {UnsupportedError} for the CCM suites and for anything that is not a TLS 1.3 suite
+ * @throws {UnsupportedError} for anything that is not a TLS 1.3 suite
  */
 export function cipherSuiteParams(suite: number): CipherSuiteParams {
   const params = SUITES.get(suite);
@@ -72,8 +70,7 @@ export function cipherSuiteParams(suite: number): CipherSuiteParams {
   throw new UnsupportedError(
     'cipher_suite',
     suite,
-    UNSUPPORTED_SUITES.get(suite) ??
-      `${hex16(suite)} is not a TLS 1.3 cipher suite hellokit supports (0x1301, 0x1302, 0x1303)`,
+    `${hex16(suite)} is not a TLS 1.3 cipher suite hellokit supports (${[...SUITES.keys()].map(hex16).join(', ')})`,
   );
 }
 

@@ -7,7 +7,7 @@
  * - x25519, x448: the raw u-coordinate (RFC 7748).
  * - secp256r1/384r1/521r1: an uncompressed point `0x04 || X || Y`; the secret is X
  *   (RFC 8446 §7.4.2).
- * - ffdhe2048/3072/4096: `g^x mod p` left-padded to the size of p (RFC 8446 §4.2.8.1, RFC 7919).
+ * - ffdhe2048/3072/4096/6144/8192: `g^x mod p` left-padded to the size of p (RFC 8446 §4.2.8.1, RFC 7919).
  * - MLKEM512/768/1024: the encapsulation key from the client, the ciphertext from the
  *   server (draft-ietf-tls-mlkem).
  * - hybrids (draft-ietf-tls-ecdhe-mlkem): X25519MLKEM768 puts ML-KEM first, the two
@@ -251,8 +251,6 @@ const UNSUPPORTED: ReadonlyMap<number, string> = new Map([
     'X25519Kyber768Draft00 (0x6399) uses Kyber round 3, which is not ML-KEM and no maintained ' +
       'library hellokit depends on implements it; offer X25519MLKEM768 (0x11ec) instead',
   ],
-  [0x0103, 'ffdhe6144 (0x0103) finite-field Diffie-Hellman is not implemented'],
-  [0x0104, 'ffdhe8192 (0x0104) finite-field Diffie-Hellman is not implemented'],
 ]);
 
 /** NamedGroup code points {@link generateKeyShare} accepts, in code point order. */

@@ -5,6 +5,7 @@
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { concatBytes } from '../bytes/hex.ts';
+import { aesCcm } from './aes-ccm.ts';
 import { CryptoError } from './errors.ts';
 import { type CipherSuiteParams, cipherSuiteParams, trafficKeys } from './key-schedule.ts';
 
@@ -81,10 +82,21 @@ export function recordNonce(iv: Uint8Array, sequence: number): Uint8Array {
   return nonce;
 }
 
-function aead(state: RecordProtectionState, nonce: Uint8Array, aad: Uint8Array) {
-  return state.params.aead === 'CHACHA20_POLY1305'
-    ? chacha20poly1305(state.key, nonce, aad)
-    : gcm(state.key, nonce, aad);
+interface Aead {
+  encrypt(plaintext: Uint8Array): Uint8Array;
+  decrypt(ciphertext: Uint8Array): Uint8Array;
+}
+
+function aead(state: RecordProtectionState, nonce: Uint8Array, aad: Uint8Array): Aead {
+  switch (state.params.aead) {
+    case 'CHACHA20_POLY1305':
+      return chacha20poly1305(state.key, nonce, aad);
+    case 'AES_128_CCM':
+    case 'AES_128_CCM_8':
+      return aesCcm(state.key, nonce, aad, state.params.tagLength);
+    default:
+      return gcm(state.key, nonce, aad);
+  }
 }
 
 /** The 5-byte TLSCiphertext header for an encrypted record of `length` bytes. */

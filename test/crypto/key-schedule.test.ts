@@ -67,18 +67,31 @@ describe('cipher suites', () => {
       hash: 'sha256',
       keyLength: 32,
     });
-    expect(SUPPORTED_TLS13_CIPHER_SUITES).toEqual([0x1301, 0x1302, 0x1303]);
+    expect(SUPPORTED_TLS13_CIPHER_SUITES).toEqual([0x1301, 0x1302, 0x1303, 0x1304, 0x1305]);
   });
 
-  test('CCM suites are reported as unsupported, naming AES-CCM', () => {
-    for (const suite of [0x1304, 0x1305]) {
-      expect(() => cipherSuiteParams(suite)).toThrow(UnsupportedError);
-      expect(() => cipherSuiteParams(suite)).toThrow(/CCM/);
-    }
+  test('the CCM suites are AES-128 with SHA-256; CCM_8 has an 8-byte tag', () => {
+    expect(cipherSuiteParams(0x1304)).toMatchObject({
+      name: 'TLS_AES_128_CCM_SHA256',
+      aead: 'AES_128_CCM',
+      hash: 'sha256',
+      keyLength: 16,
+      ivLength: 12,
+      tagLength: 16,
+    });
+    expect(cipherSuiteParams(0x1305)).toMatchObject({
+      name: 'TLS_AES_128_CCM_8_SHA256',
+      aead: 'AES_128_CCM_8',
+      hash: 'sha256',
+      keyLength: 16,
+      ivLength: 12,
+      tagLength: 8,
+    });
   });
 
   test('a TLS 1.2 suite is not a TLS 1.3 suite', () => {
-    expect(() => cipherSuiteParams(0xc02f)).toThrow(/0xc02f/);
+    expect(() => cipherSuiteParams(0xc02f)).toThrow(UnsupportedError);
+    expect(() => cipherSuiteParams(0xc02f)).toThrow(/0xc02f.*0x1305/);
   });
 });
 

@@ -86,18 +86,19 @@ const pad = (bytes: Uint8Array, length: number) => {
 };
 
 describe('finite-field groups (RFC 7919)', () => {
-  test.each([...FFDHE_GROUPS].map(([code, g]) => [g.name, code, g] as const))(
-    '%s: the prime is a safe prime of the stated size with 64 one bits at both ends',
-    (_name, _code, g) => {
-      const bits = g.byteLength * 8;
-      expect(g.prime.toString(2).length).toBe(bits);
-      const ones = (1n << 64n) - 1n;
-      expect(g.prime >> BigInt(bits - 64)).toBe(ones);
-      expect(g.prime & ones).toBe(ones);
-      expect(checkPrimeSync(g.prime, { checks: 2 })).toBe(true);
-      expect(checkPrimeSync((g.prime - 1n) / 2n, { checks: 2 })).toBe(true);
-    },
-  );
+  // OpenSSL's primality check takes about 15 s for ffdhe6144 and 55 s for ffdhe8192 (p and q),
+  // so those two are pinned to their RFC 7919 definition in ffdhe-primes.test.ts instead.
+  test.each(
+    [...FFDHE_GROUPS].filter(([, g]) => g.byteLength <= 512).map(([code, g]) => [g.name, code, g] as const),
+  )('%s: the prime is a safe prime of the stated size with 64 one bits at both ends', (_name, _code, g) => {
+    const bits = g.byteLength * 8;
+    expect(g.prime.toString(2).length).toBe(bits);
+    const ones = (1n << 64n) - 1n;
+    expect(g.prime >> BigInt(bits - 64)).toBe(ones);
+    expect(g.prime & ones).toBe(ones);
+    expect(checkPrimeSync(g.prime, { checks: 2 })).toBe(true);
+    expect(checkPrimeSync((g.prime - 1n) / 2n, { checks: 2 })).toBe(true);
+  });
 
   test.each([...FFDHE_GROUPS].map(([code, g]) => [g.name, code, g] as const))(
     '%s: node DH agrees with our client share and our simulated server',

@@ -14,7 +14,7 @@ import {
   seededRandom,
 } from '../../src/crypto/index.ts';
 
-const SUITES = [0x1301, 0x1302, 0x1303] as const;
+const SUITES = [0x1301, 0x1302, 0x1303, 0x1304, 0x1305] as const;
 const SUITE_NAMES = SUITES.map((suite) => [cipherSuiteParams(suite).name, suite] as const);
 
 function pair(suite: number, seed = 'records'): [RecordProtectionState, RecordProtectionState] {
@@ -54,7 +54,9 @@ describe('record protection', () => {
         const padding = content.length === 16384 ? 0 : i * 7;
         const { header, record } = encryptRecord(writer, 22, content, { padding });
         expect(toHex(header.subarray(0, 3))).toBe('170303');
-        expect((header[3] << 8) | header[4]).toBe(content.length + 1 + padding + 16);
+        expect((header[3] << 8) | header[4]).toBe(
+          content.length + 1 + padding + cipherSuiteParams(suite).tagLength,
+        );
         const out = open(reader, record);
         expect(out.contentType).toBe(22);
         expect(out.paddingLength).toBe(padding);
@@ -84,13 +86,16 @@ describe('record protection', () => {
         AES_128_GCM: 'aes-128-gcm',
         AES_256_GCM: 'aes-256-gcm',
         CHACHA20_POLY1305: 'chacha20-poly1305',
+        AES_128_CCM: 'aes-128-ccm',
+        AES_128_CCM_8: 'aes-128-ccm',
       }[params.aead];
       const inner = concatBytes(fromHex('0b000004deadbeef'), Uint8Array.of(22), new Uint8Array(3));
-      const header = Uint8Array.of(23, 3, 3, 0, inner.length + 16);
-      const cipher = createCipheriv(algorithm as 'aes-128-gcm', reader.key, recordNonce(reader.iv, 0), {
-        authTagLength: 16,
+      const header = Uint8Array.of(23, 3, 3, 0, inner.length + params.tagLength);
+      const cipher = createCipheriv(algorithm as 'aes-128-ccm', reader.key, recordNonce(reader.iv, 0), {
+        authTagLength: params.tagLength,
       });
-      cipher.setAAD(header);
+      // CCM needs the plaintext length before the additional data; the other AEADs ignore it.
+      cipher.setAAD(header, { plaintextLength: inner.length });
       const body = concatBytes(cipher.update(inner), cipher.final(), cipher.getAuthTag());
       const out = decryptRecord(reader, header, body);
       expect(out.contentType).toBe(22);
@@ -100,12 +105,13 @@ describe('record protection', () => {
   );
 
   describe.each(SUITE_NAMES)('%s: tampering fails with bad_record_mac', (_name, suite) => {
-    propTest.prop([fc.integer({ min: 0, max: 5 + 20 + 16 - 1 }), fc.integer({ min: 0, max: 7 })], {
+    const tagLength = cipherSuiteParams(suite).tagLength;
+    propTest.prop([fc.integer({ min: 0, max: 5 + 21 + tagLength - 1 }), fc.integer({ min: 0, max: 7 })], {
       numRuns: 60,
     })('a flipped bit anywhere in header or body', (byte, bit) => {
       const [writer, reader] = pair(suite);
       const { record } = encryptRecord(writer, 23, new Uint8Array(20).fill(1));
-      expect(record.length).toBe(5 + 21 + 16);
+      expect(record.length).toBe(5 + 21 + tagLength);
       if (byte === 3 || byte === 4) return; // the length field: covered below, it changes the framing
       const bad = record.slice();
       bad[byte] ^= 1 << bit;
@@ -142,7 +148,9 @@ describe('record protection', () => {
     test('a body shorter than the tag', () => {
       const [, reader] = pair(suite);
       expect(
-        rejection(() => decryptRecord(reader, Uint8Array.of(23, 3, 3, 0, 10), new Uint8Array(10))).alert,
+        rejection(() =>
+          decryptRecord(reader, Uint8Array.of(23, 3, 3, 0, tagLength - 1), new Uint8Array(tagLength - 1)),
+        ).alert,
       ).toBe('bad_record_mac');
     });
   });
@@ -175,6 +183,8 @@ describe('record protection', () => {
       /16 bytes/,
     );
     expect(() => createRecordProtection(0x1302, new Uint8Array(32))).toThrow(/48 bytes/);
-    expect(() => createRecordProtection(0x1304, new Uint8Array(32))).toThrow(/CCM/);
+    expect(() => recordProtectionFromKeys(0x1305, new Uint8Array(16), new Uint8Array(8))).toThrow(
+      /iv for TLS_AES_128_CCM_8_SHA256 must be 12 bytes/,
+    );
   });
 });
