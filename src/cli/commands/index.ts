@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { buildCommand } from './build.ts';
 import { decodeCommand } from './decode.ts';
 import { diagnoseCommand } from './diagnose.ts';
+import { diffCommand } from './diff.ts';
 import { encodeCommand } from './encode.ts';
 import { fuzzCommand } from './fuzz.ts';
 import { pcapCommand } from './pcap.ts';
@@ -13,6 +14,7 @@ import { serveCommand } from './serve.ts';
 export const COMMANDS: readonly Command[] = [
   decodeCommand,
   encodeCommand,
+  diffCommand,
   buildCommand,
   probeCommand,
   pcapCommand,
