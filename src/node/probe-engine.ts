@@ -77,6 +77,12 @@ export interface ProbeEngineOptions {
    * a hello that was sent byte for byte is hashed byte for byte.
    */
   readonly helloBytes?: Uint8Array;
+  /**
+   * Stop once the ServerHello has been read, in every version: no TLS 1.2 Certificate or
+   * ServerKeyExchange is read and no TLS 1.3 flight is decrypted (`stopReason` `server_hello`).
+   * For scanners, which only ask what the server picked.
+   */
+  readonly stopAfterServerHello?: boolean;
 }
 
 /** What one `receive` call asks of the driver. */
@@ -550,6 +556,10 @@ export class ProbeEngine {
       downgrade: sh.downgrade,
       extensions: extensionsOf(sh.extensions),
     };
+    if (this.options.stopAfterServerHello) {
+      this.stop('server_hello');
+      return;
+    }
     if (sh.version < TLS13) {
       this.phase = 'tls12';
       return;

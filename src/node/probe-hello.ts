@@ -14,6 +14,7 @@ import {
   supportedVersions,
 } from '../handshake/hello-fields.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import type { HelloWithKeyShares } from './probe-types.ts';
 
 /** Extension type codes the probe reads or writes by hand (IANA). */
 export const EXT = {
@@ -93,6 +94,24 @@ export function secondClientHello(
   const base = Math.floor(length / count);
   const fragments = Array.from({ length: count }, (_, i) => base + (i < length % count ? 1 : 0));
   return { ...second, record: { version: 0x0303, fragments } };
+}
+
+/**
+ * `hello` with the entries of its key_share extension replaced by `shares` (made earlier),
+ * everything else unchanged; the shares' private halves ride along for decryption.
+ * @throws {TypeError} when the hello has no key_share extension
+ */
+export function withKeyShares(hello: ClientHello, shares: readonly KeyShare[]): HelloWithKeyShares {
+  const extensions = hello.extensions ?? [];
+  if (!extensions.some((e) => e.type === EXT.key_share))
+    throw new TypeError('the hello has no key_share extension to put the shares in');
+  return {
+    ...hello,
+    extensions: extensions.map((e) =>
+      e.type === EXT.key_share ? { type: e.type, body: keyShareBody(shares) } : e,
+    ),
+    keyShares: shares,
+  };
 }
 
 /** The extension of `type` in `extensions`, if present. */

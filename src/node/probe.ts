@@ -218,7 +218,27 @@ function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) =>
  * r.alert?.name // 'decode_error'
  * @throws {TypeError|RangeError} for a malformed target or option; every server behaviour is a result
  */
-export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+  return runProbe(target, options, false);
+}
+
+/**
+ * {@link probe} for scanners, which only ask what the server picks: reading stops at the
+ * ServerHello (or HelloRetryRequest) in every version, so no TLS 1.2 Certificate or
+ * ServerKeyExchange is read, no certificate is parsed and no TLS 1.3 flight is decrypted
+ * (`decrypt` is ignored). The result has the same shape as probe()'s.
+ * @internal used by `hellokit scan`
+ * @throws {TypeError|RangeError} as {@link probe}
+ */
+export function probeServerHello(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+  return runProbe(target, options, true);
+}
+
+async function runProbe(
+  target: ProbeTarget,
+  options: ProbeOptions,
+  stopAfterServerHello: boolean,
+): Promise<ProbeResult> {
   const { host, port } = parseProbeTarget(target);
   const timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
   const idleTimeoutMs = Math.min(
@@ -231,6 +251,7 @@ export async function probe(target: ProbeTarget, options: ProbeOptions = {}): Pr
     decrypt: options.decrypt ?? true,
     maxBytes,
     ...(options.random ? { random: options.random } : {}),
+    ...(stopAfterServerHello ? { stopAfterServerHello } : {}),
   };
   // Every option is checked before the key log file is opened, so a bad one leaves no file behind.
   let keylog: ReturnType<typeof keylogSink> | undefined;

@@ -6,13 +6,15 @@
  * rest again) in several slices of the suite list at once, so the number of sequential
  * round trips is about the number of accepted suites per slice, not per version.
  */
-import { clientHello } from '../build/client-hello.ts';
+import { clientHello, DEFAULT_OPTIONS } from '../build/client-hello.ts';
+import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
 import { CIPHER_SUITES } from '../iana/cipher-suites.ts';
 import { NAMED_GROUPS } from '../iana/groups.ts';
-import { cipherSuiteName, groupName } from '../iana/lookup.ts';
+import { cipherSuiteName, groupName, parseGroupList } from '../iana/lookup.ts';
 import type { CertificateSummary } from './certificates.ts';
-import { parseProbeTarget, probe } from './probe.ts';
-import type { ProbeOptions, ProbeResult } from './probe-types.ts';
+import { parseProbeTarget, probe, probeServerHello } from './probe.ts';
+import { withKeyShares } from './probe-hello.ts';
+import type { HelloWithKeyShares, ProbeResult } from './probe-types.ts';
 
 /** Options for {@link scanTarget}. */
 export interface ScanOptions {
@@ -83,8 +85,19 @@ const VERSIONS: readonly [string, number][] = [
 
 const SCSV = new Set([0x00ff, 0x5600]);
 
-/** The suites worth offering for a version: every registered suite valid in it. */
-function candidateSuites(version: number): number[] {
+const candidateCache = new Map<number, readonly number[]>();
+
+/** The suites worth offering for a version: every registered suite valid in it (computed once). */
+function candidateSuites(version: number): readonly number[] {
+  let list = candidateCache.get(version);
+  if (!list) {
+    list = registeredSuites(version);
+    candidateCache.set(version, list);
+  }
+  return list;
+}
+
+function registeredSuites(version: number): number[] {
   if (version === 0x0304) return CIPHER_SUITES.filter((s) => s.code >> 8 === 0x13).map((s) => s.code);
   return CIPHER_SUITES.filter(
     (s) =>
@@ -107,6 +120,13 @@ function candidateGroups(version: number): number[] {
 }
 
 const CLASSIC_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101];
+
+/** The key share groups of the builder's default hello, which the certificate probes send. */
+const DEFAULT_KEY_SHARES = parseGroupList(DEFAULT_OPTIONS.keyShares);
+
+const ECDHE_SUITES = new Set<number>(
+  CIPHER_SUITES.filter((c) => c.keyExchange === 'ECDHE').map((c) => c.code),
+);
 
 /** A simple counting semaphore for bounded concurrency. */
 class Limiter {
@@ -153,18 +173,34 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
   let retries = 0;
   let transientFailures = 0;
 
-  const send = (hello: ProbeOptions['hello'], extra: Partial<ProbeOptions> = {}): Promise<ProbeResult> =>
+  // hellokit scan is a scanner, not a client keeping secrets: it makes one key share per group
+  // once per scan and puts the same share in every hello of this scan (nothing is sent under
+  // these keys; the certificates the scan decrypts are what the server shows anyone). Shares
+  // are never kept beyond the scan.
+  const shares = new Map<number, KeyShare>();
+  const sharesFor = (groups: readonly number[]): KeyShare[] =>
+    groups.map((g) => {
+      let share = shares.get(g);
+      if (!share) {
+        share = generateKeyShare(g);
+        shares.set(g, share);
+      }
+      return share;
+    });
+
+  // The suite, version and group questions need only the ServerHello (or HelloRetryRequest):
+  // these probes stop reading there, parse no certificate and decrypt nothing.
+  const send = (hello: HelloWithKeyShares): Promise<ProbeResult> =>
     limiter.run(async () => {
       for (let attempt = 0; ; attempt++) {
         const left = deadline - Date.now();
         if (left <= 0)
           throw new Error(`the scan ran out of time (--timeout ${(options.timeoutMs ?? 120_000) / 1000} s)`);
-        const r = await probe(target, {
+        const r = await probeServerHello(target, {
           hello,
           timeoutMs: Math.min(probeTimeoutMs, left),
           decrypt: false,
           retryOnHelloRetryRequest: false,
-          ...extra,
         });
         probes++;
         options.onProgress?.(probes);
@@ -183,17 +219,20 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
     suites: readonly number[],
     groups: readonly number[] = CLASSIC_GROUPS,
     keyShares?: readonly number[],
-  ) =>
-    clientHello({
+  ): HelloWithKeyShares => {
+    const hello = clientHello({
       serverName,
       ...(version === 0x0304 ? { versions: [0x0304] } : { tls: '1.2' as const, legacyVersion: version }),
       cipherSuites: suites,
       groups,
-      keyShares: version === 0x0304 ? (keyShares ?? [0x001d]) : null,
+      keyShares: version === 0x0304 ? [] : null,
       alpn: null,
       padding: false,
       sessionId: version === 0x0304 ? 32 : 0,
     });
+    const groupsToShare = version === 0x0304 ? (keyShares ?? [0x001d]) : [];
+    return groupsToShare.length > 0 ? withKeyShares(hello, sharesFor(groupsToShare)) : hello;
+  };
 
   const picked = (r: ProbeResult, version: number): number | null => {
     if (r.outcome === 'server_hello' && r.serverHello && r.serverHello.version === version)
@@ -279,10 +318,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
           const chosen = r.helloRetryRequest?.selectedGroup ?? r.serverHello?.group ?? null;
           return chosen === g ? g : null;
         }
-        const ecdhe = candidateSuites(version).filter((s) => {
-          const info = CIPHER_SUITES.find((c) => c.code === s);
-          return info?.keyExchange === 'ECDHE';
-        });
+        const ecdhe = candidateSuites(version).filter((s) => ECDHE_SUITES.has(s));
         const r = await send(helloFor(version, ecdhe, [g]));
         return picked(r, version) !== null ? g : null;
       }),
@@ -312,6 +348,12 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
     };
   };
 
+  /** The default hello (its key share groups as default), with this scan's shares. */
+  const certificateHello = (name: string | null): HelloWithKeyShares => {
+    const defaults = clientHello({ serverName: name, padding: false, alpn: null, keyShares: [] });
+    return withKeyShares(defaults, sharesFor(DEFAULT_KEY_SHARES));
+  };
+
   const certNames = [...new Set([serverName, null, ...(options.certificateNames ?? [])])];
   const [versions, certificates] = await Promise.all([
     Promise.all(VERSIONS.map(scanVersion)),
@@ -319,7 +361,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
       certNames.map(async (name): Promise<ScannedCertificates> => {
         const r = await limiter.run(() =>
           probe(target, {
-            hello: clientHello({ serverName: name, padding: false, alpn: null }),
+            hello: certificateHello(name),
             timeoutMs: Math.min(probeTimeoutMs, Math.max(100, deadline - Date.now())),
           }),
         );
