@@ -11,6 +11,8 @@ export * from './crypto/index.ts';
 export * from './diagnose/index.ts';
 export * from './extensions/index.ts';
 export * from './fingerprint/index.ts';
+export * from './fingerprint/sslv2.ts';
 export * from './handshake/index.ts';
+export * from './handshake/sslv2-client-hello.ts';
 export * from './iana/index.ts';
 export * from './records/index.ts';

@@ -36,7 +36,7 @@ export function notTlsReason(bytes: Uint8Array): string | null {
   }
   // SSLv2 record header: 2-byte length with the high bit set, then msg_type 1 (CLIENT-HELLO).
   if (first & 0x80 && bytes.length >= 3 && bytes[2] === 0x01) {
-    return 'an SSLv2-compatible ClientHello (RFC 5246 Appendix E.2), which hellokit does not decode';
+    return 'an SSLv2-compatible ClientHello (RFC 5246 Appendix E.2; parseSslv2ClientHello decodes it)';
   }
   const text = latin1(bytes.subarray(0, 32));
   for (const [prefix, what] of TEXT_PREFIXES) {
