@@ -1,49 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ProbeResult, probe } from '../../src/node/index.ts';
-import { certificate } from '../peers/certs.ts';
-import { describePeer, stopAll } from '../peers/index.ts';
-import { freePort, launch } from '../peers/process.ts';
-
-// The peer table (test/peers/names.ts) does not spell the CCM suites or ffdhe6144/8192, so
-// these servers are started with the harness's own pieces: its certificate, a free loopback
-// port, and `launch` (which waits for the port and stops the process by its pid).
+import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
 
 const NAME = 'hellokit.test';
 
-interface Server {
-  readonly at: string;
-  readonly stop: () => Promise<void>;
-}
+afterAll(stopAll);
 
-const servers: Server[] = [];
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  await stopAll();
-});
-
-/** `openssl s_server` on 127.0.0.1, TLS 1.3 only, with extra arguments (`-ciphersuites`, `-groups`). */
-async function startSServer(extra: string[]): Promise<Server> {
-  const cert = await certificate(NAME, 'ecdsa-p256');
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'hellokit-openssl-'));
-  const args = ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert.certPath, '-key', cert.keyPath];
-  args.push('-min_protocol', 'TLSv1.3', '-max_protocol', 'TLSv1.3', '-www', ...extra);
-  const { stop } = await launch({
-    label: 'openssl s_server',
-    command: 'openssl',
-    args,
-    dir,
-    host: '127.0.0.1',
-    port,
-  });
-  const server = { at: `127.0.0.1:${port}`, stop };
-  servers.push(server);
-  return server;
-}
+const at = (peer: Peer) => `${peer.host}:${peer.port}`;
 
 function expectVerifiedFlight(r: ProbeResult): void {
   expect(r.outcome, r.conclusion).toBe('server_hello');
@@ -68,8 +31,8 @@ describePeer('openssl', () => {
       ['TLS_AES_128_CCM_SHA256', 0x1304],
       ['TLS_AES_128_CCM_8_SHA256', 0x1305],
     ])('%s alone on both sides: the flight decrypts and the Finished verifies', async (suite, code) => {
-      const server = await startSServer(['-ciphersuites', suite]);
-      const r = await probe(server.at, {
+      const server = await startPeer('openssl', { names: [NAME], versions: ['TLS1.3'], ciphers: [suite] });
+      const r = await probe(at(server), {
         hello: { serverName: NAME, tls: '1.3', cipherSuites: [suite] },
         timeoutMs: 5000,
       });
@@ -81,13 +44,14 @@ describePeer('openssl', () => {
   });
 
   describe('finite-field key shares', () => {
-    let six: Server;
-    let eight: Server;
+    let six: Peer;
+    let eight: Peer;
     beforeAll(async () => {
-      [six, eight] = await Promise.all([
-        startSServer(['-groups', 'ffdhe6144']),
-        startSServer(['-groups', 'ffdhe8192']),
-      ]);
+      [six, eight] = await Promise.all(
+        ['ffdhe6144', 'ffdhe8192'].map((g) =>
+          startPeer('openssl', { names: [NAME], versions: ['TLS1.3'], groups: [g] }),
+        ),
+      );
     });
 
     test.each([
@@ -96,7 +60,7 @@ describePeer('openssl', () => {
     ])(
       '%s share: the server uses it, the flight decrypts and the Finished verifies',
       async (group, code, server) => {
-        const r = await probe(server().at, {
+        const r = await probe(at(server()), {
           hello: { serverName: NAME, tls: '1.3', groups: [group], keyShares: [group] },
           timeoutMs: 5000,
         });
@@ -107,7 +71,7 @@ describePeer('openssl', () => {
     );
 
     test('an x25519 share to an ffdhe8192-only server is answered by a HelloRetryRequest, then ffdhe8192 works', async () => {
-      const r = await probe(eight.at, {
+      const r = await probe(at(eight), {
         hello: { serverName: NAME, tls: '1.3', groups: ['x25519', 'ffdhe8192'], keyShares: ['x25519'] },
         timeoutMs: 5000,
       });

@@ -17,6 +17,9 @@ const groupTable: readonly GroupSpelling[] = [
   { iana: 'x448', openssl: 'X448', go: '', gnutls: 'GROUP-X448' },
   { iana: 'ffdhe2048', openssl: 'ffdhe2048', go: '', gnutls: 'GROUP-FFDHE2048' },
   { iana: 'ffdhe3072', openssl: 'ffdhe3072', go: '', gnutls: 'GROUP-FFDHE3072' },
+  { iana: 'ffdhe4096', openssl: 'ffdhe4096', go: '', gnutls: 'GROUP-FFDHE4096' },
+  { iana: 'ffdhe6144', openssl: 'ffdhe6144', go: '', gnutls: 'GROUP-FFDHE6144' },
+  { iana: 'ffdhe8192', openssl: 'ffdhe8192', go: '', gnutls: 'GROUP-FFDHE8192' },
 ];
 
 const groupAliases: Record<string, string> = {
@@ -62,6 +65,18 @@ const suiteTable: readonly SuiteSpelling[] = [
     tls13: true,
     openssl: 'TLS_CHACHA20_POLY1305_SHA256',
     gnutls: { kx: '', cipher: 'CHACHA20-POLY1305', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_AES_128_CCM_SHA256',
+    tls13: true,
+    openssl: 'TLS_AES_128_CCM_SHA256',
+    gnutls: { kx: '', cipher: 'AES-128-CCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_AES_128_CCM_8_SHA256',
+    tls13: true,
+    openssl: 'TLS_AES_128_CCM_8_SHA256',
+    gnutls: { kx: '', cipher: 'AES-128-CCM-8', mac: 'AEAD' },
   },
   {
     iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
