@@ -174,9 +174,9 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
   let transientFailures = 0;
 
   // hellokit scan is a scanner, not a client keeping secrets: it makes one key share per group
-  // once per scan and puts the same share in every hello of this scan (nothing is sent under
-  // these keys; the certificates the scan decrypts are what the server shows anyone). Shares
-  // are never kept beyond the scan.
+  // once per scan and puts the same share in every hello of this scan. The scan sends nothing
+  // encrypted under these keys, and what it decrypts (the certificates) the server shows anyone.
+  // The shares live only as long as this call.
   const shares = new Map<number, KeyShare>();
   const sharesFor = (groups: readonly number[]): KeyShare[] =>
     groups.map((g) => {
@@ -199,7 +199,6 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
         const r = await probeServerHello(target, {
           hello,
           timeoutMs: Math.min(probeTimeoutMs, left),
-          decrypt: false,
           retryOnHelloRetryRequest: false,
         });
         probes++;
