@@ -7,12 +7,18 @@ import { toHex } from '../bytes/hex.ts';
 import { Reader, type TraceSpan, traceReads } from '../bytes/reader.ts';
 import { parseHandshakeMessage } from '../handshake/messages.ts';
 import { HandshakeReassembler, mapOffset, type ReassembledMessage } from '../handshake/reassembler.ts';
+import { isSslv2ClientHello, parseSslv2ClientHello } from '../handshake/sslv2-client-hello.ts';
 import { readRecord } from '../records/record.ts';
 
 const HANDSHAKE = 22;
 
 /** Labelled byte ranges of a record stream (or bare handshake messages), and where decoding stopped. */
 export function annotateSpans(bytes: Uint8Array): { spans: TraceSpan[]; error: DecodeError | null } {
+  if (isSslv2ClientHello(bytes)) {
+    const traced = traceReads(() => parseSslv2ClientHello(bytes, { strict: false }));
+    if (traced.error !== undefined && !(traced.error instanceof DecodeError)) throw traced.error;
+    return { spans: traced.spans, error: (traced.error as DecodeError | undefined) ?? null };
+  }
   const spans: TraceSpan[] = [];
   const reassembler = new HandshakeReassembler();
   let version: number | undefined;

@@ -1,6 +1,9 @@
 /** The readable tree `hellokit decode` prints without --json. */
 
+import { toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
+import { sslv2Ja3 } from '../fingerprint/sslv2.ts';
+import { type Sslv2ClientHello, sslv2CipherSpecName } from '../handshake/sslv2-client-hello.ts';
 import type { StreamMessage, StreamRecord } from '../handshake/stream.ts';
 import {
   alertName,
@@ -30,6 +33,29 @@ export function messageTree(m: StreamMessage): string {
     return `${head}: ${a.level === 2 ? 'fatal' : a.level === 1 ? 'warning' : `level ${a.level}`} ${alertName(a.description)} (${a.description})`;
   }
   return `${head}\n${indent(yaml(jsonView(m, new Set(['raw', 'offset', 'recordIndex', 'type']))), 1)}`;
+}
+
+/** An SSLv2-compatible CLIENT-HELLO as a tree, like {@link messageTree} for TLS messages. */
+export function sslv2Tree(h: Sslv2ClientHello): string {
+  const header =
+    h.header.form === 2
+      ? '2-byte record header'
+      : `3-byte record header${h.header.isEscape ? ', is-escape set' : ''}, ${h.header.padding.length} padding bytes`;
+  const hex24 = (v: number) => `0x${v.toString(16).padStart(6, '0')}`;
+  const bytes = (b: Uint8Array) => `${b.length} bytes${b.length > 0 ? ` ${toHex(b)}` : ''}`;
+  return [
+    `sslv2_client_hello @0 (${header})`,
+    `  msg_type: ${h.msgType} (CLIENT-HELLO)`,
+    `  version: ${named(h.version, versionName)}`,
+    `  cipher_specs (${h.cipherSpecs.length}):`,
+    ...h.cipherSpecs.map((s) => `    ${sslv2CipherSpecName(s)} (${hex24(s)})`),
+    `  session_id: ${bytes(h.sessionId)}`,
+    `  challenge: ${bytes(h.challenge)}`,
+    ...(h.extra ? [`  extra bytes in the record: ${bytes(h.extra)}`] : []),
+    ...(h.trailing ? [`  after the record: ${bytes(h.trailing)}`] : []),
+    `  ja3: ${sslv2Ja3(h)} (salesforce/ja3's Zeek script; ja3.py gives none)`,
+    '  ja4: (none: JA4 defines no rule for SSLv2 cipher specs)',
+  ].join('\n');
 }
 
 function clientHelloTree(h: Record<string, unknown>): string {

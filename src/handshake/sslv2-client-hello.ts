@@ -99,9 +99,10 @@ export function parseSslv2ClientHello(
   const strict = options.strict ?? true;
   const baseOffset = options.baseOffset ?? 0;
   const r = new Reader(bytes, { path: [PATH], strict, baseOffset });
-  const first = r.u8('msg_length');
+  const msgLength = r.u16('msg_length');
+  const first = msgLength >> 8;
   const form = first & 0x80 ? 2 : 3;
-  const length = ((first & (form === 2 ? 0x7f : 0x3f)) << 8) | r.u8('msg_length');
+  const length = msgLength & (form === 2 ? 0x7fff : 0x3fff);
   const paddingCount = form === 3 ? r.u8('padding_length') : 0;
   const recordStart = r.pos;
   if (length > r.remaining) {

@@ -6,10 +6,16 @@
 import type { Socket } from 'node:net';
 import { DecodeError } from '../bytes/errors.ts';
 import { latin1 } from '../bytes/hex.ts';
+import { sslv2ClientHelloLine } from '../fingerprint/sslv2.ts';
 import { parseClientHello } from '../handshake/client-hello.ts';
 import { HANDSHAKE_TYPES } from '../handshake/header.ts';
 import { firstExtensionBody, serverName } from '../handshake/hello-fields.ts';
 import { HandshakeReassembler } from '../handshake/reassembler.ts';
+import {
+  isSslv2ClientHello,
+  parseSslv2ClientHello,
+  type Sslv2ClientHello,
+} from '../handshake/sslv2-client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { RecordDeframer } from '../records/deframer.ts';
 import { CONTENT_TYPES, RECORD_HEADER_LENGTH } from '../records/record.ts';
@@ -54,15 +60,21 @@ export class ReadClientHelloError extends Error {
   override readonly name: 'ReadClientHelloError' = 'ReadClientHelloError';
   readonly code: ReadClientHelloErrorCode;
   readonly bytes: Uint8Array;
+  /**
+   * With code `not-tls`, when the client sent an SSLv2-compatible CLIENT-HELLO that decodes
+   * (leniently unless `strict`): the hello. Its record is `bytes.subarray(0, 2 + length)`.
+   */
+  readonly sslv2Hello?: Sslv2ClientHello;
   constructor(
     code: ReadClientHelloErrorCode,
     message: string,
     bytes: Uint8Array,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; sslv2Hello?: Sslv2ClientHello },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.bytes = bytes;
+    if (options?.sslv2Hello) this.sslv2Hello = options.sslv2Hello;
   }
 }
 
@@ -73,7 +85,8 @@ export class ReadClientHelloError extends Error {
  *
  * A client that sends something other than a ClientHello, more than `maxBytes`, or too
  * slowly, or closes early, gets a {@link ReadClientHelloError} and its socket is destroyed
- * (unless `destroyOnError: false`).
+ * (unless `destroyOnError: false`). An SSLv2-compatible CLIENT-HELLO is still `not-tls`,
+ * but its whole record is read and the error carries it decoded in `sslv2Hello`.
  *
  * @example
  * net.createServer(async (socket) => {
@@ -119,20 +132,28 @@ export function readClientHello(
       socket.off('close', onEnd);
       socket.off('error', onError);
     };
-    const fail = (code: ReadClientHelloErrorCode, message: string, cause?: unknown) => {
+    const fail = (
+      code: ReadClientHelloErrorCode,
+      message: string,
+      cause?: unknown,
+      sslv2Hello?: Sslv2ClientHello,
+    ) => {
       if (settled) return;
       settled = true;
       cleanup();
       if (destroyOnError) socket.destroy();
-      reject(
-        new ReadClientHelloError(code, message, received(), cause === undefined ? undefined : { cause }),
-      );
+      reject(new ReadClientHelloError(code, message, received(), { cause, sslv2Hello }));
     };
     const onData = (chunk: Buffer) => {
       if (settled) return;
       reads++;
       chunks.push(chunk);
       total += chunk.length;
+      // The first 3 bytes tell an SSLv2 hello (2-byte header, msg_type 1); they are usually all
+      // in the first chunk, so the received bytes are only joined when they are not.
+      if (records === 0 && total >= 3 && isSslv2ClientHello(chunks[0].length >= 3 ? chunks[0] : received())) {
+        return sslv2(received());
+      }
       let done: { helloLength: number } | null = null;
       try {
         for (const record of deframer.push(chunk)) {
@@ -198,7 +219,32 @@ export function readClientHello(
       socket.unshift(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       resolve({ hello, helloBytes: helloBytes.slice(), bytes: bytes.slice(), records, reads });
     };
+    // An SSLv2 CLIENT-HELLO is not-tls, as it always was here; its record is read (within
+    // maxBytes and the timeout) so that the error carries it decoded.
+    let sslv2Pending: string | null = null;
+    const notTls = (detail: string, cause?: unknown, hello?: Sslv2ClientHello) =>
+      fail('not-tls', `the client did not speak TLS: ${detail}`, cause, hello);
+    const sslv2 = (bytes: Uint8Array) => {
+      const recordLength = 2 + (((bytes[0] & 0x7f) << 8) | bytes[1]);
+      if (recordLength > maxBytes) {
+        return notTls(
+          `an SSLv2-compatible ClientHello of ${recordLength} bytes, more than the ${maxBytes}-byte limit`,
+        );
+      }
+      if (bytes.length < recordLength) {
+        sslv2Pending = `the start of an SSLv2-compatible ClientHello (${bytes.length} of ${recordLength} bytes)`;
+        return;
+      }
+      try {
+        const hello = parseSslv2ClientHello(bytes.subarray(0, recordLength), { strict });
+        notTls(`it sent an ${sslv2ClientHelloLine(hello)}`, undefined, hello);
+      } catch (e) {
+        const detail = e instanceof Error ? e.message : String(e);
+        notTls(`an SSLv2-compatible ClientHello that does not decode: ${detail}`, e);
+      }
+    };
     const onEnd = () => {
+      if (sslv2Pending) return notTls(`it sent ${sslv2Pending}, then closed the connection`);
       fail(
         'closed',
         total === 0
@@ -209,6 +255,7 @@ export function readClientHello(
     const onError = (e: Error) =>
       fail('closed', `the connection failed while reading the hello: ${e.message}`, e);
     const timer = setTimeout(() => {
+      if (sslv2Pending) return notTls(`it sent ${sslv2Pending}, then nothing more within ${timeoutMs} ms`);
       const what =
         total === 0
           ? 'nothing'

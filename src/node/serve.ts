@@ -6,6 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
+import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import {
   cipherSuiteName,
@@ -57,6 +58,11 @@ export interface ServeEvent {
   readonly error?: string;
   /** With `error`, when reading the hello failed: the {@link ReadClientHelloError} code. */
   readonly errorCode?: ReadClientHelloErrorCode;
+  /**
+   * With `errorCode: 'not-tls'`, when the client sent an SSLv2-compatible CLIENT-HELLO: the
+   * hello decoded, in the `decode --json` view (`type: 'sslv2_client_hello'`).
+   */
+  readonly sslv2Hello?: Record<string, unknown>;
 }
 
 /** A running serve server. */
@@ -156,6 +162,9 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
         serverName: null,
         error: e instanceof Error ? e.message : String(e),
         ...(e instanceof ReadClientHelloError ? { errorCode: e.code } : {}),
+        ...(e instanceof ReadClientHelloError && e.sslv2Hello
+          ? { sslv2Hello: sslv2ClientHelloSummary(e.sslv2Hello) }
+          : {}),
       });
       return;
     }
