@@ -22,6 +22,7 @@ import type { MessageContext } from '../extensions/types.ts';
 import { encodeClientHello, encodeClientHelloMessage, parseClientHello } from '../handshake/client-hello.ts';
 import { encodeHandshakeMessage, parseHandshakeMessage } from '../handshake/messages.ts';
 import { encodeServerHello, parseServerHello } from '../handshake/server-hello.ts';
+import { encodeSslv2ClientHello, parseSslv2ClientHello } from '../handshake/sslv2-client-hello.ts';
 import { decodeStream } from '../handshake/stream.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { decodeAlert, encodeAlert } from '../records/alert.ts';
@@ -36,6 +37,8 @@ export interface FuzzInputs {
   readonly clientHellos: readonly Uint8Array[];
   /** Server flights as record bytes (fixtures/servers/*.bin). */
   readonly serverFlights: readonly Uint8Array[];
+  /** SSLv2-compatible ClientHellos (fixtures/clients/sslv2/*.bin); random bytes stand in when none. */
+  readonly sslv2Hellos?: readonly Uint8Array[];
 }
 
 /** Options of {@link runFuzz}. */
@@ -149,6 +152,7 @@ interface Corpus {
   readonly blocks: { bytes: Uint8Array; context: MessageContext }[];
   readonly bodies: { type: number; body: Uint8Array }[];
   readonly captures: Uint8Array[];
+  readonly sslv2Hellos: readonly Uint8Array[];
 }
 
 function blockBytes(exts: Parameters<typeof encodeExtensions>[1]): Uint8Array {
@@ -194,7 +198,8 @@ export function buildCorpus(inputs: FuzzInputs): Corpus {
       ),
     );
   }
-  return { streams, hellos, messages, serverHellos, blocks, bodies, captures };
+  const sslv2Hellos = inputs.sslv2Hellos ?? [];
+  return { streams, hellos, messages, serverHellos, blocks, bodies, captures, sslv2Hellos };
 }
 
 /** Byte-level mutation: flips, inserts, deletes, duplicates, interesting values, splices. */
@@ -370,6 +375,28 @@ const TARGETS: readonly Target[] = [
       if (lenient && (lenient.problems ?? []).length === 0) {
         check.roundTrip('parseClientHello.lenient', bytes, encode(lenient));
       }
+    },
+  },
+  {
+    name: 'sslv2_client_hello',
+    weight: 1,
+    input(rng, corpus) {
+      if (rng.chance(0.1) || corpus.sslv2Hellos.length === 0)
+        return { bytes: randomBytes(rng), origin: 'random bytes' };
+      const i = rng.int(corpus.sslv2Hellos.length);
+      return {
+        bytes: mutateBytes(rng, corpus.sslv2Hellos[i], corpus),
+        origin: `byte mutation of SSLv2 hello ${i}`,
+      };
+    },
+    run(bytes, _rng, check) {
+      // Lenient keeps what strict rejects (extra bytes, padding, trailing data), so both re-encode exactly.
+      const hello = attempt('parseSslv2ClientHello.strict', check, () => parseSslv2ClientHello(bytes));
+      if (hello) check.roundTrip('parseSslv2ClientHello.strict', bytes, encodeSslv2ClientHello(hello));
+      const lenient = attempt('parseSslv2ClientHello.lenient', check, () =>
+        parseSslv2ClientHello(bytes, { strict: false }),
+      );
+      if (lenient) check.roundTrip('parseSslv2ClientHello.lenient', bytes, encodeSslv2ClientHello(lenient));
     },
   },
   {

@@ -8,7 +8,7 @@
  * gc at start and end; growing past --max-heap-growth MB (default 64) is a finding. Exits 1
  * on a finding, printing the decoder, the input hex and how to replay the case.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -86,9 +86,11 @@ type WorkerMessage =
 function worker(args: Args, progress: Int32Array): void {
   const clientHellos = readDir(join(args.fixtures, 'clients'));
   const serverFlights = readDir(join(args.fixtures, 'servers'));
+  const sslv2Dir = join(args.fixtures, 'clients', 'sslv2');
+  const sslv2Hellos = existsSync(sslv2Dir) ? readDir(sslv2Dir) : [];
   const heapStart = heapMb();
   const summary = runFuzz(
-    { clientHellos, serverFlights },
+    { clientHellos, serverFlights, sslv2Hellos },
     {
       cases: args.caseIndex === undefined ? args.cases : 1,
       firstCase: args.caseIndex ?? 0,

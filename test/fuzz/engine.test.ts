@@ -14,6 +14,7 @@ const fixtures = join(import.meta.dirname, '../../fixtures');
 const inputs = {
   clientHellos: readDir(join(fixtures, 'clients')),
   serverFlights: readDir(join(fixtures, 'servers')),
+  sslv2Hellos: readDir(join(fixtures, 'clients', 'sslv2')),
 };
 
 describe('decoder fuzzer (the npm run fuzz loop, short and fixed-seed)', () => {
@@ -37,6 +38,7 @@ describe('decoder fuzzer (the npm run fuzz loop, short and fixed-seed)', () => {
       'readCapture',
       'captureStreams',
       'captureHandshakes',
+      'parseSslv2ClientHello.strict',
     ]) {
       expect(summary.perDecoder[decoder]?.runs, decoder).toBeGreaterThan(0);
     }
@@ -44,6 +46,9 @@ describe('decoder fuzzer (the npm run fuzz loop, short and fixed-seed)', () => {
     const ch = summary.perDecoder['parseClientHello.strict'];
     expect(ch.parsed).toBeGreaterThan(0);
     expect(ch.rejected).toBeGreaterThan(0);
+    const v2 = summary.perDecoder['parseSslv2ClientHello.strict'];
+    expect(v2.parsed).toBeGreaterThan(0);
+    expect(v2.rejected).toBeGreaterThan(0);
   });
 
   it('replays one case alone with the same outcome', () => {
