@@ -83,6 +83,36 @@ export function intFlag(
   return n;
 }
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration flag in milliseconds: `500ms`, `5s`, `2m`, `1h`, or a bare whole number in the
+ * command's own unit (`bare`, what its flag always took, so existing scripts keep working).
+ * Out of `minMs..maxMs` or unreadable is a UsageError naming the flag.
+ */
+export function durationFlag(
+  command: string,
+  flags: Flags,
+  name: string,
+  fallbackMs: number,
+  minMs: number,
+  maxMs: number,
+  bare: 'ms' | 's',
+): number {
+  const raw = stringFlag(flags, name);
+  if (raw === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  const expects = `${command}: --${name} expects a duration ${formatMs(minMs)}..${formatMs(maxMs)} (500ms, 5s, 2m; a bare number is ${bare === 'ms' ? 'milliseconds' : 'seconds'})`;
+  if (!m) throw new UsageError(`${expects}, got ${JSON.stringify(raw)}`);
+  const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? bare]);
+  if (ms < minMs || ms > maxMs) throw new UsageError(`${expects}, got ${raw}`);
+  return ms;
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 /** Help text for a command's flags. */
 export function flagHelp(specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([name, s]) => {

@@ -5,7 +5,7 @@ import type { Diagnosis } from '../../diagnose/types.ts';
 import { startDemoServer } from '../../node/demo-server.ts';
 import { diagnoseTarget } from '../../node/diagnose.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
-import { intFlag, parseFlags, stringFlag } from '../args.ts';
+import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 
@@ -19,8 +19,8 @@ const FLAGS = {
   concurrency: { type: 'string', value: 'N', help: 'probes at once, 1..64 (default 8)' },
   timeout: {
     type: 'string',
-    value: 'SECONDS',
-    help: 'the whole diagnosis ends within this, 1..600 (default 20)',
+    value: 'TIME',
+    help: 'the whole diagnosis ends within this, 1s..10m: 30s, 2m; a bare number is seconds (default 20s)',
   },
   verbose: { type: 'boolean', short: 'v', help: 'show the evidence under each finding' },
   json: { type: 'boolean', help: 'print the diagnosis as JSON' },
@@ -38,14 +38,14 @@ function progressLine(io: CommandIO): ((p: DiagnoseProgress) => void) | undefine
 export const diagnoseCommand: Command = {
   name: 'diagnose',
   summary: 'probe a server from many angles and explain, in words, what breaks which clients',
-  usage: 'diagnose [HOST[:PORT]] [--sni NAME] [--concurrency N] [--timeout SECONDS] [--json]',
+  usage: 'diagnose [HOST[:PORT]] [--sni NAME] [--concurrency N] [--timeout TIME] [--json]',
   flags: FLAGS,
   async run(argv: readonly string[], io: CommandIO): Promise<number> {
     const { flags, positionals } = parseFlags('diagnose', argv, FLAGS);
     if (positionals.length > 1)
       throw new UsageError(`diagnose: one target at most, got ${positionals.length}`);
     const concurrency = intFlag('diagnose', flags, 'concurrency', 8, 1, 64);
-    const timeoutMs = intFlag('diagnose', flags, 'timeout', 20, 1, 600) * 1000;
+    const timeoutMs = durationFlag('diagnose', flags, 'timeout', 20_000, 1000, 600_000, 's');
     const sni = stringFlag(flags, 'sni');
     if (sni !== undefined && flags['no-sni'] === true)
       throw new UsageError('diagnose: --sni and --no-sni exclude each other');

@@ -18,7 +18,7 @@ import { type MinimizedCase, minimizeFuzzCase } from '../../node/fuzz-minimize.t
 import { parseProbeTarget } from '../../node/probe.ts';
 import { probeResultToJson } from '../../node/probe-json.ts';
 import type { ProbeResult } from '../../node/probe-types.ts';
-import { type Flags, intFlag, parseFlags, stringFlag } from '../args.ts';
+import { durationFlag, type Flags, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
@@ -34,7 +34,11 @@ const FLAGS = {
   mutators: { type: 'string', value: 'LIST', help: "mutator ids, ',' separated (default: all that apply)" },
   concurrency: { type: 'string', value: 'C', help: 'connections at once, 1..64 (default 4)' },
   rate: { type: 'string', value: 'R/s', help: 'connections started per second, 1..1000 (default 50)' },
-  timeout: { type: 'string', value: 'MS', help: 'per-case limit in ms, 50..600000 (default 3000)' },
+  timeout: {
+    type: 'string',
+    value: 'TIME',
+    help: 'per-case limit, 50ms..10m: 500ms, 3s; a bare number is ms (default 3s)',
+  },
   replay: { type: 'string', value: 'ID', help: 'resend case ID (S-INDEX) alone and print its full result' },
   minimize: {
     type: 'boolean',
@@ -91,7 +95,7 @@ function settings(argv: readonly string[]): Settings {
   const runs = intFlag('fuzz', flags, 'runs', FUZZ_DEFAULTS.runs, 1, FUZZ_MAX_RUNS);
   const concurrency = intFlag('fuzz', flags, 'concurrency', FUZZ_DEFAULTS.concurrency, 1, 64);
   const ratePerSecond = rateFlag(flags);
-  const timeoutMs = intFlag('fuzz', flags, 'timeout', FUZZ_DEFAULTS.timeoutMs, 50, 600_000);
+  const timeoutMs = durationFlag('fuzz', flags, 'timeout', FUZZ_DEFAULTS.timeoutMs, 50, 600_000, 'ms');
 
   let seed = stringFlag(flags, 'seed');
   if (seed !== undefined && !/^[\w.:]{1,64}$/.test(seed))
@@ -290,7 +294,7 @@ export const fuzzCommand: Command = {
   name: 'fuzz',
   summary: 'send mutated hellos (reproducible from --seed), tally mutator × outcome',
   usage:
-    'fuzz HOST[:PORT] [--runs N] [--seed S] [--mutators LIST] [hello flags] [--concurrency C] [--rate R/s] [--timeout MS] [--replay ID] [--minimize] [--json]',
+    'fuzz HOST[:PORT] [--runs N] [--seed S] [--mutators LIST] [hello flags] [--concurrency C] [--rate R/s] [--timeout TIME] [--replay ID] [--minimize] [--json]',
   flags: FLAGS,
   async run(argv: readonly string[], io: CommandIO): Promise<number> {
     const s = settings(argv);

@@ -5,15 +5,23 @@ import type { CertificateSummary } from '../../node/certificates.ts';
 import { parseProbeTarget, probe } from '../../node/probe.ts';
 import { helloKeyShareGroups, helloServerName, helloVersions } from '../../node/probe-hello.ts';
 import type { HelloWithKeyShares, ProbeResult } from '../../node/probe-types.ts';
-import { type Flags, flagHelp, intFlag, parseFlags, stringFlag } from '../args.ts';
+import { durationFlag, type Flags, flagHelp, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
-  timeout: { type: 'string', value: 'MS', help: 'give up after MS milliseconds in all (default 10000)' },
-  'idle-timeout': { type: 'string', value: 'MS', help: 'give up after MS ms of silence (default 5000)' },
+  timeout: {
+    type: 'string',
+    value: 'TIME',
+    help: 'give up after TIME in all: 500ms, 10s; a bare number is ms (default 10s)',
+  },
+  'idle-timeout': {
+    type: 'string',
+    value: 'TIME',
+    help: 'give up after TIME of silence: 500ms, 5s; a bare number is ms (default 5s)',
+  },
   keylog: { type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE) to FILE' },
   'no-retry': { type: 'boolean', help: 'stop at a HelloRetryRequest instead of answering it' },
   'no-decrypt': { type: 'boolean', help: 'stop after the TLS 1.3 ServerHello' },
@@ -141,7 +149,7 @@ function helloFrom(flags: Flags): HelloWithKeyShares {
   }
 }
 
-const USAGE = 'probe HOST[:PORT] [hello flags] [--timeout MS] [--json] [--keylog FILE] [--no-retry]';
+const USAGE = 'probe HOST[:PORT] [hello flags] [--timeout TIME] [--json] [--keylog FILE] [--no-retry]';
 
 /** `hellokit probe HOST[:PORT]`: send one hello, report what came back. Exit 0 whatever the server did. */
 export const probeCommand: Command = {
@@ -163,8 +171,16 @@ export const probeCommand: Command = {
     } catch (e) {
       throw new UsageError(`probe: ${(e as Error).message}`);
     }
-    const timeoutMs = intFlag('probe', flags, 'timeout', 10_000, 1, 600_000);
-    const idleTimeoutMs = intFlag('probe', flags, 'idle-timeout', Math.min(5000, timeoutMs), 1, 600_000);
+    const timeoutMs = durationFlag('probe', flags, 'timeout', 10_000, 1, 600_000, 'ms');
+    const idleTimeoutMs = durationFlag(
+      'probe',
+      flags,
+      'idle-timeout',
+      Math.min(5000, timeoutMs),
+      1,
+      600_000,
+      'ms',
+    );
     const hello = helloFrom(flags);
     const keylogFile = stringFlag(flags, 'keylog');
     let result: ProbeResult;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { jsonText } from '../../bytes/json-view.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
 import { type ScanResult, scanTarget } from '../../node/scan.ts';
-import { intFlag, parseFlags, stringFlag } from '../args.ts';
+import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 
@@ -25,7 +25,11 @@ const FLAGS = {
     value: 'N',
     help: 'retries of a probe that timed out or was reset, 0..5 (default 2)',
   },
-  timeout: { type: 'string', value: 'SECONDS', help: 'each target ends within this, 1..3600 (default 120)' },
+  timeout: {
+    type: 'string',
+    value: 'TIME',
+    help: 'each target ends within this, 1s..1h: 90s, 5m; a bare number is seconds (default 120s)',
+  },
   json: { type: 'boolean', help: 'print the result as JSON' },
 } as const;
 
@@ -85,7 +89,7 @@ export const scanCommand: Command = {
     const concurrency = intFlag('scan', flags, 'concurrency', 16, 1, 256);
     const parallel = intFlag('scan', flags, 'parallel', 4, 1, 64);
     const retries = intFlag('scan', flags, 'retries', 2, 0, 5);
-    const timeoutMs = intFlag('scan', flags, 'timeout', 120, 1, 3600) * 1000;
+    const timeoutMs = durationFlag('scan', flags, 'timeout', 120_000, 1000, 3_600_000, 's');
     const sni = stringFlag(flags, 'sni');
     if (sni !== undefined && flags['no-sni'] === true)
       throw new UsageError('scan: --sni and --no-sni exclude each other');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { startServe } from '../../node/serve.ts';
-import { intFlag, parseFlags, stringFlag } from '../args.ts';
+import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { clientHelloJson } from '../summary.ts';
@@ -11,7 +11,11 @@ const FLAGS = {
   cert: { type: 'string', value: 'FILE', help: 'PEM certificate (default: a fresh self-signed one)' },
   key: { type: 'string', value: 'FILE', help: 'PEM private key for --cert' },
   json: { type: 'boolean', help: 'answer with JSON (the decode --json view) instead of text' },
-  timeout: { type: 'string', value: 'SECONDS', help: 'per-connection limit, 1..300 (default 10)' },
+  timeout: {
+    type: 'string',
+    value: 'TIME',
+    help: 'per-connection limit, 1s..5m: 10s, 1500ms; a bare number is seconds (default 10s)',
+  },
   'max-connections': { type: 'string', value: 'N', help: 'connections at once, 1..10000 (default 100)' },
   'max-hello': { type: 'string', value: 'BYTES', help: 'largest hello read, 512..1048576 (default 65536)' },
 } as const;
@@ -37,7 +41,7 @@ export const serveCommand: Command = {
     if (positionals.length > 0)
       throw new UsageError(`serve: unexpected argument ${JSON.stringify(positionals[0])}`);
     const port = intFlag('serve', flags, 'port', 8443, 0, 65535);
-    const timeoutMs = intFlag('serve', flags, 'timeout', 10, 1, 300) * 1000;
+    const timeoutMs = durationFlag('serve', flags, 'timeout', 10_000, 1000, 300_000, 's');
     const maxConnections = intFlag('serve', flags, 'max-connections', 100, 1, 10_000);
     const maxHelloBytes = intFlag('serve', flags, 'max-hello', 65_536, 512, 1 << 20);
     const certPath = stringFlag(flags, 'cert');
