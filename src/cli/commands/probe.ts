@@ -43,8 +43,14 @@ function sentLine(result: ProbeResult, hello: HelloWithKeyShares): string {
   const records = hello.record?.fragments?.length ?? 1;
   const sni = helloServerName(hello);
   const shares = helloKeyShareGroups(hello).map(groupName);
+  const to = `${result.target.host}:${result.target.port}`;
+  // Nothing goes out when the connection never opens: say what would have been sent.
+  const head =
+    bytes === 0
+      ? `ClientHello not sent to ${to} (${records} record${records === 1 ? '' : 's'})`
+      : `sent ClientHello to ${to}: ${bytes} bytes in ${records} record${records === 1 ? '' : 's'}`;
   return [
-    `sent ClientHello to ${result.target.host}:${result.target.port}: ${bytes} bytes in ${records} record${records === 1 ? '' : 's'}`,
+    head,
     versionsText(helloVersions(hello)),
     `${hello.cipherSuites.length} suites`,
     sni === null ? 'no SNI' : `SNI ${sni}`,
