@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toHex } from '../../src/bytes/hex.ts';
+import { ja4 } from '../../src/fingerprint/ja4.ts';
 import type { Extension } from '../../src/extensions/types.ts';
 import { encodeClientHelloMessage, parseClientHello } from '../../src/handshake/client-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';
@@ -175,9 +176,12 @@ function derive(name: string, prefix: string): string {
   opt.push(`permuteExtensions: ${permute}`);
   opt.push(`extensionOrder: [${order.map(hex16).join(', ')}]`);
 
+  const captured = [...sni, `${prefix}-nosni.bin`];
+  const ja4s = [...new Set(captured.map((f) => ja4(load(f).hello)))];
   return `  ${JSON.stringify(name)}: {
     client: ${JSON.stringify(meta.version)},
-    captures: [${[...sni, `${prefix}-nosni.bin`].map((f) => JSON.stringify(f)).join(', ')}],
+    captures: [${captured.map((f) => JSON.stringify(f)).join(', ')}],
+    ja4: [${ja4s.map((j) => JSON.stringify(j)).join(', ')}],
     options: {
       ${opt.join(',\n      ')},
     },

@@ -5,4 +5,12 @@ export * from './ech-grease.ts';
 export * from './grease.ts';
 export * from './padding.ts';
 export * from './permute.ts';
-export { type CapturedPreset, PRESET_NAMES, type PresetName, preset, presetInfo } from './presets/index.ts';
+export {
+  type CapturedPreset,
+  type KnownClient,
+  PRESET_NAMES,
+  type PresetName,
+  preset,
+  presetInfo,
+  presetsWithJa4,
+} from './presets/index.ts';

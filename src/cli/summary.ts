@@ -2,6 +2,7 @@
  * The `decode --json` view of messages (DESIGN.md contract): each ClientHello in the summary
  * form of src/fingerprint/hello-summary.ts, other messages as their decoded fields plus hex.
  */
+import { presetsWithJa4 } from '../build/presets/index.ts';
 import { toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
 import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
@@ -32,8 +33,10 @@ const MESSAGE_EXCLUDE: ReadonlySet<string> = new Set(['raw']);
 export function messageJson(m: StreamMessage, ja4Options: Ja4Options = {}): Record<string, unknown> {
   const place = { offset: m.offset, recordIndex: m.recordIndex };
   if (m.type === 'client_hello') {
+    const summary = clientHelloJson(m as unknown as ClientHello, ja4Options);
     return {
-      ...clientHelloJson(m as unknown as ClientHello, ja4Options),
+      ...summary,
+      knownClients: presetsWithJa4(String(summary.ja4)),
       ...place,
       hex: toHex((m as { raw: Uint8Array }).raw),
     };

@@ -1,5 +1,6 @@
 /** The readable tree `hellokit decode` prints without --json. */
 
+import { presetsWithJa4 } from '../build/presets/index.ts';
 import { toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
 import { sslv2Ja3 } from '../fingerprint/sslv2.ts';
@@ -82,6 +83,7 @@ function clientHelloTree(h: Record<string, unknown>): string {
     `  alpn: ${(h.alpn as string[]).join(', ') || '(none)'}`,
     `  ja3: ${h.ja3}`,
     `  ja4: ${h.ja4}`,
+    knownClientsLine(String(h.ja4)),
   ];
   return rows.filter((r) => r !== '').join('\n');
 }
@@ -108,4 +110,11 @@ function indent(text: string, level: number): string {
     .split('\n')
     .map((l) => (l === '' ? l : pad + l))
     .join('\n');
+}
+
+/** `  known client: curl (curl 7.88.1 …)` when a captured preset has this JA4, else ''. */
+export function knownClientsLine(ja4: string, label = '  known client: '): string {
+  const known = presetsWithJa4(ja4);
+  if (known.length === 0) return '';
+  return `${label}${known.map((k) => `${k.preset} (${k.client})`).join('; ')} — the same JA4 as its captured hello`;
 }

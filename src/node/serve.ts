@@ -5,6 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
+import { type KnownClient, presetsWithJa4 } from '../build/presets/index.ts';
 import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';
@@ -54,6 +55,8 @@ export interface ServeEvent {
   readonly ja3?: string;
   readonly ja4?: string;
   readonly helloLength?: number;
+  /** The presets whose captured hellos share this JA4 (which known client this looks like). */
+  readonly knownClients?: readonly KnownClient[];
   /** Why the connection ended early (a client that sent no hello, a failed handshake). */
   readonly error?: string;
   /** With `error`, when reading the hello failed: the {@link ReadClientHelloError} code. */
@@ -113,6 +116,9 @@ export function helloText(peeked: PeekedClientHello, view: Record<string, unknow
     row('JA4_r', String(view.ja4_r)),
     row('JA4_o', String(view.ja4_o)),
     row('JA4_ro', String(view.ja4_ro)),
+    ...presetsWithJa4(String(view.ja4)).map((k) =>
+      row('looks like', `${k.client} (hellokit's ${k.preset} preset has the same JA4)`),
+    ),
     '',
   ];
   return lines.join('\n');
@@ -144,7 +150,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
     if (!options.onConnection) return;
     const line = event.error
       ? `${event.remote} ${event.error}`
-      : `${event.remote} sni=${event.serverName ?? '-'} ja4=${event.ja4} ja3=${event.ja3} (${event.helloLength} bytes)`;
+      : `${event.remote} sni=${event.serverName ?? '-'} ja4=${event.ja4} ja3=${event.ja3} (${event.helloLength} bytes)${event.knownClients?.length ? ` like ${event.knownClients.map((k) => k.preset).join(', ')}` : ''}`;
     options.onConnection(line, event);
   };
 
@@ -175,6 +181,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
       ja3: String(helloJson.ja3),
       ja4: String(helloJson.ja4),
       helloLength: peeked.helloBytes.length,
+      knownClients: presetsWithJa4(String(helloJson.ja4)),
     };
     report(event);
     const body = options.json ? `${JSON.stringify(helloJson, null, 2)}\n` : helloText(peeked, helloJson);

@@ -93,6 +93,8 @@ describe('hellokit serve', () => {
     expect(page).toContain(`JA4                  ${ja4All(expected.hello).ja4}\n`);
     expect(page).toContain(`JA4_ro               ${ja4All(expected.hello).ja4_ro}\n`);
     expect(page).toContain('TLS_AES_256_GCM_SHA384');
+    // The curl here is the one the curl preset was captured from.
+    expect(page).toMatch(/^ {2}looks like {11}curl [\d.]+ .*\(hellokit's curl preset has the same JA4\)$/m);
   });
 
   test('--json answers with the decode --json view', async () => {
@@ -124,6 +126,7 @@ describe('hellokit serve', () => {
     await new Promise<void>((r) => s.on('close', () => r()));
     expect(events.length).toBe(before + 2);
     expect(events[before].ja4).toMatch(/^t1[23]i/);
+    expect(events[before].knownClients?.map((k) => k.preset)).toEqual(['curl']);
     expect(events[before + 1].error).toMatch(/not speak TLS/);
   });
 });

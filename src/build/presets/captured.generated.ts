@@ -8,6 +8,7 @@ export const CAPTURED_PRESETS = {
   chrome: {
     client: 'Chromium 156.0.8078.108 built on Debian GNU/Linux 12 (bookworm)',
     captures: ['chromium-sni-1.bin', 'chromium-sni-2.bin', 'chromium-nosni.bin'],
+    ja4: ['t13d1517h2_8daaf6152771_cb7bf5808d99', 't13i1516h2_8daaf6152771_cb7bf5808d99'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -57,6 +58,7 @@ export const CAPTURED_PRESETS = {
   firefox: {
     client: 'Mozilla Firefox 153.7.0esr',
     captures: ['firefox-sni.bin', 'firefox-nosni.bin'],
+    ja4: ['t13d1617h2_86a278354501_3cbfd9057e0d', 't13i1616h2_86a278354501_3cbfd9057e0d'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -99,6 +101,7 @@ export const CAPTURED_PRESETS = {
     client:
       'curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.22 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13',
     captures: ['curl-sni.bin', 'curl-nosni.bin'],
+    ja4: ['t13d3112h2_e8f1e7e78f70_b26ce05bbdd6', 't13i3111h2_e8f1e7e78f70_b26ce05bbdd6'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -136,6 +139,7 @@ export const CAPTURED_PRESETS = {
   openssl: {
     client: 'OpenSSL 3.0.22 25 Aug 2026 (Library: OpenSSL 3.0.22 25 Aug 2026)',
     captures: ['openssl-sni.bin', 'openssl-nosni.bin'],
+    ja4: ['t13d311000_e8f1e7e78f70_1f22a2ca17c4', 't13i310900_e8f1e7e78f70_1f22a2ca17c4'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -171,6 +175,7 @@ export const CAPTURED_PRESETS = {
   'openssl-tls12': {
     client: 'OpenSSL 3.0.22 25 Aug 2026 (Library: OpenSSL 3.0.22 25 Aug 2026)',
     captures: ['openssl-tls12-sni.bin', 'openssl-tls12-nosni.bin'],
+    ja4: ['t12d280700_d943125447b4_e7e480e5a997', 't12i280600_d943125447b4_e7e480e5a997'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -206,6 +211,7 @@ export const CAPTURED_PRESETS = {
   gnutls: {
     client: 'gnutls-cli 3.7.9',
     captures: ['gnutls-cli-sni.bin', 'gnutls-cli-nosni.bin'],
+    ja4: ['t13d291300_723694b0fccc_2cc26d266019', 't13i291200_723694b0fccc_2cc26d266019'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -247,6 +253,7 @@ export const CAPTURED_PRESETS = {
   go: {
     client: 'go1.19.8 crypto/tls',
     captures: ['go-sni.bin', 'go-nosni.bin'],
+    ja4: ['t13d190900_9dc949149365_97f8aa674fd9', 't13i190800_9dc949149365_97f8aa674fd9'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -280,6 +287,7 @@ export const CAPTURED_PRESETS = {
   node: {
     client: 'node v20.20.2 (OpenSSL 3.0.19)',
     captures: ['node-sni.bin', 'node-nosni.bin'],
+    ja4: ['t13d591000_a33745022dd6_1f22a2ca17c4', 't13i590900_a33745022dd6_1f22a2ca17c4'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -317,6 +325,7 @@ export const CAPTURED_PRESETS = {
   python: {
     client: 'Python 3.11.2 (OpenSSL 3.0.22 25 Aug 2026)',
     captures: ['python-sni.bin', 'python-nosni.bin'],
+    ja4: ['t13d311100_e8f1e7e78f70_d41ae481755e', 't13i311000_e8f1e7e78f70_d41ae481755e'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },
@@ -354,6 +363,7 @@ export const CAPTURED_PRESETS = {
   wget: {
     client: 'GNU Wget 1.21.3 (+ssl/gnutls)',
     captures: ['wget-sni.bin', 'wget-nosni.bin'],
+    ja4: ['t13d291300_723694b0fccc_899037bd0b8c', 't13i291200_723694b0fccc_899037bd0b8c'],
     options: {
       legacyVersion: 0x0303,
       record: { version: 0x0301 },

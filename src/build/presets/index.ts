@@ -38,6 +38,27 @@ export function presetInfo(name: string): CapturedPreset {
   return preset;
 }
 
+/** A preset a hello matches: its name and the client it was captured from. */
+export interface KnownClient {
+  readonly preset: PresetName;
+  readonly client: string;
+}
+
+/**
+ * The presets whose captured hellos (with SNI or without) have the JA4 `ja4`: which known
+ * client a hello looks like. Several clients on one TLS library can share a JA4, so this is
+ * a list; an empty one means no captured client matches.
+ * @example presetsWithJa4(ja4(hello)) // [{ preset: 'curl', client: 'curl 7.88.1 …' }]
+ */
+export function presetsWithJa4(ja4: string): KnownClient[] {
+  const out: KnownClient[] = [];
+  for (const name of PRESET_NAMES) {
+    const p: CapturedPreset = CAPTURED_PRESETS[name];
+    if (p.ja4.includes(ja4)) out.push({ preset: name, client: p.client });
+  }
+  return out;
+}
+
 /**
  * The builder options of a preset; pass them (with overrides) to `clientHello`, or use
  * `clientHello({ preset: name, ... })`.

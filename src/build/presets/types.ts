@@ -8,6 +8,8 @@ export interface CapturedPreset {
   readonly client: string;
   /** The fixtures/clients files it was derived from and is tested against. */
   readonly captures: readonly string[];
+  /** The JA4 of those captures (with SNI and without), each once. */
+  readonly ja4: readonly string[];
   readonly options: {
     readonly legacyVersion: number;
     readonly record: { readonly version: number };

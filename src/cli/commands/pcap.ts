@@ -1,3 +1,4 @@
+import { presetsWithJa4 } from '../../build/presets/index.ts';
 import { captureHandshakes } from '../../capture/handshakes.ts';
 import { type Ja4AlpnRule, ja3, ja3Full, ja3s, ja4All } from '../../fingerprint/index.ts';
 import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';
@@ -46,6 +47,7 @@ export const pcapCommand: Command = {
         ja3: ja3(h.clientHello),
         ja3Full: ja3Full(h.clientHello),
         ...fp,
+        knownClients: presetsWithJa4(fp.ja4),
         serverHello: sh
           ? {
               version: sh.version,
@@ -69,7 +71,9 @@ export const pcapCommand: Command = {
       if (entries.length === 0) io.out('no TLS or QUIC ClientHello found in this capture\n');
       for (const e of entries) {
         const where = `${e.transport} ${e.stream}${e.hello > 1 ? ` (hello ${e.hello})` : ''}  ${endpoint(e.client)} → ${endpoint(e.server)}`;
-        io.out(`${where}  ${e.serverName ?? '(no SNI)'}\n  ja4 ${e.ja4}  ja3 ${e.ja3}\n`);
+        const known =
+          e.knownClients.length > 0 ? `  (${e.knownClients.map((k) => k.preset).join(', ')})` : '';
+        io.out(`${where}  ${e.serverName ?? '(no SNI)'}\n  ja4 ${e.ja4}  ja3 ${e.ja3}${known}\n`);
         if (e.serverHello)
           io.out(
             `  server: ${e.serverHello.versionName} ${e.serverHello.cipherSuiteName}${e.serverHello.helloRetryRequest ? ' (HelloRetryRequest)' : ''}  ja3s ${e.serverHello.ja3s}\n`,
