@@ -1,4 +1,5 @@
 /** Diagnose: probe plans and their interpretation, written against a `probe` function. */
+export * from './certificates.ts';
 export * from './format.ts';
 export * from './interpret.ts';
 export * from './plan.ts';

@@ -3,6 +3,7 @@
  * with the probes that show it and, where there is one, what a client can do.
  */
 import { cipherSuiteName, groupName } from '../iana/lookup.ts';
+import { certificateChecks } from './certificates.ts';
 import type { AnswerAlert, Evidence, Finding, ProbeAnswer, ProbeSpec, Severity } from './types.ts';
 
 /** A probe and what it got. */
@@ -117,10 +118,11 @@ function orList(words: readonly string[]): string {
 
 /**
  * Findings from the answers to the plan's probes, worst first. Probes that did not run
- * (left out by the time budget) leave out the findings that need them.
+ * (left out by the time budget) leave out the findings that need them. Certificates are
+ * checked against `now` (ms since the epoch).
  * @example interpret(runs).map((f) => f.id) // ['sni_required', 'tls12_auth', 'versions', ...]
  */
-export function interpret(runs: readonly ProbeRun[]): Finding[] {
+export function interpret(runs: readonly ProbeRun[], now: number = Date.now()): Finding[] {
   const by = new Map(runs.map((r) => [r.spec.id, r]));
   const get = (id: string) => by.get(id);
   const ok = (id: string) => accepted(get(id)?.answer);
@@ -180,6 +182,16 @@ export function interpret(runs: readonly ProbeRun[]): Finding[] {
   if (pq) findings.push(pq);
   const alpn = alpnFinding(get);
   if (alpn) findings.push(alpn);
+  const without = get('sni.none');
+  for (const c of certificateChecks(
+    baseline.spec.serverName,
+    baselineOk ? baseline.answer : undefined,
+    accepted(without?.answer) ? without?.answer : undefined,
+    now,
+  )) {
+    const runs = c.id === 'cert_without_sni' ? [baseline, without] : [baseline];
+    findings.push(finding(c.id, c.severity, c.explanation, runs, c.extra, c.fix));
+  }
   if (baselineOk) findings.push(...toleranceFindings(get));
 
   const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -22,6 +22,8 @@ export interface DiagnoseOptions {
   readonly shouldStop?: () => boolean;
   /** Milliseconds since some fixed point (default Date.now). */
   readonly now?: () => number;
+  /** The wall-clock time certificates are checked against, ms since the epoch (default Date.now()). */
+  readonly checkedAt?: number;
   /** The plan to run (default {@link diagnosePlan}). */
   readonly plan?: readonly ProbeSpec[];
 }
@@ -91,7 +93,7 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
   return {
     target: options.target,
     serverName: options.serverName,
-    findings: interpret(completed),
+    findings: interpret(completed, options.checkedAt ?? Date.now()),
     probes: completed,
     skipped,
     elapsedMs: now() - started,

@@ -47,6 +47,22 @@ export interface AnswerAlert {
   readonly name: string;
 }
 
+/** A certificate as a probe reports it: the fields diagnose reads. */
+export interface AnswerCertificate {
+  /** Distinguished name, e.g. `CN=hellokit.test`. */
+  readonly subject: string;
+  readonly publicKey?: unknown;
+  /** `DNS:name` / `IP:addr` entries of subjectAltName. */
+  readonly subjectAltNames?: readonly string[];
+  readonly issuer?: string;
+  /** ISO 8601. */
+  readonly notBefore?: string;
+  readonly notAfter?: string;
+  readonly selfSigned?: boolean;
+  /** SHA-256 of the DER, hex. */
+  readonly sha256?: string;
+}
+
 /**
  * What one probe saw: the fields of hellokit/node's `ProbeResult` diagnose reads (a
  * `ProbeResult` is assignable to it), plus what the prober knows about the hello it sent.
@@ -66,7 +82,8 @@ export interface ProbeAnswer {
     readonly selectedGroup: number | null;
     readonly selectedGroupName: string | null;
   };
-  readonly certificates?: readonly { readonly subject: string; readonly publicKey?: unknown }[];
+  /** The server's certificates, end-entity first (hellokit/node's `CertificateSummary`). */
+  readonly certificates?: readonly AnswerCertificate[];
   readonly timings?: { readonly totalMs: number };
   readonly error?: string;
   /** Length of the ClientHello message sent (handshake header included). */

@@ -35,12 +35,15 @@ const DAY_MS = 86_400_000;
 /**
  * A fresh ECDSA P-256 key and a self-signed certificate (ecdsa-with-SHA256) for `names`
  * (DNS names or IP literals, all in subjectAltName; the first is also the CN), valid from
- * an hour ago for 30 days. Not a CA: basicConstraints CA false, keyUsage
+ * an hour ago for 30 days unless `validity` says otherwise. Not a CA: basicConstraints CA false, keyUsage
  * digitalSignature, extKeyUsage serverAuth.
  * @example const { cert, key } = await selfSignedCertificate(['demo.hellokit.test']);
  * @throws {RangeError} when `names` is empty
  */
-export async function selfSignedCertificate(names: readonly string[]): Promise<SelfSignedCertificate> {
+export async function selfSignedCertificate(
+  names: readonly string[],
+  validity: { readonly notBefore?: Date; readonly notAfter?: Date } = {},
+): Promise<SelfSignedCertificate> {
   if (names.length === 0) throw new RangeError('"names" expected at least one name');
   const x509 = await loadX509();
   type Params = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>;
@@ -55,8 +58,8 @@ export async function selfSignedCertificate(names: readonly string[]): Promise<S
     {
       serialNumber: Buffer.from(serial).toString('hex'),
       name: [{ CN: [names[0]] }],
-      notBefore: new Date(now - HOUR_MS),
-      notAfter: new Date(now + 30 * DAY_MS),
+      notBefore: validity.notBefore ?? new Date(now - HOUR_MS),
+      notAfter: validity.notAfter ?? new Date(now + 30 * DAY_MS),
       signingAlgorithm: algorithm,
       keys: keys as unknown as Params[0]['keys'],
       extensions: [

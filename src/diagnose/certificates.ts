@@ -1,0 +1,164 @@
+/**
+ * Certificate findings: what a verifying client (a browser, curl, Node) will say about the
+ * certificate the server sends, read from the baseline probe (with SNI) and the probe
+ * without SNI. The handshake can succeed and the connection still fail here.
+ */
+import type { AnswerCertificate, ProbeAnswer } from './types.ts';
+
+const DAY_MS = 86_400_000;
+/** A certificate that ends within this many days gets a warning. */
+export const EXPIRY_WARNING_DAYS = 14;
+
+/** One certificate problem (or the all-clear), before it becomes a finding. */
+export interface CertificateCheck {
+  readonly id:
+    | 'certificate'
+    | 'cert_name_mismatch'
+    | 'cert_expired'
+    | 'cert_not_yet_valid'
+    | 'cert_expiring'
+    | 'cert_self_signed'
+    | 'cert_chain'
+    | 'cert_without_sni';
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly explanation: string;
+  readonly fix?: string;
+  readonly extra: Record<string, unknown>;
+}
+
+/**
+ * Whether `host` is covered by a certificate's names (RFC 6125 §6.4): the subjectAltName
+ * DNS entries, case-insensitively, a wildcard standing for exactly one whole left-most label
+ * (`*.example.com` covers `a.example.com`, not `example.com` or `a.b.example.com`); an IP
+ * address only by an `IP:` entry. The subject CN counts only when there is no
+ * subjectAltName, as the RFC allows and browsers no longer do.
+ * @example hostMatches('a.example.com', ['DNS:*.example.com'], 'CN=x') // true
+ */
+export function hostMatches(host: string, subjectAltNames: readonly string[], subject = ''): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (/^[\d.]+$/.test(name) || name.includes(':')) {
+    return subjectAltNames.some((s) => s.startsWith('IP:') && s.slice(3).toLowerCase() === name);
+  }
+  const dns = subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+  const patterns = dns.length > 0 || subjectAltNames.length > 0 ? dns : commonNames(subject);
+  return patterns.some((p) => dnsMatch(name, p.toLowerCase().replace(/\.$/, '')));
+}
+
+function dnsMatch(host: string, pattern: string): boolean {
+  if (!pattern.startsWith('*.')) return host === pattern;
+  const rest = pattern.slice(1); // '.example.com'
+  if (!host.endsWith(rest)) return false;
+  const label = host.slice(0, -rest.length);
+  return label.length > 0 && !label.includes('.');
+}
+
+function commonNames(subject: string): string[] {
+  return [...subject.matchAll(/(?:^|,\s*)CN=([^,]+)/g)].map((m) => m[1].trim());
+}
+
+function names(c: AnswerCertificate): string {
+  const sans = c.subjectAltNames ?? [];
+  return sans.length > 0 ? sans.join(', ') : `${c.subject} (no subjectAltName)`;
+}
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/**
+ * The checks on the certificates of `withSni` (the hello naming `serverName`) and, when it
+ * differs, of `withoutSni`, at time `now` (ms since the epoch). Empty when the answer carried
+ * no certificate (a refused hello, or TLS 1.3 without decryption).
+ */
+export function certificateChecks(
+  serverName: string | null,
+  withSni: ProbeAnswer | undefined,
+  withoutSni: ProbeAnswer | undefined,
+  now: number,
+): CertificateCheck[] {
+  const chain = withSni?.certificates ?? [];
+  if (chain.length === 0) return [];
+  const leaf = chain[0];
+  const out: CertificateCheck[] = [];
+  const covered = serverName !== null && hostMatches(serverName, leaf.subjectAltNames ?? [], leaf.subject);
+  if (serverName !== null && !covered) {
+    out.push({
+      id: 'cert_name_mismatch',
+      severity: 'error',
+      explanation: `The certificate the server sends for ${serverName} does not cover that name (it names ${names(leaf)}): a client that checks names (browsers, curl, Node, Go) refuses the connection after the handshake.`,
+      fix: `Serve a certificate whose subjectAltName lists ${serverName} (or a wildcard one label up), or connect with a name the certificate lists.`,
+      extra: { serverName, subjectAltNames: leaf.subjectAltNames ?? [], subject: leaf.subject },
+    });
+  }
+  const notBefore = leaf.notBefore ? Date.parse(leaf.notBefore) : Number.NaN;
+  const notAfter = leaf.notAfter ? Date.parse(leaf.notAfter) : Number.NaN;
+  if (notAfter < now) {
+    out.push({
+      id: 'cert_expired',
+      severity: 'error',
+      explanation: `The certificate expired on ${day(leaf.notAfter!)}, ${Math.floor((now - notAfter) / DAY_MS)} days ago: verifying clients refuse it.`,
+      fix: 'Renew the certificate and reload the server.',
+      extra: { notAfter: leaf.notAfter },
+    });
+  } else if (notBefore > now) {
+    out.push({
+      id: 'cert_not_yet_valid',
+      severity: 'error',
+      explanation: `The certificate is valid only from ${leaf.notBefore}: verifying clients refuse it until then (or the server's or client's clock is wrong).`,
+      fix: 'Check the clocks, or serve a certificate that is valid now.',
+      extra: { notBefore: leaf.notBefore },
+    });
+  } else if (notAfter - now < EXPIRY_WARNING_DAYS * DAY_MS) {
+    out.push({
+      id: 'cert_expiring',
+      severity: 'warning',
+      explanation: `The certificate expires on ${day(leaf.notAfter!)}, in ${Math.ceil((notAfter - now) / DAY_MS)} days.`,
+      fix: 'Renew it before then.',
+      extra: { notAfter: leaf.notAfter },
+    });
+  }
+  if (leaf.selfSigned) {
+    out.push({
+      id: 'cert_self_signed',
+      severity: 'warning',
+      explanation: `The certificate is self-signed (${leaf.subject}): clients that verify refuse it unless it is in their trust store.`,
+      fix: 'Use a certificate from a CA the clients trust, or install this one as trusted where that is intended.',
+      extra: { subject: leaf.subject },
+    });
+  } else if (chain.length === 1) {
+    out.push({
+      id: 'cert_chain',
+      severity: 'warning',
+      explanation: `The server sends only its own certificate, issued by ${leaf.issuer ?? 'a CA'}, and no intermediate: unless that issuer is a root the client trusts, clients that do not fetch or cache intermediates (curl, OpenSSL, Node, Go, Python) fail to verify it.`,
+      fix: 'Configure the server with the full chain (its certificate followed by the intermediates).',
+      extra: { issuer: leaf.issuer ?? null },
+    });
+  }
+  const other = withoutSni?.certificates?.[0];
+  if (serverName !== null && covered && other && other.sha256 !== leaf.sha256) {
+    const otherCovers = hostMatches(serverName, other.subjectAltNames ?? [], other.subject);
+    if (!otherCovers) {
+      out.push({
+        id: 'cert_without_sni',
+        severity: 'warning',
+        explanation: `Without SNI the server sends another certificate (${names(other)}), which does not cover ${serverName}: a client that leaves SNI out gets a name mismatch, not an alert.`,
+        fix: `Send ${serverName} as SNI, or make the server's default certificate cover it.`,
+        extra: { subjectAltNames: other.subjectAltNames ?? [], subject: other.subject },
+      });
+    }
+  }
+  if (out.length === 0) {
+    const left = Math.floor((notAfter - now) / DAY_MS);
+    const what =
+      serverName === null
+        ? `The certificate (${names(leaf)})`
+        : `The certificate covers ${serverName} (${names(leaf)}),`;
+    out.push({
+      id: 'certificate',
+      severity: 'info',
+      explanation: `${what} is valid until ${leaf.notAfter ? `${day(leaf.notAfter)} (${left} days)` : 'an unknown date'} and comes with ${chain.length - 1} more certificate${chain.length === 2 ? '' : 's'} in the chain.`,
+      extra: { subject: leaf.subject, notAfter: leaf.notAfter ?? null, chainLength: chain.length },
+    });
+  }
+  return out;
+}
