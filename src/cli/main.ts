@@ -5,8 +5,10 @@ import type { Command, CommandIO } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { EXIT, UsageError } from './errors.ts';
 
-function usage(): string {
-  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n');
+/** The command list (this loads every command, which only help needs). */
+async function usage(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const rows = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n');
   return `hellokit — build, parse, send and fuzz TLS ClientHellos, and read what a server answers
 
 usage: hellokit COMMAND [flags]   (every command takes --json; hellokit COMMAND --help for its flags)
@@ -40,20 +42,21 @@ const processIO: CommandIO = {
 export async function runCli(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
+    io.out(await usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-V') {
     io.out('hellokit 0.1.0\n');
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(
       `hellokit: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`,
     );
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(commandHelp(command));
     return EXIT.ok;
