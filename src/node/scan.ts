@@ -150,8 +150,20 @@ class Limiter {
   }
 }
 
+/**
+ * A failure that says nothing about the hello: no answer, a reset, no connection, or a close
+ * before the server sent a byte. A server out of connections (nginx past worker_connections,
+ * a per-address limit) drops the extra ones that way; a refusal comes as an alert. A server
+ * that refuses by closing in silence costs a few retries per refusal, and is then counted as
+ * refusing.
+ */
 function transient(r: ProbeResult): boolean {
-  return r.outcome === 'timeout' || r.outcome === 'reset' || r.outcome === 'connect_failed';
+  return (
+    r.outcome === 'timeout' ||
+    r.outcome === 'reset' ||
+    r.outcome === 'connect_failed' ||
+    (r.outcome === 'closed' && r.bytesReceived === 0)
+  );
 }
 
 /**
