@@ -1,7 +1,7 @@
 /**
  * IPv4 and IPv6 headers, enough to reach the transport payload: IPv4 options, IPv6
  * extension headers (hop-by-hop, routing, destination options, fragment, AH), and
- * fragments, which are reported so the caller can skip them.
+ * fragments, reported with what reassembly needs (ip-reassembly.ts).
  */
 
 /** An IP packet's addresses and transport payload. */
@@ -17,8 +17,19 @@ export interface IpPacket {
   readonly payload: Uint8Array;
   /** True for a fragment (other than an atomic IPv6 fragment): the payload is not a whole transport segment. */
   readonly fragment: boolean;
+  /** For a fragment: its datagram's identification, its byte offset in it, and whether more follow. */
+  readonly fragmentInfo?: IpFragmentInfo;
   /** Hop limit / TTL. */
   readonly ttl: number;
+}
+
+/** Where a fragment belongs (RFC 791 §3.2, RFC 8200 §4.5). */
+export interface IpFragmentInfo {
+  readonly id: number;
+  /** Offset of this fragment's payload in the datagram's payload, in bytes. */
+  readonly offset: number;
+  /** The MF flag / M bit: more fragments follow. */
+  readonly more: boolean;
 }
 
 /** IPv6 extension headers that share the `next header, length in 8-octet units` layout (RFC 8200 §4). */
@@ -61,6 +72,9 @@ function ipv4(b: Uint8Array): IpPacket | undefined {
     protocol: b[9],
     payload: b.subarray(ihl, end),
     fragment: moreFragments || fragmentOffset !== 0,
+    ...(moreFragments || fragmentOffset !== 0
+      ? { fragmentInfo: { id: (b[4] << 8) | b[5], offset: fragmentOffset * 8, more: moreFragments } }
+      : {}),
     ttl: b[8],
   };
 }
@@ -73,6 +87,7 @@ function ipv6(b: Uint8Array): IpPacket | undefined {
   let next = b[6];
   let pos = 40;
   let fragment = false;
+  let fragmentInfo: IpFragmentInfo | undefined;
   for (;;) {
     if (
       next === IPV6_EXTENSION.hopByHop ||
@@ -87,7 +102,11 @@ function ipv6(b: Uint8Array): IpPacket | undefined {
       if (pos + 8 > end) return undefined;
       const offsetFlags = (b[pos + 2] << 8) | b[pos + 3];
       // An atomic fragment (offset 0, M clear, RFC 6946) is a whole packet.
-      if ((offsetFlags & 0xfff8) !== 0 || (offsetFlags & 1) !== 0) fragment = true;
+      if ((offsetFlags & 0xfff8) !== 0 || (offsetFlags & 1) !== 0) {
+        fragment = true;
+        const id = ((b[pos + 4] << 24) | (b[pos + 5] << 16) | (b[pos + 6] << 8) | b[pos + 7]) >>> 0;
+        fragmentInfo = { id, offset: offsetFlags & 0xfff8, more: (offsetFlags & 1) !== 0 };
+      }
       next = b[pos];
       pos += 8;
     } else if (next === IPV6_EXTENSION.authentication) {
@@ -109,6 +128,7 @@ function ipv6(b: Uint8Array): IpPacket | undefined {
     protocol: next,
     payload: b.subarray(pos, end),
     fragment,
+    ...(fragmentInfo ? { fragmentInfo } : {}),
     ttl: b[7],
   };
 }

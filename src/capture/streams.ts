@@ -5,6 +5,7 @@
  */
 
 import { parseIp } from './ip.ts';
+import { IpReassembler } from './ip-reassembly.ts';
 import { decodeLink } from './link.ts';
 import { QuicInitialTracker } from './quic.ts';
 import { readCapture } from './read-capture.ts';
@@ -73,19 +74,17 @@ export function streamsFromPackets(
   const quic = new QuicInitialTracker(options);
   const udpConversations = new Map<string, { index: number; firstSeen: number }>();
   const warnings: string[] = [];
-  let fragments = 0;
-  let firstFragment = -1;
+  const fragments = new IpReassembler();
 
   for (let i = 0; i < packets.length; i++) {
     const packet = packets[i];
     const link = decodeLink(packet.linkType, packet.data);
     if (!link) continue;
-    const ip = parseIp(link.payload);
+    const packetIp = parseIp(link.payload);
+    if (!packetIp) continue;
+    // A fragment waits for the rest of its datagram; the last one to arrive brings it whole.
+    const ip = packetIp.fragment ? fragments.push(packetIp) : packetIp;
     if (!ip) continue;
-    if (ip.fragment) {
-      if (fragments++ === 0) firstFragment = i;
-      continue;
-    }
     if (ip.protocol === 6) {
       const segment = parseTcp(ip.payload);
       if (segment) tcp.push(packet.time, ip.src, ip.dst, segment);
@@ -103,9 +102,10 @@ export function streamsFromPackets(
       quic.push(packet.time, src, dst, udp.payload, conversation);
     }
   }
-  if (fragments > 0) {
+  const { dropped, incomplete } = fragments.stats();
+  if (dropped + incomplete > 0) {
     warnings.push(
-      `${fragments} IP fragment${fragments === 1 ? '' : 's'} skipped (not reassembled); the first is packet ${firstFragment + 1} at byte offset ${packets[firstFragment].fileOffset}`,
+      `${dropped + incomplete} fragmented IP datagram${dropped + incomplete === 1 ? '' : 's'} not reassembled (${incomplete} missing fragments, ${dropped} dropped as too large, overlapping differently or too many)`,
     );
   }
   warnings.push(...quic.warnings);

@@ -217,13 +217,14 @@ export function ipv4(
   dst: string,
   protocol: number,
   payload: Uint8Array,
-  options: { ipOptions?: Uint8Array; moreFragments?: boolean; fragmentOffset?: number } = {},
+  options: { ipOptions?: Uint8Array; moreFragments?: boolean; fragmentOffset?: number; id?: number } = {},
 ): Uint8Array {
   const opts = options.ipOptions ?? new Uint8Array(0);
   const ihl = 20 + opts.length;
   const h = bytesOf((v) => {
     v.setUint8(0, 0x40 | (ihl / 4));
     v.setUint16(2, ihl + payload.length);
+    v.setUint16(4, options.id ?? 0);
     v.setUint16(6, (options.moreFragments ? 0x2000 : 0x4000) | (options.fragmentOffset ?? 0));
     v.setUint8(8, 64);
     v.setUint8(9, protocol);
