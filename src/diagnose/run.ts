@@ -4,7 +4,7 @@
  */
 import { interpret, type ProbeRun } from './interpret.ts';
 import { diagnosePlan } from './plan.ts';
-import type { Diagnosis, ProbeFn, ProbeSpec } from './types.ts';
+import type { Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from './types.ts';
 
 /** Options for {@link diagnose}. */
 export interface DiagnoseOptions {
@@ -24,8 +24,20 @@ export interface DiagnoseOptions {
   readonly now?: () => number;
   /** The wall-clock time certificates are checked against, ms since the epoch (default Date.now()). */
   readonly checkedAt?: number;
+  /**
+   * How many times a probe answered by a reset, or by a close before the server sent a byte,
+   * is sent again (default 2, 50 ms then 100 ms apart). A server out of connections drops the
+   * extra ones that way, and the diagnosis should not read that as intolerance; a server that
+   * does it every time still gets the same answer.
+   */
+  readonly retries?: number;
   /** The plan to run (default {@link diagnosePlan}). */
   readonly plan?: readonly ProbeSpec[];
+}
+
+/** A reset, or a close before the server sent anything: says nothing sure about the hello. */
+function silentFailure(answer: ProbeAnswer): boolean {
+  return answer.outcome === 'reset' || (answer.outcome === 'closed' && answer.bytesReceived === 0);
 }
 
 /** Where a diagnosis is. */
@@ -45,6 +57,7 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
   const now = options.now ?? Date.now;
   const started = now();
   const concurrency = options.concurrency ?? 8;
+  const retries = options.retries ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`"concurrency" expected a positive integer, got ${concurrency}`);
   }
@@ -63,7 +76,11 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
     }
     running.add(spec.id);
     report();
-    const answer = await probe(spec);
+    let answer = await probe(spec);
+    for (let attempt = 0; attempt < retries && silentFailure(answer); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      answer = await probe(spec);
+    }
     runs[index] = { spec, answer };
     running.delete(spec.id);
     done++;

@@ -85,6 +85,8 @@ export interface ProbeAnswer {
   /** The server's certificates, end-entity first (hellokit/node's `CertificateSummary`). */
   readonly certificates?: readonly AnswerCertificate[];
   readonly timings?: { readonly totalMs: number };
+  /** Bytes the server sent (0 for a close before it said anything). */
+  readonly bytesReceived?: number;
   readonly error?: string;
   /** Length of the ClientHello message sent (handshake header included). */
   readonly helloLength?: number;

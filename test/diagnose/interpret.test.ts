@@ -185,6 +185,47 @@ describe('diagnose interpretation', () => {
     expect(d.skipped.length).toBe(diagnosePlan({ serverName: 'x' }).length - 1);
   });
 
+  test('a probe closed before the server said anything is asked again; one that always is keeps its answer', async () => {
+    const calls = new Map<string, number>();
+    const d = await diagnose(
+      async (spec) => {
+        const n = (calls.get(spec.id) ?? 0) + 1;
+        calls.set(spec.id, n);
+        // The first try of every probe meets a full server; the grease probe is always dropped.
+        if (n === 1 || spec.id === 'grease') return { outcome: 'closed', bytesReceived: 0 };
+        return demoLike(spec);
+      },
+      { target: 'demo.test:443', serverName: 'demo.test' },
+    );
+    expect(calls.get('baseline')).toBe(2);
+    expect(calls.get('grease')).toBe(3);
+    const ids = d.findings.map((f) => f.id);
+    expect(ids).toContain('sni_required');
+    expect(ids).toContain('grease_intolerance');
+    expect(d.findings.find((f) => f.id === 'grease_intolerance')?.evidence.at(-1)?.got).toBe(
+      'the connection closed without an alert',
+    );
+    // A close after the server sent bytes is an answer, not retried; retries: 0 turns it off.
+    const once = new Map<string, number>();
+    await diagnose(
+      async (spec) => {
+        once.set(spec.id, (once.get(spec.id) ?? 0) + 1);
+        return spec.id === 'grease' ? { outcome: 'closed', bytesReceived: 7 } : demoLike(spec);
+      },
+      { target: 'demo.test:443', serverName: 'demo.test' },
+    );
+    expect(once.get('grease')).toBe(1);
+    const none = new Map<string, number>();
+    await diagnose(
+      async (spec) => {
+        none.set(spec.id, (none.get(spec.id) ?? 0) + 1);
+        return { outcome: 'reset' };
+      },
+      { target: 'demo.test:443', serverName: 'demo.test', retries: 0 },
+    );
+    expect(none.get('baseline')).toBe(1);
+  });
+
   test('at most `concurrency` probes run at once', async () => {
     let inFlight = 0;
     let most = 0;
