@@ -166,21 +166,26 @@ export function decodePacketNumber(largest: number, truncated: number, bits: num
 }
 
 /**
- * Removes header protection and decrypts one Initial packet; undefined when the keys do not
- * fit (authentication fails) or the packet is too short to carry a sample.
- * @param largest the largest packet number opened so far in this direction (-1 for none)
+ * Removes header protection (RFC 9001 §5.4) and opens the payload of one long-header packet
+ * with the primitives of its packet number space; undefined when authentication fails or the
+ * packet is too short to carry a sample.
+ * @param iv the AEAD IV of the space's keys
+ * @param largest the largest packet number opened so far in this space (-1 for none)
+ * @param headerMask the 5-byte mask for a 16-byte sample
+ * @param decrypt opens `sealed` with the nonce and the unprotected header as associated data (throws on failure)
  */
-export function openInitial(
+export function openProtectedPacket(
   b: Uint8Array,
   header: LongHeader,
-  keys: InitialKeys,
+  iv: Uint8Array,
   largest: number,
+  headerMask: (sample: Uint8Array) => Uint8Array,
+  decrypt: (nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array) => Uint8Array,
 ): { packetNumber: number; payload: Uint8Array } | undefined {
   const pnOffset = header.packetNumberOffset;
   // The sample starts 4 bytes after the packet number's start, whatever its length (RFC 9001 §5.4.2).
   if (pnOffset + 4 + 16 > header.end) return undefined;
-  const sample = b.subarray(pnOffset + 4, pnOffset + 20);
-  const mask = ecb(keys.hp, { disablePadding: true }).encrypt(sample);
+  const mask = headerMask(b.subarray(pnOffset + 4, pnOffset + 20));
   const first = b[header.start] ^ (mask[0] & 0x0f);
   const pnLength = (first & 3) + 1;
   const aad = b.slice(header.start, pnOffset + pnLength);
@@ -192,18 +197,38 @@ export function openInitial(
     truncated = truncated * 256 + aad[at];
   }
   const packetNumber = decodePacketNumber(largest, truncated, pnLength * 8);
-  const nonce = keys.iv.slice();
+  const nonce = iv.slice();
   let pn = packetNumber;
   for (let i = 11; i >= 4 && pn > 0; i--) {
     nonce[i] ^= pn % 256;
     pn = Math.floor(pn / 256);
   }
   try {
-    const payload = gcm(keys.key, nonce, aad).decrypt(b.subarray(pnOffset + pnLength, header.end));
-    return { packetNumber, payload };
+    return { packetNumber, payload: decrypt(nonce, aad, b.subarray(pnOffset + pnLength, header.end)) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Removes header protection and decrypts one Initial packet; undefined when the keys do not
+ * fit (authentication fails) or the packet is too short to carry a sample.
+ * @param largest the largest packet number opened so far in this direction (-1 for none)
+ */
+export function openInitial(
+  b: Uint8Array,
+  header: LongHeader,
+  keys: InitialKeys,
+  largest: number,
+): { packetNumber: number; payload: Uint8Array } | undefined {
+  return openProtectedPacket(
+    b,
+    header,
+    keys.iv,
+    largest,
+    (sample) => ecb(keys.hp, { disablePadding: true }).encrypt(sample),
+    (nonce, aad, sealed) => gcm(keys.key, nonce, aad).decrypt(sealed),
+  );
 }
 
 /** The fields of an Initial packet to seal with {@link sealInitial}. */

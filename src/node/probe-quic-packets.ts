@@ -76,6 +76,11 @@ export function cryptoFrame(offset: number, data: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(0x06), encodeVarint(offset), encodeVarint(data.length), data);
 }
 
+/** An ACK frame (RFC 9000 §19.3) for the one packet `largest`, with no delay. */
+export function ackFrame(largest: number): Uint8Array {
+  return concatBytes(Uint8Array.of(0x02), encodeVarint(Math.max(0, largest)), Uint8Array.of(0, 0, 0));
+}
+
 /** A transport CONNECTION_CLOSE frame (type 0x1c, RFC 9000 §19.19), the only close allowed in Initial packets. */
 export function connectionCloseFrame(errorCode: number, reason: string): Uint8Array {
   const text = new TextEncoder().encode(reason);
@@ -126,7 +131,7 @@ export interface InitialFrames {
   readonly error?: string;
 }
 
-/** Reads the frames of an Initial packet's payload (RFC 9000 §12.4: PADDING, PING, ACK, CRYPTO, CONNECTION_CLOSE). */
+/** Reads the frames of an Initial or Handshake packet's payload (RFC 9000 §12.4: PADDING, PING, ACK, CRYPTO, CONNECTION_CLOSE). */
 export function readInitialFrames(p: Uint8Array): InitialFrames {
   const names: string[] = [];
   const crypto: { offset: number; data: Uint8Array }[] = [];

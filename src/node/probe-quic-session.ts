@@ -2,10 +2,14 @@
  * The client side of one QUIC probe, without sockets: it seals the Initial datagrams to send,
  * reads what the server's datagrams hold (coalesced packets, Initial frames, Retry, Version
  * Negotiation), reassembles the server's Initial CRYPTO stream and hands it to a
- * {@link ProbeEngine} as TLS records, which reads the ServerHello or HelloRetryRequest.
+ * {@link ProbeEngine} as TLS records, which reads the ServerHello or HelloRetryRequest. With the
+ * handshake secret the ServerHello gives, it opens the server's Handshake packets and hands
+ * their CRYPTO stream to the engine as TLS 1.3 records sealed with the same secret, so the
+ * engine's own TLS 1.3 reader decrypts EncryptedExtensions, Certificate, CertificateVerify and
+ * Finished and checks the Finished. The probe never sends a Handshake packet of its own.
  * `probeQuic()` drives it over a UDP socket; tests can drive it with datagrams of their own.
  */
-import { concatBytes, equalBytes } from '../bytes/hex.ts';
+import { concatBytes, equalBytes, fromHex } from '../bytes/hex.ts';
 import {
   type InitialKeys,
   initialKeys,
@@ -20,11 +24,18 @@ import {
 import { RangeBuffer } from '../capture/reassembly.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
 import type { RandomSource } from '../crypto/random.ts';
+import {
+  createRecordProtection,
+  encryptRecord,
+  type RecordProtectionState,
+} from '../crypto/record-protection.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { alertName } from '../iana/lookup.ts';
 import { ProbeEngine } from './probe-engine.ts';
+import { openLongPacket, type QuicPacketKeys, quicPacketKeys } from './probe-quic-handshake.ts';
 import {
+  ackFrame,
   connectionCloseFrame,
   cryptoFrame,
   QUIC_MIN_INITIAL_DATAGRAM,
@@ -49,6 +60,10 @@ export interface QuicSessionOptions {
   readonly destinationConnectionId: Uint8Array;
   readonly sourceConnectionId: Uint8Array;
   readonly retryOnHelloRetryRequest?: boolean;
+  /** Decrypt the server's Handshake packets (default true); false stops at the ServerHello. */
+  readonly decrypt?: boolean;
+  /** Receives NSS key log lines as the TLS secrets become known. */
+  readonly keylog?: (line: string) => void;
   readonly random?: RandomSource;
 }
 
@@ -63,6 +78,10 @@ const PACKET_NUMBER_LENGTH = 2;
 const MAX_SERVER_CRYPTO = 64 * 1024;
 /** Most bytes handed to the TLS reader in one record. */
 const RECORD_CHUNK = 16_384;
+/** Handshake packets kept while their keys are not known yet. */
+const MAX_PENDING_HANDSHAKE = 8;
+/** ACK-only Initial datagrams sent to widen the server's anti-amplification budget (RFC 9000 §8.1). */
+const MAX_ACK_DATAGRAMS = 3;
 
 /** Long-header packet types in the order of QUIC v1's type bits. */
 const LONG_TYPES = ['initial', '0rtt', 'handshake', 'retry'] as const;
@@ -107,6 +126,20 @@ export class QuicProbeSession {
   private largestServerPacket = -1;
   private readonly serverCrypto = new RangeBuffer(MAX_SERVER_CRYPTO);
   private fed = 0;
+  private handshakeKeys?: QuicPacketKeys;
+  /** TLS record protection with the server handshake traffic secret: the Handshake CRYPTO stream is handed to the TLS reader as TLS 1.3 records. */
+  private handshakeRecords?: RecordProtectionState;
+  private serverHandshakeSecret?: Uint8Array;
+  private readonly handshakeCrypto = new RangeBuffer(MAX_SERVER_CRYPTO);
+  private handshakeFed = 0;
+  private largestHandshakePacket = -1;
+  private readonly pendingHandshake: {
+    packet: Uint8Array;
+    record: { note?: string; packetNumber?: number; frames?: readonly string[] };
+  }[] = [];
+  private ackDatagramsLeft = MAX_ACK_DATAGRAMS;
+  /** A CONNECTION_CLOSE found in a Handshake packet that was kept until its keys were known. */
+  private lateClose?: QuicConnectionClose;
   /** The client's Initial CRYPTO stream: the ClientHello, then the second one after a HelloRetryRequest. */
   private clientCrypto: Uint8Array;
 
@@ -118,8 +151,18 @@ export class QuicProbeSession {
     this.originalDestinationConnectionId = options.destinationConnectionId;
     this.destinationConnectionId = options.destinationConnectionId;
     this.sourceConnectionId = options.sourceConnectionId;
+    const decrypt = options.decrypt ?? true;
+    const keylog = options.keylog;
     this.engine = new ProbeEngine(hello, keyShares, {
-      stopAfterServerHello: true,
+      stopAfterServerHello: !decrypt,
+      decrypt,
+      keylog: (line) => {
+        // The server handshake traffic secret gives the Handshake packet keys (RFC 9001 §5.1).
+        const [label, , secret] = line.split(' ');
+        if (label === 'SERVER_HANDSHAKE_TRAFFIC_SECRET' && secret)
+          this.serverHandshakeSecret = fromHex(secret);
+        keylog?.(line);
+      },
       retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
       maxBytes: MAX_SERVER_CRYPTO * 2,
       ...(options.random ? { random: options.random } : {}),
@@ -228,6 +271,14 @@ export class QuicProbeSession {
       }
       ours = true;
       const length = header.end - pos;
+      if (type === 'handshake') {
+        const record: QuicPacketRecord & { note?: string } = { type, length };
+        packets.push(record);
+        const c = this.handshakePacket(datagram.slice(pos, header.end), record);
+        if (c) close = c;
+        pos = header.end;
+        continue;
+      }
       if (type !== 'initial') {
         packets.push({ type, length, note: 'not decrypted' });
         pos = header.end;
@@ -259,12 +310,70 @@ export class QuicProbeSession {
         this.stop('protocol_error', `the server's Initial packet ${opened.packetNumber}: ${frames.error}`);
         break;
       }
+      // The ServerHello gives the Handshake keys a coalesced Handshake packet needs next.
+      this.feedEngine(send, atMs);
       pos = header.end;
     }
     if (ours) this.quicDatagrams++;
     if (!this.done) this.feedEngine(send, atMs);
+    close ??= this.lateClose;
     if (close) this.closed(close);
+    if (!this.done && this.handshakeKeys && ours && this.ackDatagramsLeft > 0) {
+      // Each client datagram lets the server send three times as much before the handshake completes.
+      this.ackDatagramsLeft--;
+      send.push(this.seal([ackFrame(this.largestServerPacket)], ['ack'], atMs));
+    }
     return { send, done: this.done };
+  }
+
+  /**
+   * Opens a Handshake packet (a copy of its bytes) with the server Handshake keys, or keeps it
+   * until they are known; its CRYPTO data goes to the Handshake stream. Returns a CONNECTION_CLOSE it carries.
+   */
+  private handshakePacket(
+    packet: Uint8Array,
+    record: { note?: string; packetNumber?: number; frames?: readonly string[] },
+  ): QuicConnectionClose | undefined {
+    if (!this.handshakeKeys) {
+      if (this.engine.done || this.pendingHandshake.length >= MAX_PENDING_HANDSHAKE) {
+        record.note = 'not decrypted';
+      } else {
+        record.note = 'not decrypted yet';
+        this.pendingHandshake.push({ packet, record });
+      }
+      return undefined;
+    }
+    const header = parseLongHeader(packet, 0);
+    const opened = header && openLongPacket(packet, header, this.handshakeKeys, this.largestHandshakePacket);
+    if (!opened) {
+      record.note = 'cannot be opened with the server Handshake keys';
+      return undefined;
+    }
+    delete record.note;
+    this.largestHandshakePacket = Math.max(this.largestHandshakePacket, opened.packetNumber);
+    const frames = readInitialFrames(opened.payload);
+    record.packetNumber = opened.packetNumber;
+    record.frames = frames.names;
+    if (frames.error) record.note = frames.error;
+    for (const c of frames.crypto) this.handshakeCrypto.write(c.offset, c.data);
+    return frames.close;
+  }
+
+  /** Once the ServerHello gave the handshake secret: the packet keys, then the packets kept until now. */
+  private handshakeKeysReady(): QuicConnectionClose | undefined {
+    const sh = this.engine.serverHello;
+    if (this.handshakeKeys || !sh || !this.serverHandshakeSecret) return undefined;
+    try {
+      this.handshakeKeys = quicPacketKeys(sh.cipherSuite, this.serverHandshakeSecret);
+      this.handshakeRecords = createRecordProtection(sh.cipherSuite, this.serverHandshakeSecret);
+    } catch (e) {
+      this.error ??= `Handshake packets not decrypted: ${(e as Error).message}`;
+      return undefined;
+    }
+    let close: QuicConnectionClose | undefined;
+    for (const p of this.pendingHandshake.splice(0))
+      close = this.handshakePacket(p.packet, p.record) ?? close;
+    return close;
   }
 
   private versionNegotiationPacket(b: Uint8Array, header: ReturnType<typeof readBareLongHeader> & {}): void {
@@ -338,7 +447,6 @@ export class QuicProbeSession {
   /** Hands the newly contiguous server CRYPTO bytes to the TLS reader as handshake records. */
   private feedEngine(send: Uint8Array[], atMs: number): void {
     const stream = this.serverCrypto.contiguous();
-    if (stream.length <= this.fed) return;
     const fresh = stream.subarray(this.fed);
     this.fed = stream.length;
     for (let at = 0; at < fresh.length && !this.engine.done; at += RECORD_CHUNK) {
@@ -349,11 +457,26 @@ export class QuicProbeSession {
       const step = this.engine.receive(record, atMs);
       for (const bytes of step.send) this.secondHello(bytes, send, atMs);
     }
+    this.lateClose ??= this.handshakeKeysReady();
+    this.feedHandshake(atMs);
     if (this.engine.done) {
       const reason = this.engine.stopReason;
-      if (reason === 'server_hello' || reason === 'hello_retry_request') this.stop(reason, this.engine.error);
+      if (reason === 'server_hello' || reason === 'hello_retry_request' || reason === 'complete')
+        this.stop(reason, this.engine.error);
       else this.stop('protocol_error', this.engine.error ?? `the server's handshake stopped: ${reason}`);
     }
+  }
+
+  /** Hands the new Handshake CRYPTO bytes to the TLS reader, sealed as the TLS 1.3 records it decrypts. */
+  private feedHandshake(atMs: number): void {
+    const state = this.handshakeRecords;
+    if (!state) return;
+    const stream = this.handshakeCrypto.contiguous();
+    if (stream.length <= this.handshakeFed) return;
+    const fresh = stream.subarray(this.handshakeFed);
+    this.handshakeFed = stream.length;
+    for (let at = 0; at < fresh.length && !this.engine.done; at += RECORD_CHUNK)
+      this.engine.receive(encryptRecord(state, 22, fresh.subarray(at, at + RECORD_CHUNK)).record, atMs);
   }
 
   /** The second ClientHello (TLS records from the engine) goes on in the CRYPTO stream. */

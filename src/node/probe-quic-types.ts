@@ -6,9 +6,11 @@
 import type { ClientHelloOptions } from '../build/client-hello.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import type { CertificateSummary } from './certificates.ts';
 import type {
   HelloWithKeyShares,
   ProbeAlert,
+  ProbeExtension,
   ProbeHelloRetryRequest,
   ProbeServerHello,
 } from './probe-types.ts';
@@ -34,6 +36,9 @@ export type QuicProbeOutcome =
 
 /** Why the QUIC probe stopped reading (finer than `outcome`). */
 export type QuicStopReason =
+  /** The server's flight was read to its Finished (which `finishedVerified` says matched). */
+  | 'complete'
+  /** Stopped after the ServerHello: `decrypt` is false, or the Handshake keys could not be made. */
   | 'server_hello'
   | 'hello_retry_request'
   | 'alert'
@@ -78,6 +83,13 @@ export interface QuicProbeOptions {
   readonly maxBytes?: number;
   /** Most datagrams read from the server (default 64). */
   readonly maxDatagrams?: number;
+  /**
+   * Decrypt the server's Handshake packets (default true) to read EncryptedExtensions (the ALPN
+   * chosen), the certificates and the Finished. `false` stops at the ServerHello.
+   */
+  readonly decrypt?: boolean;
+  /** Receives NSS key log lines (SSLKEYLOGFILE format) as the TLS secrets become known. */
+  readonly keylog?: (line: string) => void;
   /** Answer a HelloRetryRequest once with a second ClientHello in the Initial CRYPTO stream (default true). */
   readonly retryOnHelloRetryRequest?: boolean;
   /** Randomness for connection IDs and the key share made after a HelloRetryRequest (default the system CSPRNG). */
@@ -169,7 +181,15 @@ export interface QuicProbeResult {
     /** The server's Source Connection ID, once one of its Initials was opened. */
     readonly server?: Uint8Array;
   };
-  /** Handshake messages read from the server's Initial CRYPTO stream, by name, in order. */
+  /** The server's certificates, end-entity first, from the decrypted Handshake packets. */
+  readonly certificates: readonly CertificateSummary[];
+  /** TLS 1.3 EncryptedExtensions, from the decrypted Handshake packets. */
+  readonly encryptedExtensions?: readonly ProbeExtension[];
+  /** True when the server asked for a client certificate. */
+  readonly certificateRequested: boolean;
+  /** The server Finished matched the key schedule. */
+  readonly finishedVerified: boolean;
+  /** Handshake messages read from the server (Initial, then Handshake CRYPTO stream), by name, in order. */
   readonly serverMessages: readonly string[];
   readonly timings: QuicProbeTimings;
   readonly transcript: readonly QuicDatagramRecord[];

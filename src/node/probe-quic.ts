@@ -4,9 +4,10 @@
  * Negotiation, Retry or silence — bounded by a total timeout, an idle timeout, a byte cap and
  * a datagram cap, with at most a few resends of the first Initial while the server is silent.
  *
- * The probe reads the server's Initial packets only: Handshake and 1-RTT packets are listed in
- * the transcript but not decrypted, so certificates, EncryptedExtensions and the ALPN the
- * server chose are not shown.
+ * The server's Initial packets give the ServerHello; its Handshake packets are decrypted with
+ * the TLS 1.3 handshake secret to read EncryptedExtensions (the ALPN chosen), the certificates
+ * and the Finished. 1-RTT packets are listed in the transcript, not decrypted. The probe never
+ * sends its own Handshake flight: it closes the connection with an Initial CONNECTION_CLOSE.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
@@ -14,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { type ClientHelloOptions, clientHello } from '../build/client-hello.ts';
 import { QUIC_VERSION } from '../capture/quic-initial.ts';
 import { type RandomSource, systemRandom } from '../crypto/random.ts';
+import { summarizeCertificates } from './certificates.ts';
 import { parseProbeTarget } from './probe.ts';
 import { conclude } from './probe-conclusion.ts';
 import { clientTransportParameters, quicVersionName } from './probe-quic-packets.ts';
@@ -158,15 +160,15 @@ function quicConclusion(r: Omit<QuicProbeResult, 'conclusion'>): string {
       const tcpView = {
         target: r.target,
         outcome: r.outcome,
-        stopReason: r.outcome === 'alert' ? 'alert' : r.outcome,
+        stopReason: r.stopReason === 'complete' ? 'complete' : r.outcome === 'alert' ? 'alert' : r.outcome,
         ...(r.alert ? { alert: r.alert } : {}),
         alerts: r.alert ? [r.alert] : [],
         ...(r.serverHello ? { serverHello: r.serverHello } : {}),
         ...(r.helloRetryRequest ? { helloRetryRequest: r.helloRetryRequest } : {}),
         retried: r.retried,
-        certificates: [],
-        certificateRequested: false,
-        finishedVerified: false,
+        certificates: r.certificates,
+        certificateRequested: r.certificateRequested,
+        finishedVerified: r.finishedVerified,
         serverMessages: r.serverMessages,
         timings: { connectMs: null, firstByteMs: r.timings.firstByteMs, totalMs: r.timings.totalMs },
         transcript: [],
@@ -226,6 +228,8 @@ export async function probeQuic(
     destinationConnectionId,
     sourceConnectionId,
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
+    decrypt: options.decrypt ?? true,
+    ...(options.keylog ? { keylog: options.keylog } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
 
@@ -324,6 +328,8 @@ export async function probeQuic(
 
   const reason = session.stopReason ?? 'timeout';
   const engine = session.engine;
+  const totalMs = now();
+  const certificates = await summarizeCertificates(engine.certificateChain);
   const base: Omit<QuicProbeResult, 'conclusion'> = {
     target: { host, port },
     transport: 'quic',
@@ -342,8 +348,12 @@ export async function probeQuic(
       source: sourceConnectionId,
       ...(session.serverConnectionId ? { server: session.serverConnectionId } : {}),
     },
+    certificates,
+    ...(engine.encryptedExtensions ? { encryptedExtensions: engine.encryptedExtensions } : {}),
+    certificateRequested: engine.certificateRequested,
+    finishedVerified: engine.finishedVerified,
     serverMessages: engine.serverMessages,
-    timings: { firstByteMs, totalMs: now() },
+    timings: { firstByteMs, totalMs },
     transcript: session.transcript,
     ...(session.error !== undefined ? { error: session.error } : {}),
     sent: engine.sent,

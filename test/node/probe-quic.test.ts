@@ -281,7 +281,7 @@ describe('reading the server Initial', () => {
     new Uint8Array(20).fill(0x55),
   );
 
-  test('RFC 9001 A.3 coalesced with a Handshake packet: the ServerHello is read, the Handshake packet skipped', async () => {
+  test('RFC 9001 A.3 coalesced with a Handshake packet: the ServerHello is read, the Handshake packet tried and skipped', async () => {
     const server = await udpServer((_d, reply) => reply(concatBytes(serverInitial, handshake)));
     const r = await probeQuic(`127.0.0.1:${server.port}`, {
       ...quick,
@@ -296,15 +296,27 @@ describe('reading the server Initial', () => {
     });
     expect(r.transcript[1].packets).toEqual([
       { type: 'initial', length: serverInitial.length, packetNumber: 1, frames: ['ack', 'crypto'] },
-      { type: 'handshake', length: handshake.length, note: 'not decrypted' },
+      // The RFC's ServerHello does not answer this probe's key share: the keys derived do not open it.
+      {
+        type: 'handshake',
+        length: handshake.length,
+        note: 'cannot be opened with the server Handshake keys',
+      },
     ]);
     expect(toHex(r.connectionIds.server!)).toBe('f067a5502a4262b5');
-    // The probe closes the connection it opened, to the server's connection ID.
-    await vi.waitFor(() => expect(server.received).toHaveLength(2));
-    const last = server.received[server.received.length - 1];
-    expect(toHex(readBareLongHeader(last)!.destinationConnectionId)).toBe('f067a5502a4262b5');
-    const opened = openClientInitial(last, fromHex('8394c8f03e515708'));
-    expect(opened.frames.names).toEqual(['connection_close', 'padding']);
+    // After the ServerHello the probe ACKs (at most 3 times, to widen the server's
+    // anti-amplification budget), then closes the connection, to the server's connection ID.
+    const frames = () =>
+      server.received.slice(1).map((d) => openClientInitial(d, fromHex('8394c8f03e515708')).frames.names);
+    await vi.waitFor(() => expect(frames().at(-1)).toEqual(['connection_close', 'padding']));
+    expect(frames()).toEqual([
+      ['ack', 'padding'],
+      ['ack', 'padding'],
+      ['ack', 'padding'],
+      ['connection_close', 'padding'],
+    ]);
+    for (const d of server.received.slice(1))
+      expect(toHex(readBareLongHeader(d)!.destinationConnectionId)).toBe('f067a5502a4262b5');
   });
 
   test('the transport parameters name the Source Connection ID given', () => {

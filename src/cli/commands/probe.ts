@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { type ClientHelloOptions, clientHello } from '../../build/client-hello.ts';
 import { jsonText, jsonView } from '../../bytes/json-view.ts';
 import { systemRandom } from '../../crypto/random.ts';
@@ -72,6 +73,40 @@ function certificateLine(c: CertificateSummary, i: number): string {
   return `  certificate ${i}: ${c.subject} — ${names} — ${key} — ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}, ${issuer}`;
 }
 
+/** The lines for what the server's hello said: HelloRetryRequest, ServerHello, the rest of the flight, certificates. */
+function answerLines(
+  result: Pick<
+    ProbeResult,
+    'helloRetryRequest' | 'retried' | 'serverHello' | 'serverMessages' | 'finishedVerified' | 'certificates'
+  >,
+  keyExchangeGroup?: string | null,
+): string[] {
+  const lines: string[] = [];
+  const h = result.helloRetryRequest;
+  if (h)
+    lines.push(
+      `← HelloRetryRequest: ${h.cipherSuiteName}, wants ${h.selectedGroupName ?? 'no new share'}${h.cookieLength ? `, cookie of ${h.cookieLength} bytes` : ''}${result.retried ? ' → answered with a second ClientHello' : ''}`,
+    );
+  const sh = result.serverHello;
+  if (!sh) return lines;
+  lines.push(
+    `← ServerHello: ${sh.versionName}, ${sh.cipherSuiteName}${sh.groupName ? `, ${sh.groupName}` : ''}${sh.alpn ? `, ALPN ${sh.alpn}` : ''}${sh.downgrade ? `, downgrade sentinel ${sh.downgrade}` : ''}`,
+  );
+  const rest = result.serverMessages.filter((m) => m !== 'server_hello' && m !== 'hello_retry_request');
+  if (rest.length > 0) {
+    const how =
+      sh.version >= 0x0304
+        ? ` (decrypted; Finished ${result.finishedVerified ? 'verified' : 'NOT verified'})`
+        : '';
+    lines.push(`← ${rest.join(', ')}${how}`);
+  }
+  if (keyExchangeGroup) lines.push(`  key exchange group: ${keyExchangeGroup}`);
+  result.certificates.forEach((c, i) => {
+    lines.push(certificateLine(c, i));
+  });
+  return lines;
+}
+
 /** The story: what was sent, what came back, what it means. */
 export function probeStory(result: ProbeResult, hello: HelloWithKeyShares, withTranscript = false): string {
   const lines = [`→ ${sentLine(result, hello)}`];
@@ -81,30 +116,7 @@ export function probeStory(result: ProbeResult, hello: HelloWithKeyShares, withT
   } else {
     for (const a of result.alerts.filter((a) => a.level === 1))
       lines.push(`← warning alert ${a.name} (${a.description})`);
-    const h = result.helloRetryRequest;
-    if (h)
-      lines.push(
-        `← HelloRetryRequest: ${h.cipherSuiteName}, wants ${h.selectedGroupName ?? 'no new share'}${h.cookieLength ? `, cookie of ${h.cookieLength} bytes` : ''}${result.retried ? ' → answered with a second ClientHello' : ''}`,
-      );
-    const sh = result.serverHello;
-    if (sh) {
-      lines.push(
-        `← ServerHello: ${sh.versionName}, ${sh.cipherSuiteName}${sh.groupName ? `, ${sh.groupName}` : ''}${sh.alpn ? `, ALPN ${sh.alpn}` : ''}${sh.downgrade ? `, downgrade sentinel ${sh.downgrade}` : ''}`,
-      );
-      const rest = result.serverMessages.filter((m) => m !== 'server_hello' && m !== 'hello_retry_request');
-      if (rest.length > 0) {
-        const how =
-          sh.version >= 0x0304
-            ? ` (decrypted; Finished ${result.finishedVerified ? 'verified' : 'NOT verified'})`
-            : '';
-        lines.push(`← ${rest.join(', ')}${how}`);
-      }
-      if (result.serverKeyExchange?.groupName)
-        lines.push(`  key exchange group: ${result.serverKeyExchange.groupName}`);
-      result.certificates.forEach((c, i) => {
-        lines.push(certificateLine(c, i));
-      });
-    }
+    lines.push(...answerLines(result, result.serverKeyExchange?.groupName));
     const fatal = result.alert && result.alert.level !== 1 ? result.alert : undefined;
     if (fatal)
       lines.push(
@@ -167,13 +179,32 @@ async function runQuicProbe(
     if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(`probe: ${e.message}`);
     throw e;
   }
-  const result = await probeQuic(target, {
-    hello,
-    sourceConnectionId,
-    timeoutMs,
-    idleTimeoutMs,
-    retryOnHelloRetryRequest: flags['no-retry'] !== true,
-  });
+  const keylogFile = stringFlag(flags, 'keylog');
+  let fd: number | undefined;
+  if (keylogFile !== undefined) {
+    try {
+      fd = openSync(keylogFile, 'a', 0o600);
+    } catch (e) {
+      throw new UsageError(
+        `probe: cannot write the key log ${keylogFile}: ${(e as NodeJS.ErrnoException).code}`,
+      );
+    }
+  }
+  const keylogFd = fd;
+  let result: QuicProbeResult;
+  try {
+    result = await probeQuic(target, {
+      hello,
+      sourceConnectionId,
+      timeoutMs,
+      idleTimeoutMs,
+      retryOnHelloRetryRequest: flags['no-retry'] !== true,
+      decrypt: flags['no-decrypt'] !== true,
+      ...(keylogFd !== undefined ? { keylog: (line: string) => writeSync(keylogFd, `${line}\n`) } : {}),
+    });
+  } finally {
+    if (keylogFd !== undefined) closeSync(keylogFd);
+  }
   return { result, hello };
 }
 
@@ -214,16 +245,7 @@ export function quicStory(
       );
     if (result.versionNegotiation)
       lines.push(`← Version Negotiation: ${result.versionNegotiation.versionNames.join(', ')}`);
-    const h = result.helloRetryRequest;
-    if (h)
-      lines.push(
-        `← HelloRetryRequest: ${h.cipherSuiteName}, wants ${h.selectedGroupName ?? 'no new share'}${h.cookieLength ? `, cookie of ${h.cookieLength} bytes` : ''}${result.retried ? ' → answered with a second ClientHello' : ''}`,
-      );
-    const sh = result.serverHello;
-    if (sh)
-      lines.push(
-        `← ServerHello: ${sh.versionName}, ${sh.cipherSuiteName}${sh.groupName ? `, ${sh.groupName}` : ''}`,
-      );
+    lines.push(...answerLines(result));
     const close = result.connectionClose;
     if (close) {
       const what = result.alert
@@ -305,11 +327,6 @@ export const probeCommand: Command = {
       'ms',
     );
     if (flags.quic === true) {
-      for (const flag of ['keylog', 'no-decrypt'] as const)
-        if (flags[flag] !== undefined && flags[flag] !== false)
-          throw new UsageError(
-            `probe: --${flag} does not apply to --quic (Handshake packets are not decrypted)`,
-          );
       const { result, hello } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs);
       if (flags.json === true) io.out(jsonText(quicJson(result)));
       else io.out(quicStory(result, hello, flags.transcript === true));
