@@ -257,7 +257,7 @@ export function quicStory(
     }
     const t = result.timings;
     lines.push(
-      `  (first datagram ${t.firstByteMs ?? '-'} ms, total ${t.totalMs} ms; ${result.datagramsSent} datagrams sent, ${result.datagramsReceived} received, ${result.bytesReceived} bytes; stopped: ${result.stopReason})`,
+      `  (first datagram ${t.firstByteMs ?? '-'} ms, total ${t.totalMs} ms; ${result.datagramsSent} datagram${result.datagramsSent === 1 ? '' : 's'} sent, ${result.datagramsReceived} received, ${result.bytesReceived} bytes; stopped: ${result.stopReason})`,
     );
   }
   if (withTranscript) {
