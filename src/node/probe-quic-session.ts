@@ -401,6 +401,17 @@ export class QuicProbeSession {
     if (b.length < header.rest + 16) return { note: 'too short for a Retry Integrity Tag' };
     const token = b.slice(header.rest, b.length - 16);
     if (token.length === 0) return { note: 'ignored: a Retry without a token' };
+    if (
+      initialOverhead(
+        header.sourceConnectionId,
+        this.sourceConnectionId,
+        token.length,
+        PACKET_NUMBER_LENGTH,
+      ) +
+        64 >
+      QUIC_MIN_INITIAL_DATAGRAM
+    )
+      return { note: `ignored: a token of ${token.length} bytes leaves no room in a 1200-byte Initial` };
     let verified = false;
     try {
       const tag = retryIntegrityTag(

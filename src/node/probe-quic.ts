@@ -299,7 +299,14 @@ export async function probeQuic(
       if (firstByteMs === null) firstByteMs = now();
       armIdle();
       const datagram = new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      const step = session.receive(datagram.slice(), now());
+      let step: ReturnType<QuicProbeSession['receive']>;
+      try {
+        step = session.receive(datagram.slice(), now());
+      } catch (e) {
+        // Every server behaviour is a result, never an exception out of the socket handler.
+        finish('protocol_error', (e as Error).message);
+        return;
+      }
       send(step.send);
       if (step.done) {
         finish(session.stopReason ?? 'protocol_error');

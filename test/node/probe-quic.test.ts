@@ -244,6 +244,19 @@ describe('Retry and Version Negotiation', () => {
     expect(r.outcome).toBe('timeout');
   });
 
+  test('a Retry whose token leaves no room for the ClientHello is ignored', async () => {
+    const server = await udpServer((d, reply) =>
+      reply(retryFor(readBareLongHeader(d)!, fromHex('01020304'), new Uint8Array(1400).fill(1))),
+    );
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
+    expect(r.retry).toBeUndefined();
+    expect(r.transcript[1].packets[0]).toMatchObject({
+      type: 'retry',
+      note: expect.stringMatching(/no room/),
+    });
+    expect(r.outcome).toBe('timeout');
+  });
+
   test('Version Negotiation: the versions the server lists', async () => {
     const server = await udpServer((d, reply) => {
       const bare = readBareLongHeader(d)!;
