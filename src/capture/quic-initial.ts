@@ -166,21 +166,26 @@ export function decodePacketNumber(largest: number, truncated: number, bits: num
 }
 
 /**
- * Removes header protection and decrypts one Initial packet; undefined when the keys do not
- * fit (authentication fails) or the packet is too short to carry a sample.
- * @param largest the largest packet number opened so far in this direction (-1 for none)
+ * Removes header protection (RFC 9001 §5.4) and opens the payload of one long-header packet
+ * with the primitives of its packet number space; undefined when authentication fails or the
+ * packet is too short to carry a sample.
+ * @param iv the AEAD IV of the space's keys
+ * @param largest the largest packet number opened so far in this space (-1 for none)
+ * @param headerMask the 5-byte mask for a 16-byte sample
+ * @param decrypt opens `sealed` with the nonce and the unprotected header as associated data (throws on failure)
  */
-export function openInitial(
+export function openProtectedPacket(
   b: Uint8Array,
   header: LongHeader,
-  keys: InitialKeys,
+  iv: Uint8Array,
   largest: number,
+  headerMask: (sample: Uint8Array) => Uint8Array,
+  decrypt: (nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array) => Uint8Array,
 ): { packetNumber: number; payload: Uint8Array } | undefined {
   const pnOffset = header.packetNumberOffset;
   // The sample starts 4 bytes after the packet number's start, whatever its length (RFC 9001 §5.4.2).
   if (pnOffset + 4 + 16 > header.end) return undefined;
-  const sample = b.subarray(pnOffset + 4, pnOffset + 20);
-  const mask = ecb(keys.hp, { disablePadding: true }).encrypt(sample);
+  const mask = headerMask(b.subarray(pnOffset + 4, pnOffset + 20));
   const first = b[header.start] ^ (mask[0] & 0x0f);
   const pnLength = (first & 3) + 1;
   const aad = b.slice(header.start, pnOffset + pnLength);
@@ -192,16 +197,166 @@ export function openInitial(
     truncated = truncated * 256 + aad[at];
   }
   const packetNumber = decodePacketNumber(largest, truncated, pnLength * 8);
-  const nonce = keys.iv.slice();
+  const nonce = iv.slice();
   let pn = packetNumber;
   for (let i = 11; i >= 4 && pn > 0; i--) {
     nonce[i] ^= pn % 256;
     pn = Math.floor(pn / 256);
   }
   try {
-    const payload = gcm(keys.key, nonce, aad).decrypt(b.subarray(pnOffset + pnLength, header.end));
-    return { packetNumber, payload };
+    return { packetNumber, payload: decrypt(nonce, aad, b.subarray(pnOffset + pnLength, header.end)) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Removes header protection and decrypts one Initial packet; undefined when the keys do not
+ * fit (authentication fails) or the packet is too short to carry a sample.
+ * @param largest the largest packet number opened so far in this direction (-1 for none)
+ */
+export function openInitial(
+  b: Uint8Array,
+  header: LongHeader,
+  keys: InitialKeys,
+  largest: number,
+): { packetNumber: number; payload: Uint8Array } | undefined {
+  return openProtectedPacket(
+    b,
+    header,
+    keys.iv,
+    largest,
+    (sample) => ecb(keys.hp, { disablePadding: true }).encrypt(sample),
+    (nonce, aad, sealed) => gcm(keys.key, nonce, aad).decrypt(sealed),
+  );
+}
+
+/** The fields of an Initial packet to seal with {@link sealInitial}. */
+export interface InitialPacketFields {
+  /** QUIC version; a version without known Initial keys is sealed with v1's packet type (Version Negotiation probes). */
+  readonly version: number;
+  readonly destinationConnectionId: Uint8Array;
+  readonly sourceConnectionId: Uint8Array;
+  /** The token from a Retry or NEW_TOKEN frame; empty by default. */
+  readonly token?: Uint8Array;
+  readonly packetNumber: number;
+  /** Bytes of the packet number on the wire, 1..4 (default 4). */
+  readonly packetNumberLength?: number;
+  /** The frames, padding included: sealed as they are. */
+  readonly payload: Uint8Array;
+}
+
+/** Bytes an Initial packet adds around its payload: header and AEAD tag (Length is always a 2-byte varint here). */
+export function initialOverhead(
+  destinationConnectionId: Uint8Array,
+  sourceConnectionId: Uint8Array,
+  tokenLength: number,
+  packetNumberLength = 4,
+): number {
+  const tokenVarint = tokenLength < 64 ? 1 : tokenLength < 16384 ? 2 : 4;
+  return (
+    7 +
+    destinationConnectionId.length +
+    sourceConnectionId.length +
+    tokenVarint +
+    tokenLength +
+    2 +
+    packetNumberLength +
+    16
+  );
+}
+
+function writeVarint(out: number[], value: number): void {
+  if (value < 64) out.push(value);
+  else if (value < 16384) out.push(0x40 | (value >> 8), value & 0xff);
+  else if (value < 2 ** 30)
+    out.push(0x80 | (value >>> 24), (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff);
+  else throw new RangeError(`varint ${value} is too large for this encoder`);
+}
+
+/**
+ * Builds one Initial packet and protects it: AES-128-GCM over the payload with the header as
+ * associated data (RFC 9001 §5.3), then header protection (§5.4). The Length field is always
+ * written as a 2-byte varint, as in RFC 9001 Appendix A.2.
+ * @throws {RangeError} for a packet number length outside 1..4, a payload too short to sample
+ *   (RFC 9001 §5.4.2) or too long for a 2-byte Length, or connection IDs over 20 bytes
+ * @example
+ * const keys = initialKeys(QUIC_VERSION.v1, dcid, 'client');
+ * const packet = sealInitial({ version: 1, destinationConnectionId: dcid, sourceConnectionId: scid, packetNumber: 0, payload }, keys);
+ */
+export function sealInitial(fields: InitialPacketFields, keys: InitialKeys): Uint8Array {
+  const pnLength = fields.packetNumberLength ?? 4;
+  if (!Number.isInteger(pnLength) || pnLength < 1 || pnLength > 4)
+    throw new RangeError(`"packetNumberLength" expected 1..4, got ${pnLength}`);
+  const { destinationConnectionId: dcid, sourceConnectionId: scid, payload } = fields;
+  if (dcid.length > 20 || scid.length > 20)
+    throw new RangeError(`connection IDs are at most 20 bytes, got ${dcid.length} and ${scid.length}`);
+  if (pnLength + payload.length < 4)
+    throw new RangeError(`"payload" too short to sample for header protection: ${payload.length} bytes`);
+  const length = pnLength + payload.length + 16;
+  if (length >= 16384) throw new RangeError(`Initial packet of ${length} bytes is too long`);
+  const token = fields.token ?? new Uint8Array(0);
+  const type = VERSIONS.get(fields.version)?.initialType ?? 0;
+  const header: number[] = [0xc0 | (type << 4) | (pnLength - 1)];
+  header.push(
+    (fields.version >>> 24) & 0xff,
+    (fields.version >> 16) & 0xff,
+    (fields.version >> 8) & 0xff,
+    fields.version & 0xff,
+  );
+  header.push(dcid.length, ...dcid, scid.length, ...scid);
+  writeVarint(header, token.length);
+  for (const b of token) header.push(b);
+  header.push(0x40 | (length >> 8), length & 0xff);
+  const pnOffset = header.length;
+  for (let i = pnLength - 1; i >= 0; i--) header.push(Math.floor(fields.packetNumber / 256 ** i) % 256);
+  const aad = Uint8Array.from(header);
+  const nonce = keys.iv.slice();
+  let pn = fields.packetNumber;
+  for (let i = 11; i >= 4 && pn > 0; i--) {
+    nonce[i] ^= pn % 256;
+    pn = Math.floor(pn / 256);
+  }
+  const sealed = gcm(keys.key, nonce, aad).encrypt(payload);
+  const packet = new Uint8Array(aad.length + sealed.length);
+  packet.set(aad);
+  packet.set(sealed, aad.length);
+  const sample = packet.subarray(pnOffset + 4, pnOffset + 20);
+  const mask = ecb(keys.hp, { disablePadding: true }).encrypt(sample);
+  packet[0] ^= mask[0] & 0x0f;
+  for (let i = 0; i < pnLength; i++) packet[pnOffset + i] ^= mask[1 + i];
+  return packet;
+}
+
+/** Retry integrity keys (RFC 9001 §5.8, RFC 9369 §3.3.3). */
+const RETRY_INTEGRITY: ReadonlyMap<number, { key: Uint8Array; nonce: Uint8Array }> = new Map([
+  [
+    QUIC_VERSION.v1,
+    { key: fromHex('be0c690b9f66575a1d766b54e368c84e'), nonce: fromHex('461599d35d632bf2239825bb') },
+  ],
+  [
+    QUIC_VERSION.v2,
+    { key: fromHex('8fb4b01b56ac48e260fbcbcead7ccc92'), nonce: fromHex('d86969bc2d7c6d9990efb04a') },
+  ],
+]);
+
+/**
+ * The Retry Integrity Tag (RFC 9001 §5.8) of a Retry packet `retryWithoutTag` (the packet
+ * minus its last 16 bytes), sent in answer to an Initial whose Destination Connection ID was
+ * `originalDestinationConnectionId`.
+ * @throws {RangeError} for a version other than QUIC v1 or v2
+ */
+export function retryIntegrityTag(
+  version: number,
+  originalDestinationConnectionId: Uint8Array,
+  retryWithoutTag: Uint8Array,
+): Uint8Array {
+  const params = RETRY_INTEGRITY.get(version);
+  if (!params)
+    throw new RangeError(`QUIC version 0x${version.toString(16)} has no known Retry integrity key`);
+  const pseudo = new Uint8Array(1 + originalDestinationConnectionId.length + retryWithoutTag.length);
+  pseudo[0] = originalDestinationConnectionId.length;
+  pseudo.set(originalDestinationConnectionId, 1);
+  pseudo.set(retryWithoutTag, 1 + originalDestinationConnectionId.length);
+  return gcm(params.key, params.nonce, pseudo).encrypt(new Uint8Array(0));
 }

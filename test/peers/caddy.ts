@@ -9,7 +9,8 @@ import type { Peer, PeerOptions } from './types.ts';
 /**
  * Caddy (Go crypto/tls). Every name is a site with its own `tls CERT KEY`; no site answers to
  * the IP, so a hello without SNI finds no certificate unless `requireSni: false` sets `default_sni`.
- * Admin API, automatic HTTPS, trust-store installation and HTTP/3 are off, state lives in the temp dir.
+ * Admin API, automatic HTTPS and trust-store installation are off, state lives in the temp dir.
+ * HTTP/3 is off unless `http3: true`: then Caddy also listens on UDP, on the same 127.0.0.1 port.
  */
 export async function startCaddy(options: PeerOptions, names: string[]): Promise<Peer> {
   const certs = await certificates(names, options.cert);
@@ -31,7 +32,7 @@ export async function startCaddy(options: PeerOptions, names: string[]): Promise
     'skip_install_trust',
     `storage file_system ${join(dir, 'data')}`,
     'servers {',
-    '  protocols h1 h2',
+    options.http3 ? '  protocols h1 h2 h3' : '  protocols h1 h2',
     '}',
     'log {',
     '  output stderr',

@@ -39,6 +39,11 @@ export interface PeerOptions {
    * and node (`honorCipherOrder`); the other peers refuse it. Unset or false: client order.
    */
   serverCipherOrder?: boolean;
+  /**
+   * Caddy only: also serve HTTP/3 (QUIC over UDP) on the same 127.0.0.1 port as TLS over TCP.
+   * The other peers ignore it (they have no QUIC).
+   */
+  http3?: boolean;
 }
 
 /** A certificate the peer serves. */

@@ -1,9 +1,13 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { type ClientHelloOptions, clientHello } from '../../build/client-hello.ts';
 import { jsonText, jsonView } from '../../bytes/json-view.ts';
+import { systemRandom } from '../../crypto/random.ts';
 import { groupName } from '../../iana/lookup.ts';
 import type { CertificateSummary } from '../../node/certificates.ts';
 import { parseProbeTarget, probe } from '../../node/probe.ts';
 import { helloKeyShareGroups, helloServerName, helloVersions } from '../../node/probe-hello.ts';
+import { probeQuic, quicHelloOptions } from '../../node/probe-quic.ts';
+import type { QuicProbeResult } from '../../node/probe-quic-types.ts';
 import type { HelloWithKeyShares, ProbeResult } from '../../node/probe-types.ts';
 import { durationFlag, type Flags, flagHelp, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
@@ -25,7 +29,11 @@ const FLAGS = {
   keylog: { type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE) to FILE' },
   'no-retry': { type: 'boolean', help: 'stop at a HelloRetryRequest instead of answering it' },
   'no-decrypt': { type: 'boolean', help: 'stop after the TLS 1.3 ServerHello' },
-  transcript: { type: 'boolean', help: 'list every record sent and received' },
+  transcript: { type: 'boolean', help: 'list every record (with --quic: datagram) sent and received' },
+  quic: {
+    type: 'boolean',
+    help: 'send the hello in a QUIC v1 Initial over UDP (default ALPN h3, TLS 1.3 only)',
+  },
   json: { type: 'boolean', help: 'print the result as JSON' },
 } as const;
 
@@ -65,6 +73,40 @@ function certificateLine(c: CertificateSummary, i: number): string {
   return `  certificate ${i}: ${c.subject} — ${names} — ${key} — ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}, ${issuer}`;
 }
 
+/** The lines for what the server's hello said: HelloRetryRequest, ServerHello, the rest of the flight, certificates. */
+function answerLines(
+  result: Pick<
+    ProbeResult,
+    'helloRetryRequest' | 'retried' | 'serverHello' | 'serverMessages' | 'finishedVerified' | 'certificates'
+  >,
+  keyExchangeGroup?: string | null,
+): string[] {
+  const lines: string[] = [];
+  const h = result.helloRetryRequest;
+  if (h)
+    lines.push(
+      `← HelloRetryRequest: ${h.cipherSuiteName}, wants ${h.selectedGroupName ?? 'no new share'}${h.cookieLength ? `, cookie of ${h.cookieLength} bytes` : ''}${result.retried ? ' → answered with a second ClientHello' : ''}`,
+    );
+  const sh = result.serverHello;
+  if (!sh) return lines;
+  lines.push(
+    `← ServerHello: ${sh.versionName}, ${sh.cipherSuiteName}${sh.groupName ? `, ${sh.groupName}` : ''}${sh.alpn ? `, ALPN ${sh.alpn}` : ''}${sh.downgrade ? `, downgrade sentinel ${sh.downgrade}` : ''}`,
+  );
+  const rest = result.serverMessages.filter((m) => m !== 'server_hello' && m !== 'hello_retry_request');
+  if (rest.length > 0) {
+    const how =
+      sh.version >= 0x0304
+        ? ` (decrypted; Finished ${result.finishedVerified ? 'verified' : 'NOT verified'})`
+        : '';
+    lines.push(`← ${rest.join(', ')}${how}`);
+  }
+  if (keyExchangeGroup) lines.push(`  key exchange group: ${keyExchangeGroup}`);
+  result.certificates.forEach((c, i) => {
+    lines.push(certificateLine(c, i));
+  });
+  return lines;
+}
+
 /** The story: what was sent, what came back, what it means. */
 export function probeStory(result: ProbeResult, hello: HelloWithKeyShares, withTranscript = false): string {
   const lines = [`→ ${sentLine(result, hello)}`];
@@ -74,30 +116,7 @@ export function probeStory(result: ProbeResult, hello: HelloWithKeyShares, withT
   } else {
     for (const a of result.alerts.filter((a) => a.level === 1))
       lines.push(`← warning alert ${a.name} (${a.description})`);
-    const h = result.helloRetryRequest;
-    if (h)
-      lines.push(
-        `← HelloRetryRequest: ${h.cipherSuiteName}, wants ${h.selectedGroupName ?? 'no new share'}${h.cookieLength ? `, cookie of ${h.cookieLength} bytes` : ''}${result.retried ? ' → answered with a second ClientHello' : ''}`,
-      );
-    const sh = result.serverHello;
-    if (sh) {
-      lines.push(
-        `← ServerHello: ${sh.versionName}, ${sh.cipherSuiteName}${sh.groupName ? `, ${sh.groupName}` : ''}${sh.alpn ? `, ALPN ${sh.alpn}` : ''}${sh.downgrade ? `, downgrade sentinel ${sh.downgrade}` : ''}`,
-      );
-      const rest = result.serverMessages.filter((m) => m !== 'server_hello' && m !== 'hello_retry_request');
-      if (rest.length > 0) {
-        const how =
-          sh.version >= 0x0304
-            ? ` (decrypted; Finished ${result.finishedVerified ? 'verified' : 'NOT verified'})`
-            : '';
-        lines.push(`← ${rest.join(', ')}${how}`);
-      }
-      if (result.serverKeyExchange?.groupName)
-        lines.push(`  key exchange group: ${result.serverKeyExchange.groupName}`);
-      result.certificates.forEach((c, i) => {
-        lines.push(certificateLine(c, i));
-      });
-    }
+    lines.push(...answerLines(result, result.serverKeyExchange?.groupName));
     const fatal = result.alert && result.alert.level !== 1 ? result.alert : undefined;
     if (fatal)
       lines.push(
@@ -145,6 +164,125 @@ export function probeJson(result: ProbeResult): unknown {
   });
 }
 
+/** Builds the QUIC hello from the flags and runs the probe. */
+async function runQuicProbe(
+  target: { host: string; port: number },
+  flags: Flags,
+  timeoutMs: number,
+  idleTimeoutMs: number,
+): Promise<{ result: QuicProbeResult; hello: HelloWithKeyShares }> {
+  const sourceConnectionId = systemRandom(8);
+  let hello: HelloWithKeyShares;
+  try {
+    hello = clientHello(quicHelloOptions(helloOptionsFromFlags('probe', flags), sourceConnectionId));
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(`probe: ${e.message}`);
+    throw e;
+  }
+  const keylogFile = stringFlag(flags, 'keylog');
+  let fd: number | undefined;
+  if (keylogFile !== undefined) {
+    try {
+      fd = openSync(keylogFile, 'a', 0o600);
+    } catch (e) {
+      throw new UsageError(
+        `probe: cannot write the key log ${keylogFile}: ${(e as NodeJS.ErrnoException).code}`,
+      );
+    }
+  }
+  const keylogFd = fd;
+  let result: QuicProbeResult;
+  try {
+    result = await probeQuic(target, {
+      hello,
+      sourceConnectionId,
+      timeoutMs,
+      idleTimeoutMs,
+      retryOnHelloRetryRequest: flags['no-retry'] !== true,
+      decrypt: flags['no-decrypt'] !== true,
+      ...(keylogFd !== undefined ? { keylog: (line: string) => writeSync(keylogFd, `${line}\n`) } : {}),
+    });
+  } finally {
+    if (keylogFd !== undefined) closeSync(keylogFd);
+  }
+  return { result, hello };
+}
+
+function quicSentLine(result: QuicProbeResult, hello: HelloWithKeyShares): string {
+  const first = result.transcript.filter(
+    (t) => t.direction === 'sent' && t.atMs === result.transcript[0]?.atMs,
+  );
+  const bytes = first.reduce((n, t) => n + t.size, 0);
+  const sni = helloServerName(hello);
+  const shares = helloKeyShareGroups(hello).map(groupName);
+  const to = `${result.target.host}:${result.target.port}`;
+  const head =
+    bytes === 0
+      ? `ClientHello not sent to ${to} over QUIC`
+      : `sent ClientHello to ${to} over QUIC (UDP): ${bytes} bytes in ${first.length} Initial datagram${first.length === 1 ? '' : 's'}`;
+  return [
+    head,
+    `version 0x${result.quicVersion.toString(16).padStart(8, '0')}`,
+    `${hello.cipherSuites.length} suites`,
+    sni === null ? 'no SNI' : `SNI ${sni}`,
+    shares.length > 0 ? `key shares ${shares.join(', ')}` : 'no key shares',
+  ].join(', ');
+}
+
+/** The story of a QUIC probe: what was sent, what came back, what it means. */
+export function quicStory(
+  result: QuicProbeResult,
+  hello: HelloWithKeyShares,
+  withTranscript = false,
+): string {
+  const lines = [`→ ${quicSentLine(result, hello)}`];
+  if (result.outcome === 'connect_failed') {
+    lines.push(`✗ ${result.error ?? 'could not send'}`);
+  } else {
+    if (result.retry)
+      lines.push(
+        `← Retry with a token of ${result.retry.token.length} bytes → sent the Initial again with it`,
+      );
+    if (result.versionNegotiation)
+      lines.push(`← Version Negotiation: ${result.versionNegotiation.versionNames.join(', ')}`);
+    lines.push(...answerLines(result));
+    const close = result.connectionClose;
+    if (close) {
+      const what = result.alert
+        ? `TLS alert ${result.alert.name} (${result.alert.description})`
+        : `${close.errorName} (0x${close.errorCode.toString(16)})`;
+      lines.push(
+        `← CONNECTION_CLOSE: ${what}${close.reason ? `, reason ${JSON.stringify(close.reason)}` : ''}`,
+      );
+    }
+    const t = result.timings;
+    lines.push(
+      `  (first datagram ${t.firstByteMs ?? '-'} ms, total ${t.totalMs} ms; ${result.datagramsSent} datagram${result.datagramsSent === 1 ? '' : 's'} sent, ${result.datagramsReceived} received, ${result.bytesReceived} bytes; stopped: ${result.stopReason})`,
+    );
+  }
+  if (withTranscript) {
+    for (const d of result.transcript) {
+      const packets = d.packets
+        .map(
+          (p) =>
+            `${p.type}${p.packetNumber !== undefined ? ` #${p.packetNumber}` : ''}${p.frames ? ` [${p.frames.join(', ')}]` : ''}${p.note ? ` (${p.note})` : ''}`,
+        )
+        .join(' + ');
+      lines.push(
+        `  ${d.atMs.toFixed(1).padStart(8)} ms ${d.direction === 'sent' ? '→' : '←'} ${d.size} bytes: ${packets}`,
+      );
+    }
+  }
+  lines.push(`= ${result.conclusion}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `probe --quic --json` object: the TCP probe's field names where they mean the same. */
+export function quicJson(result: QuicProbeResult): unknown {
+  const { sent, ...rest } = result;
+  return jsonView({ ...rest, sentHellos: sent.length });
+}
+
 function helloFrom(flags: Flags): HelloWithKeyShares {
   const options: ClientHelloOptions = helloOptionsFromFlags('probe', flags);
   try {
@@ -155,7 +293,8 @@ function helloFrom(flags: Flags): HelloWithKeyShares {
   }
 }
 
-const USAGE = 'probe HOST[:PORT] [hello flags] [--timeout TIME] [--json] [--keylog FILE] [--no-retry]';
+const USAGE =
+  'probe HOST[:PORT] [hello flags] [--quic] [--timeout TIME] [--json] [--keylog FILE] [--no-retry]';
 
 /** `hellokit probe HOST[:PORT]`: send one hello, report what came back. Exit 0 whatever the server did. */
 export const probeCommand: Command = {
@@ -187,6 +326,12 @@ export const probeCommand: Command = {
       600_000,
       'ms',
     );
+    if (flags.quic === true) {
+      const { result, hello } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs);
+      if (flags.json === true) io.out(jsonText(quicJson(result)));
+      else io.out(quicStory(result, hello, flags.transcript === true));
+      return EXIT.ok;
+    }
     const hello = helloFrom(flags);
     const keylogFile = stringFlag(flags, 'keylog');
     let result: ProbeResult;

@@ -1,0 +1,205 @@
+/**
+ * The public shapes of {@link probeQuic}: what it takes and what it returns. Field names
+ * follow `ProbeResult` (probe-types.ts) wherever they mean the same thing.
+ */
+
+import type { ClientHelloOptions } from '../build/client-hello.ts';
+import type { RandomSource } from '../crypto/random.ts';
+import type { ClientHello } from '../handshake/types.ts';
+import type { CertificateSummary } from './certificates.ts';
+import type {
+  HelloWithKeyShares,
+  ProbeAlert,
+  ProbeExtension,
+  ProbeHelloRetryRequest,
+  ProbeServerHello,
+} from './probe-types.ts';
+
+/**
+ * How a QUIC probe ends. The first five mean what they mean for `probe()` over TCP:
+ * - `server_hello`, `hello_retry_request`, `alert` (a CONNECTION_CLOSE carrying a TLS alert,
+ *   error code 0x0100 + alert), `timeout`, `connect_failed` (the datagram could not be sent,
+ *   or ICMP port unreachable came back);
+ * - `closed`: a CONNECTION_CLOSE with a transport error that is not a TLS alert;
+ * - `version_negotiation`: the server does not speak the version offered and listed its own;
+ * - `not_quic`: datagrams came back, none of them a QUIC packet for this connection.
+ */
+export type QuicProbeOutcome =
+  | 'server_hello'
+  | 'hello_retry_request'
+  | 'alert'
+  | 'closed'
+  | 'timeout'
+  | 'connect_failed'
+  | 'version_negotiation'
+  | 'not_quic';
+
+/** Why the QUIC probe stopped reading (finer than `outcome`). */
+export type QuicStopReason =
+  /** The server's flight was read to its Finished (which `finishedVerified` says matched). */
+  | 'complete'
+  /** Stopped after the ServerHello: `decrypt` is false, or the Handshake keys could not be made. */
+  | 'server_hello'
+  | 'hello_retry_request'
+  | 'alert'
+  | 'connection_close'
+  | 'version_negotiation'
+  | 'timeout'
+  | 'idle_timeout'
+  | 'max_bytes'
+  | 'max_datagrams'
+  /** The server's Initial CRYPTO stream or packets broke the protocol. */
+  | 'protocol_error'
+  | 'connect_failed'
+  | 'socket_error';
+
+/** Options of {@link probeQuic}. */
+export interface QuicProbeOptions {
+  /**
+   * The hello: a built ClientHello, or `clientHello()` options. Options get QUIC defaults
+   * unless they set them: TLS 1.3 only, ALPN `h3`, an empty legacy_session_id (RFC 9001 §8.4)
+   * and a quic_transport_parameters extension (0x39) naming this probe's Source Connection ID.
+   * A built hello is sent as it is: it needs its own quic_transport_parameters (with
+   * initial_source_connection_id equal to `sourceConnectionId`) for a server to accept it.
+   */
+  readonly hello?: HelloWithKeyShares | ClientHelloOptions;
+  /** SNI for the built hello (overrides `hello.serverName` for options; ignored for a built hello). */
+  readonly serverName?: string | null;
+  /** QUIC version in the long header (default 1). v1 and v2 are sealed with their own Initial keys; any other value asks for Version Negotiation. */
+  readonly version?: number;
+  /** The client's Source Connection ID (default 8 random bytes). */
+  readonly sourceConnectionId?: Uint8Array;
+  /** The Destination Connection ID the Initial keys come from (default 8 random bytes; at least 8 bytes, RFC 9000 §7.2). */
+  readonly destinationConnectionId?: Uint8Array;
+  /** Whole-probe limit, ms (default 10 000). */
+  readonly timeoutMs?: number;
+  /** Longest silence after the last datagram sent or received, ms (default 5 000, never above `timeoutMs`). */
+  readonly idleTimeoutMs?: number;
+  /** Wait this long for a first answer before sending the Initial again, doubling each time (default 1 000). */
+  readonly resendAfterMs?: number;
+  /** How many times the first Initial is resent while the server is silent (default 2, at most 5). */
+  readonly maxResends?: number;
+  /** Most bytes read from the server (default 256 KiB). */
+  readonly maxBytes?: number;
+  /** Most datagrams read from the server (default 64). */
+  readonly maxDatagrams?: number;
+  /**
+   * Decrypt the server's Handshake packets (default true) to read EncryptedExtensions (the ALPN
+   * chosen), the certificates and the Finished. `false` stops at the ServerHello.
+   */
+  readonly decrypt?: boolean;
+  /** Receives NSS key log lines (SSLKEYLOGFILE format) as the TLS secrets become known. */
+  readonly keylog?: (line: string) => void;
+  /** Answer a HelloRetryRequest once with a second ClientHello in the Initial CRYPTO stream (default true). */
+  readonly retryOnHelloRetryRequest?: boolean;
+  /** Randomness for connection IDs and the key share made after a HelloRetryRequest (default the system CSPRNG). */
+  readonly random?: RandomSource;
+  /** Bind the local end to this address (default: the OS picks). */
+  readonly localAddress?: string;
+}
+
+/** One QUIC packet in a datagram, as far as the probe could read it. */
+export interface QuicPacketRecord {
+  /** `initial`, `0rtt`, `handshake`, `retry`, `version_negotiation`, `1rtt` (short header) or `unknown`. */
+  readonly type: string;
+  /** Bytes of the packet in the datagram. */
+  readonly length: number;
+  /** For Initial packets the probe opened (sent ones always). */
+  readonly packetNumber?: number;
+  /** Frame names of an opened Initial packet, in order (runs of padding count once). */
+  readonly frames?: readonly string[];
+  /** Why the packet was not read (cannot decrypt, malformed, ...). */
+  readonly note?: string;
+}
+
+/** One datagram sent or received. */
+export interface QuicDatagramRecord {
+  readonly direction: 'sent' | 'received';
+  /** Milliseconds since the probe started. */
+  readonly atMs: number;
+  /** Bytes in the UDP payload. */
+  readonly size: number;
+  readonly packets: readonly QuicPacketRecord[];
+}
+
+/** A CONNECTION_CLOSE frame (RFC 9000 §19.19) from the server. */
+export interface QuicConnectionClose {
+  readonly errorCode: number;
+  /** Transport error name (RFC 9000 §20.1), `CRYPTO_ERROR` for 0x0100–0x01ff. */
+  readonly errorName: string;
+  /** The frame type that caused it (0 when unknown). */
+  readonly frameType: number;
+  /** The reason phrase, as text. */
+  readonly reason: string;
+}
+
+/** A Version Negotiation packet (RFC 9000 §17.2.1). */
+export interface QuicVersionNegotiation {
+  /** The versions the server listed, in its order. */
+  readonly versions: readonly number[];
+  /** `QUIC v1`, `QUIC v2`, `draft-29`, or hex. */
+  readonly versionNames: readonly string[];
+}
+
+/** A Retry packet (RFC 9000 §17.2.5) the probe followed. */
+export interface QuicRetry {
+  readonly token: Uint8Array;
+  /** The server's new Source Connection ID (the Initial keys are derived from it). */
+  readonly sourceConnectionId: Uint8Array;
+  /** The Retry Integrity Tag matched (RFC 9001 §5.8). */
+  readonly integrityVerified: boolean;
+}
+
+/** Timings, in ms since the probe started. */
+export interface QuicProbeTimings {
+  /** The first datagram from the server arrived at (null when none came). */
+  readonly firstByteMs: number | null;
+  readonly totalMs: number;
+}
+
+/** What {@link probeQuic} found. */
+export interface QuicProbeResult {
+  readonly target: { readonly host: string; readonly port: number };
+  readonly transport: 'quic';
+  readonly outcome: QuicProbeOutcome;
+  readonly stopReason: QuicStopReason;
+  /** The TLS alert of a CONNECTION_CLOSE with a CRYPTO_ERROR (0x0100 + alert), as a fatal alert. */
+  readonly alert?: ProbeAlert;
+  readonly connectionClose?: QuicConnectionClose;
+  readonly serverHello?: ProbeServerHello;
+  readonly helloRetryRequest?: ProbeHelloRetryRequest;
+  /** True when the probe answered a HelloRetryRequest with a second ClientHello. */
+  readonly retried: boolean;
+  readonly versionNegotiation?: QuicVersionNegotiation;
+  readonly retry?: QuicRetry;
+  /** The QUIC version the probe sent. */
+  readonly quicVersion: number;
+  readonly connectionIds: {
+    /** The Destination Connection ID of the first Initial (the Initial keys' input). */
+    readonly originalDestination: Uint8Array;
+    readonly source: Uint8Array;
+    /** The server's Source Connection ID, once one of its Initials was opened. */
+    readonly server?: Uint8Array;
+  };
+  /** The server's certificates, end-entity first, from the decrypted Handshake packets. */
+  readonly certificates: readonly CertificateSummary[];
+  /** TLS 1.3 EncryptedExtensions, from the decrypted Handshake packets. */
+  readonly encryptedExtensions?: readonly ProbeExtension[];
+  /** True when the server asked for a client certificate. */
+  readonly certificateRequested: boolean;
+  /** The server Finished matched the key schedule. */
+  readonly finishedVerified: boolean;
+  /** Handshake messages read from the server (Initial, then Handshake CRYPTO stream), by name, in order. */
+  readonly serverMessages: readonly string[];
+  readonly timings: QuicProbeTimings;
+  readonly transcript: readonly QuicDatagramRecord[];
+  /** What went wrong, when something did. */
+  readonly error?: string;
+  /** The ClientHello(s) sent: the first one, and the second after a HelloRetryRequest. */
+  readonly sent: readonly ClientHello[];
+  readonly bytesReceived: number;
+  readonly datagramsReceived: number;
+  readonly datagramsSent: number;
+  /** One sentence: what happened and what it means. */
+  readonly conclusion: string;
+}
