@@ -10,6 +10,7 @@ import {
   parseClientHello,
 } from '../../src/handshake/client-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';
+import { decodeErrorOf } from '../extensions/helpers.ts';
 import * as rfc from './rfc8448.ts';
 
 const data = (name: string): Uint8Array =>
@@ -19,16 +20,6 @@ const REAL = [
   data('openssl-client-hello-tls13.bin'),
   data('openssl-client-hello-tls12.bin'),
 ];
-
-function decodeError(fn: () => unknown): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DecodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a DecodeError, nothing was thrown');
-}
 
 /** A minimal TLS 1.2-style hello to edit. */
 function hello(overrides: Partial<ClientHello> = {}): ClientHello {
@@ -104,7 +95,7 @@ describe('parseClientHello', () => {
     const records = fromHex(
       `16 0301 000a ${toHex(bad.subarray(0, 10))} 16 0301 00ba ${toHex(bad.subarray(10))}`,
     );
-    const err = decodeError(() => parseClientHello(records));
+    const err = decodeErrorOf(() => parseClientHello(records));
     expect(err.path).toBe('client_hello.legacy_session_id');
     // message index 38 is in the second record: 5 + 10 + 5 + (38 - 10)
     expect(err.offset).toBe(48);
@@ -115,7 +106,7 @@ describe('parseClientHello', () => {
     // the 4th extension (index 3, session_ticket 0x0023) gets a body length running past the block
     const i = toHex(bad).indexOf('00230000') / 2;
     bad[i + 3] = 0xff;
-    const err = decodeError(() => parseClientHello(bad));
+    const err = decodeErrorOf(() => parseClientHello(bad));
     expect(err.code).toBe('truncated');
     expect(err.path).toMatch(/^client_hello\.extensions\[3\]/);
     expect(err.offset).toBe(i + 2);
@@ -131,7 +122,7 @@ describe('parseClientHello', () => {
 
   it('rejects a session id over 32 bytes in strict mode and collects it in lenient mode', () => {
     const bytes = encodeClientHello(hello({ legacySessionId: new Uint8Array(33) }));
-    expect(decodeError(() => parseClientHello(bytes)).path).toBe('client_hello.legacy_session_id');
+    expect(decodeErrorOf(() => parseClientHello(bytes)).path).toBe('client_hello.legacy_session_id');
     const lenient = parseClientHello(bytes, { strict: false });
     expect(lenient.legacySessionId.length).toBe(33);
     expect(lenient.problems?.map((p) => p.code)).toEqual(['bad-length']);
@@ -139,11 +130,11 @@ describe('parseClientHello', () => {
   });
 
   it('rejects empty cipher suites and compression methods, and an odd cipher suites length', () => {
-    expect(decodeError(() => parseClientHello(encodeClientHello(hello({ cipherSuites: [] })))).code).toBe(
+    expect(decodeErrorOf(() => parseClientHello(encodeClientHello(hello({ cipherSuites: [] })))).code).toBe(
       'empty-list',
     );
     expect(
-      decodeError(() => parseClientHello(encodeClientHello(hello({ legacyCompressionMethods: [] })))).path,
+      decodeErrorOf(() => parseClientHello(encodeClientHello(hello({ legacyCompressionMethods: [] })))).path,
     ).toBe('client_hello.legacy_compression_methods');
     const odd = encodeClientHelloMessage(hello());
     // cipher_suites length 4 -> 3 and drop one byte so the rest still lines up
@@ -156,7 +147,7 @@ describe('parseClientHello', () => {
       ...odd.subarray(at + 6),
     ]);
     forged[3] -= 1;
-    expect(decodeError(() => parseClientHello(forged)).code).toBe('bad-length');
+    expect(decodeErrorOf(() => parseClientHello(forged)).code).toBe('bad-length');
   });
 
   it('requires compression [0] when TLS 1.3 is offered (illegal_parameter), not otherwise', () => {
@@ -164,7 +155,7 @@ describe('parseClientHello', () => {
     const bytes = encodeClientHello(
       hello({ legacyCompressionMethods: [1, 0], extensions: [supportedVersions13] }),
     );
-    const err = decodeError(() => parseClientHello(bytes));
+    const err = decodeErrorOf(() => parseClientHello(bytes));
     expect(err.alert).toBe('illegal_parameter');
     expect(err.path).toBe('client_hello.legacy_compression_methods');
     expect(parseClientHello(bytes, { strict: false }).problems?.[0].code).toBe('illegal-value');
@@ -174,7 +165,7 @@ describe('parseClientHello', () => {
 
   it('rejects bytes after the extensions in strict mode and keeps them in `trailing` when lenient', () => {
     const bytes = encodeClientHello(hello({ trailing: fromHex('dead') }));
-    const err = decodeError(() => parseClientHello(bytes));
+    const err = decodeErrorOf(() => parseClientHello(bytes));
     expect(err.code).toBe('trailing');
     const lenient = parseClientHello(bytes, { strict: false });
     expect(toHex(lenient.trailing ?? new Uint8Array())).toBe('dead');
@@ -183,7 +174,7 @@ describe('parseClientHello', () => {
 
   it('rejects records after the ClientHello in strict mode', () => {
     const bytes = new Uint8Array([...rfc.clientHelloRecord, ...fromHex('14 0303 0001 01')]);
-    expect(decodeError(() => parseClientHello(bytes)).code).toBe('trailing');
+    expect(decodeErrorOf(() => parseClientHello(bytes)).code).toBe('trailing');
     expect(parseClientHello(bytes, { strict: false }).problems?.map((p) => p.code)).toEqual(['trailing']);
   });
 
@@ -192,18 +183,20 @@ describe('parseClientHello', () => {
       '80 2e 01 0301 0015 0000 0010 0000ff 010080 030080 070080 060040 020080 040080 00002f 000035 ' +
         '11'.repeat(16),
     );
-    const err = decodeError(() => parseClientHello(sslv2));
+    const err = decodeErrorOf(() => parseClientHello(sslv2));
     expect(err.code).toBe('not-tls');
     expect(err.message).toMatch(/SSLv2/);
   });
 
   it('rejects a record that is not handshake and a handshake message that is not client_hello', () => {
-    expect(decodeError(() => parseClientHello(fromHex('16 0303 0004 02000000'))).code).toBe(
+    expect(decodeErrorOf(() => parseClientHello(fromHex('16 0303 0004 02000000'))).code).toBe(
       'unexpected-message',
     );
-    expect(decodeError(() => parseClientHello(fromHex('15 0303 0002 0228'))).code).toBe('unexpected-message');
+    expect(decodeErrorOf(() => parseClientHello(fromHex('15 0303 0002 0228'))).code).toBe(
+      'unexpected-message',
+    );
     expect(
-      decodeError(() => parseClientHello(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n'))).code,
+      decodeErrorOf(() => parseClientHello(new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n'))).code,
     ).toBe('not-tls');
   });
 
@@ -223,7 +216,7 @@ describe('ClientHello properties', () => {
     'every strict prefix fails with truncated at an offset inside it',
     (bytes, n) => {
       const cut = n % bytes.length;
-      const err = decodeError(() => parseClientHello(bytes.subarray(0, cut)));
+      const err = decodeErrorOf(() => parseClientHello(bytes.subarray(0, cut)));
       expect(err.code).toBe('truncated');
       expect(err.offset).toBeGreaterThanOrEqual(0);
       expect(err.offset).toBeLessThanOrEqual(cut);
@@ -233,7 +226,7 @@ describe('ClientHello properties', () => {
   it('every strict prefix of every real hello fails with truncated (exhaustive)', () => {
     for (const bytes of REAL) {
       for (let cut = 0; cut < bytes.length; cut++) {
-        const err = decodeError(() => parseClientHello(bytes.subarray(0, cut)));
+        const err = decodeErrorOf(() => parseClientHello(bytes.subarray(0, cut)));
         expect(err.code, `prefix ${cut}`).toBe('truncated');
         expect(err.offset).toBeLessThanOrEqual(cut);
       }

@@ -15,6 +15,7 @@ import {
   sslv2TlsCipherSuites,
 } from '../../src/handshake/sslv2-client-hello.ts';
 import * as index from '../../src/index.ts';
+import { decodeErrorOf } from '../extensions/helpers.ts';
 
 const DIR = join(import.meta.dirname, '../../fixtures/clients/sslv2');
 const FIXTURES = readdirSync(DIR)
@@ -30,16 +31,6 @@ interface Sslv2Facts {
   sessionIdLength: number;
   challengeLength: number;
   cipherSpecs: number[];
-}
-
-function decodeError(fn: () => unknown): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DecodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a DecodeError, nothing was thrown');
 }
 
 /** A TLS-compatible hello (RFC 5246 E.2) offering TLS 1.0 with two SSL 2.0 kinds and two TLS suites. */
@@ -93,7 +84,7 @@ describe('SSLv2 CLIENT-HELLO fixtures captured from testssl.sh', () => {
   );
 
   it('parseClientHello still rejects it as not-tls, naming the SSLv2 parser', () => {
-    const err = decodeError(() => parseClientHello(fixture('testssl-sslv2.bin')));
+    const err = decodeErrorOf(() => parseClientHello(fixture('testssl-sslv2.bin')));
     expect(err.code).toBe('not-tls');
     expect(err.message).toMatch(/SSLv2-compatible.*parseSslv2ClientHello/);
   });
@@ -132,7 +123,7 @@ describe('parseSslv2ClientHello', () => {
 
   it('rejects the 3-byte header on a hello that offers TLS (RFC 5246 E.2: the high bit MUST be 1)', () => {
     const bytes = fromHex(`00 1c 00 01 0301 0003 0000 0010 00002f ${'11'.repeat(16)}`);
-    const err = decodeError(() => parseSslv2ClientHello(bytes));
+    const err = decodeErrorOf(() => parseSslv2ClientHello(bytes));
     expect(err).toMatchObject({ code: 'illegal-value', offset: 0, path: 'sslv2_client_hello.msg_length' });
     const lenient = parseSslv2ClientHello(bytes, { strict: false });
     expect(lenient.problems?.map((p) => p.code)).toEqual(['illegal-value']);
@@ -142,7 +133,7 @@ describe('parseSslv2ClientHello', () => {
   it('rejects a cipher_spec_length that is not a multiple of 3, in both modes, naming the field and offset', () => {
     const bytes = fromHex(`80 1d 01 0301 0004 0000 0010 0000 2f00 ${'11'.repeat(16)}`);
     for (const strict of [true, false]) {
-      const err = decodeError(() => parseSslv2ClientHello(bytes, { strict }));
+      const err = decodeErrorOf(() => parseSslv2ClientHello(bytes, { strict }));
       expect(err).toMatchObject({
         code: 'bad-length',
         offset: 5,
@@ -157,7 +148,7 @@ describe('parseSslv2ClientHello', () => {
       const bytes = fromHex(
         `80 ${(12 + n).toString(16).padStart(2, '0')} 01 0301 0003 0000 00${n.toString(16).padStart(2, '0')} 00002f ${'11'.repeat(n)}`,
       );
-      expect(decodeError(() => parseSslv2ClientHello(bytes))).toMatchObject({
+      expect(decodeErrorOf(() => parseSslv2ClientHello(bytes))).toMatchObject({
         code: 'bad-length',
         offset: 9,
         path: 'sslv2_client_hello.challenge_length',
@@ -213,7 +204,7 @@ describe('parseSslv2ClientHello', () => {
     ],
   ];
   it.each(REJECTED)('rejects %s', (_what, hex, code, offset, field) => {
-    expect(decodeError(() => parseSslv2ClientHello(fromHex(hex)))).toMatchObject({
+    expect(decodeErrorOf(() => parseSslv2ClientHello(fromHex(hex)))).toMatchObject({
       code,
       offset,
       path: `sslv2_client_hello.${field}`,
@@ -222,14 +213,17 @@ describe('parseSslv2ClientHello', () => {
 
   it('names the unexpected_message alert for a message that is not CLIENT-HELLO', () => {
     const bytes = fromHex(`80 1c 04 0301 0003 0000 0010 00002f ${'11'.repeat(16)}`);
-    expect(decodeError(() => parseSslv2ClientHello(bytes)).alert).toBe('unexpected_message');
+    expect(decodeErrorOf(() => parseSslv2ClientHello(bytes)).alert).toBe('unexpected_message');
   });
 
   it('rejects bytes after the challenge inside the record, and bytes after the record; lenient keeps both', () => {
     const inside = fromHex(`80 1e 01 0301 0003 0000 0010 00002f ${'11'.repeat(16)} 9999`);
-    expect(decodeError(() => parseSslv2ClientHello(inside))).toMatchObject({ code: 'trailing', offset: 30 });
+    expect(decodeErrorOf(() => parseSslv2ClientHello(inside))).toMatchObject({
+      code: 'trailing',
+      offset: 30,
+    });
     const after = new Uint8Array([...TLS_COMPATIBLE, 0x16, 0x03]);
-    expect(decodeError(() => parseSslv2ClientHello(after))).toMatchObject({
+    expect(decodeErrorOf(() => parseSslv2ClientHello(after))).toMatchObject({
       code: 'trailing',
       offset: TLS_COMPATIBLE.length,
     });
@@ -242,13 +236,13 @@ describe('parseSslv2ClientHello', () => {
 
   it("reports offsets in the caller's input with baseOffset", () => {
     const bytes = fromHex(`80 1c 04 0301 0003 0000 0010 00002f ${'11'.repeat(16)}`);
-    expect(decodeError(() => parseSslv2ClientHello(bytes, { baseOffset: 100 })).offset).toBe(102);
+    expect(decodeErrorOf(() => parseSslv2ClientHello(bytes, { baseOffset: 100 })).offset).toBe(102);
   });
 
   it('forges lengths on purpose with lengthOverrides', () => {
     const hello = parseSslv2ClientHello(TLS_COMPATIBLE);
     const forged = encodeSslv2ClientHello({ ...hello, lengthOverrides: { challengeLength: 40 } });
-    expect(decodeError(() => parseSslv2ClientHello(forged))).toMatchObject({
+    expect(decodeErrorOf(() => parseSslv2ClientHello(forged))).toMatchObject({
       path: 'sslv2_client_hello.challenge_length',
     });
   });
@@ -315,7 +309,7 @@ describe('SSLv2 hello properties', () => {
   test.prop([helloArb])('every strict prefix of an encoded hello fails with truncated', (hello) => {
     const bytes = encodeSslv2ClientHello(hello);
     for (let n = 0; n < bytes.length; n++) {
-      expect(decodeError(() => parseSslv2ClientHello(bytes.subarray(0, n))).code).toBe('truncated');
+      expect(decodeErrorOf(() => parseSslv2ClientHello(bytes.subarray(0, n))).code).toBe('truncated');
     }
   });
 

@@ -3,28 +3,14 @@ import { clientHello } from '../../src/build/client-hello.ts';
 import { toHex } from '../../src/bytes/hex.ts';
 import { parseKeyLog } from '../../src/crypto/keylog.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
-import { type ProbeResult, probe, probeResultToJson } from '../../src/node/index.ts';
+import { probe, probeResultToJson } from '../../src/node/index.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
+import { expectVerifiedTls13 } from './verified-flight.ts';
 
 afterAll(stopAll);
 
 const NAME = 'hellokit.test';
 const at = (peer: Peer) => `${peer.host}:${peer.port}`;
-
-function expectVerifiedTls13(r: ProbeResult): void {
-  expect(r.outcome, r.conclusion).toBe('server_hello');
-  expect(r.serverHello!.version).toBe(0x0304);
-  expect(r.finishedVerified).toBe(true);
-  expect(r.certificates[0].subjectAltNames).toContain(`DNS:${NAME}`);
-  expect(r.serverMessages.filter((m) => m !== 'hello_retry_request')).toEqual([
-    'server_hello',
-    'encrypted_extensions',
-    'certificate',
-    'certificate_verify',
-    'finished',
-  ]);
-}
-
 describePeer('openssl', () => {
   let peer: Peer;
   let p384Peer: Peer;
