@@ -13,3 +13,12 @@ it('every command entry loads the command of its own name, and help lists them i
     .map((l) => l.trim().split(/\s+/)[0]);
   expect(listed).toEqual(COMMANDS.map((c) => c.name));
 });
+
+it('a missing target or a stray argument is one line on stderr, exit 2', async () => {
+  for (const argv of [['probe'], ['probe', '--quic'], ['build', 'extra'], ['scan'], ['diff', 'a.bin']]) {
+    const { code, stdout, stderr } = await cli(argv);
+    expect(code, argv.join(' ')).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n'), argv.join(' ')).toHaveLength(1);
+  }
+});

@@ -3,7 +3,7 @@ import { type BuiltClientHello, clientHello } from '../../build/client-hello.ts'
 import { toHex } from '../../bytes/hex.ts';
 import { jsonText } from '../../bytes/json-view.ts';
 import { encodeClientHello } from '../../handshake/client-hello.ts';
-import { flagHelp, parseFlags, stringFlag } from '../args.ts';
+import { parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
@@ -23,7 +23,7 @@ function build(argv: readonly string[]): {
   const { flags, positionals } = parseFlags('build', argv, FLAGS);
   if (positionals.length > 0)
     throw new UsageError(
-      `build: unexpected argument ${JSON.stringify(positionals[0])} (flags:\n${flagHelp(FLAGS)})`,
+      `build: unexpected argument ${JSON.stringify(positionals[0])}; build takes only flags (hellokit build --help lists them)`,
     );
   const options = helloOptionsFromFlags('build', flags);
   try {

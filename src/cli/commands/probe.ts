@@ -9,7 +9,7 @@ import { helloKeyShareGroups, helloServerName, helloVersions } from '../../node/
 import { probeQuic, quicHelloOptions } from '../../node/probe-quic.ts';
 import type { QuicProbeResult } from '../../node/probe-quic-types.ts';
 import type { HelloWithKeyShares, ProbeResult } from '../../node/probe-types.ts';
-import { durationFlag, type Flags, flagHelp, parseFlags, stringFlag } from '../args.ts';
+import { durationFlag, type Flags, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
@@ -307,7 +307,7 @@ export const probeCommand: Command = {
     if (positionals.length !== 1)
       throw new UsageError(
         positionals.length === 0
-          ? `probe: which server? usage: hellokit ${USAGE}\n${flagHelp(FLAGS)}`
+          ? 'probe: which server? give HOST[:PORT] (hellokit probe --help lists the flags)'
           : `probe: one target only, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
       );
     let target: { host: string; port: number };
