@@ -3,6 +3,7 @@
 import { presetsWithJa4 } from '../build/presets/index.ts';
 import { toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
+import type { Ja4Options } from '../fingerprint/ja4.ts';
 import { sslv2Ja3 } from '../fingerprint/sslv2.ts';
 import { type Sslv2ClientHello, sslv2CipherSpecName } from '../handshake/sslv2-client-hello.ts';
 import type { StreamMessage, StreamRecord } from '../handshake/stream.ts';
@@ -26,9 +27,10 @@ export function recordLine(r: StreamRecord): string {
 }
 
 /** A message as an indented tree. */
-export function messageTree(m: StreamMessage): string {
+export function messageTree(m: StreamMessage, ja4Options: Ja4Options = {}): string {
   const head = `${m.type} @${m.offset}${m.recordIndex >= 0 ? ` (record ${m.recordIndex})` : ''}`;
-  if (m.type === 'client_hello') return `${head}\n${clientHelloTree(clientHelloJson(m as never))}`;
+  if (m.type === 'client_hello')
+    return `${head}\n${clientHelloTree(clientHelloJson(m as never, ja4Options))}`;
   if (m.type === 'alert') {
     const a = m as unknown as { level: number; description: number };
     return `${head}: ${a.level === 2 ? 'fatal' : a.level === 1 ? 'warning' : `level ${a.level}`} ${alertName(a.description)} (${a.description})`;
