@@ -7,7 +7,7 @@ import { IpReassembler } from '../../src/capture/ip-reassembly.ts';
 import { readCapture } from '../../src/capture/read-capture.ts';
 import { captureStreams } from '../../src/capture/streams.ts';
 import { ja4 } from '../../src/fingerprint/ja4.ts';
-import { ethernet, FLAGS, ipv4, tcp, writePcap } from './helpers/capture-writer.ts';
+import { ethernet, FLAGS, ipv4, ipv6, tcp, writePcap } from './helpers/capture-writer.ts';
 
 const FIXTURE = join(process.cwd(), 'fixtures', 'captures', 'ip-fragments.pcapng');
 const FACTS = JSON.parse(
@@ -118,6 +118,25 @@ describe('IpReassembler', () => {
     // An end past 65 535 bytes is dropped at once.
     expect(r.push(tiny(99, 8190, false))).toBeUndefined();
     expect(r.stats().dropped).toBe(9);
+  });
+
+  it('rebuilds IPv6 fragments (fragment extension header, RFC 8200 §4.5)', () => {
+    /** The fragment header body after next-header and reserved: offset+flags, then the 32-bit id. */
+    const fragmentHeader = (offset: number, more: boolean) =>
+      Uint8Array.of(offset >> 8, (offset & 0xf8) | (more ? 1 : 0), 0xde, 0xad, 0xbe, 0xef);
+    const first = parseIp(
+      ipv6('2001:db8::1', '2001:db8::2', 6, segment.subarray(0, 96), [[44, fragmentHeader(0, true)]]),
+    )!;
+    const last = parseIp(
+      ipv6('2001:db8::1', '2001:db8::2', 6, segment.subarray(96), [[44, fragmentHeader(96, false)]]),
+    )!;
+    expect(first.fragmentInfo).toEqual({ id: 0xdeadbeef, offset: 0, more: true });
+    expect(last.fragmentInfo).toEqual({ id: 0xdeadbeef, offset: 96, more: false });
+    const r = new IpReassembler();
+    expect(r.push(last)).toBeUndefined();
+    const whole = r.push(first);
+    expect(whole).toMatchObject({ version: 6, protocol: 6, fragment: false, src: '2001:db8::1' });
+    expect(whole?.payload).toEqual(segment);
   });
 
   it('brings a fragmented TCP segment into its stream (last fragment first)', () => {
