@@ -10,6 +10,7 @@
  */
 import { equalBytes, toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
+import type { Extension } from '../extensions/types.ts';
 import {
   alpnProtocols,
   ecPointFormats,
@@ -22,6 +23,7 @@ import {
   vectorContent,
 } from '../handshake/hello-fields.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import { EXTENSION_TYPE } from '../iana/extension-types.ts';
 import { isGreaseAlpn, isGreaseByte } from '../iana/grease.ts';
 import {
   cipherSuiteName,
@@ -75,46 +77,36 @@ export const PER_CONNECTION_FIELDS: readonly string[] = [
   'ticket and cookie bytes',
 ];
 
-const EXT = {
-  server_name: 0x0000,
-  supported_groups: 0x000a,
-  ec_point_formats: 0x000b,
-  signature_algorithms: 0x000d,
-  alpn: 0x0010,
-  padding: 0x0015,
-  delegated_credential: 0x0022,
-  session_ticket: 0x0023,
-  pre_shared_key: 0x0029,
-  supported_versions: 0x002b,
-  cookie: 0x002c,
-  psk_key_exchange_modes: 0x002d,
-  signature_algorithms_cert: 0x0032,
-  key_share: 0x0033,
-  encrypted_client_hello: 0xfe0d,
-} as const;
+const EXT = EXTENSION_TYPE;
+
+/** A list extension: how to read its codes from a body, and how to name one (GREASE aside). */
+interface ListReading {
+  readonly read: (body: Uint8Array) => readonly number[];
+  readonly name: (code: number) => string;
+  /** The GREASE test for its codes (one-byte values for psk_key_exchange_modes). */
+  readonly grease: (code: number) => boolean;
+}
 
 /** Extensions whose content is a list, read the same way in both hellos and named item by item. */
-const LIST_EXTENSIONS: ReadonlyMap<number, (body: Uint8Array) => readonly number[]> = new Map([
-  [EXT.supported_versions, supportedVersions],
-  [EXT.supported_groups, supportedGroups],
-  [EXT.key_share, keyShareGroups],
-  [EXT.signature_algorithms, signatureAlgorithms],
-  [EXT.signature_algorithms_cert, signatureAlgorithms],
-  [EXT.delegated_credential, (b: Uint8Array) => u16Values(vectorContent(b, 2))],
-  [EXT.ec_point_formats, ecPointFormats],
-  [EXT.psk_key_exchange_modes, (b: Uint8Array) => Array.from(vectorContent(b, 1))],
-]);
-
-/** How the codes of each list extension are named. */
-const LIST_NAMES: ReadonlyMap<number, (code: number) => string> = new Map([
-  [EXT.supported_versions, versionName],
-  [EXT.supported_groups, groupName],
-  [EXT.key_share, groupName],
-  [EXT.signature_algorithms, signatureSchemeName],
-  [EXT.signature_algorithms_cert, signatureSchemeName],
-  [EXT.delegated_credential, signatureSchemeName],
-  [EXT.ec_point_formats, ecPointFormatName],
-  [EXT.psk_key_exchange_modes, pskKeyExchangeModeName],
+const LIST_EXTENSIONS: ReadonlyMap<number, ListReading> = new Map([
+  [EXT.supported_versions, { read: supportedVersions, name: versionName, grease: isGrease }],
+  [EXT.supported_groups, { read: supportedGroups, name: groupName, grease: isGrease }],
+  [EXT.key_share, { read: keyShareGroups, name: groupName, grease: isGrease }],
+  [EXT.signature_algorithms, { read: signatureAlgorithms, name: signatureSchemeName, grease: isGrease }],
+  [EXT.signature_algorithms_cert, { read: signatureAlgorithms, name: signatureSchemeName, grease: isGrease }],
+  [
+    EXT.delegated_credential,
+    { read: (b: Uint8Array) => u16Values(vectorContent(b, 2)), name: signatureSchemeName, grease: isGrease },
+  ],
+  [EXT.ec_point_formats, { read: ecPointFormats, name: ecPointFormatName, grease: isGrease }],
+  [
+    EXT.psk_key_exchange_modes,
+    {
+      read: (b: Uint8Array) => Array.from(vectorContent(b, 1)),
+      name: pskKeyExchangeModeName,
+      grease: isGreaseByte,
+    },
+  ],
 ]);
 
 /** Extensions whose bytes are per connection: compared by presence and shape only unless exact. */
@@ -183,50 +175,46 @@ export function diffClientHellos(
     ),
   );
 
-  const bodyA = firstBodies(a);
-  const bodyB = firstBodies(b);
-  const sni = (m: Map<number, Uint8Array>) => {
-    const body = m.get(EXT.server_name);
-    return body === undefined ? null : serverName(body);
+  const extA = firstExtensions(a);
+  const extB = firstExtensions(b);
+  /** `read` applied to the body of the first extension of `type`, or null when there is none. */
+  const both = <T>(type: number, read: (body: Uint8Array) => T): [T | null, T | null] => {
+    const [x, y] = [extA.get(type), extB.get(type)];
+    return [x ? read(x.body) : null, y ? read(y.body) : null];
   };
-  push(compareValue('server_name', sni(bodyA), sni(bodyB)));
-  for (const [type, read] of LIST_EXTENSIONS) {
-    const name = LIST_NAMES.get(type)!;
-    const one =
-      type === EXT.psk_key_exchange_modes
-        ? (c: number) => (!exact && isGreaseByte(c) ? 'GREASE' : name(c))
-        : code16(name);
-    const list = (m: Map<number, Uint8Array>) => {
-      const body = m.get(type);
-      return body === undefined ? null : read(body).map(one);
-    };
-    push(compareList(extensionTypeName(type), list(bodyA), list(bodyB)));
-    if (exact && type === EXT.key_share) push(compareKeys(bodyA.get(type), bodyB.get(type)));
+  push(compareValue('server_name', ...both(EXT.server_name, serverName)));
+  for (const [type, list] of LIST_EXTENSIONS) {
+    const one = (c: number) => (!exact && list.grease(c) ? 'GREASE' : list.name(c));
+    push(compareList(extensionTypeName(type), ...both(type, (body) => list.read(body).map(one))));
+    if (exact && type === EXT.key_share) push(compareKeys(extA.get(type)?.body, extB.get(type)?.body));
   }
-  const alpn = (m: Map<number, Uint8Array>) => {
-    const body = m.get(EXT.alpn);
-    return body === undefined
-      ? null
-      : alpnProtocols(body).map((p) => (!exact && isGreaseAlpn(p) ? 'GREASE' : p));
-  };
-  push(compareList(extensionTypeName(EXT.alpn), alpn(bodyA), alpn(bodyB)));
+  const alpn = (body: Uint8Array) =>
+    alpnProtocols(body).map((p) => (!exact && isGreaseAlpn(p) ? 'GREASE' : p));
+  push(
+    compareList(
+      extensionTypeName(EXT.application_layer_protocol_negotiation),
+      ...both(EXT.application_layer_protocol_negotiation, alpn),
+    ),
+  );
 
   // Every other extension both hellos carry: its bytes, shown as its typed value when there is one.
-  const valueA = firstValues(a);
-  const valueB = firstValues(b);
-  for (const [type, body] of bodyA) {
-    const other = bodyB.get(type);
-    if (other === undefined || type === EXT.server_name || type === EXT.alpn || LIST_EXTENSIONS.has(type))
+  for (const [type, x] of extA) {
+    const y = extB.get(type);
+    if (
+      y === undefined ||
+      type === EXT.server_name ||
+      type === EXT.application_layer_protocol_negotiation ||
+      LIST_EXTENSIONS.has(type)
+    )
       continue;
     if (!exact && (isGrease(type) || PER_CONNECTION.has(type))) {
       if (type === EXT.session_ticket || type === EXT.pre_shared_key)
-        push(compareValue(extensionTypeName(type), presence(body), presence(other)));
+        push(compareValue(extensionTypeName(type), presence(x.body), presence(y.body)));
       continue;
     }
-    if (equalBytes(body, other)) continue;
-    const view = (value: unknown, bytes: Uint8Array) =>
-      value === undefined ? toHex(bytes) : jsonView(value);
-    push(compareValue(extensionName(type), view(valueA.get(type), body), view(valueB.get(type), other)));
+    if (equalBytes(x.body, y.body)) continue;
+    const view = (e: Extension) => (e.value === undefined ? toHex(e.body) : jsonView(e.value));
+    push(compareValue(extensionName(type), view(x), view(y)));
   }
   if (exact || a.trailing !== undefined || b.trailing !== undefined)
     push(
@@ -248,15 +236,10 @@ function presence(body: Uint8Array): string {
   return body.length === 0 ? 'empty' : 'not empty';
 }
 
-function firstBodies(hello: ClientHello): Map<number, Uint8Array> {
-  const m = new Map<number, Uint8Array>();
-  for (const e of hello.extensions ?? []) if (!m.has(e.type)) m.set(e.type, e.body);
-  return m;
-}
-
-function firstValues(hello: ClientHello): Map<number, unknown> {
-  const m = new Map<number, unknown>();
-  for (const e of hello.extensions ?? []) if (!m.has(e.type)) m.set(e.type, e.value);
+/** The first extension of each type, in wire order. */
+function firstExtensions(hello: ClientHello): Map<number, Extension> {
+  const m = new Map<number, Extension>();
+  for (const e of hello.extensions ?? []) if (!m.has(e.type)) m.set(e.type, e);
   return m;
 }
 
