@@ -35,8 +35,12 @@ export interface DiagnoseOptions {
   readonly plan?: readonly ProbeSpec[];
 }
 
-/** A reset, or a close before the server sent anything: says nothing sure about the hello. */
-function silentFailure(answer: ProbeAnswer): boolean {
+/**
+ * A reset, or a close before the server sent anything: says nothing sure about the hello. A
+ * server out of connections (nginx past worker_connections, a per-address limit) drops the
+ * extra ones that way; a refusal comes as an alert. Diagnose and scan send such probes again.
+ */
+export function silentFailure(answer: Pick<ProbeAnswer, 'outcome' | 'bytesReceived'>): boolean {
   return answer.outcome === 'reset' || (answer.outcome === 'closed' && answer.bytesReceived === 0);
 }
 

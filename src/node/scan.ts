@@ -8,6 +8,7 @@
  */
 import { clientHello, DEFAULT_OPTIONS } from '../build/client-hello.ts';
 import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
+import { silentFailure } from '../diagnose/run.ts';
 import { CIPHER_SUITES } from '../iana/cipher-suites.ts';
 import { NAMED_GROUPS } from '../iana/groups.ts';
 import { cipherSuiteName, groupName, parseGroupList } from '../iana/lookup.ts';
@@ -151,19 +152,12 @@ class Limiter {
 }
 
 /**
- * A failure that says nothing about the hello: no answer, a reset, no connection, or a close
- * before the server sent a byte. A server out of connections (nginx past worker_connections,
- * a per-address limit) drops the extra ones that way; a refusal comes as an alert. A server
- * that refuses by closing in silence costs a few retries per refusal, and is then counted as
- * refusing.
+ * A failure that says nothing about the hello: no answer, no connection, or a {@link
+ * silentFailure} (a reset, or a close before the server sent a byte). A server that refuses by
+ * closing in silence costs a few retries per refusal, and is then counted as refusing.
  */
 function transient(r: ProbeResult): boolean {
-  return (
-    r.outcome === 'timeout' ||
-    r.outcome === 'reset' ||
-    r.outcome === 'connect_failed' ||
-    (r.outcome === 'closed' && r.bytesReceived === 0)
-  );
+  return r.outcome === 'timeout' || r.outcome === 'connect_failed' || silentFailure(r);
 }
 
 /**
