@@ -7,6 +7,7 @@
  * with different bytes make the datagram ambiguous (RFC 5722 drops it for IPv6): it is dropped.
  */
 import type { IpPacket } from './ip.ts';
+import { RangeBuffer } from './reassembly.ts';
 
 /** Limits of an {@link IpReassembler}. */
 export interface IpReassemblyLimits {
@@ -21,7 +22,9 @@ export interface IpReassemblyLimits {
 interface Pending {
   /** The fragment at offset 0 once it came (its header fields describe the datagram). */
   first: IpPacket;
-  readonly pieces: { readonly offset: number; readonly bytes: Uint8Array }[];
+  /** The payload so far, by offset (the same buffer TCP and QUIC CRYPTO reassembly use). */
+  readonly payload: RangeBuffer;
+  fragments: number;
   /** Payload length, known once the last fragment (MF clear) has come. */
   total: number | null;
 }
@@ -68,17 +71,17 @@ export class IpReassembler {
         this.pending.delete(this.pending.keys().next().value as string);
         this.dropped++;
       }
-      entry = { first: ip, pieces: [], total: null };
+      entry = { first: ip, payload: new RangeBuffer(this.maxBytes), fragments: 0, total: null };
       this.pending.set(key, entry);
     }
     const end = info.offset + ip.payload.length;
     const total = info.more ? entry.total : end;
     const consistent =
       end <= this.maxBytes &&
-      entry.pieces.length < this.maxFragments &&
+      entry.fragments < this.maxFragments &&
       (entry.total === null || info.more || entry.total === end) &&
-      (total === null || (end <= total && entry.pieces.every((p) => p.offset + p.bytes.length <= total))) &&
-      entry.pieces.every((p) => sameWhereOverlapping(p.offset, p.bytes, info.offset, ip.payload));
+      (total === null || (end <= total && entry.payload.end <= total)) &&
+      entry.payload.agrees(info.offset, ip.payload);
     if (!consistent) {
       this.pending.delete(key);
       this.dropped++;
@@ -86,9 +89,10 @@ export class IpReassembler {
     }
     entry.total = total;
     if (info.offset === 0) entry.first = ip;
-    entry.pieces.push({ offset: info.offset, bytes: ip.payload });
-    const whole = assemble(entry);
-    if (!whole) return undefined;
+    entry.payload.write(info.offset, ip.payload);
+    entry.fragments++;
+    if (total === null || entry.payload.hasHole || entry.payload.contiguousLength < total) return undefined;
+    const whole = entry.payload.contiguous();
     this.pending.delete(key);
     this.reassembled++;
     const { fragmentInfo: _, ...header } = entry.first;
@@ -99,27 +103,4 @@ export class IpReassembler {
   stats(): IpReassemblyStats {
     return { reassembled: this.reassembled, dropped: this.dropped, incomplete: this.pending.size };
   }
-}
-
-/** True when two pieces agree on every byte both cover. */
-function sameWhereOverlapping(aOffset: number, a: Uint8Array, bOffset: number, b: Uint8Array): boolean {
-  const start = Math.max(aOffset, bOffset);
-  const end = Math.min(aOffset + a.length, bOffset + b.length);
-  for (let i = start; i < end; i++) if (a[i - aOffset] !== b[i - bOffset]) return false;
-  return true;
-}
-
-/** The payload when the pieces cover 0..total without a hole, else undefined. */
-function assemble(entry: Pending): Uint8Array | undefined {
-  if (entry.total === null) return undefined;
-  const pieces = [...entry.pieces].sort((x, y) => x.offset - y.offset);
-  let covered = 0;
-  for (const p of pieces) {
-    if (p.offset > covered) return undefined;
-    covered = Math.max(covered, p.offset + p.bytes.length);
-  }
-  if (covered < entry.total) return undefined;
-  const out = new Uint8Array(entry.total);
-  for (const p of pieces) out.set(p.bytes, p.offset);
-  return out;
 }

@@ -71,6 +71,24 @@ export class RangeBuffer {
     return this.ranges.length > 1 || (this.ranges.length === 1 && this.ranges[0][0] !== 0);
   }
 
+  /** One past the last byte written (0 when none was). */
+  get end(): number {
+    return this.ranges.length === 0 ? 0 : this.ranges[this.ranges.length - 1][1];
+  }
+
+  /** True when `bytes` at `offset` equal every byte already written where they overlap. */
+  agrees(offset: number, bytes: Uint8Array): boolean {
+    const end = offset + bytes.length;
+    for (const [rs, re] of this.ranges) {
+      if (re <= offset) continue;
+      if (rs >= end) break;
+      for (let i = Math.max(rs, offset); i < Math.min(re, end); i++) {
+        if (this.data[i] !== bytes[i - offset]) return false;
+      }
+    }
+    return true;
+  }
+
   /** True when no bytes were written. */
   get empty(): boolean {
     return this.ranges.length === 0;
