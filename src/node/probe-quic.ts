@@ -16,7 +16,7 @@ import { type ClientHelloOptions, clientHello } from '../build/client-hello.ts';
 import { QUIC_VERSION } from '../capture/quic-initial.ts';
 import { type RandomSource, systemRandom } from '../crypto/random.ts';
 import { summarizeCertificates } from './certificates.ts';
-import { parseProbeTarget } from './probe.ts';
+import { isBuiltHello, parseProbeTarget, positiveOption } from './probe.ts';
 import { conclude } from './probe-conclusion.ts';
 import { clientTransportParameters, quicVersionName } from './probe-quic-packets.ts';
 import { QuicProbeSession } from './probe-quic-session.ts';
@@ -43,17 +43,6 @@ export const DEFAULT_QUIC_MAX_DATAGRAMS = 64;
 
 const QUIC_EXTENSION = 57;
 const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new RangeError(`"${name}" expected a positive number, got ${value}`);
-  return value;
-}
-
-function isBuiltHello(hello: NonNullable<QuicProbeOptions['hello']>): hello is HelloWithKeyShares {
-  return 'legacyCompressionMethods' in hello && hello.random instanceof Uint8Array && 'extensions' in hello;
-}
 
 function mentionsTransportParameters(o: ClientHelloOptions): boolean {
   const named = (t: string | number) => t === QUIC_EXTENSION || t === 'quic_transport_parameters';
@@ -200,17 +189,17 @@ export async function probeQuic(
   options: QuicProbeOptions = {},
 ): Promise<QuicProbeResult> {
   const { host, port } = parseProbeTarget(target);
-  const timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_QUIC_TIMEOUT_MS);
+  const timeoutMs = positiveOption('timeoutMs', options.timeoutMs, DEFAULT_QUIC_TIMEOUT_MS);
   const idleTimeoutMs = Math.min(
     timeoutMs,
-    positive('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_QUIC_IDLE_TIMEOUT_MS),
+    positiveOption('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_QUIC_IDLE_TIMEOUT_MS),
   );
-  const resendAfterMs = positive('resendAfterMs', options.resendAfterMs, DEFAULT_QUIC_RESEND_AFTER_MS);
+  const resendAfterMs = positiveOption('resendAfterMs', options.resendAfterMs, DEFAULT_QUIC_RESEND_AFTER_MS);
   const maxResends = options.maxResends ?? DEFAULT_QUIC_MAX_RESENDS;
   if (!Number.isInteger(maxResends) || maxResends < 0 || maxResends > 5)
     throw new RangeError(`"maxResends" expected 0..5, got ${maxResends}`);
-  const maxBytes = positive('maxBytes', options.maxBytes, DEFAULT_QUIC_MAX_BYTES);
-  const maxDatagrams = positive('maxDatagrams', options.maxDatagrams, DEFAULT_QUIC_MAX_DATAGRAMS);
+  const maxBytes = positiveOption('maxBytes', options.maxBytes, DEFAULT_QUIC_MAX_BYTES);
+  const maxDatagrams = positiveOption('maxDatagrams', options.maxDatagrams, DEFAULT_QUIC_MAX_DATAGRAMS);
   const version = options.version ?? QUIC_VERSION.v1;
   if (!Number.isInteger(version) || version <= 0 || version > 0xffffffff)
     throw new RangeError(`"version" expected a QUIC version 1..0xffffffff, got ${version}`);

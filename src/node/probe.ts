@@ -67,7 +67,12 @@ export function parseProbeTarget(target: ProbeTarget, defaultPort = 443): { host
   return { host, port: n };
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
+/**
+ * A positive number option, or `fallback` when it is left out.
+ * @internal shared by probe() and probeQuic()
+ * @throws {RangeError} naming the option otherwise
+ */
+export function positiveOption(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw new RangeError(`"${name}" expected a positive number, got ${value}`);
@@ -140,7 +145,11 @@ function outcomeOf(engine: ProbeEngine, reason: StopReason): ProbeOutcome {
   }
 }
 
-function isBuiltHello(hello: NonNullable<ProbeOptions['hello']>): hello is HelloWithKeyShares {
+/**
+ * True when `hello` is a built ClientHello (from `clientHello()` or a parse), not builder options.
+ * @internal shared by probe() and probeQuic()
+ */
+export function isBuiltHello(hello: NonNullable<ProbeOptions['hello']>): hello is HelloWithKeyShares {
   return 'legacyCompressionMethods' in hello && hello.random instanceof Uint8Array && 'extensions' in hello;
 }
 
@@ -240,12 +249,12 @@ async function runProbe(
   stopAfterServerHello: boolean,
 ): Promise<ProbeResult> {
   const { host, port } = parseProbeTarget(target);
-  const timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
+  const timeoutMs = positiveOption('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
   const idleTimeoutMs = Math.min(
     timeoutMs,
-    positive('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
+    positiveOption('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
   );
-  const maxBytes = positive('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
+  const maxBytes = positiveOption('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
   const engineOptions = {
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
     decrypt: options.decrypt ?? true,
