@@ -3,10 +3,10 @@
  * draft): what scanners and very old clients send instead of a TLS record. Parse and encode
  * back byte-identically, with the record header form (2-byte, or 3-byte with padding) kept.
  */
-import { DecodeError, type Problem } from '../bytes/errors.ts';
+import type { Problem } from '../bytes/errors.ts';
 import { Reader } from '../bytes/reader.ts';
 import { Writer } from '../bytes/writer.ts';
-import { cipherSuiteName } from '../iana/lookup.ts';
+import { cipherSuiteName, versionName } from '../iana/lookup.ts';
 
 /**
  * The SSLv2 record header. `form: 2` is the 2-byte header (high bit set, length up to
@@ -144,15 +144,12 @@ export function parseSslv2ClientHello(
       padding: bytes.subarray(r.pos - paddingCount, r.pos),
     };
     if (hello.version >= SSL3) {
-      const p = problemAt(
-        r,
+      r.problem(
         'illegal-value',
-        `a hello offering ${versionText(hello.version)} must use the 2-byte header (RFC 5246 Appendix E.2: the highest bit of msg_length MUST be 1)`,
-        0,
-        'msg_length',
+        `a hello offering ${versionName(hello.version)} must use the 2-byte header (RFC 5246 Appendix E.2: the highest bit of msg_length MUST be 1)`,
+        { at: 0, field: 'msg_length' },
       );
-      if (strict) throw new DecodeError(p);
-      problems.push(p);
+      problems.push(...r.problems.splice(0));
     }
   }
   let trailing: Uint8Array | undefined;
@@ -203,7 +200,7 @@ function readFields(r: Reader): Omit<Sslv2ClientHello, 'header' | 'extra' | 'tra
   if (version >= TLS12 && sessionIdLength !== 0) {
     r.problem(
       'illegal-value',
-      `must be 0 for a client offering ${versionText(version)} (RFC 5246 Appendix E.2), got ${sessionIdLength}`,
+      `must be 0 for a client offering ${versionName(version)} (RFC 5246 Appendix E.2), got ${sessionIdLength}`,
       { at: sessionIdAt, field: 'session_id_length' },
     );
   } else if (sessionIdLength !== 0 && sessionIdLength !== 16) {
@@ -228,23 +225,8 @@ function readFields(r: Reader): Omit<Sslv2ClientHello, 'header' | 'extra' | 'tra
   return { type: 'sslv2_client_hello', msgType, version, cipherSpecs, sessionId, challenge };
 }
 
-function problemAt(r: Reader, code: Problem['code'], detail: string, at: number, field: string): Problem {
-  try {
-    r.fail(code, detail, { at, field });
-  } catch (e) {
-    if (e instanceof DecodeError) return e;
-    throw e;
-  }
-}
-
 function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.offset - b.offset);
-}
-
-function versionText(version: number): string {
-  if (version === 0x0300) return 'SSL 3.0';
-  if (version >> 8 === 3) return `TLS 1.${(version & 0xff) - 1}`;
-  return `version 0x${version.toString(16).padStart(4, '0')}`;
 }
 
 /**
