@@ -149,9 +149,16 @@ describePeer('caddy', () => {
   });
 
   test('ALPN http/1.1 only: no_application_protocol (120)', async () => {
+    // Go's TLS 1.3 server picks ALPN after writing its ServerHello, so Caddy has a ServerHello
+    // queued when it aborts; its QUIC stack sends it before the CONNECTION_CLOSE in about one
+    // run in ten (40 runs here: 36 alert only, 4 ServerHello then the alert). Either way the
+    // handshake ends on alert 120 and never completes.
     const r = await probeQuic(at(), { ...bounds, hello: { serverName: NAME, alpn: ['http/1.1'] } });
-    expect(r.outcome).toBe('alert');
     expect(r.alert).toMatchObject({ description: 120, name: 'no_application_protocol' });
+    expect(r.stopReason).toBe('alert');
+    expect(r.finishedVerified).toBe(false);
+    if (r.outcome === 'server_hello') expect(r.serverMessages).toEqual(['server_hello']);
+    else expect(r.outcome).toBe('alert');
   });
 
   test('an unknown QUIC version: Version Negotiation listing QUIC v1', async () => {
