@@ -2,7 +2,7 @@
  * Builder speed: build + encode with and without key generation, and key generation alone
  * per group, measured in one run. Each result is one line for `npm run bench`.
  */
-import { clientHello } from '../src/build/client-hello.ts';
+import { clientHello } from '../src/builder/client-hello.ts';
 import { generateKeyShare, seededRandom } from '../src/crypto/index.ts';
 import { encodeClientHello } from '../src/handshake/client-hello.ts';
 import { type BenchResult, formatResult, measure } from './measure.ts';

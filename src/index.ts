@@ -4,7 +4,7 @@
  * fast-check arbitraries in `hellokit/arbitraries`.
  */
 
-export * from './build/index.ts';
+export * from './builder/index.ts';
 export * from './bytes/index.ts';
 export * from './capture/index.ts';
 export * from './crypto/index.ts';

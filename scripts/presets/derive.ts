@@ -1,6 +1,6 @@
 /**
  * Derives hellokit's presets from the captured ClientHellos in fixtures/clients/ and writes
- * src/build/presets/captured.generated.ts. Run: `npx vite-node scripts/presets/derive.ts`.
+ * src/builder/presets/captured.generated.ts. Run: `npx vite-node scripts/presets/derive.ts`.
  *
  * Per client it reads every `CLIENT-sni*.bin` (and checks `CLIENT-nosni.bin` differs only by
  * server_name): suites, extension order and bodies, groups, key share groups, signature

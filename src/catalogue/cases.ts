@@ -4,13 +4,13 @@
  * thing. `test/catalogue/` sends every case to every real server of the test harness and
  * records what each one answered (docs/catalogue.md).
  */
-import { serverNameBody } from '../build/bodies.ts';
+import { serverNameBody } from '../builder/bodies.ts';
 import {
   type BuiltClientHello,
   type ClientHelloOptions,
   clientHello,
   DEFAULT_OPTIONS,
-} from '../build/client-hello.ts';
+} from '../builder/client-hello.ts';
 import { Writer } from '../bytes/writer.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { Extension } from '../extensions/types.ts';

@@ -2,8 +2,8 @@
  * The hello flags shared by build, probe, diagnose, scan and fuzz (DESIGN.md): each maps to
  * one `clientHello` option, and a bad value is a UsageError naming the flag and what it takes.
  */
-import type { ClientHelloOptions } from '../build/client-hello.ts';
-import { PRESET_NAMES, presetInfo } from '../build/presets/index.ts';
+import type { ClientHelloOptions } from '../builder/client-hello.ts';
+import { PRESET_NAMES, presetInfo } from '../builder/presets/index.ts';
 import { parseCipherSuiteList, parseGroupList, parseSignatureSchemeList } from '../iana/lookup.ts';
 import { type FlagSpecs, type Flags, stringFlag } from './args.ts';
 import { UsageError } from './errors.ts';

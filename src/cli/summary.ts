@@ -2,7 +2,7 @@
  * The `decode --json` view of messages (DESIGN.md contract): each ClientHello in the summary
  * form of src/fingerprint/hello-summary.ts, other messages as their decoded fields plus hex.
  */
-import { presetsWithJa4 } from '../build/presets/index.ts';
+import { presetsWithJa4 } from '../builder/presets/index.ts';
 import { toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
 import { clientHelloSummary } from '../fingerprint/hello-summary.ts';

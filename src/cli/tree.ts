@@ -1,6 +1,6 @@
 /** The readable tree `hellokit decode` prints without --json. */
 
-import { presetsWithJa4 } from '../build/presets/index.ts';
+import { presetsWithJa4 } from '../builder/presets/index.ts';
 import { toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
 import type { Ja4Options } from '../fingerprint/ja4.ts';

@@ -3,7 +3,7 @@
  * sends it with `probe()`, and keeps the whole run inside one time budget.
  */
 import { isIP } from 'node:net';
-import { type BuiltClientHello, clientHello } from '../build/client-hello.ts';
+import { type BuiltClientHello, clientHello } from '../builder/client-hello.ts';
 import type { DiagnoseProgress, Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from '../diagnose/index.ts';
 import { diagnose } from '../diagnose/run.ts';
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';

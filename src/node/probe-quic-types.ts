@@ -3,7 +3,7 @@
  * follow `ProbeResult` (probe-types.ts) wherever they mean the same thing.
  */
 
-import type { ClientHelloOptions } from '../build/client-hello.ts';
+import type { ClientHelloOptions } from '../builder/client-hello.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import type { CertificateSummary } from './certificates.ts';

@@ -12,7 +12,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type ClientHelloOptions, clientHello } from '../build/client-hello.ts';
+import { type ClientHelloOptions, clientHello } from '../builder/client-hello.ts';
 import { QUIC_VERSION } from '../capture/quic-initial.ts';
 import { type RandomSource, systemRandom } from '../crypto/random.ts';
 import { summarizeCertificates } from './certificates.ts';

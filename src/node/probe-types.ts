@@ -3,7 +3,7 @@
  * and what it returns (`ProbeResult`, the DESIGN.md contract).
  */
 
-import type { ClientHelloOptions } from '../build/client-hello.ts';
+import type { ClientHelloOptions } from '../builder/client-hello.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';

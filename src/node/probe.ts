@@ -9,7 +9,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { clientHello } from '../build/client-hello.ts';
+import { clientHello } from '../builder/client-hello.ts';
 import { parseClientHello } from '../handshake/client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { summarizeCertificates } from './certificates.ts';

@@ -6,7 +6,7 @@
  * rest again) in several slices of the suite list at once, so the number of sequential
  * round trips is about the number of accepted suites per slice, not per version.
  */
-import { clientHello, DEFAULT_OPTIONS } from '../build/client-hello.ts';
+import { clientHello, DEFAULT_OPTIONS } from '../builder/client-hello.ts';
 import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
 import { silentFailure } from '../diagnose/run.ts';
 import { CIPHER_SUITES } from '../iana/cipher-suites.ts';

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
-import { type KnownClient, presetsWithJa4 } from '../build/presets/index.ts';
+import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
 import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';

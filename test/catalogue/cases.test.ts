@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type BuiltClientHello, clientHello } from '../../src/build/client-hello.ts';
+import { type BuiltClientHello, clientHello } from '../../src/builder/client-hello.ts';
 import { DecodeError, type DecodeErrorCode } from '../../src/bytes/errors.ts';
 import {
   baseHello,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clientHello } from '../../src/build/client-hello.ts';
+import { clientHello } from '../../src/builder/client-hello.ts';
 import { diffClientHellos } from '../../src/fingerprint/hello-diff.ts';
 import { encodeClientHello, parseClientHello } from '../../src/handshake/client-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientHello } from '../../src/build/index.ts';
+import { clientHello } from '../../src/builder/index.ts';
 import { DecodeError } from '../../src/bytes/errors.ts';
 import { encodeClientHello, parseClientHello } from '../../src/handshake/client-hello.ts';
 

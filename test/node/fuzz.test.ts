@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { clientHello } from '../../src/build/client-hello.ts';
+import { clientHello } from '../../src/builder/client-hello.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import {
   type FuzzCaseResult,

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { clientHello } from '../../src/build/client-hello.ts';
+import { clientHello } from '../../src/builder/client-hello.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import { parseProbeTarget, probe, probeResultToJson } from '../../src/node/index.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { clientHello } from '../../src/build/client-hello.ts';
+import { clientHello } from '../../src/builder/client-hello.ts';
 import { toHex } from '../../src/bytes/hex.ts';
 import { parseKeyLog } from '../../src/crypto/keylog.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';

@@ -1,7 +1,7 @@
 // The scan's cheap probes, against a real nginx: probeServerHello stops at the ServerHello in
 // every version, and hellos that reuse one key share per group still get answered and decrypted.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { clientHello } from '../../src/build/client-hello.ts';
+import { clientHello } from '../../src/builder/client-hello.ts';
 import { generateKeyShare } from '../../src/crypto/key-share.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import { probe, probeServerHello } from '../../src/node/probe.ts';

@@ -5,7 +5,7 @@
  * accept once it has the right SNI.
  */
 import { fc } from '@fast-check/vitest';
-import type { ClientHelloOptions } from '../../src/build/client-hello.ts';
+import type { ClientHelloOptions } from '../../src/builder/client-hello.ts';
 
 export const TLS13_SUITES = [
   'TLS_AES_128_GCM_SHA256',

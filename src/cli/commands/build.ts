@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { type BuiltClientHello, clientHello } from '../../build/client-hello.ts';
+import { type BuiltClientHello, clientHello } from '../../builder/client-hello.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { jsonText } from '../../bytes/json-view.ts';
 import { encodeClientHello } from '../../handshake/client-hello.ts';

@@ -1,5 +1,5 @@
-import { clientHello } from '../../build/client-hello.ts';
-import { PRESET_NAMES, presetInfo } from '../../build/presets/index.ts';
+import { clientHello } from '../../builder/client-hello.ts';
+import { PRESET_NAMES, presetInfo } from '../../builder/presets/index.ts';
 import { jsonText } from '../../bytes/json-view.ts';
 import { diffClientHellos, PER_CONNECTION_FIELDS } from '../../fingerprint/hello-diff.ts';
 import { ja3 } from '../../fingerprint/ja3.ts';

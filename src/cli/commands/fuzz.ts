@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MUTATORS } from '../../arbitraries/mutators.ts';
-import { type BuiltClientHello, clientHello } from '../../build/client-hello.ts';
+import { type BuiltClientHello, clientHello } from '../../builder/client-hello.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { jsonText } from '../../bytes/json-view.ts';
 import {

@@ -1,4 +1,4 @@
-import { presetsWithJa4 } from '../../build/presets/index.ts';
+import { presetsWithJa4 } from '../../builder/presets/index.ts';
 import { captureHandshakes } from '../../capture/handshakes.ts';
 import { type Ja4AlpnRule, ja3, ja3Full, ja3s, ja4All } from '../../fingerprint/index.ts';
 import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';

@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { type ClientHelloOptions, clientHello } from '../../build/client-hello.ts';
+import { type ClientHelloOptions, clientHello } from '../../builder/client-hello.ts';
 import { jsonText, jsonView } from '../../bytes/json-view.ts';
 import { systemRandom } from '../../crypto/random.ts';
 import { groupName } from '../../iana/lookup.ts';

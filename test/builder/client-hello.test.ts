@@ -5,7 +5,7 @@ import {
   clientHello,
   fragmentSizes,
   serverNameBody,
-} from '../../src/build/index.ts';
+} from '../../src/builder/index.ts';
 import { DecodeError } from '../../src/bytes/errors.ts';
 import { deriveSharedSecret, respondToKeyShare, seededRandom } from '../../src/crypto/index.ts';
 import type { Extension } from '../../src/extensions/types.ts';

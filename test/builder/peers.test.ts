@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, expect, test } from 'vitest';
-import { type ClientHelloOptions, clientHello } from '../../src/build/index.ts';
+import { type ClientHelloOptions, clientHello } from '../../src/builder/index.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import { describePeer, type PeerKind, peerKinds, startPeer, stopAll } from '../peers/index.ts';
 

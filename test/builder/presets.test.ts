@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { clientHello, PRESET_NAMES, preset, presetInfo } from '../../src/build/index.ts';
+import { clientHello, PRESET_NAMES, preset, presetInfo } from '../../src/builder/index.ts';
 import { ja3Full, ja4All } from '../../src/fingerprint/index.ts';
 import { encodeClientHello, parseClientHello } from '../../src/handshake/client-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';
