@@ -17,6 +17,13 @@ ${rows}
 `;
 }
 
+/** The version in package.json (two folders up from src/cli and from dist/cli alike). */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(manifest.version);
+}
+
 function commandHelp(c: Command): string {
   return `usage: hellokit ${c.usage}\n\n${c.summary}\n\n${flagHelp(c.flags)}\n`;
 }
@@ -46,7 +53,7 @@ export async function runCli(argv: readonly string[], io: CommandIO = processIO)
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-V') {
-    io.out('hellokit 0.1.0\n');
+    io.out(`hellokit ${await packageVersion()}\n`);
     return EXIT.ok;
   }
   const entry = COMMANDS.find((c) => c.name === name);

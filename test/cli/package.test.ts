@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cli } from './run.ts';
+
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+
+describe('the package', () => {
+  it('--version prints the version in package.json', async () => {
+    const { code, stdout } = await cli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`hellokit ${manifest.version}\n`);
+  });
+
+  it('builds on prepack, not on prepare, so installing it from the registry builds nothing', () => {
+    expect(manifest.scripts.prepare).toBeUndefined();
+    expect(manifest.scripts.prepack).toMatch(/build/);
+  });
+
+  it('ships the docs the README links to, and its licence', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]);
+    expect(linked.length).toBeGreaterThan(5);
+    for (const path of linked) {
+      expect(manifest.files.some((f: string) => path === f || path.startsWith(`${f}/`))).toBe(true);
+      expect(() => readFileSync(new URL(`../../${path}`, import.meta.url))).not.toThrow();
+    }
+    expect(manifest.files).toContain('LICENSE');
+    expect(readFileSync(new URL('../../LICENSE', import.meta.url), 'utf8')).toMatch(/MIT License/);
+  });
+});
