@@ -1,10 +1,9 @@
 /**
  * Certificate summaries (subject, names, issuer, validity, key) for what a server sent,
- * read with @peculiar/x509.
- *
- * @peculiar/x509 depends on tsyringe, which refuses to load unless a Reflect metadata
- * polyfill is loaded first: `reflect-metadata` is, right before the first (lazy) import.
+ * read with Node's own `X509Certificate` (OpenSSL underneath): no parser to load at
+ * start-up, and nothing added to `globalThis` or `Reflect`.
  */
+import { X509Certificate } from 'node:crypto';
 import { toHex } from '../bytes/hex.ts';
 
 /** What a server certificate says, in short. */
@@ -17,9 +16,10 @@ export interface CertificateSummary {
   /** ISO 8601. */
   readonly notBefore: string;
   readonly notAfter: string;
+  /** Lower-case hex. */
   readonly serialNumber: string;
   readonly publicKey: {
-    /** `EC`, `RSA`, `Ed25519`, `Ed448`, or the algorithm name. */
+    /** `EC`, `RSA`, `RSA-PSS` (an RSASSA-PSS key), `Ed25519`, `Ed448`, or OpenSSL's key type name. */
     readonly type: string;
     /** Key size in bits (RSA modulus, EC field size), when known. */
     readonly size?: number;
@@ -33,35 +33,93 @@ export interface CertificateSummary {
   readonly length: number;
 }
 
-type X509Module = typeof import('@peculiar/x509');
-let x509Module: Promise<X509Module> | undefined;
+/** OpenSSL's curve names → the names TLS and WebCrypto use. */
+const CURVES: Readonly<Record<string, { readonly name: string; readonly size: number }>> = {
+  prime256v1: { name: 'P-256', size: 256 },
+  secp384r1: { name: 'P-384', size: 384 },
+  secp521r1: { name: 'P-521', size: 521 },
+};
 
-function loadX509(): Promise<X509Module> {
-  if (!x509Module) {
-    x509Module = import('reflect-metadata').then(() => import('@peculiar/x509'));
+function publicKeyOf(cert: X509Certificate): CertificateSummary['publicKey'] {
+  const key = cert.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'ec': {
+      const curve = details.namedCurve ?? 'unknown';
+      const known = CURVES[curve];
+      return known ? { type: 'EC', curve: known.name, size: known.size } : { type: 'EC', curve };
+    }
+    case 'rsa':
+    case 'rsa-pss': {
+      const type = key.asymmetricKeyType === 'rsa' ? 'RSA' : 'RSA-PSS';
+      return details.modulusLength ? { type, size: details.modulusLength } : { type };
+    }
+    case 'ed25519':
+      return { type: 'Ed25519', size: 256 };
+    case 'ed448':
+      return { type: 'Ed448', size: 456 };
+    default:
+      return { type: key.asymmetricKeyType ?? 'unknown' };
   }
-  return x509Module;
 }
 
-function publicKeyOf(algorithm: Record<string, unknown>): CertificateSummary['publicKey'] {
-  const name = String(algorithm.name);
-  if (name === 'ECDSA' || name === 'ECDH') {
-    const curve = String(algorithm.namedCurve);
-    const size = { 'P-256': 256, 'P-384': 384, 'P-521': 521 }[curve];
-    return { type: 'EC', curve, ...(size ? { size } : {}) };
-  }
-  if (name.startsWith('RSA')) {
-    const size = typeof algorithm.modulusLength === 'number' ? algorithm.modulusLength : undefined;
-    return { type: 'RSA', ...(size ? { size } : {}) };
-  }
-  if (name === 'Ed25519') return { type: 'Ed25519', size: 256 };
-  if (name === 'Ed448') return { type: 'Ed448', size: 456 };
-  return { type: name };
+/**
+ * OpenSSL's one-RDN-a-line name (`C=DE\nO=Org\nCN=x`) on one line, in the certificate's
+ * order, `+` joining the parts of a multi-valued RDN (a literal `+` in a value is escaped).
+ */
+function distinguishedName(multiline: string): string {
+  return multiline.split('\n').join(', ').replaceAll(' + ', '+');
 }
 
-function generalName(n: { type: string; value: string }): string {
-  const kind = { dns: 'DNS', ip: 'IP', email: 'email', url: 'URI' }[n.type] ?? n.type;
-  return `${kind}:${n.value}`;
+/** An IPv6 address in its shortest form (`0:0:0:0:0:0:0:1` → `::1`), as the WHATWG URL parser writes it. */
+function ipAddress(text: string): string {
+  if (!text.includes(':')) return text;
+  try {
+    return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * subjectAltName entries from Node's string form: `kind:value` joined by `, `, where a value
+ * that would be ambiguous is written as a JSON string literal (Node's documented escaping),
+ * so a name holding `, ` is not split. Node's `IP Address` kind is written `IP`.
+ * @example subjectAltNames('DNS:a.test, IP Address:127.0.0.1') // ['DNS:a.test', 'IP:127.0.0.1']
+ */
+export function subjectAltNames(text: string | undefined): string[] {
+  const out: string[] = [];
+  let at = 0;
+  while (text && at < text.length) {
+    const colon = text.indexOf(':', at);
+    if (colon < 0) break;
+    const kind = text.slice(at, colon);
+    let value: string;
+    let next: number;
+    if (text[colon + 1] === '"') {
+      let end = colon + 2;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      value = JSON.parse(text.slice(colon + 1, end + 1));
+      next = end + 1;
+    } else {
+      const comma = text.indexOf(', ', colon + 1);
+      next = comma < 0 ? text.length : comma;
+      value = text.slice(colon + 1, next);
+    }
+    out.push(kind === 'IP Address' ? `IP:${ipAddress(value)}` : `${kind}:${value}`);
+    at = text.startsWith(', ', next) ? next + 2 : text.length;
+  }
+  return out;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** OpenSSL's validity time (`Dec  6 02:26:36 2026 GMT`) as ISO 8601. */
+function isoTime(openssl: string): string {
+  const m = /^(\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) (\d+) GMT$/.exec(openssl);
+  const month = m ? MONTHS.indexOf(m[1]) : -1;
+  if (!m || month < 0) throw new Error(`unreadable certificate time ${JSON.stringify(openssl)}`);
+  return new Date(Date.UTC(+m[6], month, +m[2], +m[3], +m[4], +m[5])).toISOString();
 }
 
 /**
@@ -70,20 +128,19 @@ function generalName(n: { type: string; value: string }): string {
  * @throws {Error} when the bytes are not a certificate (callers usually catch and report)
  */
 export async function summarizeCertificate(der: Uint8Array): Promise<CertificateSummary> {
-  const { X509Certificate, SubjectAlternativeNameExtension } = await loadX509();
   const cert = new X509Certificate(der);
-  const san = cert.getExtension(SubjectAlternativeNameExtension);
-  const names = san ? (san.names.toJSON() as { type: string; value: string }[]).map(generalName) : [];
   const digest = await globalThis.crypto.subtle.digest('SHA-256', der);
+  const subject = distinguishedName(cert.subject);
+  const issuer = distinguishedName(cert.issuer);
   return {
-    subject: cert.subject,
-    subjectAltNames: names,
-    issuer: cert.issuer,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    serialNumber: cert.serialNumber,
-    publicKey: publicKeyOf(cert.publicKey.algorithm as unknown as Record<string, unknown>),
-    selfSigned: cert.subject === cert.issuer,
+    subject,
+    subjectAltNames: subjectAltNames(cert.subjectAltName),
+    issuer,
+    notBefore: isoTime(cert.validFrom),
+    notAfter: isoTime(cert.validTo),
+    serialNumber: cert.serialNumber.toLowerCase(),
+    publicKey: publicKeyOf(cert),
+    selfSigned: subject === issuer,
     sha256: toHex(new Uint8Array(digest)),
     length: der.length,
   };
