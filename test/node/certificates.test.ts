@@ -123,7 +123,7 @@ describe('probing adds nothing to globalThis or Reflect', () => {
   it('imports hellokit/node, probes a TLS 1.3 server, decrypts and summarises its certificate', async () => {
     const globals = Object.getOwnPropertyNames(globalThis).sort();
     const reflect = Reflect.ownKeys(Reflect).map(String).sort();
-    const { probe } = await import('hellokit/node');
+    const { probe } = await import('../../src/node/index.ts');
     const result = await probe(`127.0.0.1:${port}`, { hello: { serverName: 'global.test' } });
     expect(result.outcome).toBe('server_hello');
     expect(result.certificates?.[0]?.subjectAltNames).toEqual(['DNS:global.test']);
