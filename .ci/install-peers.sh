@@ -5,7 +5,7 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-packages=(caddy nginx-light haproxy gnutls-bin openssl sslscan testssl.sh tshark iproute2 ca-certificates util-linux)
+packages=(caddy nginx-light haproxy gnutls-bin openssl sslscan testssl.sh tshark iproute2 ca-certificates util-linux chromium curl)
 services=(nginx haproxy caddy)
 
 sudo=()
@@ -54,7 +54,7 @@ if command -v ss >/dev/null 2>&1; then
   fi
 fi
 
-for b in caddy nginx haproxy gnutls-serv openssl sslscan testssl tshark ip setpriv; do
+for b in caddy nginx haproxy gnutls-serv openssl sslscan testssl tshark ip setpriv chromium curl; do
   command -v "$b" >/dev/null 2>&1 || [ -x "/usr/sbin/$b" ] || { echo "install-peers: $b missing after install" >&2; exit 1; }
 done
 echo "install-peers: caddy $(caddy version | cut -d' ' -f1), $(nginx -v 2>&1 | cut -d' ' -f3), $(haproxy -v | head -1 | cut -d' ' -f1-3), $(openssl version | cut -d' ' -f1-2), $(gnutls-serv --version | head -1)"

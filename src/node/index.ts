@@ -18,3 +18,4 @@ export type * from './probe-types.ts';
 export * from './read-client-hello.ts';
 export * from './scan.ts';
 export * from './serve.ts';
+export * from './track-client-hellos.ts';

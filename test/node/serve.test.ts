@@ -97,9 +97,11 @@ describe('hellokit serve', () => {
     expect(page).toMatch(/^ {2}looks like {11}curl [\d.]+ .*\(hellokit's curl preset has the same JA4\)$/m);
   });
 
-  test('--json answers with the decode --json view', async () => {
+  test('--json answers / with the serve schema, the hello in the decode --json view', async () => {
     const expected = await captureHello((port) => curl(port));
-    const view = JSON.parse(await curl(jsonServer.port));
+    const all = JSON.parse(await curl(jsonServer.port));
+    expect(all.schema).toBe('hellokit.serve/1');
+    const view = all.tls.hello;
     expect(view.type).toBe('client_hello');
     expect(view.ja4).toBe(ja4All(expected.hello).ja4);
     // JA4's sorted form does not depend on the random parts of the hello; JA3 neither.

@@ -10,13 +10,20 @@ const FLAGS = {
   host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
   cert: { type: 'string', value: 'FILE', help: 'PEM certificate (default: a fresh self-signed one)' },
   key: { type: 'string', value: 'FILE', help: 'PEM private key for --cert' },
-  json: { type: 'boolean', help: 'answer with JSON (the decode --json view) instead of text' },
+  json: {
+    type: 'boolean',
+    help: 'log one JSON object per connection and per request (NDJSON, stdout), and answer / with JSON',
+  },
   timeout: {
     type: 'string',
     value: 'TIME',
-    help: 'per-connection limit, 1s..5m: 10s, 1500ms; a bare number is seconds (default 10s)',
+    help: 'idle limit of a connection after its hello, 1s..5m: 10s, 1500ms; a bare number is seconds (default 10s); the first byte must come within 2s and the whole hello within 5s',
   },
-  'max-connections': { type: 'string', value: 'N', help: 'connections at once, 1..10000 (default 100)' },
+  'max-connections': {
+    type: 'string',
+    value: 'N',
+    help: 'connections at once, 1..10000 (default 100); when full, the oldest connection without a whole hello makes room',
+  },
   'max-hello': { type: 'string', value: 'BYTES', help: 'largest hello read, 512..1048576 (default 65536)' },
 } as const;
 
@@ -33,7 +40,8 @@ async function readPem(flag: string, path: string): Promise<string> {
 /** `hellokit serve`: show every connecting client its own ClientHello and fingerprints. */
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'a TLS server that answers each client with its own ClientHello, JA3 and JA4',
+  summary:
+    'a TLS server that shows each client its own ClientHello, JA3, JA4 and HTTP/2 fingerprint (HTML, text, /json, /api/all, /api/clean)',
   usage: 'serve [--port P] [--host 127.0.0.1] [--cert FILE --key FILE] [--json]',
   flags: FLAGS,
   async run(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -50,6 +58,7 @@ export const serveCommand: Command = {
       throw new UsageError(`serve: ${certPath === undefined ? '--key needs --cert' : '--cert needs --key'}`);
     }
     const host = stringFlag(flags, 'host') ?? '127.0.0.1';
+    const json = flags.json === true;
     let server: Awaited<ReturnType<typeof startServe>>;
     try {
       server = await startServe({
@@ -58,12 +67,19 @@ export const serveCommand: Command = {
         ...(certPath && keyPath
           ? { cert: await readPem('cert', certPath), key: await readPem('key', keyPath) }
           : {}),
-        json: flags.json === true,
+        json,
         timeoutMs,
         maxConnections,
         maxHelloBytes,
         view: (hello) => clientHelloJson(hello),
-        onConnection: (line) => io.err(`${line}\n`),
+        onConnection: (line, event) =>
+          json
+            ? io.out(`${JSON.stringify({ schema: 'hellokit.serve-log/1', event: 'connection', ...event })}\n`)
+            : io.err(`${line}\n`),
+        onRequest: (line, event) =>
+          json
+            ? io.out(`${JSON.stringify({ schema: 'hellokit.serve-log/1', event: 'request', ...event })}\n`)
+            : io.err(`${line}\n`),
       });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
@@ -75,6 +91,10 @@ export const serveCommand: Command = {
       throw e;
     }
     const shown = host.includes(':') ? `[${host}]` : host;
+    if (!/^(127\.|::1$|localhost$)/.test(host))
+      io.err(
+        `hellokit serve: warning: listening on ${host}, not loopback: other machines can reach this server\n`,
+      );
     io.err(
       `hellokit serve: listening on https://${shown}:${server.port}/ (try: curl -k https://${shown}:${server.port}/); Ctrl-C stops\n`,
     );
