@@ -28,3 +28,17 @@ describe('the package', () => {
     expect(readFileSync(new URL('../../LICENSE', import.meta.url), 'utf8')).toMatch(/MIT License/);
   });
 });
+
+describe('the bin (the bundled CLI)', () => {
+  it('decodes a real hello exactly as the CLI run from source does', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
+    const bin = ensureBuiltCli();
+    const file = new URL('../../fixtures/clients/firefox-sni.bin', import.meta.url).pathname;
+    const fromBin = execFileSync(process.execPath, [bin, 'decode', file, '--json'], { encoding: 'utf8' });
+    const fromSource = await cli(['decode', file, '--json']);
+    expect(fromSource.code).toBe(0);
+    expect(JSON.parse(fromBin)).toEqual(JSON.parse(fromSource.stdout));
+    expect(manifest.bin.hellokit).toBe('dist/cli-bundle/main.js');
+  });
+});

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** The built CLI, for tests that must measure a process of its own (memory, signals). */
-export const CLI: string = join(root, 'dist/cli/main.js');
+/** The built CLI (the package's bin, a bundle), for tests that must measure a process of its own. */
+export const CLI: string = join(root, 'dist/cli-bundle/main.js');
 
 function newest(dir: string): number {
   let t = 0;
@@ -17,7 +17,7 @@ function newest(dir: string): number {
 }
 
 /**
- * Builds dist/ (`npm run build`) when it is missing or older than src/; CI builds it before
+ * Builds dist/ (what `npm run build` does) when the bin is missing or older than src/; CI builds it before
  * the tests, so there this only checks. Returns the path of the CLI.
  */
 export function ensureBuiltCli(): string {
