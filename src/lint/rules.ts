@@ -50,6 +50,12 @@ function isIpLiteral(name: string): boolean {
   return /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(name) || name.includes(':');
 }
 
+/** The host_name a decoder fault at `…server_name_list[i].host_name` is about. */
+function hostNameAt(f: DecodeFinding, v: LintView | undefined): string | undefined {
+  const m = /^client_hello\.extensions\.server_name\.server_name_list\[(\d+)\]\.host_name$/.exec(f.path);
+  return m && v ? (hostNames(v)[Number(m[1])]?.hostName ?? '') : undefined;
+}
+
 function hostNames(v: LintView): { index: number; nameType: number; hostName?: string }[] {
   const list = v.value<ServerNameList>('server_name')?.serverNameList ?? [];
   return list.map((e, index) => ({ index, nameType: e.nameType, hostName: e.hostName }));
@@ -148,13 +154,9 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
     severity: 'error',
     rfc: 'RFC 6066 §3',
     summary: 'server_name host_name is an IP address literal',
-    check(v) {
-      return hostNames(v)
-        .filter((e) => e.nameType === 0 && e.hostName !== undefined && isIpLiteral(e.hostName))
-        .map((e) => ({
-          path: `${EXT}.server_name.server_name_list[${e.index}].host_name`,
-          message: `${JSON.stringify(e.hostName)} is an IP literal; a client connecting by address sends no server_name`,
-        }));
+    fromDecode: (f, v) => {
+      const name = hostNameAt(f, v);
+      return name !== undefined && isIpLiteral(name);
     },
   },
   sni_not_hostname: {
@@ -162,12 +164,8 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
     rfc: 'RFC 6066 §3',
     summary:
       'server_name host_name is not a DNS host name (trailing dot, bad character, label or name too long)',
-    fromDecode(f, v) {
-      const m = /^client_hello\.extensions\.server_name\.server_name_list\[(\d+)\]\.host_name$/.exec(f.path);
-      if (!m || (f.code !== 'illegal-value' && f.code !== 'too-large')) return false;
-      const name = hostNames(v!)[Number(m[1])]?.hostName;
-      return name === undefined || !isIpLiteral(name); // an IP literal is sni_ip_literal
-    },
+    fromDecode: (f, v) =>
+      (f.code === 'illegal-value' || f.code === 'too-large') && hostNameAt(f, v) !== undefined,
   },
   sni_unknown_name_type: {
     severity: 'warning',

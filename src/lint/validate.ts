@@ -3,8 +3,8 @@
  * 7301, 8422, 7627, 8701 and draft ECH (the table in rules.ts), for hellos read or built.
  */
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
-import type { ClientHello } from '../handshake/types.ts';
-import { readHelloForLint } from './read-hello.ts';
+import type { ClientHello, ClientHelloLengthOverrides } from '../handshake/types.ts';
+import { type DecodeFinding, extensionName, readHelloForLint } from './read-hello.ts';
 import { LINT_RULES, type LintFinding } from './rules.ts';
 import type { LintProblem, LintRuleId, ValidateOptions } from './types.ts';
 import { LintView } from './view.ts';
@@ -27,7 +27,8 @@ export function validateClientHello(
   hello: ClientHello | Uint8Array,
   options: ValidateOptions = {},
 ): LintProblem[] {
-  const read = readHelloForLint(helloBytes(hello));
+  const { bytes, forged } = helloBytes(hello);
+  const read = readHelloForLint(bytes);
   const view = read.hello ? new LintView(read.hello, read.extensions, read.record, options) : undefined;
   const found = new Map<LintRuleId, LintFinding[]>();
   const add = (id: LintRuleId, f: LintFinding) => {
@@ -35,7 +36,7 @@ export function validateClientHello(
     if (list) list.push(f);
     else found.set(id, [f]);
   };
-  for (const f of read.findings) {
+  for (const f of [...forged, ...read.findings]) {
     const id = RULE_IDS.find((r) => LINT_RULES[r].fromDecode?.(f, view));
     if (id) add(id, { path: f.path, message: f.detail });
   }
@@ -51,10 +52,56 @@ export function validateClientHello(
   return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
 
-/** The wire bytes of a hello object: its records when it has framing, else the bare message. */
-function helloBytes(hello: ClientHello | Uint8Array): Uint8Array {
-  if (hello instanceof Uint8Array) return hello;
-  return hello.record ? encodeClientHello(hello) : encodeClientHelloMessage(hello);
+/**
+ * The wire bytes of a hello object (its records when it has framing, else the bare message).
+ * Forged lengths are findings at the field they forge, and the bytes are written with the
+ * true lengths, so the rest of the hello is still checked: a wrong length read from bytes
+ * alone shifts every field after it.
+ */
+function helloBytes(hello: ClientHello | Uint8Array): { bytes: Uint8Array; forged: DecodeFinding[] } {
+  if (hello instanceof Uint8Array) return { bytes: hello, forged: [] };
+  const forged: DecodeFinding[] = [];
+  const o = hello.lengthOverrides ?? {};
+  const extensions = hello.extensions?.map((e) => {
+    if (e.lengthOverride === undefined) return e;
+    if (e.lengthOverride !== e.body.length)
+      forged.push(
+        lengthFinding(`client_hello.extensions.${extensionName(e.type)}`, e.lengthOverride, e.body.length),
+      );
+    return { type: e.type, body: e.body, ...(e.value === undefined ? {} : { value: e.value }) };
+  });
+  const honest: ClientHello = { ...hello, extensions: extensions ?? null, lengthOverrides: undefined };
+  const actual = {
+    legacySessionId: hello.legacySessionId.length,
+    cipherSuites: 2 * hello.cipherSuites.length,
+    legacyCompressionMethods: hello.legacyCompressionMethods.length,
+    extensions: (hello.extensions ?? []).reduce((n, e) => n + 4 + e.body.length, 0),
+  };
+  for (const [field, path] of FORGEABLE_LENGTHS) {
+    const claimed = o[field];
+    if (claimed === undefined) continue;
+    const length = field === 'handshake' ? encodeClientHelloMessage(honest).length - 4 : actual[field];
+    if (claimed !== length) forged.push(lengthFinding(path, claimed, length));
+  }
+  const bytes = hello.record ? encodeClientHello(honest) : encodeClientHelloMessage(honest);
+  return { bytes, forged };
+}
+
+/** The length overrides of a ClientHello and the lint path of each. */
+const FORGEABLE_LENGTHS: readonly (readonly [keyof ClientHelloLengthOverrides, string])[] = [
+  ['handshake', 'client_hello.length'],
+  ['legacySessionId', 'client_hello.legacy_session_id'],
+  ['cipherSuites', 'client_hello.cipher_suites'],
+  ['legacyCompressionMethods', 'client_hello.legacy_compression_methods'],
+  ['extensions', 'client_hello.extensions'],
+];
+
+function lengthFinding(path: string, claimed: number, actual: number): DecodeFinding {
+  return {
+    code: claimed > actual ? 'truncated' : 'trailing',
+    path,
+    detail: `the length field says ${claimed} bytes, ${actual} follow`,
+  };
 }
 
 /**
