@@ -38,7 +38,8 @@ export function validateClientHello(
   };
   for (const f of [...forged, ...read.findings]) {
     const id = RULE_IDS.find((r) => LINT_RULES[r].fromDecode?.(f, view));
-    if (id) add(id, { path: f.path, message: f.detail });
+    // The decoder's detail may end in its own RFC reference; the problem carries the rule's.
+    if (id) add(id, { path: f.path, message: f.detail.replace(/ \((?:RFC|draft)[^()]*\)$/, '') });
   }
   if (view) {
     for (const id of RULE_IDS) for (const f of LINT_RULES[id].check?.(view) ?? []) add(id, f);

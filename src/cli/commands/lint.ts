@@ -6,6 +6,7 @@ import { validateClientHello } from '../../lint/validate.ts';
 import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { problemLine } from '../hello-problems.ts';
 import { readTlsInput } from '../input.ts';
 
 const flags = {
@@ -18,11 +19,6 @@ const flags = {
 
 /** Exit code when the hello has at least one error (DESIGN.md: 1 is a finding the user asked to fail on). */
 const FOUND_ERROR = 1;
-
-/** One problem as a line: `error key_share_order client_hello.extensions.key_share…: message (RFC 8446 §4.2.8)`. */
-export function problemLine(p: LintProblem): string {
-  return `${p.severity} ${p.rule} ${p.path}: ${p.message} (${p.rfc})`;
-}
 
 /**
  * `hellokit lint [FILE|-]`: a ClientHello's RFC problems by rule id. Exit 0 without an error
