@@ -242,7 +242,7 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
   },
   obsolete_version: {
     severity: 'warning',
-    rfc: 'RFC 8996 §5',
+    rfc: 'RFC 8996 §4, §5',
     summary: 'TLS 1.0 or 1.1 is offered (deprecated)',
     check(v) {
       const old = (v.supportedVersions ?? [v.hello.legacyVersion]).filter(
@@ -464,8 +464,8 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
     },
   },
   ech_without_tls13: {
-    severity: 'error',
-    rfc: 'draft-ietf-tls-esni §7.1',
+    severity: 'warning',
+    rfc: 'RFC 9849 §6.1',
     summary: 'encrypted_client_hello in a hello that does not offer TLS 1.3',
     check(v) {
       if (!v.has('encrypted_client_hello') || v.offersTls13) return none;
@@ -477,7 +477,7 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
   },
   ech_outer_extensions_in_outer: {
     severity: 'error',
-    rfc: 'draft-ietf-tls-esni §5.1',
+    rfc: 'RFC 9849 §5.1',
     summary: 'ech_outer_extensions on the wire (it belongs only in an encoded ClientHelloInner)',
     check(v) {
       if (!v.has('ech_outer_extensions')) return none;

@@ -1,6 +1,6 @@
 /**
  * `validateClientHello`: a ClientHello checked against the rules of RFC 8446, 5246, 6066,
- * 7301, 8422, 7627, 8701 and draft ECH (the table in rules.ts), for hellos read or built.
+ * 7301, 8422, 7627, 8701 and ECH (RFC 9849, draft-ietf-tls-esni) (the table in rules.ts), for hellos read or built.
  */
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import type { ClientHello, ClientHelloLengthOverrides } from '../handshake/types.ts';
