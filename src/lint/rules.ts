@@ -299,18 +299,20 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
     rfc: 'RFC 8446 §4.1.2, RFC 5246 Appendix E.1',
     summary: 'a cipher suite that none of the offered versions can use',
     check(v) {
-      const versions = v.negotiableVersions;
-      if (versions.length === 0) return none;
-      const older = v.highestLegacyVersion;
-      const unusable = rangedSuites(v).filter(
-        (s) =>
-          !versions.some((ver) => s.min <= ver && ver <= s.max) && !(older !== undefined && s.max < older),
-      );
+      // Without supported_versions a client takes every version up to legacy_version
+      // (RFC 5246 Appendix E.1), so a suite for an older one is not out of place.
+      const listed = v.supportedVersions;
+      const fits = (s: { min: number; max: number }) =>
+        listed ? listed.some((ver) => s.min <= ver && ver <= s.max) : s.min <= v.hello.legacyVersion;
+      const unusable = rangedSuites(v).filter((s) => !fits(s));
       if (unusable.length === 0) return none;
       const names = unusable.map((s) => cipherSuiteName(s.code));
+      const offered = listed
+        ? listed.map(versionLabel).join(', ')
+        : `versions up to ${versionLabel(v.hello.legacyVersion)}`;
       return one(
         'client_hello.cipher_suites',
-        `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} fit none of ${versions.map(versionLabel).join(', ')}`,
+        `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} fit none of the versions offered (${offered})`,
       );
     },
   },

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { clientHello } from '../../src/builder/client-hello.ts';
 import { PRESET_NAMES } from '../../src/builder/presets/index.ts';
 import { fromHex } from '../../src/bytes/hex.ts';
+import { diagnosePlan } from '../../src/diagnose/plan.ts';
 import { validateClientHello } from '../../src/lint/index.ts';
+import { helloForSpec } from '../../src/node/diagnose.ts';
 
 const errors = (bytesOrHello: Parameters<typeof validateClientHello>[0]) =>
   validateClientHello(bytesOrHello).filter((p) => p.severity === 'error');
@@ -67,4 +69,11 @@ describe("the builder's hellos lint without errors", () => {
     expect(errors(clientHello({ preset: name, serverName: 'hellokit.test', seed: 1 }))).toEqual([]);
     expect(errors(clientHello({ preset: name, seed: 1 }))).toEqual([]);
   });
+});
+
+it("diagnose's probe hellos lint without errors, except the one that sends an IP address as SNI on purpose", () => {
+  const found = diagnosePlan({ serverName: 'hellokit.test' }).flatMap((spec) =>
+    errors(helloForSpec(spec).hello).map((p) => `${spec.id} ${p.rule}`),
+  );
+  expect(found).toEqual(['sni.ip sni_ip_literal']);
 });
