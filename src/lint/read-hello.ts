@@ -121,6 +121,14 @@ function repaired(bytes: Uint8Array, first: DecodeError): ReadHello {
     message = joined.message;
     record = joined.record;
   }
+  if (message.length < 4) {
+    findings.push({
+      code: 'truncated',
+      path: 'client_hello.length',
+      detail: 'the handshake header is cut short',
+    });
+    return { extensions: [], ...(record ? { record } : {}), findings };
+  }
   const declared = (message[1] << 16) | (message[2] << 8) | message[3];
   if (declared !== message.length - 4) {
     findings.push({

@@ -42,8 +42,9 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
 const versionLabel = (v: number): string => `${versionName(v)} (${hex(v)})`;
 const none: LintFinding[] = [];
 const one = (path: string, message: string): LintFinding[] => [{ path, message }];
-const extensionPath = (v: LintView, f: DecodeFinding, name: string): boolean =>
-  v !== undefined && f.path.startsWith(`${EXT}.${name}`);
+/** A decoder fault inside the body of the extension called `name`. */
+const inExtension = (f: DecodeFinding, name: string): boolean =>
+  f.path === `${EXT}.${name}` || f.path.startsWith(`${EXT}.${name}.`);
 
 /** `1.2.3.4`, or anything with a colon (IPv6, `[::1]`): not a HostName (RFC 6066 §3). */
 function isIpLiteral(name: string): boolean {
@@ -130,25 +131,25 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
     severity: 'error',
     rfc: 'RFC 8446 §4.2.8',
     summary: 'two key_share entries for one group',
-    fromDecode: (f, v) => extensionPath(v!, f, 'key_share') && f.code === 'duplicate',
+    fromDecode: (f) => inExtension(f, 'key_share') && f.code === 'duplicate',
   },
   key_share_size: {
     severity: 'error',
     rfc: 'RFC 8446 §4.2.8.2, RFC 8446 §4.2.8.1',
     summary: "a key_exchange whose length is not the group's",
-    fromDecode: (f, v) => extensionPath(v!, f, 'key_share') && f.code === 'illegal-value',
+    fromDecode: (f) => inExtension(f, 'key_share') && f.code === 'illegal-value',
   },
   psk_binders_mismatch: {
     severity: 'error',
     rfc: 'RFC 8446 §4.2.11',
     summary: 'pre_shared_key has a different number of identities and binders',
-    fromDecode: (f, v) => extensionPath(v!, f, 'pre_shared_key') && f.code === 'illegal-value',
+    fromDecode: (f) => inExtension(f, 'pre_shared_key') && f.code === 'illegal-value',
   },
   sni_multiple_names: {
     severity: 'error',
     rfc: 'RFC 6066 §3',
     summary: 'server_name lists more than one name of a type',
-    fromDecode: (f, v) => extensionPath(v!, f, 'server_name') && f.code === 'duplicate',
+    fromDecode: (f) => inExtension(f, 'server_name') && f.code === 'duplicate',
   },
   sni_ip_literal: {
     severity: 'error',
@@ -184,13 +185,13 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
     severity: 'error',
     rfc: 'RFC 7685 §3',
     summary: 'the padding extension holds a non-zero byte',
-    fromDecode: (f, v) => extensionPath(v!, f, 'padding') && f.code === 'illegal-value',
+    fromDecode: (f) => inExtension(f, 'padding') && f.code === 'illegal-value',
   },
   ec_point_formats_without_uncompressed: {
     severity: 'error',
     rfc: 'RFC 8422 §5.1.2',
     summary: 'ec_point_formats does not list uncompressed (0)',
-    fromDecode: (f, v) => extensionPath(v!, f, 'ec_point_formats') && f.code === 'illegal-value',
+    fromDecode: (f) => inExtension(f, 'ec_point_formats') && f.code === 'illegal-value',
   },
   empty_list: {
     severity: 'error',
