@@ -8,6 +8,7 @@ import { parseProbeTarget } from '../../node/probe.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { helloProblemsJson, warnAboutServerName } from '../hello-problems.ts';
 
 const FLAGS = {
   sni: {
@@ -52,6 +53,7 @@ export const diagnoseCommand: Command = {
     if (sni !== undefined && !/^[A-Za-z0-9._:-]{1,253}$/.test(sni)) {
       throw new UsageError(`diagnose: --sni expects a host name, got ${JSON.stringify(sni)}`);
     }
+    const helloProblems = warnAboutServerName(sni, flags.json === true, io);
     const target = positionals[0];
     if (target !== undefined) {
       try {
@@ -103,6 +105,7 @@ export const diagnoseCommand: Command = {
           elapsedMs: Math.round(diagnosis.elapsedMs),
           findings: diagnosis.findings,
           skipped: diagnosis.skipped,
+          ...helloProblemsJson(helloProblems),
           probes: diagnosis.probes.map(({ spec, answer }) => ({
             id: spec.id,
             label: spec.label,

@@ -22,6 +22,7 @@ import { durationFlag, type Flags, intFlag, parseFlags, stringFlag } from '../ar
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
+import { helloProblemsJson, unforgedHelloProblems, warnAboutHello } from '../hello-problems.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
@@ -256,6 +257,7 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
         baseline: baseline.summary,
         case: { ...summary, bytes: toHex(c.bytes), ...(c.writes ? { writes: c.writes } : {}) },
         result: probeResultToJson(result),
+        ...helloProblemsJson(unforgedHelloProblems(s.hello)),
         ...(s.minimize ? { minimized: minimized ? minimizedJson(minimized) : null } : {}),
       }),
     );
@@ -298,6 +300,8 @@ export const fuzzCommand: Command = {
   flags: FLAGS,
   async run(argv: readonly string[], io: CommandIO): Promise<number> {
     const s = settings(argv);
+    // Only the seed hello: the cases are forged on purpose.
+    const helloProblems = warnAboutHello(s.hello, s.json, io);
     if (s.replay !== undefined) return replay(s, s.replay, io);
     const progress = !s.json && io.isTTY;
     const report = await runFuzz(s.target, {
@@ -343,6 +347,7 @@ export const fuzzCommand: Command = {
           baseline: report.baseline,
           cases: report.cases,
           table: report.table,
+          ...helloProblemsJson(helloProblems),
           ...(s.minimize ? { minimized: minimized ? minimizedJson(minimized) : null } : {}),
         }),
       );

@@ -14,6 +14,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'decode', load: async () => (await import('./decode.ts')).decodeCommand },
   { name: 'encode', load: async () => (await import('./encode.ts')).encodeCommand },
+  { name: 'lint', load: async () => (await import('./lint.ts')).lintCommand },
   { name: 'diff', load: async () => (await import('./diff.ts')).diffCommand },
   { name: 'build', load: async () => (await import('./build.ts')).buildCommand },
   { name: 'probe', load: async () => (await import('./probe.ts')).probeCommand },

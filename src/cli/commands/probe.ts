@@ -13,6 +13,7 @@ import { durationFlag, type Flags, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
+import { helloProblemsJson, warnAboutHello } from '../hello-problems.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
@@ -328,11 +329,14 @@ export const probeCommand: Command = {
     );
     if (flags.quic === true) {
       const { result, hello } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs);
-      if (flags.json === true) io.out(jsonText(quicJson(result)));
+      const helloProblems = warnAboutHello(hello, flags.json === true, io);
+      if (flags.json === true)
+        io.out(jsonText({ ...(quicJson(result) as object), ...helloProblemsJson(helloProblems) }));
       else io.out(quicStory(result, hello, flags.transcript === true));
       return EXIT.ok;
     }
     const hello = helloFrom(flags);
+    const helloProblems = warnAboutHello(hello, flags.json === true, io);
     const keylogFile = stringFlag(flags, 'keylog');
     let result: ProbeResult;
     try {
@@ -350,7 +354,8 @@ export const probeCommand: Command = {
         throw new UsageError(`probe: cannot write the key log ${keylogFile}: ${code}`);
       throw e;
     }
-    if (flags.json === true) io.out(jsonText(probeJson(result)));
+    if (flags.json === true)
+      io.out(jsonText({ ...(probeJson(result) as object), ...helloProblemsJson(helloProblems) }));
     else io.out(probeStory(result, hello, flags.transcript === true));
     return EXIT.ok;
   },

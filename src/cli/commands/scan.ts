@@ -5,6 +5,7 @@ import { type ScanResult, scanTarget } from '../../node/scan.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { helloProblemsJson, warnAboutServerName } from '../hello-problems.ts';
 
 const FLAGS = {
   sni: {
@@ -95,6 +96,7 @@ export const scanCommand: Command = {
       throw new UsageError('scan: --sni and --no-sni exclude each other');
     const serverName =
       sni !== undefined ? { serverName: sni } : flags['no-sni'] === true ? { serverName: null } : {};
+    const helloProblems = warnAboutServerName(sni, flags.json === true, io);
     const targetsFile = stringFlag(flags, 'targets');
     const options = { ...serverName, concurrency, retries, timeoutMs };
     if (targetsFile !== undefined) {
@@ -136,7 +138,7 @@ export const scanCommand: Command = {
       ...(progress ? { onProgress: progress } : {}),
     });
     if (progress) io.err('\r\x1b[K');
-    io.out(flags.json === true ? jsonText(result) : text(result));
+    io.out(flags.json === true ? jsonText({ ...result, ...helloProblemsJson(helloProblems) }) : text(result));
     return EXIT.ok;
   },
 };
