@@ -18,9 +18,6 @@ export interface ProbeFunctionOptions {
   readonly deadline?: number;
 }
 
-/** Probes whose TLS 1.3 flight is decrypted (certificates, ALPN in EncryptedExtensions). */
-const DECRYPTED = new Set(['baseline', 'sni.none', 'sni.unknown', 'sni.ip', 'alpn.h2', 'alpn.unknown']);
-
 /**
  * The ClientHello (built with hellokit's builder, with its key shares) and write strategy a
  * plan entry stands for: padded to `padToLength`, split over `records`, written in
@@ -53,7 +50,7 @@ export function helloForSpec(spec: ProbeSpec): { hello: BuiltClientHello; write:
 
 /**
  * A {@link ProbeFn} that sends each plan entry to `target` with hellokit/node's `probe()`.
- * @example const fn = probeFunction('127.0.0.1:8443'); await fn(diagnosePlan({ serverName: 'x' })[0]);
+ * @example const fn = probeFunction('127.0.0.1:8443'); await fn(candidateHellos({ serverName: 'x' })[0]);
  */
 export function probeFunction(target: string, options: ProbeFunctionOptions = {}): ProbeFn {
   const perProbe = options.timeoutMs ?? 5_000;
@@ -67,7 +64,9 @@ export function probeFunction(target: string, options: ProbeFunctionOptions = {}
       write,
       timeoutMs,
       idleTimeoutMs: timeoutMs,
-      decrypt: DECRYPTED.has(spec.id),
+      // Every answer is read to its end: a ServerHello followed by an alert (Caddy's encrypted
+      // no_application_protocol) is a refusal, and only the decrypted flight shows it.
+      decrypt: true,
     });
     return { ...result, helloLength: encodeClientHelloMessage(hello).length };
   };
