@@ -4,7 +4,7 @@
  * working hello; variations are changes of it, so each finding says what one change did.
  */
 import { groupName, versionName } from '../iana/lookup.ts';
-import { accepted, describeAnswer, pickAlert, refusalAlert } from './answer.ts';
+import { accepted, alertLabel, describeAnswer, pickAlert, refusalAlert } from './answer.ts';
 import { type Cause, featureFix, featureKind, featureWhat } from './bisect.ts';
 import { certificateChecks } from './certificates.ts';
 import { finding, list, orList, type ProbeRun } from './finding.ts';
@@ -229,7 +229,7 @@ const versions = rule({
 const tls12Auth = rule({
   findings: ['tls12_auth'],
   reads: ['tls12.ecdsa_auth', 'tls12.rsa_auth'],
-  check: (p) => {
+  check: (p, { observations }) => {
     const ecdsa = p['tls12.ecdsa_auth'];
     const rsa = p['tls12.rsa_auth'];
     if (!ecdsa || !rsa) return null;
@@ -268,7 +268,7 @@ const tls12Auth = rule({
       `In TLS 1.2 the server has only ${only} authentication (an ${only} certificate): a client offering only ${lacking} suites gets ${got}.`,
       [ecdsa, rsa],
       { accepted: acceptedAuth, rejected, alert: alerts[lacking], alerts },
-      `Offer ${only} suites (e.g. ${suggestion}) or TLS 1.3; a client limited to ${lacking} suites cannot connect.`,
+      `Offer ${only} suites (e.g. ${suggestion})${spokenVersions(observations).includes(TLS13) ? ' or TLS 1.3' : ''}; a client limited to ${lacking} suites cannot connect.`,
     );
   },
 });
@@ -383,8 +383,9 @@ const alpn = rule({
         parts.push('a client offering only a protocol it lacks still connects, with no protocol chosen');
       } else {
         unknownProtocol = refusalAlert(unknown.answer) ? 'alert' : unknown.answer.outcome;
+        const a = refusalAlert(unknown.answer);
         parts.push(
-          `a client offering only a protocol it lacks is refused: ${describeAnswer(unknown.answer)}`,
+          `a client offering only a protocol it lacks is refused: ${a ? `${alertLabel(a)}${unknown.answer.outcome === 'server_hello' ? ' after the ServerHello' : ''}` : describeAnswer(unknown.answer)}`,
         );
       }
     }
