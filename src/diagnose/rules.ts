@@ -9,7 +9,7 @@ import { type Cause, featureFix, featureKind, featureWhat } from './bisect.ts';
 import { certificateChecks } from './certificates.ts';
 import { finding, list, orList, type ProbeRun } from './finding.ts';
 import { TLS10, TLS11, TLS12, TLS13, type VariationId } from './plan.ts';
-import type { AnswerAlert, Finding, Severity } from './types.ts';
+import type { AnswerAlert, AnswerCertificate, Finding, Severity } from './types.ts';
 
 /** What the rules read: the hellos tried, the one that works, the cause search, the variations. */
 export interface Observations {
@@ -23,6 +23,23 @@ export interface Observations {
   readonly variations: { readonly [K in VariationId]?: ProbeRun };
   /** Every run (for rules over all answers, such as server violations). */
   readonly all: readonly ProbeRun[];
+  /** Every certificate chain found, when certificate discovery ran. */
+  readonly certificateChains?: readonly DiscoveredChain[];
+}
+
+/**
+ * A certificate chain found by discovery, with the hellos that got it (the shape of
+ * `CertificateChain` in certificate-discovery.ts).
+ */
+export interface DiscoveredChain {
+  readonly certificates: readonly AnswerCertificate[];
+  readonly hellos: readonly {
+    readonly probe: string;
+    readonly label: string;
+    readonly serverName: string | null;
+    readonly version: number;
+    readonly cipherSuite: number;
+  }[];
 }
 
 /** What a rule gets besides its probes. */
@@ -478,9 +495,9 @@ const tolerance = rule({
 });
 
 /**
- * Certificate findings, from the working hello (with SNI) and the hello without SNI.
- * Certificate discovery over every accepted hello replaces these two answers when wired in
- * (see `DiagnoseOptions.discoverCertificates`).
+ * Certificate findings. With discovery, every chain is checked (once per distinct finding,
+ * with the probes that got the chain); without it, the working hello's chain and the one
+ * sent without SNI.
  */
 const certificates = rule({
   findings: [
@@ -494,23 +511,41 @@ const certificates = rule({
     'cert_without_sni',
   ],
   reads: ['sni.none'],
-  check: (p, { working, now }) => {
+  check: (p, { working, observations, now }) => {
     const without = p['sni.none'];
-    return certificateChecks(
-      working.spec.serverName,
-      working.answer,
-      accepted(without?.answer) ? without?.answer : undefined,
-      now,
-    ).map((c) =>
-      finding(
-        c.id,
-        c.severity,
-        c.explanation,
-        c.id === 'cert_without_sni' ? [working, without] : [working],
-        c.extra,
-        c.fix,
-      ),
-    );
+    const chains = observations.certificateChains;
+    if (chains === undefined || chains.length === 0) {
+      return certificateChecks(
+        working.spec.serverName,
+        working.answer,
+        accepted(without?.answer) ? without?.answer : undefined,
+        now,
+      ).map((c) =>
+        finding(
+          c.id,
+          c.severity,
+          c.explanation,
+          c.id === 'cert_without_sni' ? [working, without] : [working],
+          c.extra,
+          c.fix,
+        ),
+      );
+    }
+    const seen = new Map<string, Finding>();
+    for (const chain of chains) {
+      const named = chain.hellos.find((h) => h.serverName !== null)?.serverName ?? null;
+      const runs = chain.hellos.map((h) => observations.all.find((r) => r.spec.id === h.probe));
+      for (const c of certificateChecks(
+        named,
+        { outcome: 'server_hello', certificates: chain.certificates },
+        undefined,
+        now,
+      )) {
+        const key = `${c.id} ${c.explanation}`;
+        if (!seen.has(key)) seen.set(key, finding(c.id, c.severity, c.explanation, runs, c.extra, c.fix));
+      }
+    }
+    return [...seen.values()];
   },
 });
 

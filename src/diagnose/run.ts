@@ -9,7 +9,7 @@ import { bisectRefusal, type Cause } from './bisect.ts';
 import type { ProbeRun } from './finding.ts';
 import { interpret } from './interpret.ts';
 import { candidateHellos, TLS12, TLS13, type VariationId, variationPlan } from './plan.ts';
-import { type Observations, spokenVersions, versionAccepted } from './rules.ts';
+import { type DiscoveredChain, type Observations, spokenVersions, versionAccepted } from './rules.ts';
 import type { Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from './types.ts';
 
 /** Options for {@link diagnose}. */
@@ -39,6 +39,16 @@ export interface DiagnoseOptions {
   readonly retries?: number;
   /** The hellos tried until one is accepted (default {@link candidateHellos}). */
   readonly candidates?: readonly ProbeSpec[];
+  /**
+   * Finds every certificate chain the server has, starting from the hellos it accepted (one
+   * per version it speaks); its probes count in the diagnosis. Without it, certificates are
+   * read from the working hello and the hello without SNI.
+   * @example diagnose(probe, { target, serverName, discoverCertificates })
+   */
+  readonly discoverCertificates?: (
+    probe: ProbeFn,
+    options: { readonly serverName: string | null; readonly accepted: readonly ProbeSpec[] },
+  ) => Promise<readonly DiscoveredChain[]>;
 }
 
 /**
@@ -128,6 +138,13 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
     return runs;
   };
 
+  /** One probe as a {@link ProbeFn} (bisection, certificate discovery): counted, retried, budgeted. */
+  const sendOne: ProbeFn = async (spec) => {
+    total++;
+    const run = await send(spec);
+    return run ? run.answer : { outcome: 'timeout', error: 'not sent: the time budget ran out' };
+  };
+
   const tried: ProbeRun[] = [];
   let working: ProbeRun | undefined;
   for (const [i, spec] of candidates.entries()) {
@@ -149,15 +166,7 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
   const variations: { [K in VariationId]?: ProbeRun } = {};
   if (working) {
     if (working !== tried[0]) {
-      cause = await bisectRefusal(
-        async (spec) => {
-          total++;
-          const run = await send(spec);
-          return run ? run.answer : { outcome: 'timeout', error: 'not sent: time budget' };
-        },
-        tried[0].spec,
-        working.spec,
-      );
+      cause = await bisectRefusal(sendOne, tried[0].spec, working.spec);
     }
     const base = working.spec;
     const keep = (runs: readonly ProbeRun[]) => {
@@ -174,20 +183,28 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
     keep(await sendAll(later));
   }
 
-  const observations: Observations = {
+  let observations: Observations = {
     tried,
     ...(working ? { working } : {}),
     ...(cause ? { cause } : {}),
     variations,
     all,
   };
+  const acceptedSpecs = acceptedHellos(observations);
+  if (working && options.discoverCertificates) {
+    const certificateChains = await options.discoverCertificates(sendOne, {
+      serverName: options.serverName,
+      accepted: acceptedSpecs,
+    });
+    observations = { ...observations, certificateChains };
+  }
   return {
     target: options.target,
     serverName: options.serverName,
     findings: interpret(observations, options.checkedAt ?? Date.now()),
     probes: all,
     working: working?.spec.id ?? null,
-    accepted: acceptedHellos(observations),
+    accepted: acceptedSpecs,
     skipped,
     elapsedMs: now() - started,
   };

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { type BuiltClientHello, clientHello } from '../builder/client-hello.ts';
 import type { DiagnoseProgress, Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from '../diagnose/index.ts';
-import { diagnose } from '../diagnose/run.ts';
+import { type DiagnoseOptions, diagnose } from '../diagnose/run.ts';
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import { parseProbeTarget, probe } from './probe.ts';
 import type { WriteStrategy } from './probe-types.ts';
@@ -85,6 +85,8 @@ export interface DiagnoseTargetOptions {
   readonly onProgress?: (progress: DiagnoseProgress) => void;
   /** The probe to use (default: real sockets to `target`); tests pass fakes. */
   readonly probe?: ProbeFn;
+  /** Certificate discovery over the accepted hellos (see `DiagnoseOptions.discoverCertificates`). */
+  readonly discoverCertificates?: DiagnoseOptions['discoverCertificates'];
 }
 
 /**
@@ -111,5 +113,6 @@ export async function diagnoseTarget(
     concurrency: options.concurrency ?? 8,
     shouldStop: () => Date.now() >= deadline - 50,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.discoverCertificates ? { discoverCertificates: options.discoverCertificates } : {}),
   });
 }

@@ -211,3 +211,53 @@ describe('the rule table', () => {
     expect(d.accepted.map((s) => s.id)).toEqual(['baseline', 'version.tls1.2']);
   });
 });
+
+describe('certificate discovery', () => {
+  test('gets the accepted hellos and the probe; every chain it returns is checked', async () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const leaf = (subject: string, notAfter: string) => ({
+      subject,
+      subjectAltNames: ['DNS:x.test'],
+      issuer: subject,
+      notBefore: '2026-01-01T00:00:00Z',
+      notAfter,
+      selfSigned: false,
+    });
+    let given: readonly ProbeSpec[] = [];
+    const d = await diagnose(
+      async (spec) => (spec.versions.includes(0x0304) ? sh(0x0304, 0x1301) : sh(0x0303, 0xc02b)),
+      {
+        target: 'x.test:443',
+        serverName: 'x.test',
+        checkedAt: now,
+        discoverCertificates: async (probe, options) => {
+          given = options.accepted;
+          const answer = await probe({ ...options.accepted[1], id: 'cert.rsa', label: 'RSA suites' });
+          expect(answer.outcome).toBe('server_hello');
+          const hello = (probe: string) => ({
+            probe,
+            label: '',
+            serverName: 'x.test',
+            version: 0x0303,
+            cipherSuite: 0xc02f,
+          });
+          return [
+            {
+              certificates: [leaf('CN=ecdsa', '2027-01-01T00:00:00Z'), leaf('CN=ca', '2030-01-01T00:00:00Z')],
+              hellos: [hello('baseline')],
+            },
+            {
+              certificates: [leaf('CN=rsa', '2026-05-01T00:00:00Z'), leaf('CN=ca', '2030-01-01T00:00:00Z')],
+              hellos: [hello('cert.rsa')],
+            },
+          ];
+        },
+      },
+    );
+    expect(given.map((s) => s.id)).toEqual(['baseline', 'version.tls1.2']);
+    expect(d.probes.map((p) => p.spec.id)).toContain('cert.rsa');
+    const expired = d.findings.find((f) => f.id === 'cert_expired');
+    expect(expired?.evidence.map((e) => e.probe)).toEqual(['cert.rsa']);
+    expect(d.findings.map((f) => f.id)).toContain('certificate');
+  });
+});
