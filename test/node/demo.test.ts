@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CommandIO } from '../../src/cli/command.ts';
 import { runCli } from '../../src/cli/main.ts';
@@ -70,6 +72,18 @@ describe('hellokit diagnose (CLI)', () => {
     expect(io.stdout).toMatch(/WARN {2}tls12_auth .*alert 40 handshake_failure/);
     expect(io.stdout.split('\n').length).toBeLessThan(25);
     expect(io.stderr).toBe(''); // not a terminal: no progress line
+  });
+
+  test("README's npm start example is what it prints: each shown line, and the number of probes", async () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const block = /runs (\d+) probes against it[^`]*```\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const shown = block![2].split('\n').filter((line) => line.trim() !== '' && line.trim() !== '…');
+    expect(shown.length).toBeGreaterThan(3);
+    const io = bufferIO();
+    expect(await runCli(['diagnose'], io)).toBe(0);
+    for (const line of shown) expect(io.stdout).toContain(line);
+    expect(io.stdout).toMatch(new RegExp(`: ${block![1]} probes in `));
   });
 
   test('--json prints the findings with the contract fields', async () => {
