@@ -290,6 +290,20 @@ const tls12Auth = rule({
   },
 });
 
+/** Which of a table's probes were accepted, by the names the table gives them; null when one did not run. */
+function sortOut<R extends VariationId>(
+  table: readonly (readonly [R, string])[],
+  p: RuleProbes<R>,
+): { runs: ProbeRun[]; accepted: string[]; rejected: string[] } | null {
+  const runs = table.map(([id]) => p[id]);
+  if (runs.some((r) => r === undefined)) return null;
+  return {
+    runs: runs as ProbeRun[],
+    accepted: table.filter(([id]) => accepted(p[id]?.answer)).map(([, n]) => n),
+    rejected: table.filter(([id]) => !accepted(p[id]?.answer)).map(([, n]) => n),
+  };
+}
+
 const CIPHER_FAMILIES = [
   ['tls12.ecdsa_auth', 'ECDHE-ECDSA'],
   ['tls12.ecdhe_rsa', 'ECDHE-RSA'],
@@ -303,11 +317,9 @@ const tls12Ciphers = rule({
   findings: ['tls12_ciphers'],
   reads: CIPHER_FAMILIES.map(([id]) => id),
   check: (p) => {
-    const runs = CIPHER_FAMILIES.map(([id]) => p[id]);
-    if (runs.some((r) => r === undefined)) return null;
-    const acceptedFamilies = CIPHER_FAMILIES.filter(([id]) => accepted(p[id]?.answer)).map(([, n]) => n);
-    if (acceptedFamilies.length === 0) return null;
-    const rejected = CIPHER_FAMILIES.filter(([id]) => !accepted(p[id]?.answer)).map(([, n]) => n);
+    const sorted = sortOut(CIPHER_FAMILIES, p);
+    if (!sorted || sorted.accepted.length === 0) return null;
+    const { runs, accepted: acceptedFamilies, rejected } = sorted;
     const weak = acceptedFamilies.includes('RSA key exchange');
     const notes: string[] = [];
     if (weak) notes.push('plain RSA key exchange has no forward secrecy');
@@ -332,10 +344,9 @@ const tls13Groups = rule({
   findings: ['tls13_groups'],
   reads: GROUP_PROBES.map(([id]) => id),
   check: (p) => {
-    const runs = GROUP_PROBES.map(([id]) => p[id]);
-    if (runs.some((r) => r === undefined)) return null;
-    const acceptedGroups = GROUP_PROBES.filter(([id]) => accepted(p[id]?.answer)).map(([, n]) => n);
-    const rejected = GROUP_PROBES.filter(([id]) => !accepted(p[id]?.answer)).map(([, n]) => n);
+    const sorted = sortOut(GROUP_PROBES, p);
+    if (!sorted) return null;
+    const { runs, accepted: acceptedGroups, rejected } = sorted;
     const explanation =
       acceptedGroups.length === 0
         ? 'In TLS 1.3 the server accepted none of x25519, secp256r1 or secp384r1 offered alone.'
