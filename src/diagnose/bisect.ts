@@ -120,7 +120,23 @@ export const HELLO_FEATURES = {
     (r) => (r.serverName === null ? 'leaving SNI out' : `sending the name ${r.serverName} as SNI`),
     'Send the host name the server serves as SNI.',
   ),
+  size: {
+    // Not bisected: the control after bisection (see bisectRefusal) finds it.
+    what: (r) => `making the hello ${r.padToLength} bytes long (${sizeRange(r.padToLength ?? 0)})`,
+    kind: 'intolerance',
+    differs: () => false,
+    take: (w, r) => ({ ...w, padToLength: r.padToLength }),
+    fix: (r) =>
+      (r.padToLength ?? 0) < 512
+        ? 'Pad a ClientHello of 256 to 511 bytes to 512 bytes or more with the padding extension (RFC 7685), as BoringSSL does: the server (or an F5 in front of it) refuses that range.'
+        : 'Keep the ClientHello under 512 bytes for this server: fewer suites, no post-quantum key shares.',
+  },
 } as const satisfies Record<string, HelloFeature>;
+
+/** The size range a hello's length falls in: servers and middleboxes have refused each. */
+function sizeRange(length: number): string {
+  return length < 256 ? 'under 256 bytes' : length < 512 ? 'the 256–511-byte range' : '512 bytes or more';
+}
 
 /** The id of a hello feature. */
 export type FeatureId = keyof typeof HELLO_FEATURES;
@@ -161,23 +177,28 @@ export function featureFix(feature: FeatureId, refused: ProbeSpec, working: Prob
 /**
  * Finds, in at most ⌈log2 n⌉ + 1 probes for n differing features, the one feature of
  * `refused` that makes `working` refused once added: half the features are added; a refusal
- * keeps that half, an acceptance the other; the last one left is sent alone to confirm.
+ * keeps that half, an acceptance the other; the last one left is sent alone to confirm. When
+ * that confirming hello fell into another size range (under 256, 256–511, 512 bytes or more)
+ * than the working one, one more probe, the working hello padded to the same length, tells
+ * whether the size is the cause (`size`).
  * @example const cause = await bisectRefusal(probe, modern, tls12Only); cause.feature // 'tls13'
  */
 export async function bisectRefusal(
   probe: (spec: ProbeSpec) => Promise<ProbeAnswer>,
   refused: ProbeSpec,
   working: ProbeSpec,
+  /** The working hello's length in bytes (its answer's `helloLength`), when known. */
+  workingLength?: number,
 ): Promise<Cause> {
   const features = (Object.keys(HELLO_FEATURES) as FeatureId[]).filter((f) =>
     HELLO_FEATURES[f].differs(refused, working),
   );
   const runs: CauseRun[] = [];
-  const send = async (set: readonly FeatureId[]): Promise<CauseRun> => {
+  const send = async (set: readonly FeatureId[], from: ProbeSpec = refused): Promise<CauseRun> => {
     let spec: ProbeSpec = working;
-    for (const f of set) spec = HELLO_FEATURES[f].take(spec, refused);
+    for (const f of set) spec = HELLO_FEATURES[f].take(spec, from);
     const id: CauseProbeId = `cause.${set.join('+')}`;
-    const label = `the working hello, ${set.map((f) => featureWhat(f, refused)).join(' and ')} as the refused one does`;
+    const label = `the working hello, ${set.map((f) => featureWhat(f, from)).join(' and ')}`;
     const run: CauseRun = { spec: { ...spec, id, label }, answer: await probe({ ...spec, id, label }) };
     runs.push(run);
     return run;
@@ -190,7 +211,19 @@ export async function bisectRefusal(
   }
   if (left.length === 0) return { feature: null, differing: features, runs };
   const tested = runs.find((r) => r.spec.id === `cause.${left[0]}`) ?? (await send(left));
-  return accepted(tested.answer)
-    ? { feature: null, differing: features, runs }
-    : { feature: left[0], differing: features, shown: tested, runs };
+  if (accepted(tested.answer)) return { feature: null, differing: features, runs };
+  // Adding a feature also makes the hello longer: when that moves it into another size range,
+  // the working hello padded to the same length tells whether the size is the cause.
+  const grownTo = tested.answer.helloLength;
+  if (
+    grownTo !== undefined &&
+    workingLength !== undefined &&
+    left[0] !== 'padToLength' &&
+    sizeRange(grownTo) !== sizeRange(workingLength)
+  ) {
+    const padded = { ...working, padToLength: grownTo };
+    const control = await send(['size'], padded);
+    if (!accepted(control.answer)) return { feature: 'size', differing: features, shown: control, runs };
+  }
+  return { feature: left[0], differing: features, shown: tested, runs };
 }

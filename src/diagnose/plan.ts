@@ -258,7 +258,8 @@ export type VariationSpec = ProbeSpec & { readonly id: VariationId };
 /**
  * The variations of `working` sent in `wave` (`first`: SNI, versions, ALPN, tolerance;
  * `tls13`: groups and the PQ hybrid, once TLS 1.3 works; `tls12`: suite families, once TLS
- * 1.2 works). SNI variations need a name in the working hello.
+ * 1.2 works). SNI variations need a name in the working hello; a variation that would send
+ * the working hello unchanged is left out.
  * @example variationPlan(working, 'first', { serverName: 'example.com' }).map((p) => p.id)
  */
 export function variationPlan(
@@ -267,9 +268,14 @@ export function variationPlan(
   options: PlanOptions,
 ): VariationSpec[] {
   const out: VariationSpec[] = [];
+  const { id: _id, label: _label, ...unchanged } = working;
   for (const [id, v] of Object.entries(VARIATIONS) as [VariationId, Variation][]) {
     if (v.wave !== wave || (v.needsName && working.serverName === null)) continue;
-    out.push({ ...v.change(working, options), id, label: v.label });
+    const { id: _from, label: _fromLabel, ...changed } = v.change(working, options) as ProbeSpec;
+    // A variation that changes nothing (TLS 1.2 only, when the working hello is just that) would
+    // only repeat the working hello's answer.
+    if (JSON.stringify(changed) === JSON.stringify(unchanged)) continue;
+    out.push({ ...changed, id, label: v.label });
   }
   return out;
 }

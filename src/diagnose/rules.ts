@@ -91,14 +91,14 @@ const refusalCause = rule({
         `Send a hello like the one that works: ${working.spec.label}.`,
       );
     }
-    const what = featureWhat(cause.feature, refused);
+    const what = featureWhat(cause.feature, cause.shown?.spec ?? refused);
     const shownGot = cause.shown ? describeAnswer(cause.shown.answer) : got;
-    const fix = featureFix(cause.feature, refused, working.spec);
+    const fix = featureFix(cause.feature, cause.shown?.spec ?? refused, working.spec);
     const kind = featureKind(cause.feature);
     const capital = `${what.charAt(0).toUpperCase()}${what.slice(1)}`;
     const explanation =
       kind === 'intolerance'
-        ? `${capital} is what the server refuses: a modern hello gets ${got}, ${working.spec.label} connects (${describeAnswer(working.answer)}), and that hello ${what} too gets ${shownGot}.`
+        ? `${capital} is what the server refuses: a modern hello gets ${got}, ${working.spec.label} connects (${describeAnswer(working.answer)}), and the same hello with only that change gets ${shownGot}.`
         : `The server refuses a modern hello (${refused.label}: ${got}) for ${what}: ${working.spec.label} connects (${describeAnswer(working.answer)}).`;
     return finding(
       kind === 'intolerance' ? 'intolerance' : 'baseline_refused',

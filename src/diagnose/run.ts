@@ -166,7 +166,7 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
   const variations: { [K in VariationId]?: ProbeRun } = {};
   if (working) {
     if (working !== tried[0]) {
-      cause = await bisectRefusal(sendOne, tried[0].spec, working.spec);
+      cause = await bisectRefusal(sendOne, tried[0].spec, working.spec, working.answer.helloLength);
     }
     const base = working.spec;
     const keep = (runs: readonly ProbeRun[]) => {

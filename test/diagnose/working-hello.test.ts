@@ -60,8 +60,11 @@ describe('the working hello', () => {
     for (const id of ['alpn.h2', 'alpn.unknown', 'grease', 'fragmented', 'sni.none'] as const) {
       expect(sent.find((s) => s.id === id)?.versions).toEqual([0x0303]);
     }
-    // no TLS 1.3 groups are probed on a server that speaks no TLS 1.3
+    // no TLS 1.3 groups are probed on a server that speaks no TLS 1.3, and "TLS 1.2 only" would
+    // repeat the working hello itself
     expect(sent.map((s) => s.id)).not.toContain('group.x25519');
+    expect(sent.map((s) => s.id)).not.toContain('version.tls1.2');
+    expect(d.findings.find((f) => f.id === 'versions')?.evidence[0].probe).toBe('fallback.tls12');
   });
 });
 
@@ -101,6 +104,36 @@ describe('the cause of a refused baseline', () => {
     );
     const f = d.findings.find((x) => x.id === 'baseline_refused');
     expect(f).toBeDefined();
+  });
+
+  test('a hello grown into the 256–511-byte range by the feature is told apart from the feature: intolerance names the size', async () => {
+    // An F5-like path: hellos of 256 to 511 bytes get no answer. A long name puts the modern hello in range.
+    const name = `${'h'.repeat(37)}.f5.test`; // 45 bytes: the modern hello lands in range, the TLS 1.2 one not
+    const length = (spec: ProbeSpec) =>
+      Math.max(
+        100 +
+          4 * spec.cipherSuites.length +
+          (spec.versions.includes(0x0304) ? 80 : 0) +
+          (spec.serverName?.length ?? 0),
+        spec.padToLength ?? 0,
+      );
+    const { d, sent } = await run((spec) => {
+      const helloLength = length(spec);
+      if (helloLength >= 256 && helloLength < 512) return { outcome: 'timeout', helloLength };
+      return { ...(spec.versions.includes(0x0304) ? sh(0x0304, 0x1301) : sh(0x0303, 0xc02b)), helloLength };
+    }, name);
+    expect(d.working).toBe('fallback.tls12');
+    const f = d.findings.find((x) => x.id === 'intolerance');
+    expect(f?.feature).toBe('size');
+    expect(f?.explanation).toMatch(
+      /^Making the hello \d+ bytes long \(the 256–511-byte range\) is what the server refuses/,
+    );
+    expect(f?.fix).toMatch(/512 bytes or more/);
+    expect(sent.filter((s) => s.id.startsWith('cause.')).map((s) => s.id)).toEqual([
+      'cause.tls13',
+      'cause.size',
+    ]);
+    expect(d.findings.map((x) => x.id)).toContain('padding_intolerance');
   });
 
   test('the working baseline needs no bisection', async () => {
