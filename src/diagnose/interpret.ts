@@ -47,7 +47,7 @@ function noWorkingHello(o: Observations): Finding[] {
     finding(
       'handshake_refused',
       'error',
-      `The server accepted none of the ${o.tried.length} hellos tried (${tried.join('; ')})${noName ? '. No SNI was sent: the server may need a host name' : ''}.`,
+      `The server accepted none of the ${o.tried.length} hellos tried${o.tried.some((r) => r.answer.violations?.length) ? ' without breaking an RFC (see server_violation)' : ''} (${tried.join('; ')})${noName ? '. No SNI was sent: the server may need a host name' : ''}.`,
       o.tried,
       { tried: o.tried.map((r) => r.spec.id), ...(alert ? { alert: pickAlert(alert) } : {}) },
       noName

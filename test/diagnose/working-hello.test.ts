@@ -232,6 +232,18 @@ describe('server violations', () => {
   });
 });
 
+test('a server whose every answer breaks an RFC rule: handshake_refused says so, with one server_violation', async () => {
+  const { d, ids } = await run((spec) => ({
+    ...(spec.versions.includes(0x0304) ? sh(0x0304, 0x1301) : sh(0x0303, 0xc02b)),
+    violations: [
+      { rule: 'sh-session-id-echo', message: 'the session id is not echoed', rfc: 'RFC 8446 §4.1.3' },
+    ],
+  }));
+  expect(ids).toEqual(['handshake_refused', 'server_violation']);
+  expect(d.findings[0].explanation).toMatch(/without breaking an RFC \(see server_violation\)/);
+  expect(d.findings[1].evidence).toHaveLength(3);
+});
+
 describe('the rule table', () => {
   test('every probe a rule reads is a variation of the plan', () => {
     for (const rule of RULES) for (const id of rule.reads) expect(Object.keys(VARIATIONS)).toContain(id);

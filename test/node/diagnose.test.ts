@@ -41,6 +41,22 @@ describePeer('caddy', () => {
   });
 });
 
+describePeer('caddy', () => {
+  test('Caddy diagnosed without a name refuses every hello: one handshake_refused finding that asks for --sni, three probes', async () => {
+    // s_client without -servername: alert 80 internal_error
+    const peer = await startPeer('caddy', { names: ['hellokit.test'], cert: 'ecdsa' });
+    try {
+      const d = await diagnoseTarget(`${peer.host}:${peer.port}`, { serverName: null, timeoutMs: 30_000 });
+      expect(d.findings.map((f) => f.id)).toEqual(['handshake_refused']);
+      expect(d.findings[0]).toMatchObject({ alert: { description: 80 } });
+      expect(d.findings[0].fix).toMatch(/--sni NAME/);
+      expect(d.probes.map((p) => p.spec.id)).toEqual(['baseline', 'fallback.tls12', 'fallback.legacy']);
+    } finally {
+      await peer.stop();
+    }
+  });
+});
+
 describePeer('nginx', () => {
   test('nginx with both certificates and TLS 1.2 only: SNI optional, ECDSA and RSA accepted, no TLS 1.3', async () => {
     const d = await diagnosePeer('nginx', { names: ['hellokit.test'], cert: 'both', versions: ['TLS1.2'] });
