@@ -4,6 +4,8 @@
  * answer with server violations as support. Fake ProbeFns stand in for servers here; the
  * same behaviours are checked on real servers in test/node/diagnose-*.test.ts.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { accepted } from '../../src/diagnose/answer.ts';
 import { VARIATIONS } from '../../src/diagnose/plan.ts';
@@ -247,6 +249,18 @@ test('a server whose every answer breaks an RFC rule: handshake_refused says so,
 describe('the rule table', () => {
   test('every probe a rule reads is a variation of the plan', () => {
     for (const rule of RULES) for (const id of rule.reads) expect(Object.keys(VARIATIONS)).toContain(id);
+  });
+
+  test('docs/diagnose.md lists every finding a rule can make', () => {
+    const docs = readFileSync(join(process.cwd(), 'docs', 'diagnose.md'), 'utf8');
+    const ids = [
+      ...RULES.flatMap((r) => r.findings),
+      'handshake_refused',
+      'server_violation',
+      'unreachable',
+      'not_tls',
+    ];
+    for (const id of ids) expect(docs).toContain(`\`${id}\``);
   });
 
   test('the accepted hellos hold one hello per version the server speaks', async () => {
