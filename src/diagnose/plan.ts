@@ -4,6 +4,7 @@
  * thing of that working hello so that a difference in the answer points at that one thing.
  * Every probe id is a member of {@link ProbeId}: the rules name the probes they read by it.
  */
+import { NAMED_GROUP } from '../iana/groups.ts';
 import type { ProbeSpec } from './types.ts';
 
 export const TLS13 = 0x0304;
@@ -36,6 +37,16 @@ export const LEGACY_SUITES: readonly number[] = [
 ];
 /** x25519, secp256r1, secp384r1, secp521r1. */
 export const CLASSIC_GROUPS: readonly number[] = [0x001d, 0x0017, 0x0018, 0x0019];
+/**
+ * The groups the fallback hellos offer: the classic ones, x448 and the RFC 7919 finite-field
+ * groups, so that a server with only x448 or only FFDHE still finds one in common.
+ */
+export const FALLBACK_GROUPS: readonly number[] = [
+  ...CLASSIC_GROUPS,
+  NAMED_GROUP.x448,
+  NAMED_GROUP.ffdhe2048,
+  NAMED_GROUP.ffdhe3072,
+];
 /** X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem), the hybrid browsers send. */
 export const X25519MLKEM768 = 0x11ec;
 
@@ -86,7 +97,7 @@ export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly i
       serverName,
       versions: [TLS12],
       cipherSuites: TLS12_ALL,
-      groups: CLASSIC_GROUPS,
+      groups: FALLBACK_GROUPS,
     },
     {
       id: 'fallback.legacy',
@@ -94,7 +105,7 @@ export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly i
       serverName,
       versions: [TLS11, TLS10],
       cipherSuites: LEGACY_SUITES,
-      groups: CLASSIC_GROUPS,
+      groups: FALLBACK_GROUPS,
     },
   ];
 }

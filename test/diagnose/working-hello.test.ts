@@ -83,8 +83,11 @@ describe('the cause of a refused baseline', () => {
     expect(v?.fix).toBeUndefined();
     expect(v?.explanation).toMatch(/refuses hellos that offer TLS 1\.3/);
     expect(ids).not.toContain('handshake_refused');
-    // bisection over two differing features (TLS 1.3, the TLS 1.2 suites) takes one probe
-    expect(sent.filter((s) => s.id.startsWith('cause.')).map((s) => s.id)).toEqual(['cause.tls13']);
+    // bisection over three differing features (TLS 1.3, the TLS 1.2 suites, the groups): two probes
+    expect(sent.filter((s) => s.id.startsWith('cause.')).map((s) => s.id)).toEqual([
+      'cause.tls13+cipher_suites',
+      'cause.tls13',
+    ]);
     expect(d.probes.length).toBeLessThan(30);
   });
 
@@ -132,6 +135,7 @@ describe('the cause of a refused baseline', () => {
     );
     expect(f?.fix).toMatch(/512 bytes or more/);
     expect(sent.filter((s) => s.id.startsWith('cause.')).map((s) => s.id)).toEqual([
+      'cause.tls13+cipher_suites',
       'cause.tls13',
       'cause.size',
     ]);
