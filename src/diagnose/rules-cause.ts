@@ -19,7 +19,7 @@ export const refusalCause = rule({
       return finding(
         'baseline_refused',
         'error',
-        `The server refuses a modern hello (${refused.label}: ${got}) but accepts ${working.spec.label}; no single difference between the two is the cause (${list(cause.differing)} together).`,
+        `The server refuses ${refused.label} (${got}) but accepts ${working.spec.label}; no single difference between the two is the cause (${list(cause.differing)} together).`,
         [baseline, working, ...cause.runs],
         { differing: cause.differing, ...alertField(baseline) },
         `Send a hello like the one that works: ${working.spec.label}.`,
@@ -33,7 +33,7 @@ export const refusalCause = rule({
     const explanation =
       kind === 'intolerance'
         ? `${capital} is what the server refuses: a modern hello gets ${got}, ${working.spec.label} connects (${describeAnswer(working.answer)}), and the same hello with only that change gets ${shownGot}.`
-        : `The server refuses a modern hello (${refused.label}: ${got}) for ${what}: ${working.spec.label} connects (${describeAnswer(working.answer)}).`;
+        : `The server refuses ${refused.label} (${got}) for ${what}: ${working.spec.label} connects (${describeAnswer(working.answer)}).`;
     return finding(
       kind === 'intolerance' ? 'intolerance' : 'baseline_refused',
       'error',

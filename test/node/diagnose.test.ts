@@ -113,6 +113,21 @@ describePeer('openssl', () => {
   });
 });
 
+describePeer('openssl', () => {
+  test('openssl s_server with x448 only: the modern hello is refused for its groups, a fallback offering x448 works', async () => {
+    // s_client: default groups (X25519 first, X448 listed) TLS 1.3; -groups X25519:P-256 alert 40,
+    // with -tls1_2 as well.
+    const d = await diagnosePeer('openssl', { names: ['hellokit.test'], groups: ['x448'] });
+    expect(d.working).toBe('fallback.tls12');
+    const f = d.findings.find((x) => x.id === 'baseline_refused');
+    expect(f).toMatchObject({ feature: 'groups', alert: { description: 40 } });
+    expect(f?.explanation).toMatch(/x448\)\.$/);
+    expect(d.findings.map((x) => x.id)).not.toContain('intolerance');
+    // TLS 1.3 alone, from the working hello's groups: a HelloRetryRequest for x448, answered
+    expect(d.findings.find((x) => x.id === 'versions')?.accepted).toEqual(['TLS 1.3', 'TLS 1.2']);
+  });
+});
+
 describePeer('gnutls', () => {
   test('GnuTLS with CBC suites only and TLS 1.3 on refuses every hello offering TLS 1.3: intolerance names it', async () => {
     // s_client (1.3+1.2) and -tls1_3: alert 40; -tls1_2: TLS 1.2 ECDHE-ECDSA-AES128-SHA. The priority
