@@ -157,6 +157,8 @@ export interface Cause {
   readonly shown?: CauseRun;
   /** Every bisection probe, in the order sent. */
   readonly runs: readonly CauseRun[];
+  /** True when the time budget stopped the search before it ended (`feature` is then null). */
+  readonly unfinished?: true;
 }
 
 /** Describes a feature of `refused` in words, for explanations. */
@@ -180,11 +182,12 @@ export function featureFix(feature: FeatureId, refused: ProbeSpec, working: Prob
  * keeps that half, an acceptance the other; the last one left is sent alone to confirm. When
  * that confirming hello fell into another size range (under 256, 256–511, 512 bytes or more)
  * than the working one, one more probe, the working hello padded to the same length, tells
- * whether the size is the cause (`size`).
+ * whether the size is the cause (`size`). `probe` returning undefined (not sent: the time budget
+ * ran out) ends the search unfinished.
  * @example const cause = await bisectRefusal(probe, modern, tls12Only); cause.feature // 'tls13'
  */
 export async function bisectRefusal(
-  probe: (spec: ProbeSpec) => Promise<ProbeAnswer>,
+  probe: (spec: ProbeSpec) => Promise<ProbeAnswer | undefined>,
   refused: ProbeSpec,
   working: ProbeSpec,
   /** The working hello's length in bytes (its answer's `helloLength`), when known. */
@@ -194,12 +197,18 @@ export async function bisectRefusal(
     HELLO_FEATURES[f].differs(refused, working),
   );
   const runs: CauseRun[] = [];
-  const send = async (set: readonly FeatureId[], from: ProbeSpec = refused): Promise<CauseRun> => {
+  const unfinished: Cause = { feature: null, differing: features, runs, unfinished: true };
+  const send = async (
+    set: readonly FeatureId[],
+    from: ProbeSpec = refused,
+  ): Promise<CauseRun | undefined> => {
     let spec: ProbeSpec = working;
     for (const f of set) spec = HELLO_FEATURES[f].take(spec, from);
     const id: CauseProbeId = `cause.${set.join('+')}`;
     const label = `the working hello, ${set.map((f) => featureWhat(f, from)).join(' and ')}`;
-    const run: CauseRun = { spec: { ...spec, id, label }, answer: await probe({ ...spec, id, label }) };
+    const answer = await probe({ ...spec, id, label });
+    if (answer === undefined) return undefined;
+    const run: CauseRun = { spec: { ...spec, id, label }, answer };
     runs.push(run);
     return run;
   };
@@ -207,10 +216,12 @@ export async function bisectRefusal(
   while (left.length > 1) {
     const half = left.slice(0, Math.ceil(left.length / 2));
     const run = await send(half);
+    if (!run) return unfinished;
     left = accepted(run.answer) ? left.slice(half.length) : half;
   }
   if (left.length === 0) return { feature: null, differing: features, runs };
   const tested = runs.find((r) => r.spec.id === `cause.${left[0]}`) ?? (await send(left));
+  if (!tested) return unfinished;
   if (accepted(tested.answer)) return { feature: null, differing: features, runs };
   // Adding a feature also makes the hello longer: when that moves it into another size range,
   // the working hello padded to the same length tells whether the size is the cause.
@@ -223,6 +234,7 @@ export async function bisectRefusal(
   ) {
     const padded = { ...working, padToLength: grownTo };
     const control = await send(['size'], padded);
+    if (!control) return unfinished;
     if (!accepted(control.answer)) return { feature: 'size', differing: features, shown: control, runs };
   }
   return { feature: left[0], differing: features, shown: tested, runs };

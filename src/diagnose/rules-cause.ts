@@ -15,6 +15,16 @@ export const refusalCause = rule({
     const refused = baseline.spec;
     const got = describeAnswer(baseline.answer);
     const evidenceRuns = [baseline, working, ...(cause.shown ? [cause.shown] : [])];
+    if (cause.unfinished) {
+      return finding(
+        'baseline_refused',
+        'error',
+        `The server refuses ${refused.label} (${got}) but accepts ${working.spec.label}; the time budget ran out before the difference that matters was found (among ${list(cause.differing)}).`,
+        [baseline, working, ...cause.runs],
+        { differing: cause.differing, ...alertField(baseline) },
+        `Send a hello like the one that works: ${working.spec.label}; run again with a longer --timeout for the cause.`,
+      );
+    }
     if (cause.feature === null) {
       return finding(
         'baseline_refused',

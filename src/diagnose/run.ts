@@ -138,12 +138,14 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
     return runs;
   };
 
-  /** One probe as a {@link ProbeFn} (bisection, certificate discovery): counted, retried, budgeted. */
-  const sendOne: ProbeFn = async (spec) => {
+  /** One more probe (bisection): counted, retried; undefined when the time budget stopped it. */
+  const sendMore = async (spec: ProbeSpec): Promise<ProbeAnswer | undefined> => {
     total++;
-    const run = await send(spec);
-    return run ? run.answer : { outcome: 'timeout', error: 'not sent: the time budget ran out' };
+    return (await send(spec))?.answer;
   };
+  /** The same as a {@link ProbeFn} (certificate discovery): a probe the budget stopped is a timeout. */
+  const sendOne: ProbeFn = async (spec) =>
+    (await sendMore(spec)) ?? { outcome: 'timeout', error: 'not sent: the time budget ran out' };
 
   const tried: ProbeRun[] = [];
   let working: ProbeRun | undefined;
@@ -166,7 +168,7 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
   const variations: { [K in VariationId]?: ProbeRun } = {};
   if (working) {
     if (working !== tried[0]) {
-      cause = await bisectRefusal(sendOne, tried[0].spec, working.spec, working.answer.helloLength);
+      cause = await bisectRefusal(sendMore, tried[0].spec, working.spec, working.answer.helloLength);
     }
     const base = working.spec;
     const keep = (runs: readonly ProbeRun[]) => {

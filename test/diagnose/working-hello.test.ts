@@ -142,6 +142,22 @@ describe('the cause of a refused baseline', () => {
     expect(d.findings.map((x) => x.id)).toContain('padding_intolerance');
   });
 
+  test('a time budget that ends during bisection claims no cause', async () => {
+    let started = 0;
+    const d = await diagnose(
+      async (spec) => {
+        started++;
+        return tls13Intolerant(spec);
+      },
+      { target: 'x.test:443', serverName: 'x.test', shouldStop: () => started >= 2 },
+    );
+    expect(d.probes.map((p) => p.spec.id)).toEqual(['baseline', 'fallback.tls12']);
+    expect(d.findings.map((f) => f.id)).not.toContain('intolerance');
+    const f = d.findings.find((x) => x.id === 'baseline_refused');
+    expect(f?.explanation).toMatch(/time budget ran out/);
+    expect(d.skipped[0]).toMatch(/^cause\./);
+  });
+
   test('the working baseline needs no bisection', async () => {
     const { sent } = await run((spec) =>
       spec.versions.includes(0x0304) ? sh(0x0304, 0x1301) : sh(0x0303, 0xc02b),
