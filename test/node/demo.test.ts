@@ -95,6 +95,8 @@ describe('hellokit diagnose (CLI)', () => {
     const auth = json.findings.find((f: { id: string }) => f.id === 'tls12_auth');
     expect(auth).toMatchObject({ accepted: ['ECDSA'], rejected: ['RSA'], alert: { description: 40 } });
     expect(json.probes.length).toBeGreaterThan(20);
+    expect(json.working).toBe('baseline');
+    expect(json.accepted).toEqual(['baseline', 'version.tls1.2']);
   });
 
   test('on a terminal a progress line goes to stderr', async () => {
