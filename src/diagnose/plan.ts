@@ -1,13 +1,16 @@
 /**
- * The probe plan: which hellos diagnose sends, each varying one thing from a modern
- * baseline so that a difference in the answer points at that one thing.
+ * The probe plan: the hellos diagnose tries until the server accepts one (the modern
+ * baseline first, then narrower ones), and the variations it sends next, each changing one
+ * thing of that working hello so that a difference in the answer points at that one thing.
+ * Every probe id is a member of {@link ProbeId}: the rules name the probes they read by it.
  */
+import { NAMED_GROUP } from '../iana/groups.ts';
 import type { ProbeSpec } from './types.ts';
 
-const TLS13 = 0x0304;
-const TLS12 = 0x0303;
-const TLS11 = 0x0302;
-const TLS10 = 0x0301;
+export const TLS13 = 0x0304;
+export const TLS12 = 0x0303;
+export const TLS11 = 0x0302;
+export const TLS10 = 0x0301;
 
 /** TLS 1.3 suites (RFC 8446 §B.4). */
 export const TLS13_SUITES: readonly number[] = [0x1301, 0x1302, 0x1303];
@@ -34,17 +37,28 @@ export const LEGACY_SUITES: readonly number[] = [
 ];
 /** x25519, secp256r1, secp384r1, secp521r1. */
 export const CLASSIC_GROUPS: readonly number[] = [0x001d, 0x0017, 0x0018, 0x0019];
+/**
+ * The groups the fallback hellos offer: the classic ones, x448 and the RFC 7919 finite-field
+ * groups, so that a server with only x448 or only FFDHE still finds one in common.
+ */
+export const FALLBACK_GROUPS: readonly number[] = [
+  ...CLASSIC_GROUPS,
+  NAMED_GROUP.x448,
+  NAMED_GROUP.ffdhe2048,
+  NAMED_GROUP.ffdhe3072,
+];
 /** X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem), the hybrid browsers send. */
 export const X25519MLKEM768 = 0x11ec;
 
-const TLS12_ALL: readonly number[] = [
+/** Every TLS 1.2 suite above: ECDHE-ECDSA, ECDHE-RSA, DHE-RSA, then plain RSA (AEAD and CBC). */
+export const TLS12_ALL: readonly number[] = [
   ...ECDHE_ECDSA_SUITES,
   ...ECDHE_RSA_SUITES,
   ...DHE_RSA_SUITES,
   ...RSA_KX_SUITES,
 ];
 
-/** Options for {@link diagnosePlan}. */
+/** Options for {@link candidateHellos} and {@link variationPlan}. */
 export interface PlanOptions {
   /** The name to send as SNI; null when there is none to send (an IP target without --sni). */
   readonly serverName: string | null;
@@ -55,113 +69,224 @@ export interface PlanOptions {
 }
 
 /**
- * Every probe diagnose sends, baseline first. Apart from the SNI probes, each sends
- * `serverName`.
- * @example diagnosePlan({ serverName: 'example.com' }).map((p) => p.id)
+ * The hellos tried until one is accepted, in order: a modern one (the baseline), then
+ * narrower ones. The first accepted is the working hello every variation changes.
  */
-export function diagnosePlan(options: PlanOptions): ProbeSpec[] {
-  const sni = options.serverName;
-  const base = {
-    serverName: sni,
-    versions: [TLS13, TLS12],
-    cipherSuites: [...TLS13_SUITES, ...ECDHE_ECDSA_SUITES.slice(0, 3), ...ECDHE_RSA_SUITES.slice(0, 3)],
-    groups: CLASSIC_GROUPS,
-  } as const;
-  const tls12 = (id: string, label: string, cipherSuites: readonly number[]): ProbeSpec => ({
-    id,
-    label,
-    serverName: sni,
-    versions: [TLS12],
-    cipherSuites,
-    groups: CLASSIC_GROUPS,
-  });
-  const tls13Group = (group: number, name: string): ProbeSpec => ({
-    id: `group.${name}`,
-    label: `TLS 1.3 with ${name} only`,
-    serverName: sni,
+export const CANDIDATE_IDS = ['baseline', 'fallback.tls12', 'fallback.legacy'] as const;
+/** One of {@link CANDIDATE_IDS}. */
+export type CandidateId = (typeof CANDIDATE_IDS)[number];
+
+/**
+ * The candidate hellos ({@link CANDIDATE_IDS}), each sending `serverName`.
+ * @example candidateHellos({ serverName: 'example.com' }).map((p) => p.id) // ['baseline', 'fallback.tls12', 'fallback.legacy']
+ */
+export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly id: CandidateId })[] {
+  const serverName = options.serverName;
+  return [
+    {
+      id: 'baseline',
+      label: 'a modern hello (TLS 1.3 and 1.2, AEAD suites, x25519)',
+      serverName,
+      versions: [TLS13, TLS12],
+      cipherSuites: [...TLS13_SUITES, ...ECDHE_ECDSA_SUITES.slice(0, 3), ...ECDHE_RSA_SUITES.slice(0, 3)],
+      groups: CLASSIC_GROUPS,
+    },
+    {
+      id: 'fallback.tls12',
+      label: 'a TLS 1.2-only hello with every common suite (AEAD and CBC, ECDHE, DHE, RSA)',
+      serverName,
+      versions: [TLS12],
+      cipherSuites: TLS12_ALL,
+      groups: FALLBACK_GROUPS,
+    },
+    {
+      id: 'fallback.legacy',
+      label: 'a TLS 1.1/1.0 hello with legacy CBC suites',
+      serverName,
+      versions: [TLS11, TLS10],
+      cipherSuites: LEGACY_SUITES,
+      groups: FALLBACK_GROUPS,
+    },
+  ];
+}
+
+/** The suites of `spec` that are not TLS 1.3 suites. */
+function tls12Suites(spec: ProbeSpec): number[] {
+  return spec.cipherSuites.filter((s) => !TLS13_SUITES.includes(s));
+}
+
+/** `working` offering only TLS 1.2, with every common TLS 1.2 suite after its own. */
+function onlyTls12(working: ProbeSpec, cipherSuites: readonly number[]): ProbeSpec {
+  const { keyShareGroups: _shares, ...rest } = working;
+  return { ...rest, versions: [TLS12], cipherSuites };
+}
+
+/** `working` offering only TLS 1.3 with these groups (a key share for the first). */
+function onlyTls13(working: ProbeSpec, groups: readonly number[], keyShareGroups?: readonly number[]) {
+  return {
+    ...working,
     versions: [TLS13],
     cipherSuites: TLS13_SUITES,
-    groups: [group],
-  });
-  const plan: ProbeSpec[] = [
-    { id: 'baseline', label: 'a modern hello (TLS 1.3 and 1.2, x25519)', ...base },
-    { id: 'sni.none', label: 'the same hello without SNI', ...base, serverName: null },
-    {
-      id: 'sni.unknown',
-      label: 'the same hello naming a host the server does not serve',
-      ...base,
-      serverName: options.unknownName ?? 'unknown.hellokit.invalid',
-    },
-    {
-      id: 'sni.ip',
-      label: 'the same hello with an IP address as SNI',
-      ...base,
-      serverName: options.ipLiteral ?? '127.0.0.1',
-    },
-    { id: 'version.tls1.3', label: 'TLS 1.3 only', ...base, versions: [TLS13], cipherSuites: TLS13_SUITES },
-    tls12('version.tls1.2', 'TLS 1.2 only', TLS12_ALL),
-    {
-      id: 'version.tls1.1',
-      label: 'TLS 1.1 only',
-      serverName: sni,
-      versions: [TLS11],
-      cipherSuites: LEGACY_SUITES,
-      groups: CLASSIC_GROUPS,
-    },
-    {
-      id: 'version.tls1.0',
-      label: 'TLS 1.0 only',
-      serverName: sni,
-      versions: [TLS10],
-      cipherSuites: LEGACY_SUITES,
-      groups: CLASSIC_GROUPS,
-    },
-    tls12('tls12.ecdsa_auth', 'TLS 1.2, ECDSA-authenticated suites only', ECDHE_ECDSA_SUITES),
-    tls12('tls12.rsa_auth', 'TLS 1.2, RSA-authenticated suites only', [
-      ...ECDHE_RSA_SUITES,
-      ...DHE_RSA_SUITES,
-      ...RSA_KX_SUITES,
-    ]),
-    tls12('tls12.ecdhe_rsa', 'TLS 1.2, ECDHE-RSA suites only', ECDHE_RSA_SUITES),
-    tls12('tls12.rsa_kx', 'TLS 1.2, plain RSA key exchange only', RSA_KX_SUITES),
-    tls12('tls12.dhe', 'TLS 1.2, DHE suites only', DHE_RSA_SUITES),
-    tls12('tls12.aead', 'TLS 1.2, AEAD suites only', AEAD_SUITES),
-    tls12('tls12.cbc', 'TLS 1.2, CBC suites only', CBC_SUITES),
-    tls13Group(0x001d, 'x25519'),
-    tls13Group(0x0017, 'secp256r1'),
-    tls13Group(0x0018, 'secp384r1'),
-    tls13Group(X25519MLKEM768, 'X25519MLKEM768'),
-    {
-      id: 'pq.hybrid',
-      label:
-        'a browser-like hello with X25519MLKEM768 and x25519 key shares (about 1.5 KB, two TCP segments)',
-      ...base,
-      groups: [X25519MLKEM768, ...CLASSIC_GROUPS],
+    groups,
+    ...(keyShareGroups ? { keyShareGroups } : {}),
+  };
+}
+
+/** What one variation is: a label and the change it makes to the working hello. */
+interface Variation {
+  /** Set in which wave: `first` always, `tls13`/`tls12` only once that version is known to work. */
+  readonly wave: 'first' | 'tls13' | 'tls12';
+  /** Sent only when the working hello carries a server name. */
+  readonly needsName?: true;
+  readonly label: string;
+  readonly change: (working: ProbeSpec, options: PlanOptions) => Omit<ProbeSpec, 'id' | 'label'>;
+}
+
+const tls12Family = (label: string, suites: readonly number[]): Variation => ({
+  wave: 'tls12',
+  label: `TLS 1.2, ${label} only`,
+  change: (w) => onlyTls12(w, suites),
+});
+
+const tls13Group = (group: number, name: string): Variation => ({
+  wave: 'tls13',
+  label: `TLS 1.3 with ${name} only`,
+  change: (w) => onlyTls13(w, [group], [group]),
+});
+
+/**
+ * Every variation of the working hello, by probe id. Each changes one thing; the label says
+ * what, after "the working hello".
+ */
+export const VARIATIONS = {
+  'sni.none': {
+    wave: 'first',
+    needsName: true,
+    label: 'the working hello without SNI',
+    change: (w) => ({ ...w, serverName: null }),
+  },
+  'sni.unknown': {
+    wave: 'first',
+    needsName: true,
+    label: 'the working hello naming a host the server does not serve',
+    change: (w, o) => ({ ...w, serverName: o.unknownName ?? 'unknown.hellokit.invalid' }),
+  },
+  'sni.ip': {
+    wave: 'first',
+    needsName: true,
+    label: 'the working hello with an IP address as SNI',
+    change: (w, o) => ({ ...w, serverName: o.ipLiteral ?? '127.0.0.1' }),
+  },
+  'version.tls1.3': {
+    wave: 'first',
+    label: 'TLS 1.3 only',
+    change: (w) => onlyTls13(w, w.groups, w.versions.includes(TLS13) ? w.keyShareGroups : undefined),
+  },
+  'version.tls1.2': {
+    wave: 'first',
+    label: 'TLS 1.2 only',
+    change: (w) => onlyTls12(w, [...new Set([...tls12Suites(w), ...TLS12_ALL])]),
+  },
+  'version.tls1.1': {
+    wave: 'first',
+    label: 'TLS 1.1 only',
+    change: (w) => ({ ...onlyTls12(w, LEGACY_SUITES), versions: [TLS11] }),
+  },
+  'version.tls1.0': {
+    wave: 'first',
+    label: 'TLS 1.0 only',
+    change: (w) => ({ ...onlyTls12(w, LEGACY_SUITES), versions: [TLS10] }),
+  },
+  'tls12.ecdsa_auth': tls12Family('ECDSA-authenticated suites', ECDHE_ECDSA_SUITES),
+  'tls12.rsa_auth': tls12Family('RSA-authenticated suites', [
+    ...ECDHE_RSA_SUITES,
+    ...DHE_RSA_SUITES,
+    ...RSA_KX_SUITES,
+  ]),
+  'tls12.ecdhe_rsa': tls12Family('ECDHE-RSA suites', ECDHE_RSA_SUITES),
+  'tls12.rsa_kx': tls12Family('plain RSA key exchange', RSA_KX_SUITES),
+  'tls12.dhe': tls12Family('DHE suites', DHE_RSA_SUITES),
+  'tls12.aead': tls12Family('AEAD suites', AEAD_SUITES),
+  'tls12.cbc': tls12Family('CBC suites', CBC_SUITES),
+  'group.x25519': tls13Group(0x001d, 'x25519'),
+  'group.secp256r1': tls13Group(0x0017, 'secp256r1'),
+  'group.secp384r1': tls13Group(0x0018, 'secp384r1'),
+  'group.X25519MLKEM768': tls13Group(X25519MLKEM768, 'X25519MLKEM768'),
+  'pq.hybrid': {
+    wave: 'tls13',
+    label: 'the working hello with X25519MLKEM768 and x25519 key shares (about 1.5 KB, two TCP segments)',
+    change: (w) => ({
+      ...w,
+      versions: w.versions.includes(TLS13) ? w.versions : [TLS13, ...w.versions],
+      cipherSuites: w.versions.includes(TLS13) ? w.cipherSuites : [...TLS13_SUITES, ...w.cipherSuites],
+      groups: [X25519MLKEM768, ...w.groups.filter((g) => g !== X25519MLKEM768)],
       keyShareGroups: [X25519MLKEM768, 0x001d],
       segmentBytes: 1000,
-    },
-    { id: 'alpn.h2', label: 'the baseline offering ALPN h2 and http/1.1', ...base, alpn: ['h2', 'http/1.1'] },
-    {
-      id: 'alpn.unknown',
-      label: 'the baseline offering only an unknown ALPN protocol',
-      ...base,
-      alpn: ['hellokit-x'],
-    },
-    { id: 'grease', label: 'the baseline with GREASE values', ...base, grease: true },
-    {
-      id: 'padding.256_511',
-      label: 'the baseline padded to 300 bytes (the 256–511-byte range)',
-      ...base,
-      padToLength: 300,
-    },
-    {
-      id: 'large.padded',
-      label: 'the baseline padded to 1800 bytes, written as two TCP segments',
-      ...base,
-      padToLength: 1800,
-      segmentBytes: 1000,
-    },
-    { id: 'fragmented', label: 'the baseline split over 3 records', ...base, records: 3 },
-  ];
-  return plan;
+    }),
+  },
+  'alpn.h2': {
+    wave: 'first',
+    label: 'the working hello offering ALPN h2 and http/1.1',
+    change: (w) => ({ ...w, alpn: ['h2', 'http/1.1'] }),
+  },
+  'alpn.unknown': {
+    wave: 'first',
+    label: 'the working hello offering only an unknown ALPN protocol',
+    change: (w) => ({ ...w, alpn: ['hellokit-x'] }),
+  },
+  grease: {
+    wave: 'first',
+    label: 'the working hello with GREASE values',
+    change: (w) => ({ ...w, grease: true }),
+  },
+  'padding.256_511': {
+    wave: 'first',
+    label: 'the working hello padded to 300 bytes (the 256–511-byte range)',
+    change: (w) => ({ ...w, padToLength: 300 }),
+  },
+  'large.padded': {
+    wave: 'first',
+    label: 'the working hello padded to 1800 bytes, written as two TCP segments',
+    change: (w) => ({ ...w, padToLength: 1800, segmentBytes: 1000 }),
+  },
+  fragmented: {
+    wave: 'first',
+    label: 'the working hello split over 3 records',
+    change: (w) => ({ ...w, records: 3 }),
+  },
+} as const satisfies Record<string, Variation>;
+
+/** The id of a variation probe. */
+export type VariationId = keyof typeof VARIATIONS;
+/** The id of a bisection probe: `cause.` and the features it adds to the working hello. */
+export type CauseProbeId = `cause.${string}`;
+/** Every probe id diagnose sends. */
+export type ProbeId = CandidateId | VariationId | CauseProbeId;
+
+/** A variation, ready to send. */
+export type VariationSpec = ProbeSpec & { readonly id: VariationId };
+
+/**
+ * The variations of `working` sent in `wave` (`first`: SNI, versions, ALPN, tolerance;
+ * `tls13`: groups and the PQ hybrid, once TLS 1.3 works; `tls12`: suite families, once TLS
+ * 1.2 works). SNI variations need a name in the working hello; a variation that would send
+ * the working hello unchanged is left out.
+ * @example variationPlan(working, 'first', { serverName: 'example.com' }).map((p) => p.id)
+ */
+export function variationPlan(
+  working: ProbeSpec,
+  wave: Variation['wave'],
+  options: PlanOptions,
+): VariationSpec[] {
+  const out: VariationSpec[] = [];
+  const { id: _id, label: _label, ...unchanged } = working;
+  for (const [id, v] of Object.entries(VARIATIONS) as [VariationId, Variation][]) {
+    if (v.wave !== wave || (v.needsName && working.serverName === null)) continue;
+    const { id: _from, label: _fromLabel, ...changed } = v.change(working, options) as ProbeSpec;
+    // A variation that changes nothing (TLS 1.2 only, when the working hello is just that) would
+    // only repeat the working hello's answer.
+    if (JSON.stringify(changed) === JSON.stringify(unchanged)) continue;
+    out.push({ ...changed, id, label: v.label });
+  }
+  return out;
 }

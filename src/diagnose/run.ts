@@ -1,9 +1,15 @@
 /**
- * Running a plan: probes go out concurrently (bounded), each answer is kept, and the
- * interpretation turns them into findings.
+ * Running a diagnosis in steps: find a hello the server accepts (the modern baseline, then
+ * narrower ones); when the baseline was refused, bisect for the feature that makes the
+ * difference; then send the variations of the working hello (concurrently, bounded), and
+ * interpret what came back.
  */
-import { interpret, type ProbeRun } from './interpret.ts';
-import { diagnosePlan } from './plan.ts';
+import { accepted } from './answer.ts';
+import { bisectRefusal, type Cause } from './bisect.ts';
+import type { ProbeRun } from './finding.ts';
+import { interpret } from './interpret.ts';
+import { candidateHellos, TLS12, TLS13, type VariationId, variationPlan } from './plan.ts';
+import { type DiscoveredChain, type Observations, spokenVersions, versionAccepted } from './rules.ts';
 import type { Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from './types.ts';
 
 /** Options for {@link diagnose}. */
@@ -31,8 +37,18 @@ export interface DiagnoseOptions {
    * does it every time still gets the same answer.
    */
   readonly retries?: number;
-  /** The plan to run (default {@link diagnosePlan}). */
-  readonly plan?: readonly ProbeSpec[];
+  /** The hellos tried until one is accepted (default {@link candidateHellos}). */
+  readonly candidates?: readonly ProbeSpec[];
+  /**
+   * Finds every certificate chain the server has, starting from the hellos it accepted (one
+   * per version it speaks); its probes count in the diagnosis. Without it, certificates are
+   * read from the working hello and the hello without SNI.
+   * @example diagnose(probe, { target, serverName, discoverCertificates })
+   */
+  readonly discoverCertificates?: (
+    probe: ProbeFn,
+    options: { readonly serverName: string | null; readonly accepted: readonly ProbeSpec[] },
+  ) => Promise<readonly DiscoveredChain[]>;
 }
 
 /**
@@ -44,7 +60,7 @@ export function silentFailure(answer: Pick<ProbeAnswer, 'outcome' | 'bytesReceiv
   return answer.outcome === 'reset' || (answer.outcome === 'closed' && answer.bytesReceived === 0);
 }
 
-/** Where a diagnosis is. */
+/** Where a diagnosis is. `total` grows as steps decide what to send next. */
 export interface DiagnoseProgress {
   readonly done: number;
   readonly total: number;
@@ -52,9 +68,25 @@ export interface DiagnoseProgress {
 }
 
 /**
- * Runs `probe` over the plan with at most `concurrency` probes in flight, then interprets
- * the answers. The baseline goes first: when it cannot even connect, nothing else is sent.
- * A probe that throws is a tool failure: the error propagates.
+ * Hellos the server accepted, one per version it speaks (highest first): the working hello
+ * for its own version, else the version probe that got it.
+ */
+export function acceptedHellos(o: Observations): ProbeSpec[] {
+  const out: ProbeSpec[] = [];
+  for (const version of spokenVersions(o)) {
+    const run = [o.working, ...Object.values(o.variations)].find(
+      (r) => r !== undefined && r.answer.serverHello?.version === version && versionAccepted(r, version),
+    );
+    if (run) out.push(run.spec);
+  }
+  return out;
+}
+
+/**
+ * Diagnoses a server through `probe`: candidates one by one until one is accepted (nothing
+ * more is sent when the first cannot connect or gets no TLS), the cause of a refused
+ * baseline by bisection, the variations of the working hello, then the findings. A probe
+ * that throws is a tool failure: the error propagates.
  * @example const d = await diagnose(fakeProbe, { target: 'example.test:443', serverName: 'example.test' });
  */
 export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promise<Diagnosis> {
@@ -65,18 +97,19 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`"concurrency" expected a positive integer, got ${concurrency}`);
   }
-  const plan = options.plan ?? diagnosePlan({ serverName: options.serverName, ipLiteral: options.ipLiteral });
-  const runs: (ProbeRun | undefined)[] = new Array(plan.length);
+  const planOptions = { serverName: options.serverName, ipLiteral: options.ipLiteral } as const;
+  const candidates = options.candidates ?? candidateHellos(planOptions);
+  const all: ProbeRun[] = [];
   const skipped: string[] = [];
   const running = new Set<string>();
-  let done = 0;
-  const report = () => options.onProgress?.({ done, total: plan.length, running: [...running] });
+  let total = 1;
+  const report = () => options.onProgress?.({ done: all.length, total, running: [...running] });
 
-  const runOne = async (index: number): Promise<void> => {
-    const spec = plan[index];
+  /** One probe, sent again after a silent failure; undefined when the budget stopped it. */
+  const send = async (spec: ProbeSpec): Promise<ProbeRun | undefined> => {
     if (options.shouldStop?.()) {
       skipped.push(spec.id);
-      return;
+      return undefined;
     }
     running.add(spec.id);
     report();
@@ -85,37 +118,95 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       answer = await probe(spec);
     }
-    runs[index] = { spec, answer };
+    const run = { spec, answer };
+    all.push(run);
     running.delete(spec.id);
-    done++;
     report();
+    return run;
+  };
+  const sendAll = async (specs: readonly ProbeSpec[]): Promise<ProbeRun[]> => {
+    total += specs.length;
+    const runs: ProbeRun[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < specs.length) {
+        const run = await send(specs[next++]);
+        if (run) runs.push(run);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, specs.length) }, worker));
+    return runs;
   };
 
-  const baselineIndex = plan.findIndex((p) => p.id === 'baseline');
-  const rest = plan.map((_, i) => i).filter((i) => i !== baselineIndex);
-  if (baselineIndex >= 0) {
-    await runOne(baselineIndex);
-    const outcome = runs[baselineIndex]?.answer.outcome;
-    if (outcome === 'connect_failed' || outcome === 'not_tls') {
-      for (const i of rest) skipped.push(plan[i].id);
-      rest.length = 0;
+  /** One more probe (bisection): counted, retried; undefined when the time budget stopped it. */
+  const sendMore = async (spec: ProbeSpec): Promise<ProbeAnswer | undefined> => {
+    total++;
+    return (await send(spec))?.answer;
+  };
+  /** The same as a {@link ProbeFn} (certificate discovery): a probe the budget stopped is a timeout. */
+  const sendOne: ProbeFn = async (spec) =>
+    (await sendMore(spec)) ?? { outcome: 'timeout', error: 'not sent: the time budget ran out' };
+
+  const tried: ProbeRun[] = [];
+  let working: ProbeRun | undefined;
+  for (const [i, spec] of candidates.entries()) {
+    if (i > 0) total++;
+    const run = await send(spec);
+    if (!run) break;
+    tried.push(run);
+    if (accepted(run.answer)) {
+      working = run;
+      break;
+    }
+    if (run.answer.outcome === 'connect_failed' || run.answer.outcome === 'not_tls') {
+      skipped.push(...candidates.slice(i + 1).map((c) => c.id));
+      break;
     }
   }
-  let next = 0;
-  const worker = async () => {
-    while (next < rest.length) {
-      const i = rest[next++];
-      await runOne(i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, rest.length) }, worker));
 
-  const completed = runs.filter((r): r is ProbeRun => r !== undefined);
+  let cause: Cause | undefined;
+  const variations: { [K in VariationId]?: ProbeRun } = {};
+  if (working) {
+    if (working !== tried[0]) {
+      cause = await bisectRefusal(sendMore, tried[0].spec, working.spec, working.answer.helloLength);
+    }
+    const base = working.spec;
+    const keep = (runs: readonly ProbeRun[]) => {
+      for (const run of runs) variations[run.spec.id as VariationId] = run;
+    };
+    keep(await sendAll(variationPlan(base, 'first', planOptions)));
+    const negotiated = working.answer.serverHello?.version;
+    const speaks = (version: number, id: 'version.tls1.3' | 'version.tls1.2') =>
+      negotiated === version || versionAccepted(variations[id], version);
+    const later = [
+      ...(speaks(TLS13, 'version.tls1.3') ? variationPlan(base, 'tls13', planOptions) : []),
+      ...(speaks(TLS12, 'version.tls1.2') ? variationPlan(base, 'tls12', planOptions) : []),
+    ];
+    keep(await sendAll(later));
+  }
+
+  let observations: Observations = {
+    tried,
+    ...(working ? { working } : {}),
+    ...(cause ? { cause } : {}),
+    variations,
+    all,
+  };
+  const acceptedSpecs = acceptedHellos(observations);
+  if (working && options.discoverCertificates) {
+    const certificateChains = await options.discoverCertificates(sendOne, {
+      serverName: options.serverName,
+      accepted: acceptedSpecs,
+    });
+    observations = { ...observations, certificateChains };
+  }
   return {
     target: options.target,
     serverName: options.serverName,
-    findings: interpret(completed, options.checkedAt ?? Date.now()),
-    probes: completed,
+    findings: interpret(observations, options.checkedAt ?? Date.now()),
+    probes: all,
+    working: working?.spec.id ?? null,
+    accepted: acceptedSpecs,
     skipped,
     elapsedMs: now() - started,
   };

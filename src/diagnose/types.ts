@@ -90,6 +90,23 @@ export interface ProbeAnswer {
   readonly error?: string;
   /** Length of the ClientHello message sent (handshake header included). */
   readonly helloLength?: number;
+  /**
+   * The server's RFC violations seen in this answer (hellokit/node's `ProbeResult.violations`),
+   * e.g. a HelloRetryRequest answering a TLS 1.0-only hello. An answer that carries any is
+   * never read as support for what the hello offered.
+   */
+  readonly violations?: readonly ServerViolation[];
+}
+
+/** One RFC rule the server broke in an answer. */
+export interface ServerViolation {
+  /** Stable rule id. */
+  readonly rule: string;
+  readonly message: string;
+  /** The RFC section, e.g. `RFC 8446 §4.1.4`. */
+  readonly rfc: string;
+  /** Where in the server's messages, when it applies. */
+  readonly path?: string;
 }
 
 /** Sends one probe. Diagnose is written against this, so it runs with fakes in tests. */
@@ -125,8 +142,15 @@ export interface Diagnosis {
   readonly target: string;
   readonly serverName: string | null;
   readonly findings: readonly Finding[];
-  /** Every probe that ran, with its answer. */
+  /** Every probe that ran, with its answer, in the order sent. */
   readonly probes: readonly { readonly spec: ProbeSpec; readonly answer: ProbeAnswer }[];
+  /** The id of the first hello the server accepted (the one the variations change), or null. */
+  readonly working: string | null;
+  /**
+   * Hellos the server accepted, one per version it speaks, highest version first: what
+   * certificate discovery starts from.
+   */
+  readonly accepted: readonly ProbeSpec[];
   /** Probes the time budget left out. */
   readonly skipped: readonly string[];
   readonly elapsedMs: number;

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { type BuiltClientHello, clientHello } from '../builder/client-hello.ts';
 import type { DiagnoseProgress, Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from '../diagnose/index.ts';
-import { diagnose } from '../diagnose/run.ts';
+import { type DiagnoseOptions, diagnose } from '../diagnose/run.ts';
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import { parseProbeTarget, probe } from './probe.ts';
 import type { WriteStrategy } from './probe-types.ts';
@@ -17,9 +17,6 @@ export interface ProbeFunctionOptions {
   /** When the whole run must end (a `Date.now()` value); probes get at most what is left. */
   readonly deadline?: number;
 }
-
-/** Probes whose TLS 1.3 flight is decrypted (certificates, ALPN in EncryptedExtensions). */
-const DECRYPTED = new Set(['baseline', 'sni.none', 'sni.unknown', 'sni.ip', 'alpn.h2', 'alpn.unknown']);
 
 /**
  * The ClientHello (built with hellokit's builder, with its key shares) and write strategy a
@@ -53,7 +50,7 @@ export function helloForSpec(spec: ProbeSpec): { hello: BuiltClientHello; write:
 
 /**
  * A {@link ProbeFn} that sends each plan entry to `target` with hellokit/node's `probe()`.
- * @example const fn = probeFunction('127.0.0.1:8443'); await fn(diagnosePlan({ serverName: 'x' })[0]);
+ * @example const fn = probeFunction('127.0.0.1:8443'); await fn(candidateHellos({ serverName: 'x' })[0]);
  */
 export function probeFunction(target: string, options: ProbeFunctionOptions = {}): ProbeFn {
   const perProbe = options.timeoutMs ?? 5_000;
@@ -67,7 +64,9 @@ export function probeFunction(target: string, options: ProbeFunctionOptions = {}
       write,
       timeoutMs,
       idleTimeoutMs: timeoutMs,
-      decrypt: DECRYPTED.has(spec.id),
+      // Every answer is read to its end: a ServerHello followed by an alert (Caddy's encrypted
+      // no_application_protocol) is a refusal, and only the decrypted flight shows it.
+      decrypt: true,
     });
     return { ...result, helloLength: encodeClientHelloMessage(hello).length };
   };
@@ -86,6 +85,8 @@ export interface DiagnoseTargetOptions {
   readonly onProgress?: (progress: DiagnoseProgress) => void;
   /** The probe to use (default: real sockets to `target`); tests pass fakes. */
   readonly probe?: ProbeFn;
+  /** Certificate discovery over the accepted hellos (see `DiagnoseOptions.discoverCertificates`). */
+  readonly discoverCertificates?: DiagnoseOptions['discoverCertificates'];
 }
 
 /**
@@ -112,5 +113,6 @@ export async function diagnoseTarget(
     concurrency: options.concurrency ?? 8,
     shouldStop: () => Date.now() >= deadline - 50,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.discoverCertificates ? { discoverCertificates: options.discoverCertificates } : {}),
   });
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CommandIO } from '../../src/cli/command.ts';
 import { runCli } from '../../src/cli/main.ts';
@@ -72,6 +74,18 @@ describe('hellokit diagnose (CLI)', () => {
     expect(io.stderr).toBe(''); // not a terminal: no progress line
   });
 
+  test("README's npm start example is what it prints: each shown line, and the number of probes", async () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const block = /runs (\d+) probes against it[^`]*```\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const shown = block![2].split('\n').filter((line) => line.trim() !== '' && line.trim() !== '…');
+    expect(shown.length).toBeGreaterThan(3);
+    const io = bufferIO();
+    expect(await runCli(['diagnose'], io)).toBe(0);
+    for (const line of shown) expect(io.stdout).toContain(line);
+    expect(io.stdout).toMatch(new RegExp(`: ${block![1]} probes in `));
+  });
+
   test('--json prints the findings with the contract fields', async () => {
     const io = bufferIO();
     expect(await runCli(['diagnose', '--json', '--concurrency', '4'], io)).toBe(0);
@@ -81,6 +95,8 @@ describe('hellokit diagnose (CLI)', () => {
     const auth = json.findings.find((f: { id: string }) => f.id === 'tls12_auth');
     expect(auth).toMatchObject({ accepted: ['ECDSA'], rejected: ['RSA'], alert: { description: 40 } });
     expect(json.probes.length).toBeGreaterThan(20);
+    expect(json.working).toBe('baseline');
+    expect(json.accepted).toEqual(['baseline', 'version.tls1.2']);
   });
 
   test('on a terminal a progress line goes to stderr', async () => {

@@ -103,6 +103,8 @@ export const diagnoseCommand: Command = {
           target: diagnosis.target,
           serverName: diagnosis.serverName,
           elapsedMs: Math.round(diagnosis.elapsedMs),
+          working: diagnosis.working,
+          accepted: diagnosis.accepted.map((spec) => spec.id),
           findings: diagnosis.findings,
           skipped: diagnosis.skipped,
           ...helloProblemsJson(helloProblems),

@@ -1,0 +1,56 @@
+/** The rule that says why the modern hello was refused, from the bisection's result. */
+import { describeAnswer } from './answer.ts';
+import { featureFix, featureKind, featureWhat } from './bisect.ts';
+import { finding, list } from './finding.ts';
+import { alertField, rule } from './rule.ts';
+
+/** The refused baseline and the working hello's cause, in words. */
+export const refusalCause = rule({
+  findings: ['intolerance', 'baseline_refused'],
+  reads: [],
+  check: (_, { working, observations }) => {
+    const baseline = observations.tried[0];
+    const cause = observations.cause;
+    if (!baseline || baseline === working || !cause) return null;
+    const refused = baseline.spec;
+    const got = describeAnswer(baseline.answer);
+    const evidenceRuns = [baseline, working, ...(cause.shown ? [cause.shown] : [])];
+    if (cause.unfinished) {
+      return finding(
+        'baseline_refused',
+        'error',
+        `The server refuses ${refused.label} (${got}) but accepts ${working.spec.label}; the time budget ran out before the difference that matters was found (among ${list(cause.differing)}).`,
+        [baseline, working, ...cause.runs],
+        { differing: cause.differing, ...alertField(baseline) },
+        `Send a hello like the one that works: ${working.spec.label}; run again with a longer --timeout for the cause.`,
+      );
+    }
+    if (cause.feature === null) {
+      return finding(
+        'baseline_refused',
+        'error',
+        `The server refuses ${refused.label} (${got}) but accepts ${working.spec.label}; no single difference between the two is the cause (${list(cause.differing)} together).`,
+        [baseline, working, ...cause.runs],
+        { differing: cause.differing, ...alertField(baseline) },
+        `Send a hello like the one that works: ${working.spec.label}.`,
+      );
+    }
+    const what = featureWhat(cause.feature, cause.shown?.spec ?? refused);
+    const shownGot = cause.shown ? describeAnswer(cause.shown.answer) : got;
+    const fix = featureFix(cause.feature, cause.shown?.spec ?? refused, working.spec);
+    const kind = featureKind(cause.feature);
+    const capital = `${what.charAt(0).toUpperCase()}${what.slice(1)}`;
+    const explanation =
+      kind === 'intolerance'
+        ? `${capital} is what the server refuses: a modern hello gets ${got}, ${working.spec.label} connects (${describeAnswer(working.answer)}), and the same hello with only that change gets ${shownGot}.`
+        : `The server refuses ${refused.label} (${got}) for ${what}: ${working.spec.label} connects (${describeAnswer(working.answer)}).`;
+    return finding(
+      kind === 'intolerance' ? 'intolerance' : 'baseline_refused',
+      'error',
+      explanation,
+      evidenceRuns,
+      { feature: cause.feature, ...alertField(cause.shown ?? baseline) },
+      fix,
+    );
+  },
+});

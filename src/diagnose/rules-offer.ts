@@ -1,0 +1,199 @@
+/** The rules about what the server takes: versions, TLS 1.2 authentication and suites, TLS 1.3 groups, the PQ hybrid. */
+import { groupName, versionName } from '../iana/lookup.ts';
+import { accepted, describeAnswer, pickAlert, refusalAlert } from './answer.ts';
+import { finding, list, orList, type ProbeRun } from './finding.ts';
+import { TLS10, TLS11, TLS12, TLS13 } from './plan.ts';
+import { type Observations, rule, sortOut } from './rule.ts';
+import type { AnswerAlert, Severity } from './types.ts';
+
+const VERSION_PROBES = [
+  ['version.tls1.3', TLS13],
+  ['version.tls1.2', TLS12],
+  ['version.tls1.1', TLS11],
+  ['version.tls1.0', TLS10],
+] as const;
+
+/** True when `run` was accepted with `version` negotiated (an HRR counts: it goes on in TLS 1.3). */
+export function versionAccepted(run: ProbeRun | undefined, version: number): boolean {
+  if (!run || !accepted(run.answer)) return false;
+  if (run.answer.outcome === 'hello_retry_request') return version === TLS13;
+  const sh = run.answer.serverHello;
+  return sh === undefined || sh.version === version;
+}
+
+/** The versions the server speaks: the version probes, and the working hello's own version. */
+export function spokenVersions(o: Observations): number[] {
+  const versions: number[] = VERSION_PROBES.filter(([id, v]) => versionAccepted(o.variations[id], v)).map(
+    ([, v]) => v,
+  );
+  const own = o.working?.answer.serverHello?.version;
+  if (own !== undefined && accepted(o.working?.answer) && !versions.includes(own)) versions.push(own);
+  return versions.sort((a, b) => b - a);
+}
+
+export const versions = rule({
+  findings: ['versions'],
+  reads: ['version.tls1.3', 'version.tls1.2', 'version.tls1.1', 'version.tls1.0'],
+  check: (p, { observations }) => {
+    const runs = VERSION_PROBES.map(([id]) => p[id]);
+    if (runs.every((r) => r === undefined)) return null;
+    const spoken = spokenVersions(observations);
+    const acceptedVersions = spoken.map(versionName);
+    const rejected = VERSION_PROBES.filter(([id, v]) => p[id] && !spoken.includes(v)).map(([, v]) =>
+      versionName(v),
+    );
+    const legacy = spoken.filter((v) => v < TLS12).map(versionName);
+    let severity: Severity = 'info';
+    let explanation = `The server speaks ${list(acceptedVersions)}${rejected.length ? `, not ${orList(rejected)}` : ''}.`;
+    let fix: string | undefined;
+    if (legacy.length > 0) {
+      severity = 'warning';
+      explanation = `${explanation.slice(0, -1)}; ${list(legacy)} ${legacy.length > 1 ? 'are' : 'is'} deprecated (RFC 8996).`;
+    } else if (!spoken.includes(TLS13)) {
+      severity = 'warning';
+      const intolerant = observations.cause?.feature === 'tls13';
+      explanation = `${explanation.slice(0, -1)}${intolerant ? ', and refuses hellos that offer TLS 1.3 (see intolerance)' : ''}.`;
+      if (!intolerant)
+        fix = 'A client offering only TLS 1.3 cannot connect: it must also offer TLS 1.2 (most do).';
+    }
+    return finding(
+      'versions',
+      severity,
+      explanation,
+      [observations.working, ...runs],
+      { accepted: acceptedVersions, rejected },
+      fix,
+    );
+  },
+});
+
+export const tls12Auth = rule({
+  findings: ['tls12_auth'],
+  reads: ['tls12.ecdsa_auth', 'tls12.rsa_auth'],
+  check: (p, { observations }) => {
+    const ecdsa = p['tls12.ecdsa_auth'];
+    const rsa = p['tls12.rsa_auth'];
+    if (!ecdsa || !rsa) return null;
+    const acceptedAuth: string[] = [];
+    const rejected: string[] = [];
+    const alerts: Record<string, AnswerAlert | null> = {};
+    for (const [name, run] of [
+      ['ECDSA', ecdsa],
+      ['RSA', rsa],
+    ] as const) {
+      if (accepted(run.answer)) acceptedAuth.push(name);
+      else {
+        rejected.push(name);
+        const a = refusalAlert(run.answer);
+        alerts[name] = a ? pickAlert(a) : null;
+      }
+    }
+    if (acceptedAuth.length === 0) return null;
+    if (rejected.length === 0) {
+      return finding(
+        'tls12_auth',
+        'info',
+        'In TLS 1.2 the server accepts both ECDSA- and RSA-authenticated suites.',
+        [ecdsa, rsa],
+        { accepted: acceptedAuth, rejected, alert: null, alerts },
+      );
+    }
+    const only = acceptedAuth[0];
+    const lacking = rejected[0];
+    const got = describeAnswer(lacking === 'RSA' ? rsa.answer : ecdsa.answer);
+    const suggestion =
+      only === 'ECDSA' ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256';
+    return finding(
+      'tls12_auth',
+      'warning',
+      `In TLS 1.2 the server has only ${only} authentication (an ${only} certificate): a client offering only ${lacking} suites gets ${got}.`,
+      [ecdsa, rsa],
+      { accepted: acceptedAuth, rejected, alert: alerts[lacking], alerts },
+      `Offer ${only} suites (e.g. ${suggestion})${spokenVersions(observations).includes(TLS13) ? ' or TLS 1.3' : ''}; a client limited to ${lacking} suites cannot connect.`,
+    );
+  },
+});
+
+const CIPHER_FAMILIES = [
+  ['tls12.ecdsa_auth', 'ECDHE-ECDSA'],
+  ['tls12.ecdhe_rsa', 'ECDHE-RSA'],
+  ['tls12.rsa_kx', 'RSA key exchange'],
+  ['tls12.dhe', 'DHE'],
+  ['tls12.aead', 'AEAD'],
+  ['tls12.cbc', 'CBC'],
+] as const;
+
+export const tls12Ciphers = rule({
+  findings: ['tls12_ciphers'],
+  reads: CIPHER_FAMILIES.map(([id]) => id),
+  check: (p) => {
+    const sorted = sortOut(CIPHER_FAMILIES, p);
+    if (!sorted || sorted.accepted.length === 0) return null;
+    const { runs, accepted: acceptedFamilies, rejected } = sorted;
+    const weak = acceptedFamilies.includes('RSA key exchange');
+    const notes: string[] = [];
+    if (weak) notes.push('plain RSA key exchange has no forward secrecy');
+    if (acceptedFamilies.includes('CBC')) notes.push('CBC suites are legacy');
+    return finding(
+      'tls12_ciphers',
+      weak ? 'warning' : 'info',
+      `In TLS 1.2 the server accepts ${list(acceptedFamilies)} suites${rejected.length ? `, not ${orList(rejected)}` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}.`,
+      runs,
+      { accepted: acceptedFamilies, rejected },
+    );
+  },
+});
+
+const GROUP_PROBES = [
+  ['group.x25519', 'x25519'],
+  ['group.secp256r1', 'secp256r1'],
+  ['group.secp384r1', 'secp384r1'],
+] as const;
+
+export const tls13Groups = rule({
+  findings: ['tls13_groups'],
+  reads: GROUP_PROBES.map(([id]) => id),
+  check: (p) => {
+    const sorted = sortOut(GROUP_PROBES, p);
+    if (!sorted) return null;
+    const { runs, accepted: acceptedGroups, rejected } = sorted;
+    const explanation =
+      acceptedGroups.length === 0
+        ? 'In TLS 1.3 the server accepted none of x25519, secp256r1 or secp384r1 offered alone.'
+        : `In TLS 1.3 the server accepts ${list(acceptedGroups)}${rejected.length ? `, not ${orList(rejected)}` : ''}.`;
+    return finding('tls13_groups', acceptedGroups.length === 0 ? 'warning' : 'info', explanation, runs, {
+      accepted: acceptedGroups,
+      rejected,
+    });
+  },
+});
+
+export const pqHybrid = rule({
+  findings: ['pq_hybrid'],
+  reads: ['group.X25519MLKEM768', 'pq.hybrid'],
+  check: (p) => {
+    const alone = p['group.X25519MLKEM768'];
+    const mixed = p['pq.hybrid'];
+    if (!alone && !mixed) return null;
+    const supported = accepted(alone?.answer);
+    const chosen = mixed && accepted(mixed.answer) ? (mixed.answer.serverHello?.group ?? null) : null;
+    const chosenName = chosen === null ? null : groupName(chosen);
+    if (supported) {
+      return finding(
+        'pq_hybrid',
+        'info',
+        'The server supports the post-quantum hybrid X25519MLKEM768.',
+        [alone, mixed],
+        { supported: true, chosenGroup: chosenName },
+      );
+    }
+    const fallback = chosenName ? `; a client offering it next to x25519 gets ${chosenName}` : '';
+    return finding(
+      'pq_hybrid',
+      'info',
+      `The server does not support the post-quantum hybrid X25519MLKEM768${fallback}.`,
+      [alone, mixed],
+      { supported: false, chosenGroup: chosenName },
+    );
+  },
+});
