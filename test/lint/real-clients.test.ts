@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { clientHello } from '../../src/builder/client-hello.ts';
 import { PRESET_NAMES } from '../../src/builder/presets/index.ts';
 import { fromHex } from '../../src/bytes/hex.ts';
-import { diagnosePlan } from '../../src/diagnose/plan.ts';
+import { candidateHellos, variationPlan } from '../../src/diagnose/plan.ts';
 import { validateClientHello } from '../../src/lint/index.ts';
 import { helloForSpec } from '../../src/node/diagnose.ts';
 
@@ -72,8 +72,16 @@ describe("the builder's hellos lint without errors", () => {
 });
 
 it("diagnose's probe hellos lint without errors, except the one that sends an IP address as SNI on purpose", () => {
-  const found = diagnosePlan({ serverName: 'hellokit.test' }).flatMap((spec) =>
+  const options = { serverName: 'hellokit.test' };
+  const candidates = candidateHellos(options);
+  const variations = candidates.flatMap((working) =>
+    (['first', 'tls13', 'tls12'] as const).flatMap((wave) => variationPlan(working, wave, options)),
+  );
+  const ids = new Set<string>();
+  const found = [...candidates, ...variations].flatMap((spec) =>
     errors(helloForSpec(spec).hello).map((p) => `${spec.id} ${p.rule}`),
   );
-  expect(found).toEqual(['sni.ip sni_ip_literal']);
+  for (const spec of [...candidates, ...variations]) ids.add(spec.id);
+  expect(ids.size).toBeGreaterThan(15);
+  expect([...new Set(found)]).toEqual(['sni.ip sni_ip_literal']);
 });
