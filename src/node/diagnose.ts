@@ -37,6 +37,7 @@ export function helloForSpec(spec: ProbeSpec): { hello: BuiltClientHello; write:
     groups: spec.groups,
     keyShares: tls13 ? (spec.keyShareGroups ?? spec.groups.slice(0, 1)) : null,
     alpn: spec.alpn ?? null,
+    ...(spec.signatureAlgorithms ? { signatureAlgorithms: spec.signatureAlgorithms } : {}),
     grease: spec.grease ?? false,
     padding: spec.padToLength ?? false,
     ...(spec.records !== undefined && spec.records > 1 ? { fragment: spec.records } : {}),
@@ -67,7 +68,7 @@ export function probeFunction(target: string, options: ProbeFunctionOptions = {}
       write,
       timeoutMs,
       idleTimeoutMs: timeoutMs,
-      decrypt: DECRYPTED.has(spec.id),
+      decrypt: spec.readCertificates ?? DECRYPTED.has(spec.id),
     });
     return { ...result, helloLength: encodeClientHelloMessage(hello).length };
   };

@@ -63,9 +63,10 @@ describePeer('nginx', () => {
         ?.cipherSuites.map((s) => s.code)
         .sort(),
     ).toEqual([0xc02b, 0xc02c, 0xcca9]);
-    expect(r.certificates.find((c) => c.serverName === 'hellokit.test')?.certificates[0]?.subject).toBe(
-      'CN=hellokit.test',
-    );
+    expect(
+      r.certificates.find((c) => c.hellos.some((h) => h.serverName === 'hellokit.test'))?.certificates[0]
+        ?.subject,
+    ).toBe('CN=hellokit.test');
     const [theirs, testssl] = await Promise.all([
       sslscan(peer.host, peer.port, 'hellokit.test'),
       testsslSuites(peer.host, peer.port),
