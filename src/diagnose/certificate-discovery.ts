@@ -155,7 +155,9 @@ export async function discoverCertificates(
   specs.forEach((spec, i) => {
     const answer = answers[i];
     const leaf = answer.certificates?.[0];
-    if (!leaf || !answer.serverHello) return;
+    // A fatal alert after the certificate is a refusal of this hello (Go sends its certificate,
+    // then fails to sign with any offered scheme): the chain is counted only for hellos that work.
+    if (!leaf || !answer.serverHello || answer.alert?.level === 2) return;
     const key = chainKey(leaf);
     let chain = chains.get(key);
     if (!chain) {
