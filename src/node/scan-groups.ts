@@ -1,12 +1,11 @@
 /**
  * TLS 1.0–1.2 key exchange groups, as `hellokit scan` finds them.
  *
- * ECDHE curves by elimination, as for suites: offer every curve, read the one the server picks
- * from its ServerKeyExchange, take it out, offer the rest again. OpenSSL with an ECDSA
- * certificate also wants the certificate's curve in the client's list (RFC 8422 §5.1), so a
- * curve offered alone can fail where it works in company: when the list runs dry of the
- * certificate's curve the scan puts a found NIST curve back, and afterwards it tries each found
- * curve alone to say which ones need company, and whose.
+ * ECDHE curves: each alone, then by elimination as for suites (offer the rest, read the curve
+ * the server picks from its ServerKeyExchange, take it out, offer the rest again). OpenSSL with
+ * an ECDSA certificate also wants the certificate's curve in the client's list (RFC 8422 §5.1),
+ * so a curve offered alone can fail where it works in company: the elimination keeps the NIST
+ * curves that worked alone at the end of every list, and says which curve each one needs.
  *
  * Finite-field DHE: the prime size of the server's parameters, and which RFC 7919 groups
  * (offered in supported_groups) the server takes.
@@ -62,8 +61,12 @@ function curveOf(r: ProbeResult, version: number): number | null {
 }
 
 /**
- * The ECDHE curves the server takes in `version` with `suites` (its accepted suites, or every
- * candidate): elimination, with a found NIST curve as company when the list runs dry of it.
+ * The ECDHE curves the server takes in `version` with `suites` (every candidate). First each
+ * curve alone, all at once; then, by elimination, the curves it takes only in company: every
+ * other curve offered, with the NIST curves that worked alone put last (the ECDSA certificate's
+ * curve is among them, or was never taken out); last, for each of those, which NIST curve it
+ * needs. A server that picks by its own preference may take the companion itself: the curves it
+ * ranks below the certificate's are then not found (a client offering both never gets them).
  */
 export async function ecdheCurves(
   prober: ScanProber,
@@ -72,40 +75,28 @@ export async function ecdheCurves(
 ): Promise<EcdheCurves> {
   const ecdhe = suites.filter((s) => ECDHE_SUITES.has(s));
   if (ecdhe.length === 0) return { groups: [], needCompany: [] };
-  const offer = (groups: readonly number[]) => prober.flight(prober.hello(version, ecdhe, groups));
-  const left = [...ECDHE_CURVES];
-  const found: number[] = [];
-  let company: number | null = null;
+  const offer = async (groups: readonly number[]) =>
+    curveOf(await prober.flight(prober.hello(version, ecdhe, groups)), version);
+  const aloneWorks = await Promise.all(ECDHE_CURVES.map(async (g) => (await offer([g])) === g));
+  const alone = ECDHE_CURVES.filter((_, i) => aloneWorks[i]);
+  const companions = alone.filter((g) => NIST_CURVES.has(g));
+  const left = ECDHE_CURVES.filter((g) => !alone.includes(g));
+  const inCompany: number[] = [];
   while (left.length > 0) {
-    let g = curveOf(await offer(company === null ? left : [...left, company]), version);
-    if (g === null || !left.includes(g)) {
-      // Refused: try once more with each found NIST curve (the certificate's, maybe) put back.
-      g = null;
-      for (const c of found.filter((f) => NIST_CURVES.has(f) && f !== company)) {
-        const got = curveOf(await offer([...left, c]), version);
-        if (got !== null && left.includes(got)) {
-          company = c;
-          g = got;
-          break;
-        }
-      }
-      if (g === null) break;
-    }
-    found.push(g);
+    const g = await offer([...left, ...companions]);
+    if (g === null || !left.includes(g)) break;
+    inCompany.push(g);
     left.splice(left.indexOf(g), 1);
   }
-  const alone = await Promise.all(found.map(async (g) => curveOf(await offer([g]), version) === g));
   const needCompany = await Promise.all(
-    found
-      .filter((_, i) => !alone[i])
-      .map(async (g): Promise<GroupNeedingCompany> => {
-        const others = [...NIST_CURVES].filter((c) => c !== g);
-        const works = await Promise.all(others.map(async (c) => curveOf(await offer([g, c]), version) === g));
-        const partner = others.find((_, i) => works[i]);
-        return { group: groupName(g), with: partner === undefined ? null : groupName(partner) };
-      }),
+    inCompany.map(async (g): Promise<GroupNeedingCompany> => {
+      const others = [...NIST_CURVES].filter((c) => c !== g);
+      const works = await Promise.all(others.map(async (c) => (await offer([g, c])) === g));
+      const partner = others.find((_, i) => works[i]);
+      return { group: groupName(g), with: partner === undefined ? null : groupName(partner) };
+    }),
   );
-  return { groups: found, needCompany };
+  return { groups: [...alone, ...inCompany], needCompany };
 }
 
 /** The DHE prime of a ServerKeyExchange read from the transcript, or null. */

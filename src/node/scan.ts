@@ -145,39 +145,36 @@ const KEY_SHARE_PREFERENCE = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e];
 /** What one version's questions found, with the codes the certificate hellos are built from. */
 interface VersionScan {
   readonly result: ScannedVersion;
-  readonly suites: readonly number[];
-  readonly groups: readonly number[];
+  /** The chains found with hellos of this version, per SNI asked (the scan's, then the extra names). */
+  readonly certificates: readonly CertificateChain[][];
 }
 
 /**
- * The hello the server accepted in a version, as the certificate discovery starts from: its
+ * The hello the server accepted in `version`, as the certificate discovery starts from: its
  * accepted suites and groups (TLS 1.3: one key share the server takes and hellokit can compute).
  */
-function acceptedSpec(scan: VersionScan, serverName: string | null): ProbeSpec | null {
-  const version = scan.result.code;
+function acceptedSpec(
+  version: number,
+  suites: readonly number[],
+  groups: readonly number[],
+  serverName: string | null,
+): ProbeSpec | null {
   const base = {
     id: `accepted.${version.toString(16)}`,
-    label: `${scan.result.version} as accepted`,
+    label: `${versionName(version)} as accepted`,
     serverName,
   };
   if (version === 0x0304) {
     const share =
-      KEY_SHARE_PREFERENCE.find((g) => scan.groups.includes(g)) ??
-      scan.groups.find((g) => isSupportedKeyShareGroup(g));
+      KEY_SHARE_PREFERENCE.find((g) => groups.includes(g)) ?? groups.find((g) => isSupportedKeyShareGroup(g));
     if (share === undefined) return null;
-    return {
-      ...base,
-      versions: [version],
-      cipherSuites: scan.suites,
-      groups: [share],
-      keyShareGroups: [share],
-    };
+    return { ...base, versions: [version], cipherSuites: suites, groups: [share], keyShareGroups: [share] };
   }
   return {
     ...base,
     versions: [version],
-    cipherSuites: scan.suites,
-    groups: scan.groups.length > 0 ? scan.groups : CLASSIC_GROUPS,
+    cipherSuites: suites,
+    groups: groups.length > 0 ? groups : CLASSIC_GROUPS,
   };
 }
 
@@ -282,6 +279,10 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
     return results.filter((g): g is number => g !== null);
   };
 
+  const probe = prober.probeFunction();
+  // Certificates with the scan's SNI (and without, which discovery adds), then with each extra name.
+  const names = [serverName, ...(options.certificateNames ?? []).filter((n) => n !== serverName)];
+
   const scanVersion = async ([name, code]: [string, number]): Promise<VersionScan> => {
     const candidates = candidateSuites(code);
     if (picked(await prober.serverHello(prober.hello(code, candidates)), code) === null) {
@@ -297,8 +298,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
           groupsNeedingCompany: [],
           dhe: null,
         },
-        suites: [],
-        groups: [],
+        certificates: [],
       };
     }
     const [accepted, groups] = await Promise.all([
@@ -307,11 +307,19 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
         ? tls13Groups().then((g) => ({ groups: g, needCompany: [] }))
         : ecdheCurves(prober, code, candidates),
     ]);
+    // The certificate probes of this version start now, while the order and DHE are read.
+    const spec = acceptedSpec(code, accepted, groups.groups, serverName);
+    const certificates = spec
+      ? Promise.all(
+          names.map((name) =>
+            discoverCertificates(probe, { serverName: name, accepted: [{ ...spec, serverName: name }] }),
+          ),
+        )
+      : Promise.resolve([]);
     const [order, dhe] = await Promise.all([
       serverOrder(prober, code, accepted),
       code === 0x0304 ? null : dheGroups(prober, code, accepted),
     ]);
-    const ffdhe = (dhe?.groups ?? []).map((n) => NAMED_GROUPS.find((g) => g.name === n)?.code ?? 0);
     return {
       result: {
         version: name,
@@ -324,27 +332,12 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
         groupsNeedingCompany: groups.needCompany,
         dhe,
       },
-      suites: accepted,
-      groups: [...groups.groups, ...ffdhe],
+      certificates: await certificates,
     };
   };
 
   const scans = await Promise.all(VERSIONS.map(scanVersion));
-  const accepted = scans
-    .filter((s) => s.result.supported)
-    .map((s) => acceptedSpec(s, serverName))
-    .filter((s): s is ProbeSpec => s !== null);
-  const probe = prober.probeFunction();
-  const extraNames = (options.certificateNames ?? []).filter((n) => n !== serverName);
-  const discovered = await Promise.all([
-    discoverCertificates(probe, { serverName, accepted }),
-    ...extraNames.map((name) =>
-      discoverCertificates(probe, {
-        serverName: name,
-        accepted: accepted.map((a) => ({ ...a, serverName: name })),
-      }),
-    ),
-  ]);
+  const discovered = scans.flatMap((v) => v.certificates);
   const certificates = mergeChains(discovered).map(
     (chain): ScannedCertificates => ({
       keyType: keyTypeOf(chain.certificates[0]),
