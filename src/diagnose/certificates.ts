@@ -106,7 +106,7 @@ export function keyTypeOf(leaf: AnswerCertificate): string {
   const key = (leaf.publicKey ?? {}) as { type?: unknown; curve?: unknown; size?: unknown };
   const type = typeof key.type === 'string' ? key.type : 'unknown key';
   if (typeof key.curve === 'string') return `${type} ${key.curve}`;
-  if (type === 'RSA' && typeof key.size === 'number') return `${type} ${key.size}`;
+  if (type.startsWith('RSA') && typeof key.size === 'number') return `${type} ${key.size}`;
   return type;
 }
 
