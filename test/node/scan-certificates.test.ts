@@ -2,7 +2,8 @@
  * Every certificate a server has, found by `hellokit scan` and by the discovery diagnose
  * uses (discoverCertificates over probeFunction), with the certificate checks run on each
  * chain. Real servers: nginx with ECDSA and RSA certificates, Node's TLS server (OpenSSL)
- * with a valid ECDSA and an expired RSA certificate, a CBC-only TLS 1.2 GnuTLS, and Caddy.
+ * with a valid ECDSA and an expired RSA certificate, a CBC-only TLS 1.2 GnuTLS, and Caddy
+ * (Go), which answers some hellos with a ServerHello, its certificate and then a fatal alert.
  * The truths were settled with `openssl s_client -sigalgs ECDSA+SHA256` / `-sigalgs RSA-PSS+SHA256`
  * (TLS 1.3), which get the EC and the RSA certificate of the dual servers.
  */
@@ -149,6 +150,36 @@ describePeer('gnutls', () => {
     expect(
       r.certificates[0].hellos.every((h) => h.version === 'TLS 1.2' && h.cipherSuite.includes('_CBC_')),
     ).toBe(true);
+    await peer.stop();
+  }, 120_000);
+});
+
+// Go (Caddy) in TLS 1.2 sends its ServerHello and Certificate before it finds no offered
+// signature scheme it can sign with, then alert 40 (openssl s_client -tls1_2 -sigalgs ed25519
+// -msg shows ServerHello, Certificate, fatal handshake_failure). That hello is refused: the
+// ECDSA chain is not reported as got by it.
+describePeer('caddy', () => {
+  test('a ServerHello and certificate followed by a fatal alert is a refusal: the hello does not count', async () => {
+    const peer = await startPeer('caddy', { names: [NAME] });
+    const target = `${peer.host}:${peer.port}`;
+    const eddsa = await probeFunction(target)({
+      id: 'eddsa',
+      label: 'TLS 1.2, EdDSA signature_algorithms only',
+      serverName: NAME,
+      versions: [0x0303],
+      cipherSuites: [0xc02b],
+      groups: [0x001d, 0x0017],
+      signatureAlgorithms: [0x0807, 0x0808],
+      readCertificates: true,
+    });
+    expect(eddsa.outcome).toBe('server_hello');
+    expect(eddsa.certificates).toHaveLength(1);
+    expect(eddsa.alert).toMatchObject({ level: 2, description: 40 });
+    const r = await scanTarget(target, { serverName: NAME });
+    expect(r.certificates.map((c) => c.keyType)).toEqual(['EC P-256']);
+    const probes = r.certificates[0].hellos.map((h) => h.probe);
+    expect(probes).toContain('cert.tls12.ecdsa_p256.sni');
+    expect(probes).not.toContain('cert.tls12.eddsa.sni');
     await peer.stop();
   }, 120_000);
 });
