@@ -68,6 +68,15 @@ const AUTHENTICATION_TYPES: readonly AuthenticationType[] = [
   { id: 'rsa_pss', label: 'RSA-PSS', tls13: RSA_PSS_PSS, suiteAuthentication: 'RSA', tls12: RSA_PSS_PSS },
 ];
 
+/**
+ * Every signature scheme the key types above are asked with: a hello offering these can be
+ * answered by any of those keys (a scan's suite questions offer them, so an RSA-PSS or Ed448
+ * key does not hide suites).
+ */
+export const DISCOVERY_SIGNATURE_SCHEMES: readonly number[] = [
+  ...new Set(AUTHENTICATION_TYPES.flatMap((t) => [...t.tls13, ...(t.tls12 ?? [])])),
+];
+
 const AUTHENTICATION = new Map<number, string>(
   CIPHER_SUITES.filter((s) => !s.keyExchange.includes('PSK')).map((s) => [s.code, s.authentication]),
 );

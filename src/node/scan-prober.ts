@@ -4,6 +4,7 @@
  */
 import { clientHello } from '../builder/client-hello.ts';
 import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
+import { DISCOVERY_SIGNATURE_SCHEMES } from '../diagnose/certificate-discovery.ts';
 import { silentFailure } from '../diagnose/run.ts';
 import type { ProbeAnswer, ProbeFn } from '../diagnose/types.ts';
 import { probeFunction } from './diagnose.ts';
@@ -150,8 +151,9 @@ export class ScanProber {
   }
 
   /**
-   * A hello offering only `version` with `suites` and `groups`; TLS 1.3 hellos carry shares
-   * for `keyShares` (default x25519; `[]` for an empty key_share).
+   * A hello offering only `version` with `suites` and `groups`, and every signature scheme a
+   * server key may need; TLS 1.3 hellos carry shares for `keyShares` (default x25519; `[]` for
+   * an empty key_share).
    */
   hello(
     version: number,
@@ -165,6 +167,7 @@ export class ScanProber {
       cipherSuites: suites,
       groups,
       keyShares: version === 0x0304 ? [] : null,
+      signatureAlgorithms: DISCOVERY_SIGNATURE_SCHEMES,
       alpn: null,
       padding: false,
       sessionId: version === 0x0304 ? 32 : 0,

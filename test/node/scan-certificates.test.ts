@@ -7,8 +7,12 @@
  * The truths were settled with `openssl s_client -sigalgs ECDSA+SHA256` / `-sigalgs RSA-PSS+SHA256`
  * (TLS 1.3), which get the EC and the RSA certificate of the dual servers.
  */
+import { execFileSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { afterAll, expect, test } from 'vitest';
 import { discoverCertificates } from '../../src/diagnose/certificate-discovery.ts';
@@ -22,10 +26,41 @@ import { describePeer, startPeer, stopAll } from '../peers/index.ts';
 const NAME = 'hellokit.test';
 const DAY = 86_400_000;
 const servers: Server[] = [];
+const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
   await stopAll();
 });
+
+/** Node's TLS server (OpenSSL) on 127.0.0.1 with these certificates and keys (PEM). */
+async function tlsServer(cert: string[], key: string[]): Promise<string> {
+  const server = createServer({ cert, key }, (s) => s.end());
+  server.on('tlsClientError', () => undefined);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A self-signed certificate for NAME with a key made by `openssl req -newkey <newkey>`. */
+function opensslCertificate(newkey: string[]): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hellokit-scan-cert-'));
+  dirs.push(dir);
+  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+  execFileSync(
+    'openssl',
+    ['req', '-x509', ...newkey, '-nodes', '-days', '30', '-subj', `/CN=${NAME}`].concat([
+      '-addext',
+      `subjectAltName=DNS:${NAME}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
+    { stdio: 'pipe' },
+  );
+  return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+}
 
 /** A self-signed RSA-2048 certificate for NAME that expired 10 days ago (made with @peculiar/x509). */
 async function expiredRsa(): Promise<{ cert: string; key: string }> {
@@ -100,11 +135,7 @@ describePeer('node', () => {
   test('a valid ECDSA and an expired RSA certificate: the RSA chain alone gets cert_expired, naming its chain', async () => {
     const ecdsa = await selfSignedCertificate([NAME]);
     const rsa = await expiredRsa();
-    const server = createServer({ cert: [ecdsa.cert, rsa.cert], key: [ecdsa.key, rsa.key] }, (s) => s.end());
-    server.on('tlsClientError', () => undefined);
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const target = await tlsServer([ecdsa.cert, rsa.cert], [ecdsa.key, rsa.key]);
 
     const chains = await discoverCertificates(probeFunction(target), { serverName: NAME, accepted });
     expect(chains.map((c) => (c.certificates[0].publicKey as { type: string }).type).sort()).toEqual([
@@ -129,6 +160,24 @@ describePeer('node', () => {
     expect(
       Date.parse(r.certificates.find((c) => c.keyType === 'RSA 2048')!.certificates[0].notAfter),
     ).toBeLessThan(Date.now());
+  }, 120_000);
+});
+
+describePeer('node', () => {
+  // openssl s_client -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 against an RSA-PSS key: with
+  // -sigalgs rsa_pss_pss_sha256 it connects (Peer signature type RSA-PSS), with
+  // rsa_pss_rsae_sha256:RSA+SHA256 it gets alert 40. So the scan's hellos offer rsa_pss_pss too.
+  test('Ed25519 and RSA-PSS keys: both chains, in TLS 1.3 and 1.2, and the ECDHE-RSA suites an RSA-PSS key signs', async () => {
+    const ed = opensslCertificate(['-newkey', 'ed25519']);
+    const pss = opensslCertificate(['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048']);
+    const r = await scanTarget(await tlsServer([ed.cert, pss.cert], [ed.key, pss.key]), { serverName: NAME });
+    expect(r.certificates.map((c) => c.keyType).sort()).toEqual(['Ed25519', 'RSA-PSS 2048']);
+    for (const c of r.certificates) {
+      expect(new Set(c.hellos.map((h) => h.version)), c.keyType).toEqual(new Set(['TLS 1.3', 'TLS 1.2']));
+    }
+    const tls12 = r.versions.find((v) => v.version === 'TLS 1.2')?.cipherSuites.map((s) => s.code);
+    expect(tls12).toContain(0xc02f);
+    expect(tls12).toContain(0xc02b);
   }, 120_000);
 });
 
