@@ -5,8 +5,7 @@
  * (needs nginx, sslscan, testssl; `--no-testssl` skips the slow one).
  *
  * The direct scan runs twice. The first scan in the process also pays for what a process
- * does once: loading the certificate parser (@peculiar/x509, which vite-node transforms on
- * the fly), noble's precomputed curve tables and JIT warm-up. The second shows the scan alone.
+ * does once: noble's precomputed curve tables and JIT warm-up. The second shows the scan alone.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { scanTarget } from '../src/node/scan.ts';
@@ -58,11 +57,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 type SuiteSets = Record<string, number[]>;
 
-let hellokitProbes = 0;
+let hellokitProbes = '';
 
 async function hellokit(port: number): Promise<SuiteSets> {
   const r = await scanTarget(`127.0.0.1:${port}`, { serverName: 'hellokit.test', concurrency: 32 });
-  hellokitProbes = r.probes;
+  hellokitProbes = `${r.probes} probes, ${r.retries} retries`;
   const out: SuiteSets = {};
   for (const v of r.versions)
     if (v.supported) out[v.version] = v.cipherSuites.map((s) => s.code).sort((a, b) => a - b);
@@ -94,7 +93,7 @@ try {
     const hk = await timed(() => hellokit(port));
     const ss = await timed(() => sslscanSuites(port));
     const same = JSON.stringify(hk.value) === JSON.stringify(ss.value);
-    let line = `scan ${label}: hellokit ${(hk.ms / 1000).toFixed(2)} s (${hellokitProbes} probes), sslscan ${(ss.ms / 1000).toFixed(2)} s, hellokit/sslscan ${(hk.ms / ss.ms).toFixed(2)}, results ${same ? 'equal' : 'DIFFER'}`;
+    let line = `scan ${label}: hellokit ${(hk.ms / 1000).toFixed(2)} s (${hellokitProbes}), sslscan ${(ss.ms / 1000).toFixed(2)} s, hellokit/sslscan ${(hk.ms / ss.ms).toFixed(2)}, results ${same ? 'equal' : 'DIFFER'}`;
     if (!same) line += `\n  hellokit ${JSON.stringify(hk.value)}\n  sslscan  ${JSON.stringify(ss.value)}`;
     if (withTestssl && label !== 'direct, again') {
       const ts = await timed(() => testsslSuites('127.0.0.1', port));

@@ -1,14 +1,13 @@
 /** The certificate rule: every chain found, or the working hello's and the no-SNI hello's. */
 import { accepted } from './answer.ts';
-import { certificateChecks } from './certificates.ts';
+import { certificateChecks, chainCertificateChecks } from './certificates.ts';
 import { finding } from './finding.ts';
 import { rule } from './rule.ts';
-import type { Finding } from './types.ts';
 
 /**
- * Certificate findings. With discovery, every chain is checked (once per distinct finding,
- * with the probes that got the chain); without it, the working hello's chain and the one
- * sent without SNI.
+ * Certificate findings. With discovery, every check runs on every chain (each finding names
+ * its chain and has the probes that got it as evidence); without it, the working hello's
+ * chain and the one sent without SNI.
  */
 export const certificates = rule({
   findings: [
@@ -42,20 +41,10 @@ export const certificates = rule({
         ),
       );
     }
-    const seen = new Map<string, Finding>();
-    for (const chain of chains) {
-      const named = chain.hellos.find((h) => h.serverName !== null)?.serverName ?? null;
-      const runs = chain.hellos.map((h) => observations.all.find((r) => r.spec.id === h.probe));
-      for (const c of certificateChecks(
-        named,
-        { outcome: 'server_hello', certificates: chain.certificates },
-        undefined,
-        now,
-      )) {
-        const key = `${c.id} ${c.explanation}`;
-        if (!seen.has(key)) seen.set(key, finding(c.id, c.severity, c.explanation, runs, c.extra, c.fix));
-      }
-    }
-    return [...seen.values()];
+    return chainCertificateChecks(working.spec.serverName, chains, now).map((c) => {
+      const hellos = new Set(c.chain.hellos);
+      const runs = observations.all.filter((r) => hellos.has(r.spec.id));
+      return finding(c.id, c.severity, c.explanation, runs, c.extra, c.fix);
+    });
   },
 });

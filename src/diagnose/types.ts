@@ -29,6 +29,10 @@ export interface ProbeSpec {
   readonly groups: readonly number[];
   /** Groups to send TLS 1.3 key shares for (default the first of `groups`). */
   readonly keyShareGroups?: readonly number[];
+  /** signature_algorithms to offer (default the builder's list). */
+  readonly signatureAlgorithms?: readonly number[];
+  /** Read the whole answer, decrypting a TLS 1.3 flight, to get the certificates (default: the prober decides). */
+  readonly readCertificates?: boolean;
   readonly alpn?: readonly string[];
   /** Add GREASE values (RFC 8701). */
   readonly grease?: boolean;

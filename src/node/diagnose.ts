@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { type BuiltClientHello, clientHello } from '../builder/client-hello.ts';
+import { discoverCertificates } from '../diagnose/certificate-discovery.ts';
 import type { DiagnoseProgress, Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from '../diagnose/index.ts';
 import { type DiagnoseOptions, diagnose } from '../diagnose/run.ts';
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
@@ -34,6 +35,7 @@ export function helloForSpec(spec: ProbeSpec): { hello: BuiltClientHello; write:
     groups: spec.groups,
     keyShares: tls13 ? (spec.keyShareGroups ?? spec.groups.slice(0, 1)) : null,
     alpn: spec.alpn ?? null,
+    ...(spec.signatureAlgorithms ? { signatureAlgorithms: spec.signatureAlgorithms } : {}),
     grease: spec.grease ?? false,
     padding: spec.padToLength ?? false,
     ...(spec.records !== undefined && spec.records > 1 ? { fragment: spec.records } : {}),
@@ -85,8 +87,12 @@ export interface DiagnoseTargetOptions {
   readonly onProgress?: (progress: DiagnoseProgress) => void;
   /** The probe to use (default: real sockets to `target`); tests pass fakes. */
   readonly probe?: ProbeFn;
-  /** Certificate discovery over the accepted hellos (see `DiagnoseOptions.discoverCertificates`). */
-  readonly discoverCertificates?: DiagnoseOptions['discoverCertificates'];
+  /**
+   * Certificate discovery over the accepted hellos (see `DiagnoseOptions.discoverCertificates`);
+   * default {@link discoverCertificates}: every chain per key type and SNI; `false` checks only
+   * the working hello's chain and the one without SNI.
+   */
+  readonly discoverCertificates?: DiagnoseOptions['discoverCertificates'] | false;
 }
 
 /**
@@ -113,6 +119,8 @@ export async function diagnoseTarget(
     concurrency: options.concurrency ?? 8,
     shouldStop: () => Date.now() >= deadline - 50,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.discoverCertificates ? { discoverCertificates: options.discoverCertificates } : {}),
+    ...(options.discoverCertificates === false
+      ? {}
+      : { discoverCertificates: options.discoverCertificates ?? discoverCertificates }),
   });
 }

@@ -4,18 +4,25 @@
  *
  * Suites are found by elimination (offer a set, take out what the server picks, offer the
  * rest again) in several slices of the suite list at once, so the number of sequential
- * round trips is about the number of accepted suites per slice, not per version.
+ * round trips is about the number of accepted suites per slice, not per version. TLS 1.2
+ * curves are found by elimination too (scan-groups.ts), the order is read by scan-order.ts,
+ * and the certificates by the platform-neutral discovery diagnose uses, with hellos built
+ * from what the scan found accepted.
  */
-import { clientHello, DEFAULT_OPTIONS } from '../builder/client-hello.ts';
-import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
-import { silentFailure } from '../diagnose/run.ts';
+import { isSupportedKeyShareGroup } from '../crypto/key-share.ts';
+import { type CertificateChain, discoverCertificates } from '../diagnose/certificate-discovery.ts';
+import { keyTypeOf } from '../diagnose/certificates.ts';
+import type { ProbeSpec } from '../diagnose/types.ts';
 import { CIPHER_SUITES } from '../iana/cipher-suites.ts';
 import { NAMED_GROUPS } from '../iana/groups.ts';
-import { cipherSuiteName, groupName, parseGroupList } from '../iana/lookup.ts';
+import { cipherSuiteName, groupName } from '../iana/lookup.ts';
 import type { CertificateSummary } from './certificates.ts';
-import { parseProbeTarget, probe, probeServerHello } from './probe.ts';
-import { withKeyShares } from './probe-hello.ts';
-import type { HelloWithKeyShares, ProbeResult } from './probe-types.ts';
+import { parseProbeTarget } from './probe.ts';
+import { dheGroups, ecdheCurves, type GroupNeedingCompany, type ScannedDhe } from './scan-groups.ts';
+import { serverOrder } from './scan-order.ts';
+import { CLASSIC_GROUPS, picked, ScanProber } from './scan-prober.ts';
+
+export type { GroupNeedingCompany, ScannedDhe } from './scan-groups.ts';
 
 /** Options for {@link scanTarget}. */
 export interface ScanOptions {
@@ -48,17 +55,33 @@ export interface ScannedVersion {
   readonly supported: boolean;
   /** Suites accepted, in the server's order when `serverOrder`, else in code order. */
   readonly cipherSuites: readonly ScannedSuite[];
-  /** True when the server picks by its own preference; null when there was nothing to compare. */
+  /** True when the server picks by its own preference; null when the answers do not tell. */
   readonly serverOrder: boolean | null;
-  /** Groups accepted with this version (TLS 1.3: key exchange groups; TLS 1.2: ECDHE curves). */
+  /** The order in words: `server order`, `client order: …`, `server order, but honours a client that prefers ChaCha20`. */
+  readonly serverOrderDescription: string;
+  /** Groups accepted with this version (TLS 1.3: key exchange groups; TLS 1.0–1.2: ECDHE curves). */
   readonly groups: readonly string[];
+  /** TLS 1.0–1.2: curves of `groups` the server takes only when the hello offers another curve too. */
+  readonly groupsNeedingCompany: readonly GroupNeedingCompany[];
+  /** TLS 1.0–1.2 finite-field DHE, when a DHE suite is accepted; else null. */
+  readonly dhe: ScannedDhe | null;
 }
 
-/** The certificate chain served for one SNI value. */
-export interface ScannedCertificates {
+/** One hello that got a certificate chain. */
+export interface ScannedHello {
+  readonly probe: string;
+  readonly label: string;
   readonly serverName: string | null;
-  readonly outcome: string;
+  readonly version: string;
+  readonly cipherSuite: string;
+}
+
+/** One distinct certificate chain (by its leaf's SHA-256) and every hello that got it. */
+export interface ScannedCertificates {
+  /** `RSA 2048`, `EC P-256`, `Ed25519`, ... */
+  readonly keyType: string;
   readonly certificates: readonly CertificateSummary[];
+  readonly hellos: readonly ScannedHello[];
 }
 
 /** What {@link scanTarget} found. */
@@ -111,58 +134,74 @@ function registeredSuites(version: number): number[] {
   ).map((s) => s.code);
 }
 
-/** Groups worth trying: every registered ECDHE, FFDHE and hybrid group (not private or GREASE). */
-function candidateGroups(version: number): number[] {
-  return NAMED_GROUPS.filter((g) =>
-    version === 0x0304 ? g.kind !== 'ecdhe' || g.code >= 0x0017 : g.kind === 'ecdhe',
-  )
-    .map((g) => g.code)
-    .filter((c) => (c & 0x0f0f) !== 0x0a0a);
-}
+/** TLS 1.3 groups worth trying: every registered group but the old binary and small curves, no GREASE. */
+const TLS13_GROUPS: readonly number[] = NAMED_GROUPS.filter((g) => g.kind !== 'ecdhe' || g.code >= 0x0017)
+  .map((g) => g.code)
+  .filter((c) => (c & 0x0f0f) !== 0x0a0a);
 
-const CLASSIC_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101];
+/** The key share a certificate hello sends in TLS 1.3: the first of these the server takes. */
+const KEY_SHARE_PREFERENCE = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e];
 
-/** The key share groups of the builder's default hello, which the certificate probes send. */
-const DEFAULT_KEY_SHARES = parseGroupList(DEFAULT_OPTIONS.keyShares);
-
-const ECDHE_SUITES = new Set<number>(
-  CIPHER_SUITES.filter((c) => c.keyExchange === 'ECDHE').map((c) => c.code),
-);
-
-/** A simple counting semaphore for bounded concurrency. */
-class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  private readonly limit: number;
-  constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`"concurrency" expected a positive integer, got ${limit}`);
-    this.limit = limit;
-  }
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
+/** What one version's questions found, with the codes the certificate hellos are built from. */
+interface VersionScan {
+  readonly result: ScannedVersion;
+  /** The chains found with hellos of this version, per SNI asked (the scan's, then the extra names). */
+  readonly certificates: readonly CertificateChain[][];
 }
 
 /**
- * A failure that says nothing about the hello: no answer, no connection, or a {@link
- * silentFailure} (a reset, or a close before the server sent a byte). A server that refuses by
- * closing in silence costs a few retries per refusal, and is then counted as refusing.
+ * The hello the server accepted in `version`, as the certificate discovery starts from: its
+ * accepted suites and groups (TLS 1.3: one key share the server takes and hellokit can compute).
  */
-function transient(r: ProbeResult): boolean {
-  return r.outcome === 'timeout' || r.outcome === 'connect_failed' || silentFailure(r);
+function acceptedSpec(
+  version: number,
+  suites: readonly number[],
+  groups: readonly number[],
+  serverName: string | null,
+): ProbeSpec | null {
+  const base = {
+    id: `accepted.${version.toString(16)}`,
+    label: `${versionName(version)} as accepted`,
+    serverName,
+  };
+  if (version === 0x0304) {
+    const share =
+      KEY_SHARE_PREFERENCE.find((g) => groups.includes(g)) ?? groups.find((g) => isSupportedKeyShareGroup(g));
+    if (share === undefined) return null;
+    return { ...base, versions: [version], cipherSuites: suites, groups: [share], keyShareGroups: [share] };
+  }
+  return {
+    ...base,
+    versions: [version],
+    cipherSuites: suites,
+    groups: groups.length > 0 ? groups : CLASSIC_GROUPS,
+  };
+}
+
+function versionName(code: number): string {
+  return VERSIONS.find(([, c]) => c === code)?.[0] ?? `0x${code.toString(16)}`;
+}
+
+/** The chains of several discoveries as one list, each chain once with every hello that got it. */
+function mergeChains(lists: readonly CertificateChain[][]): CertificateChain[] {
+  const byLeaf = new Map<
+    string,
+    { certificates: CertificateChain['certificates']; hellos: CertificateChain['hellos'][number][] }
+  >();
+  for (const chain of lists.flat()) {
+    const key = chain.certificates[0]?.sha256 ?? chain.certificates[0]?.subject ?? '';
+    const known = byLeaf.get(key);
+    if (!known) byLeaf.set(key, { certificates: chain.certificates, hellos: [...chain.hellos] });
+    else
+      for (const h of chain.hellos) if (!known.hellos.some((k) => k.probe === h.probe)) known.hellos.push(h);
+  }
+  return [...byLeaf.values()];
 }
 
 /**
  * Scans `target`: versions, suites per version with the server's order, groups per version
- * and certificates (with the SNI, and without).
+ * (TLS 1.2 curves with the ones that need company, DHE parameters) and every certificate chain
+ * with the hellos that got it.
  * @example const r = await scanTarget('127.0.0.1:8443', { serverName: 'hellokit.test' });
  * @throws {TypeError} for a malformed target
  */
@@ -171,93 +210,29 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
   const { host, port } = parseProbeTarget(target);
   const serverName =
     options.serverName !== undefined ? options.serverName : /^[\d.]+$|:/.test(host) ? null : host;
-  const limiter = new Limiter(options.concurrency ?? 16);
-  const deadline = started + (options.timeoutMs ?? 120_000);
-  const probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
-  const maxRetries = options.retries ?? 2;
-  let probes = 0;
-  let retries = 0;
-  let transientFailures = 0;
-
-  // hellokit scan is a scanner, not a client keeping secrets: it makes one key share per group
-  // once per scan and puts the same share in every hello of this scan. The scan sends nothing
-  // encrypted under these keys, and what it decrypts (the certificates) the server shows anyone.
-  // The shares live only as long as this call.
-  const shares = new Map<number, KeyShare>();
-  const sharesFor = (groups: readonly number[]): KeyShare[] =>
-    groups.map((g) => {
-      let share = shares.get(g);
-      if (!share) {
-        share = generateKeyShare(g);
-        shares.set(g, share);
-      }
-      return share;
-    });
-
-  // The suite, version and group questions need only the ServerHello (or HelloRetryRequest):
-  // these probes stop reading there, parse no certificate and decrypt nothing.
-  const send = (hello: HelloWithKeyShares): Promise<ProbeResult> =>
-    limiter.run(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const left = deadline - Date.now();
-        if (left <= 0)
-          throw new Error(`the scan ran out of time (--timeout ${(options.timeoutMs ?? 120_000) / 1000} s)`);
-        const r = await probeServerHello(target, {
-          hello,
-          timeoutMs: Math.min(probeTimeoutMs, left),
-          retryOnHelloRetryRequest: false,
-        });
-        probes++;
-        options.onProgress?.(probes);
-        if (!transient(r)) return r;
-        if (attempt >= maxRetries) {
-          transientFailures++;
-          return r;
-        }
-        retries++;
-        await new Promise((res) => setTimeout(res, 50 * 2 ** attempt));
-      }
-    });
-
-  const helloFor = (
-    version: number,
-    suites: readonly number[],
-    groups: readonly number[] = CLASSIC_GROUPS,
-    keyShares?: readonly number[],
-  ): HelloWithKeyShares => {
-    const hello = clientHello({
-      serverName,
-      ...(version === 0x0304 ? { versions: [0x0304] } : { tls: '1.2' as const, legacyVersion: version }),
-      cipherSuites: suites,
-      groups,
-      keyShares: version === 0x0304 ? [] : null,
-      alpn: null,
-      padding: false,
-      sessionId: version === 0x0304 ? 32 : 0,
-    });
-    const groupsToShare = version === 0x0304 ? (keyShares ?? [0x001d]) : [];
-    return groupsToShare.length > 0 ? withKeyShares(hello, sharesFor(groupsToShare)) : hello;
-  };
-
-  const picked = (r: ProbeResult, version: number): number | null => {
-    if (r.outcome === 'server_hello' && r.serverHello && r.serverHello.version === version)
-      return r.serverHello.cipherSuite;
-    if (r.outcome === 'hello_retry_request' && r.helloRetryRequest && version === 0x0304)
-      return r.helloRetryRequest.cipherSuite;
-    return null;
-  };
+  const prober = new ScanProber(target, {
+    serverName,
+    concurrency: options.concurrency ?? 16,
+    probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
+    timeoutMs: options.timeoutMs ?? 120_000,
+    retries: options.retries ?? 2,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const counts = () => ({
+    probes: prober.probes,
+    retries: prober.retries,
+    transientFailures: prober.transientFailures,
+  });
 
   // Reachability first: one modern hello; when nothing answers, stop.
-  const first = await send(helloFor(0x0304, [...candidateSuites(0x0304)], CLASSIC_GROUPS));
+  const first = await prober.serverHello(prober.hello(0x0304, candidateSuites(0x0304)));
   if (first.outcome === 'connect_failed' || first.outcome === 'not_tls') {
     return {
       target: `${host}:${port}`,
       serverName,
       versions: [],
       certificates: [],
-      probes,
-      retries,
-      transientFailures,
+      ...counts(),
       elapsedMs: Date.now() - started,
       error:
         first.outcome === 'not_tls'
@@ -281,7 +256,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
         const left = [...part];
         const got: number[] = [];
         while (left.length > 0) {
-          const s = picked(await send(helloFor(version, left)), version);
+          const s = picked(await prober.serverHello(prober.hello(version, left)), version);
           if (s === null || !left.includes(s)) break;
           got.push(s);
           left.splice(left.indexOf(s), 1);
@@ -292,97 +267,96 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
     return found.flat().sort((a, b) => a - b);
   };
 
-  /** The server's order of `accepted`, or null when it follows the client's. */
-  const serverOrder = async (version: number, accepted: readonly number[]): Promise<number[] | null> => {
-    if (accepted.length < 2) return null;
-    const [forward, backward] = await Promise.all([
-      send(helloFor(version, accepted)),
-      send(helloFor(version, [...accepted].reverse())),
-    ]);
-    const a = picked(forward, version);
-    const b = picked(backward, version);
-    if (a === null || b === null || a !== b) return null;
-    const order = [a];
-    const left = accepted.filter((s) => s !== a);
-    while (left.length > 1) {
-      const s = picked(await send(helloFor(version, left)), version);
-      if (s === null || !left.includes(s)) return null;
-      order.push(s);
-      left.splice(left.indexOf(s), 1);
-    }
-    return [...order, ...left];
-  };
-
-  const groupsFor = async (version: number): Promise<string[]> => {
-    const candidates = candidateGroups(version);
+  /** TLS 1.3: one group in supported_groups, an empty key_share; a server that has it asks for it. */
+  const tls13Groups = async (): Promise<number[]> => {
     const results = await Promise.all(
-      candidates.map(async (g) => {
-        if (version === 0x0304) {
-          // An empty key_share: a server that supports g answers with a HelloRetryRequest for it.
-          const r = await send(helloFor(version, candidateSuites(0x0304), [g], []));
-          const chosen = r.helloRetryRequest?.selectedGroup ?? r.serverHello?.group ?? null;
-          return chosen === g ? g : null;
-        }
-        const ecdhe = candidateSuites(version).filter((s) => ECDHE_SUITES.has(s));
-        const r = await send(helloFor(version, ecdhe, [g]));
-        return picked(r, version) !== null ? g : null;
+      TLS13_GROUPS.map(async (g) => {
+        const r = await prober.serverHello(prober.hello(0x0304, candidateSuites(0x0304), [g], []));
+        const chosen = r.helloRetryRequest?.selectedGroup ?? r.serverHello?.group ?? null;
+        return chosen === g ? g : null;
       }),
     );
-    return results.filter((g): g is number => g !== null).map(groupName);
+    return results.filter((g): g is number => g !== null);
   };
 
-  const scanVersion = async ([name, code]: [string, number]): Promise<ScannedVersion> => {
+  const probe = prober.probeFunction();
+  // Certificates with the scan's SNI (and without, which discovery adds), then with each extra name.
+  const names = [serverName, ...(options.certificateNames ?? []).filter((n) => n !== serverName)];
+
+  const scanVersion = async ([name, code]: [string, number]): Promise<VersionScan> => {
     const candidates = candidateSuites(code);
-    const check = await send(helloFor(code, candidates));
-    if (picked(check, code) === null) {
-      return { version: name, code, supported: false, cipherSuites: [], serverOrder: null, groups: [] };
+    if (picked(await prober.serverHello(prober.hello(code, candidates)), code) === null) {
+      return {
+        result: {
+          version: name,
+          code,
+          supported: false,
+          cipherSuites: [],
+          serverOrder: null,
+          serverOrderDescription: 'not offered',
+          groups: [],
+          groupsNeedingCompany: [],
+          dhe: null,
+        },
+        certificates: [],
+      };
     }
     const [accepted, groups] = await Promise.all([
       enumerate(code, candidates, code === 0x0304 ? 1 : 12),
-      groupsFor(code),
+      code === 0x0304
+        ? tls13Groups().then((g) => ({ groups: g, needCompany: [] }))
+        : ecdheCurves(prober, code, candidates),
     ]);
-    const order = await serverOrder(code, accepted);
-    const suites = (order ?? accepted).map((c) => ({ code: c, name: cipherSuiteName(c) }));
+    // The certificate probes of this version start now, while the order and DHE are read.
+    const spec = acceptedSpec(code, accepted, groups.groups, serverName);
+    const certificates = spec
+      ? Promise.all(
+          names.map((name) =>
+            discoverCertificates(probe, { serverName: name, accepted: [{ ...spec, serverName: name }] }),
+          ),
+        )
+      : Promise.resolve([]);
+    const [order, dhe] = await Promise.all([
+      serverOrder(prober, code, accepted),
+      code === 0x0304 ? null : dheGroups(prober, code, accepted),
+    ]);
     return {
-      version: name,
-      code,
-      supported: true,
-      cipherSuites: suites,
-      serverOrder: accepted.length < 2 ? null : order !== null,
-      groups,
+      result: {
+        version: name,
+        code,
+        supported: true,
+        cipherSuites: order.suites.map((c) => ({ code: c, name: cipherSuiteName(c) })),
+        serverOrder: order.serverOrder,
+        serverOrderDescription: order.description,
+        groups: groups.groups.map(groupName),
+        groupsNeedingCompany: groups.needCompany,
+        dhe,
+      },
+      certificates: await certificates,
     };
   };
 
-  /** The default hello (its key share groups as default), with this scan's shares. */
-  const certificateHello = (name: string | null): HelloWithKeyShares => {
-    const defaults = clientHello({ serverName: name, padding: false, alpn: null, keyShares: [] });
-    return withKeyShares(defaults, sharesFor(DEFAULT_KEY_SHARES));
-  };
-
-  const certNames = [...new Set([serverName, null, ...(options.certificateNames ?? [])])];
-  const [versions, certificates] = await Promise.all([
-    Promise.all(VERSIONS.map(scanVersion)),
-    Promise.all(
-      certNames.map(async (name): Promise<ScannedCertificates> => {
-        const r = await limiter.run(() =>
-          probe(target, {
-            hello: certificateHello(name),
-            timeoutMs: Math.min(probeTimeoutMs, Math.max(100, deadline - Date.now())),
-          }),
-        );
-        probes++;
-        return { serverName: name, outcome: r.outcome, certificates: r.certificates };
-      }),
-    ),
-  ]);
+  const scans = await Promise.all(VERSIONS.map(scanVersion));
+  const discovered = scans.flatMap((v) => v.certificates);
+  const certificates = mergeChains(discovered).map(
+    (chain): ScannedCertificates => ({
+      keyType: keyTypeOf(chain.certificates[0]),
+      certificates: chain.certificates as readonly CertificateSummary[],
+      hellos: chain.hellos.map((h) => ({
+        probe: h.probe,
+        label: h.label,
+        serverName: h.serverName,
+        version: versionName(h.version),
+        cipherSuite: cipherSuiteName(h.cipherSuite),
+      })),
+    }),
+  );
   return {
     target: `${host}:${port}`,
     serverName,
-    versions,
+    versions: scans.map((s) => s.result),
     certificates,
-    probes,
-    retries,
-    transientFailures,
+    ...counts(),
     elapsedMs: Date.now() - started,
   };
 }

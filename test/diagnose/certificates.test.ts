@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { certificateChecks, hostMatches } from '../../src/diagnose/certificates.ts';
+import type { CertificateChain } from '../../src/diagnose/certificate-discovery.ts';
+import { certificateChecks, chainCertificateChecks, hostMatches } from '../../src/diagnose/certificates.ts';
 import type { AnswerCertificate, ProbeAnswer } from '../../src/diagnose/types.ts';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -111,5 +112,58 @@ describe('certificateChecks', () => {
   it('says nothing without certificates (a refused hello, or a flight that was not decrypted)', () => {
     expect(certificateChecks('example.test', { outcome: 'alert' }, undefined, NOW)).toEqual([]);
     expect(certificateChecks('example.test', undefined, undefined, NOW)).toEqual([]);
+  });
+});
+
+describe('chainCertificateChecks: every check on every chain, naming the chain', () => {
+  const hello = (probe: string, serverName: string | null) => ({
+    probe,
+    label: `${probe} hello`,
+    serverName,
+    version: 0x0304,
+    cipherSuite: 0x1301,
+  });
+  const chain = (leaf: AnswerCertificate, ...hellos: CertificateChain['hellos']): CertificateChain => ({
+    certificates: [leaf, cert({ subject: 'CN=Example CA', sha256: 'ca' })],
+    hellos,
+  });
+  const ec = cert({ sha256: 'ec', publicKey: { type: 'EC', curve: 'P-256', size: 256 } });
+  const rsa = cert({ sha256: 'rsa', publicKey: { type: 'RSA', size: 2048 }, notAfter: iso(NOW - 3 * DAY) });
+
+  it('an expired RSA chain next to a good ECDSA one: cert_expired about the RSA chain only', () => {
+    const checks = chainCertificateChecks(
+      'example.test',
+      [
+        chain(ec, hello('cert.tls13.ecdsa_p256.sni', 'example.test')),
+        chain(rsa, hello('cert.tls13.rsa.sni', 'example.test')),
+      ],
+      NOW,
+    );
+    expect(checks.map((c) => [c.chain.keyType, c.id])).toEqual([
+      ['EC P-256', 'certificate'],
+      ['RSA 2048', 'cert_expired'],
+    ]);
+    expect(checks[1].explanation).toMatch(/^The RSA 2048 certificate expired on \d{4}-\d\d-\d\d, 3 days ago/);
+    expect(checks[1].explanation).toMatch(/served to: cert\.tls13\.rsa\.sni hello/);
+    expect(checks[1].chain.hellos).toEqual(['cert.tls13.rsa.sni']);
+  });
+
+  it('a chain got only without SNI that does not cover the name is cert_without_sni, not a name mismatch', () => {
+    const other = cert({
+      sha256: 'other',
+      subject: 'CN=default.test',
+      subjectAltNames: ['DNS:default.test'],
+    });
+    const checks = chainCertificateChecks(
+      'example.test',
+      [chain(ec, hello('a.sni', 'example.test')), chain(other, hello('a.nosni', null))],
+      NOW,
+    );
+    expect(ids(checks.filter((c) => c.chain.sha256 === 'other'))).toEqual(['cert_without_sni']);
+  });
+
+  it('a chain got with SNI that does not cover the name is cert_name_mismatch', () => {
+    const checks = chainCertificateChecks('other.test', [chain(ec, hello('a.sni', 'other.test'))], NOW);
+    expect(ids(checks)).toEqual(['cert_name_mismatch']);
   });
 });

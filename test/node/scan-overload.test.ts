@@ -19,10 +19,15 @@ describePeer('nginx', () => {
     const peer = await startPeer('nginx', { names: ['hellokit.test'] });
     const target = `${peer.host}:${peer.port}`;
     const gentle = await scanTarget(target, { serverName: 'hellokit.test', concurrency: 8 });
-    const crowded = await scanTarget(target, { serverName: 'hellokit.test', concurrency: 150 });
-    expect(crowded.retries).toBeGreaterThan(0);
-    expect(crowded.transientFailures).toBe(0);
-    expect(found(crowded)).toEqual(found(gentle));
+    // Two crowded scans at once: one alone seldom has more than 64 probes in flight.
+    const crowded = await Promise.all(
+      [1, 2].map(() => scanTarget(target, { serverName: 'hellokit.test', concurrency: 150 })),
+    );
+    expect(crowded[0].retries + crowded[1].retries).toBeGreaterThan(0);
+    for (const r of crowded) {
+      expect(r.transientFailures).toBe(0);
+      expect(found(r)).toEqual(found(gentle));
+    }
     expect(found(gentle).find((v) => v.version === 'TLS 1.3')?.suites).toEqual([0x1301, 0x1302, 0x1303]);
     await peer.stop();
   }, 120_000);

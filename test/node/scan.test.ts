@@ -23,7 +23,11 @@ function ours(r: ScanResult) {
   const groups: Record<string, string[]> = {};
   for (const v of r.versions.filter((x) => x.supported)) {
     suites[VERSION[v.version as keyof typeof VERSION]] = v.cipherSuites.map((s) => s.code);
-    groups[VERSION[v.version as keyof typeof VERSION]] = [...v.groups];
+    // sslscan offers each curve alone, so it misses a curve OpenSSL takes only next to the ECDSA
+    // certificate's curve (openssl s_client -tls1_2 -groups X25519 fails, X25519:P-256 works):
+    // it must agree with the curves that work alone.
+    const company = new Set(v.groupsNeedingCompany.map((g) => g.group));
+    groups[VERSION[v.version as keyof typeof VERSION]] = v.groups.filter((g) => !company.has(g));
   }
   return { versions, suites, groups };
 }
@@ -63,9 +67,10 @@ describePeer('nginx', () => {
         ?.cipherSuites.map((s) => s.code)
         .sort(),
     ).toEqual([0xc02b, 0xc02c, 0xcca9]);
-    expect(r.certificates.find((c) => c.serverName === 'hellokit.test')?.certificates[0]?.subject).toBe(
-      'CN=hellokit.test',
-    );
+    expect(
+      r.certificates.find((c) => c.hellos.some((h) => h.serverName === 'hellokit.test'))?.certificates[0]
+        ?.subject,
+    ).toBe('CN=hellokit.test');
     const [theirs, testssl] = await Promise.all([
       sslscan(peer.host, peer.port, 'hellokit.test'),
       testsslSuites(peer.host, peer.port),

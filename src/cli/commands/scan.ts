@@ -44,25 +44,27 @@ function text(r: ScanResult): string {
       lines.push(`${v.version}: not offered`);
       continue;
     }
-    const order =
-      v.serverOrder === null
-        ? ''
-        : v.serverOrder
-          ? ' (server order)'
-          : ' (client order: the server follows the client)';
-    lines.push(`${v.version}: ${v.cipherSuites.length} suites${order}`);
+    lines.push(`${v.version}: ${v.cipherSuites.length} suites (${v.serverOrderDescription})`);
     for (const s of v.cipherSuites) lines.push(`  0x${s.code.toString(16).padStart(4, '0')} ${s.name}`);
     lines.push(`  groups: ${v.groups.join(', ') || '(none found)'}`);
+    if (v.groupsNeedingCompany.length > 0) {
+      const needs = v.groupsNeedingCompany.map((g) => (g.with ? `${g.group} (with ${g.with})` : g.group));
+      lines.push(`  only in company of another curve (the certificate's): ${needs.join(', ')}`);
+    }
+    if (v.dhe) {
+      const ffdhe = v.dhe.groups.length > 0 ? v.dhe.groups.join(', ') : 'none';
+      lines.push(
+        `  DHE: ${v.dhe.bits === null ? 'parameters unknown' : `${v.dhe.bits}-bit parameters`}; RFC 7919 groups taken: ${ffdhe}`,
+      );
+    }
   }
+  if (r.certificates.length === 0) lines.push('certificates: none found');
   for (const c of r.certificates) {
     const head = c.certificates[0];
     lines.push(
-      `certificate ${c.serverName === null ? 'without SNI' : `for SNI ${c.serverName}`}: ${
-        head
-          ? `${head.subject}, ${head.publicKey.type}${head.publicKey.curve ? ` ${head.publicKey.curve}` : head.publicKey.size ? ` ${head.publicKey.size}` : ''}, until ${head.notAfter}`
-          : `none (${c.outcome})`
-      }`,
+      `certificate ${c.keyType}: ${head.subject}, until ${head.notAfter}, ${c.certificates.length} in chain, sha256 ${head.sha256.slice(0, 16)}…`,
     );
+    for (const h of c.hellos) lines.push(`  got by ${h.label}: ${h.version}, ${h.cipherSuite}`);
   }
   if (r.retries > 0 || r.transientFailures > 0)
     lines.push(`${r.retries} retries, ${r.transientFailures} probes failed transiently`);
