@@ -8,9 +8,9 @@ import { encodeBody } from '../extensions/block.ts';
 import { type EchOuterClientHello, encryptedClientHelloCodec } from '../extensions/ech.ts';
 import { type KeyShareEntry, keyShareCodec } from '../extensions/key-share.ts';
 import { serverNameCodec, serverNameValue } from '../extensions/server-name.ts';
+import { signatureAlgorithmsCodec } from '../extensions/signature-algorithms.ts';
 import { supportedGroupsCodec } from '../extensions/supported-groups.ts';
 import { supportedVersionsCodec } from '../extensions/supported-versions.ts';
-import { signatureAlgorithmsCodec } from '../extensions/signature-algorithms.ts';
 
 /** server_name (RFC 6066 §3): one host_name entry (ASCII; see docs/extensions.md). */
 export function serverNameBody(host: string): Uint8Array {

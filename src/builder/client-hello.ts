@@ -426,7 +426,8 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
     if (paddingAt !== null && paddingAt === list.length - 1) paddingAt = list.length;
   }
   list.push(...psk);
-  if (o.padding !== false && paddingAt === null && !removed.has(PADDING)) paddingAt = list.length - psk.length;
+  if (o.padding !== false && paddingAt === null && !removed.has(PADDING))
+    paddingAt = list.length - psk.length;
 
   // Cipher suites: raw bytes (any length) or codes, GREASE first.
   let cipherSuites = grease.cipherSuites ? [g.cipherSuite, ...suites] : suites;
@@ -499,7 +500,8 @@ function extensionPathName(type: number): string {
  */
 function forgedFields(options: ClientHelloOptions): Set<string> {
   const out = new Set<string>();
-  const ext = (type: CodeInput) => out.add(`client_hello.extensions.${extensionPathName(extensionCode(type))}`);
+  const ext = (type: CodeInput) =>
+    out.add(`client_hello.extensions.${extensionPathName(extensionCode(type))}`);
   const record = options.record;
   if (record?.version !== undefined && record.version !== 0x0301 && record.version !== 0x0303)
     out.add('record.legacy_record_version');
@@ -513,7 +515,10 @@ function forgedFields(options: ClientHelloOptions): Set<string> {
     out.add('client_hello.legacy_version');
   if (options.random !== undefined) out.add('client_hello.random');
   const sid = options.sessionId;
-  if (lengths.legacySessionId !== undefined || (sid !== undefined && (typeof sid === 'number' ? sid : sid.length) > 32))
+  if (
+    lengths.legacySessionId !== undefined ||
+    (sid !== undefined && (typeof sid === 'number' ? sid : sid.length) > 32)
+  )
     out.add('client_hello.legacy_session_id');
   if (options.rawCipherSuites !== undefined || lengths.cipherSuites !== undefined)
     out.add('client_hello.cipher_suites');

@@ -5,8 +5,8 @@
  * row names the two fields that disagree). A field forged on purpose is not checked.
  */
 import { isSupportedKeyShareGroup } from '../crypto/key-share.ts';
-import { cipherSuiteInfo, groupInfo, groupName, signatureSchemeInfo, versionName } from '../iana/lookup.ts';
 import { isGrease } from '../iana/grease.ts';
+import { cipherSuiteInfo, groupInfo, groupName, signatureSchemeInfo, versionName } from '../iana/lookup.ts';
 
 const TLS13 = 0x0304;
 
@@ -24,7 +24,11 @@ export function keySharesFollowingGroups(groups: readonly number[]): number[] {
   const [first, second] = usable;
   if (first === undefined) return [];
   const kind = (g: number) => groupInfo(g)?.kind;
-  if (kind(first) === 'hybrid' && second !== undefined && (kind(second) === 'ecdhe' || kind(second) === 'ffdhe'))
+  if (
+    kind(first) === 'hybrid' &&
+    second !== undefined &&
+    (kind(second) === 'ecdhe' || kind(second) === 'ffdhe')
+  )
     return [first, second];
   return [first];
 }
@@ -50,7 +54,13 @@ export const TLS13_ONLY_EXTENSIONS: ReadonlySet<number> = new Set([
 ]);
 
 /** An option a coherence rule reads, by its `ClientHelloOptions` name. */
-export type CoherentField = 'cipherSuites' | 'versions' | 'tls' | 'groups' | 'keyShares' | 'signatureAlgorithms';
+export type CoherentField =
+  | 'cipherSuites'
+  | 'versions'
+  | 'tls'
+  | 'groups'
+  | 'keyShares'
+  | 'signatureAlgorithms';
 
 /** What the rules read: wire codes after presets and `tls` are applied. */
 export interface CoherenceInput {
@@ -119,7 +129,9 @@ const RULES: readonly CoherenceRule[] = [
       if (!i.versions.includes(TLS13)) return null;
       if (i.signatureAlgorithms === null) return 'TLS 1.3 needs signature_algorithms (RFC 8446 §9.2)';
       const only13 = i.versions.every((v) => v === TLS13);
-      const usable = i.signatureAlgorithms.some((s) => !isGrease(s) && signatureSchemeInfo(s)?.legacy !== true);
+      const usable = i.signatureAlgorithms.some(
+        (s) => !isGrease(s) && signatureSchemeInfo(s)?.legacy !== true,
+      );
       return only13 && !usable
         ? 'only legacy schemes (SHA-1, SHA-224, DSA) for a TLS 1.3-only hello (RFC 8446 §4.2.3)'
         : null;
@@ -146,16 +158,26 @@ export function checkCoherence(input: CoherenceInput): void {
  * leave the extension out.
  * @throws {RangeError}
  */
-export function checkNotEmpty(field: string, list: readonly unknown[] | null | undefined, extension: string): void {
+export function checkNotEmpty(
+  field: string,
+  list: readonly unknown[] | null | undefined,
+  extension: string,
+): void {
   if (list && list.length === 0)
-    throw new RangeError(`"${field}" is empty; an empty ${extension} is a decode_error (use null to leave it out)`);
+    throw new RangeError(
+      `"${field}" is empty; an empty ${extension} is a decode_error (use null to leave it out)`,
+    );
 }
 
 /**
  * Throws when a list names one code twice.
  * @throws {RangeError}
  */
-export function checkNoRepeats(field: string, list: readonly number[] | null, name: (c: number) => string): void {
+export function checkNoRepeats(
+  field: string,
+  list: readonly number[] | null,
+  name: (c: number) => string,
+): void {
   if (!list) return;
   const seen = new Set<number>();
   for (const c of list) {

@@ -1,8 +1,8 @@
 import { DecodeError } from '../bytes/errors.ts';
 import { Reader, type ReaderOptions } from '../bytes/reader.ts';
-import { encodeBody } from './block.ts';
 import type { ProtocolNameList } from './alpn.ts';
 import type { ApplicationSettingsValue } from './application-settings.ts';
+import { encodeBody } from './block.ts';
 import type { CertificateAuthorities } from './certificate-authorities.ts';
 import type { CertificateTypeList, CertificateTypeValue } from './certificate-type.ts';
 import type { EmptyValue } from './common.ts';

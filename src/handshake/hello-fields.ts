@@ -5,9 +5,11 @@
  * They must work on any hello a client actually sent, including ones whose extension bodies
  * a strict codec rejects (a list length that overshoots, an odd byte left over). So these
  * readers never throw: a vector whose length prefix claims more bytes than the body holds is
- * read up to the end of the body, and a trailing odd byte of a u16 list is ignored. They
- * depend on nothing but the bytes layer, not on the typed extension codecs.
+ * read up to the end of the body, and a trailing odd byte of a u16 list is ignored. Text
+ * (host names, ALPN ids) follows the codecs' one rule: one character per byte (Latin-1), so
+ * an ASCII name reads as itself and any other byte stays visible and restores exactly.
  */
+import { latin1 } from '../bytes/hex.ts';
 import { Reader } from '../bytes/reader.ts';
 import type { ClientHello } from './types.ts';
 
@@ -92,20 +94,19 @@ export function alpnProtocols(body: Uint8Array): string[] {
   const list = vectorContent(body, 2);
   const out: string[] = [];
   for (let i = 0; i < list.length; ) {
-    const id = list.subarray(i + 1, i + 1 + list[i]);
-    out.push(String.fromCharCode(...id));
+    out.push(latin1(list.subarray(i + 1, i + 1 + list[i])));
     i += 1 + list[i];
   }
   return out;
 }
 
-/** The host_name of the first host_name entry of server_name (RFC 6066 §3), or null. */
+/** The host_name of the first host_name entry of server_name (RFC 6066 §3, Latin-1 as in the codec), or null. */
 export function serverName(body: Uint8Array): string | null {
   const list = vectorContent(body, 2);
   for (let i = 0; i + 3 <= list.length; ) {
     const nameType = list[i];
     const name = vectorContent(list.subarray(i + 1), 2);
-    if (nameType === 0) return new TextDecoder('utf-8', { fatal: false }).decode(name);
+    if (nameType === 0) return latin1(name);
     i += 3 + name.length;
   }
   return null;
