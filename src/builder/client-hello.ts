@@ -291,7 +291,7 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
   const tls12Only = o.tls === '1.2';
   for (const [field, name] of LIST_FIELDS) checkNotEmpty(field, o[field] as readonly unknown[] | null, name);
   if (options.tls !== undefined && options.versions !== undefined) {
-    const wants13 = options.versions !== null && options.versions.map(lookupVersion).includes(0x0304);
+    const wants13 = options.versions?.map(lookupVersion).includes(0x0304) === true;
     if (wants13 !== (options.tls === '1.3'))
       throw new TypeError(
         `"tls" and "versions" disagree: tls '${options.tls}' but versions ${JSON.stringify(options.versions)}`,
