@@ -541,6 +541,8 @@ function forgedFields(options: ClientHelloOptions): Set<string> {
 /** The options a forged extension stands for, so the coherence rules leave them alone. */
 const FORGED_OPTION: Readonly<Record<string, CoherentField>> = {
   'client_hello.cipher_suites': 'cipherSuites',
+  // A hello whose only version is a forged legacy_version (SSL 3.0, TLS 1.0) offers what it says.
+  'client_hello.legacy_version': 'versions',
   'client_hello.extensions.supported_versions': 'versions',
   'client_hello.extensions.supported_groups': 'groups',
   'client_hello.extensions.key_share': 'keyShares',

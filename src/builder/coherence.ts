@@ -97,10 +97,14 @@ function suiteFits(suite: number, versions: readonly number[]): boolean {
 const RULES: readonly CoherenceRule[] = [
   {
     fields: (i) => ['cipherSuites', i.versionsField],
-    check: (i) =>
-      i.cipherSuites.some((s) => suiteFits(s, i.versions))
+    check: (i) => {
+      // A version hellokit has no suite table for (a future 0x0305) could take any suite.
+      const known = i.versions.filter((v) => v >= 0x0300 && v <= TLS13);
+      if (known.length < i.versions.length) return null;
+      return i.cipherSuites.some((s) => suiteFits(s, known))
         ? null
-        : `no cipher suite can be negotiated in ${versionList(i.versions)}`,
+        : `no cipher suite can be negotiated in ${versionList(known)}`;
+    },
   },
   {
     fields: () => ['keyShares', 'groups'],

@@ -372,7 +372,14 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     title: 'key share for a group not offered',
     what: 'The only key share is for secp521r1, which supported_groups does not list (RFC 8446 §4.2.8: every share MUST be for an offered group).',
     rfc: 'either',
-    build: fromOptions({ keyShares: ['secp521r1'] }),
+    // supported_groups is forged (the default list, written as a raw value) so the builder
+    // does not refuse a share for a group the hello does not offer.
+    build: fromOptions({
+      keyShares: ['secp521r1'],
+      replaceExtensions: [
+        { type: 'supported_groups', value: { namedGroupList: [0x001d, 0x0017, 0x0018] } },
+      ],
+    }),
   },
   {
     id: 'key-share-wrong-length',
