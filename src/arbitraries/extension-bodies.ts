@@ -1,9 +1,17 @@
 /**
  * Wire grammars of extension bodies (extension_data), one per extension type and message:
- * arbitraries of bytes that a strict peer accepts. They are written from the RFCs, not from
- * hellokit's codecs, so a codec that rejects a valid body is caught by the arbitraries' tests.
+ * arbitraries of bytes that a strict peer accepts. The random lists are written from the
+ * RFCs, not from hellokit's codecs, so a codec that rejects a valid body is caught by the
+ * arbitraries' tests; the bodies of one given value (`serverNameBodyFor`, ...) are the
+ * registry rows' own encoders, the one writer of each body.
  */
 import fc from 'fast-check';
+import {
+  keyShareBody,
+  serverNameBody,
+  supportedGroupsBody,
+  supportedVersionsBody,
+} from '../builder/bodies.ts';
 import { Writer } from '../bytes/writer.ts';
 import { KEY_EXCHANGE_SIZES } from '../extensions/key-share.ts';
 import type { MessageContext } from '../extensions/types.ts';
@@ -79,49 +87,18 @@ export const hostNameArb: fc.Arbitrary<string> = fc
   )
   .map(([labels, last]) => [...labels, last].join('.'));
 
-/** server_name in a ClientHello: one host_name entry (RFC 6066 §3). */
-export function serverNameBodyFor(host: string): Uint8Array {
-  return write((w) =>
-    w.prefixed(2, 'server_name_list', (w) => {
-      w.u8(0, 'name_type');
-      w.vector(2, 'host_name', utf8.encode(host));
-    }),
-  );
-}
+/** server_name in a ClientHello: one host_name entry (RFC 6066 §3), written by the registry row. */
+export const serverNameBodyFor: (host: string) => Uint8Array = serverNameBody;
 
 /** supported_groups, signature_algorithms: a u16 list behind a u16 length. */
-export function u16ListBodyFor(values: readonly number[]): Uint8Array {
-  return write((w) =>
-    w.prefixed(2, 'list', (w) =>
-      values.forEach((v) => {
-        w.u16(v);
-      }),
-    ),
-  );
-}
+export const u16ListBodyFor: (values: readonly number[]) => Uint8Array = supportedGroupsBody;
 
 /** supported_versions in a ClientHello: a u16 list behind a u8 length. */
-export function supportedVersionsBodyFor(versions: readonly number[]): Uint8Array {
-  return write((w) =>
-    w.prefixed(1, 'versions', (w) =>
-      versions.forEach((v) => {
-        w.u16(v);
-      }),
-    ),
-  );
-}
+export const supportedVersionsBodyFor: (versions: readonly number[]) => Uint8Array = supportedVersionsBody;
 
 /** key_share in a ClientHello: client_shares (RFC 8446 §4.2.8). */
-export function keyShareBodyFor(entries: readonly { group: number; keyExchange: Uint8Array }[]): Uint8Array {
-  return write((w) =>
-    w.prefixed(2, 'client_shares', (w) => {
-      for (const e of entries) {
-        w.u16(e.group);
-        w.vector(2, 'key_exchange', e.keyExchange);
-      }
-    }),
-  );
-}
+export const keyShareBodyFor: (entries: readonly { group: number; keyExchange: Uint8Array }[]) => Uint8Array =
+  keyShareBody;
 
 const alpnId = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('h2', 'http/1.1', 'h3', 'acme-tls/1', 'spdy/3.1') },

@@ -1,10 +1,12 @@
 /**
  * Where each field of a ClientHello handshake message lies: the map the mutators use to
  * break exactly one field. Built by walking the message with a bounded {@link Reader}, the
- * way the decoder does, down to the inner vectors of the extensions whose wire format is
- * known (server_name's server_name_list and host_name, key_share's client_shares, ...).
+ * way the decoder does, down to the inner fields of every extension the registry decodes
+ * (server_name's server_name_list and host_name, key_share's client_shares, ...), read by
+ * the extension's own codec.
  */
-import { Reader } from '../bytes/reader.ts';
+import { Reader, type TraceSpan, traceReads } from '../bytes/reader.ts';
+import { codecForType } from '../extensions/registry.ts';
 
 /** One field of the message. Offsets are indexes into the handshake message bytes. */
 export interface FieldSpan {
@@ -48,12 +50,7 @@ class SpanWalker {
     this.depth = depth;
   }
 
-  vector(
-    r: Reader,
-    width: 1 | 2 | 3,
-    name: string,
-    inner?: (sub: Reader, walker: SpanWalker) => void,
-  ): Reader {
+  vector(r: Reader, width: 1 | 2 | 3, name: string): Reader {
     const start = r.pos;
     const sub = r.vector(width, name);
     this.fields.push({
@@ -66,12 +63,6 @@ class SpanWalker {
       depth: this.depth,
       ...(this.extensionType === undefined ? {} : { extensionType: this.extensionType }),
     });
-    if (inner) {
-      const child = new SpanWalker(this.data, `${this.prefix}.${name}`, this.extensionType, this.depth + 1);
-      inner(sub, child);
-      sub.done();
-      this.fields.push(...child.fields);
-    }
     return sub;
   }
 
@@ -90,124 +81,66 @@ class SpanWalker {
   }
 }
 
-type InnerWalk = (r: Reader, w: SpanWalker) => void;
-
-function collect(fn: (r: Reader, w: SpanWalker, i: number) => void): InnerWalk {
-  return (r, w) => {
-    for (let i = 0; !r.atEnd; i++) {
-      const child = new SpanWalker(w.data, `${w.prefix}[${i}]`, w.extensionType, w.depth);
-      fn(r, child, i);
-      w.fields.push(...child.fields);
+/**
+ * The inner fields of one extension body, read by its registry row: the codec decodes the
+ * body (lenient, so a semantic fault such as an IP-literal host name still maps) while every
+ * read is traced; each traced vector becomes a `vector` field (its length prefix included)
+ * and each integer or fixed-size read a `fixed` one. A body the codec cannot read has none.
+ */
+function extensionFields(
+  message: Uint8Array,
+  index: number,
+  type: number,
+  dataStart: number,
+  dataEnd: number,
+): FieldSpan[] {
+  const codec = codecForType(type);
+  if (!codec) return [];
+  const { error, spans } = traceReads(() => {
+    const r = new Reader(message.subarray(dataStart, dataEnd), {
+      path: ['client_hello', 'extensions', index, codec.name],
+      baseOffset: dataStart,
+      strict: false,
+    });
+    codec.decode(r, 'client_hello');
+    r.done();
+  });
+  if (error) return [];
+  const lengths = new Map<string, TraceSpan>();
+  for (const s of spans) if (s.kind === 'length') lengths.set(s.path.slice(0, -'.length'.length), s);
+  const found: { path: string; kind: 'vector' | 'fixed'; start: number; end: number; width?: 1 | 2 | 3 }[] =
+    [];
+  for (const s of spans) {
+    if (s.kind === 'value') found.push({ path: s.path, kind: 'fixed', start: s.start, end: s.end });
+    const prefix = s.kind === 'vector' ? lengths.get(s.path) : undefined;
+    if (prefix) {
+      const width = (prefix.end - prefix.start) as 1 | 2 | 3;
+      found.push({ path: s.path, kind: 'vector', start: prefix.start, end: s.end, width });
     }
-  };
+  }
+  found.sort((x, y) => x.start - y.start || y.end - x.end);
+  return found.map((f) => {
+    const parents = found.filter(
+      (p) =>
+        p !== f &&
+        p.kind === 'vector' &&
+        p.start <= f.start &&
+        f.end <= p.end &&
+        p.start + p.width! <= f.start,
+    );
+    const parentEnd = parents.reduce((end, p) => Math.min(end, p.end), dataEnd);
+    return {
+      path: f.path,
+      kind: f.kind,
+      start: f.start,
+      end: f.end,
+      ...(f.width === undefined ? {} : { lengthWidth: f.width }),
+      parentEnd,
+      extensionType: type,
+      depth: 3 + parents.length,
+    };
+  });
 }
-const u16Items: InnerWalk = (r) => {
-  while (!r.atEnd) r.u16('value');
-};
-
-/** Inner vectors of the extensions whose ClientHello wire format hellokit knows, by type. */
-const INNER: ReadonlyMap<number, { name: string; walk: InnerWalk }> = new Map([
-  [
-    0,
-    {
-      name: 'server_name',
-      walk: (r: Reader, w: SpanWalker) => {
-        w.vector(
-          r,
-          2,
-          'server_name_list',
-          collect((r, w) => {
-            w.fixed(r, 1, 'name_type');
-            w.vector(r, 2, 'host_name');
-          }),
-        );
-      },
-    },
-  ],
-  [
-    10,
-    {
-      name: 'supported_groups',
-      walk: (r: Reader, w: SpanWalker) => void w.vector(r, 2, 'named_group_list', u16Items),
-    },
-  ],
-  [
-    11,
-    {
-      name: 'ec_point_formats',
-      walk: (r: Reader, w: SpanWalker) => void w.vector(r, 1, 'ec_point_format_list'),
-    },
-  ],
-  [
-    13,
-    {
-      name: 'signature_algorithms',
-      walk: (r: Reader, w: SpanWalker) => void w.vector(r, 2, 'supported_signature_algorithms', u16Items),
-    },
-  ],
-  [
-    16,
-    {
-      name: 'application_layer_protocol_negotiation',
-      walk: (r: Reader, w: SpanWalker) =>
-        void w.vector(
-          r,
-          2,
-          'protocol_name_list',
-          collect((r, w) => void w.vector(r, 1, 'protocol_name')),
-        ),
-    },
-  ],
-  [
-    27,
-    {
-      name: 'compress_certificate',
-      walk: (r: Reader, w: SpanWalker) => void w.vector(r, 1, 'algorithms', u16Items),
-    },
-  ],
-  [
-    43,
-    {
-      name: 'supported_versions',
-      walk: (r: Reader, w: SpanWalker) => void w.vector(r, 1, 'versions', u16Items),
-    },
-  ],
-  [44, { name: 'cookie', walk: (r: Reader, w: SpanWalker) => void w.vector(r, 2, 'cookie') }],
-  [
-    45,
-    { name: 'psk_key_exchange_modes', walk: (r: Reader, w: SpanWalker) => void w.vector(r, 1, 'ke_modes') },
-  ],
-  [
-    50,
-    {
-      name: 'signature_algorithms_cert',
-      walk: (r: Reader, w: SpanWalker) => void w.vector(r, 2, 'supported_signature_algorithms', u16Items),
-    },
-  ],
-  [
-    51,
-    {
-      name: 'key_share',
-      walk: (r: Reader, w: SpanWalker) =>
-        void w.vector(
-          r,
-          2,
-          'client_shares',
-          collect((r, w) => {
-            w.fixed(r, 2, 'group');
-            w.vector(r, 2, 'key_exchange');
-          }),
-        ),
-    },
-  ],
-  [
-    0xff01,
-    {
-      name: 'renegotiation_info',
-      walk: (r: Reader, w: SpanWalker) => void w.vector(r, 1, 'renegotiated_connection'),
-    },
-  ],
-]);
 
 /**
  * Maps every field of a ClientHello handshake message (header included).
@@ -250,17 +183,7 @@ export function clientHelloFieldMap(message: Uint8Array): ClientHelloFieldMap {
       const data = ew.vector(block, 2, 'extension_data');
       extensions.push({ index: i, type, start, end: block.pos });
       w.fields.push(...ew.fields);
-      const inner = INNER.get(type);
-      if (inner) {
-        const iw = new SpanWalker(message, `client_hello.extensions[${i}].${inner.name}`, type, 3);
-        try {
-          inner.walk(data, iw);
-          data.done();
-          w.fields.push(...iw.fields);
-        } catch {
-          // A body that does not follow the RFC grammar has no inner fields to map.
-        }
-      }
+      w.fields.push(...extensionFields(message, i, type, data.pos, data.end));
     }
   }
   body.done();

@@ -5,11 +5,17 @@
  */
 import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
 import { type RandomSource, seededRandom, systemRandom } from '../crypto/random.ts';
-import { makeExtension } from '../extensions/block.ts';
-import type { Extension } from '../extensions/types.ts';
+import { encodeBody, makeExtension } from '../extensions/block.ts';
+import { encryptedClientHelloCodec } from '../extensions/ech.ts';
+import { paddingCodec } from '../extensions/padding.ts';
+import { codecForType } from '../extensions/registry.ts';
+import type { Extension, HelloPlan } from '../extensions/types.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import type { ClientHello, ClientHelloLengthOverrides, RecordFraming } from '../handshake/types.ts';
+import { isGrease } from '../iana/grease.ts';
 import {
+  extensionTypeName,
+  groupName,
   lookupCipherSuite,
   lookupExtensionType,
   lookupGroup,
@@ -18,19 +24,14 @@ import {
 } from '../iana/lookup.ts';
 import type { Satisfies } from '../iana/satisfies.ts';
 import {
-  alpnBody,
-  certificateCompressionBody,
-  ecPointFormatsBody,
-  type KeyShareEntryInput,
-  keyShareBody,
-  paddingBody,
-  pskModesBody,
-  serverNameBody,
-  signatureAlgorithmsBody,
-  supportedGroupsBody,
-  supportedVersionsBody,
-} from './bodies.ts';
-import { type EchGreaseOptions, echGreaseBody } from './ech-grease.ts';
+  type CoherentField,
+  checkCoherence,
+  checkNoRepeats,
+  checkNotEmpty,
+  keySharesFollowingGroups,
+  TLS13_ONLY_EXTENSIONS,
+} from './coherence.ts';
+import { type EchGreaseOptions, echGreaseValue } from './ech-grease.ts';
 import { BORINGSSL_GREASE, type GreasePlacement, greaseValues } from './grease.ts';
 import { boringSslPaddingLength, type PaddingRule, paddingLengthForTarget } from './padding.ts';
 import { permute } from './permute.ts';
@@ -133,41 +134,19 @@ export interface ClientHelloOptions {
   readonly randomSource?: RandomSource;
 }
 
-/** A built ClientHello with the private halves of its key shares (GREASE share excluded). */
-export type BuiltClientHello = ClientHello & { readonly keyShares: readonly KeyShare[] };
+/**
+ * A built ClientHello with the private halves of its key shares (GREASE share excluded) and
+ * the field paths its forging options set (see `clientHello`).
+ */
+export type BuiltClientHello = ClientHello & {
+  readonly keyShares: readonly KeyShare[];
+  /** Field-path prefixes set through forging options, sorted; empty for a hello built valid. */
+  readonly forged: readonly string[];
+};
 
-const EXT = {
-  server_name: 0,
-  status_request: 5,
-  supported_groups: 10,
-  ec_point_formats: 11,
-  signature_algorithms: 13,
-  alpn: 16,
-  sct: 18,
-  padding: 21,
-  encrypt_then_mac: 22,
-  extended_master_secret: 23,
-  compress_certificate: 27,
-  session_ticket: 35,
-  pre_shared_key: 41,
-  supported_versions: 43,
-  psk_key_exchange_modes: 45,
-  post_handshake_auth: 49,
-  key_share: 51,
-  encrypted_client_hello: 0xfe0d,
-  renegotiation_info: 0xff01,
-} as const;
-
-/** Bodies of extensions that are the same for every client that sends them. */
-const TRIVIAL_BODIES: ReadonlyMap<number, Uint8Array> = new Map([
-  [EXT.status_request, Uint8Array.of(1, 0, 0, 0, 0)],
-  [EXT.sct, new Uint8Array(0)],
-  [EXT.encrypt_then_mac, new Uint8Array(0)],
-  [EXT.extended_master_secret, new Uint8Array(0)],
-  [EXT.session_ticket, new Uint8Array(0)],
-  [EXT.post_handshake_auth, new Uint8Array(0)],
-  [EXT.renegotiation_info, Uint8Array.of(0)],
-]);
+const PADDING = 21;
+const PRE_SHARED_KEY = 41;
+const ECH = 0xfe0d;
 
 /** The defaults: a TLS 1.3 + 1.2 hello that Caddy, nginx, HAProxy, OpenSSL, GnuTLS and Node answer. */
 export const DEFAULT_OPTIONS = {
@@ -248,11 +227,24 @@ function toExtension(input: ExtensionInput): Extension {
   return input.lengthOverride === undefined ? ext : { ...ext, lengthOverride: input.lengthOverride };
 }
 
-/** Merges a preset's options under the caller's (the caller wins, field by field). */
+/** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3). */
+const RENEGOTIATION_SCSV = 0x00ff;
+
+/**
+ * Merges a preset's options under the caller's (the caller wins, field by field). A preset
+ * whose client signals secure renegotiation with the SCSV instead of the extension (OpenSSL,
+ * GnuTLS in TLS 1.2) keeps the SCSV after the caller's suites, as that client appends it to
+ * any configured list: without it, a TLS 1.2 hello would offer neither (RFC 5746 §3.4).
+ */
 function resolveOptions(options: ClientHelloOptions): ClientHelloOptions {
   const base: ClientHelloOptions = options.preset ? presetOptions(options.preset) : DEFAULT_OPTIONS;
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) merged[k] = v;
+  const baseSuites = base.cipherSuites?.map(lookupCipherSuite) ?? [];
+  if (options.preset && options.cipherSuites && baseSuites.includes(RENEGOTIATION_SCSV)) {
+    const given = options.cipherSuites.map(lookupCipherSuite);
+    if (!given.includes(RENEGOTIATION_SCSV)) merged.cipherSuites = [...given, RENEGOTIATION_SCSV];
+  }
   return merged as ClientHelloOptions;
 }
 
@@ -261,13 +253,33 @@ function resolveOptions(options: ClientHelloOptions): ClientHelloOptions {
  * shares, no SNI, padded BoringSSL's way. Every random choice comes from `seed` when given,
  * so the same options and seed give the same bytes.
  *
+ * Options stay coherent: `groups` without `keyShares` sends shares that follow the groups
+ * (see `keySharesFollowingGroups`); `tls: '1.2'` leaves out every TLS 1.3-only part; and
+ * options that contradict each other throw, naming both — unless one of them was forged.
+ *
+ * `forged` lists what the forging options set, as field-path prefixes a validator's problem
+ * paths start with: `record.legacy_record_version`, `record.content_type`, `record.length`,
+ * `client_hello.length`, `client_hello.legacy_version`, `client_hello.random`,
+ * `client_hello.legacy_session_id`, `client_hello.cipher_suites`,
+ * `client_hello.legacy_compression_methods`, `client_hello.extensions` (the whole block: a
+ * duplicate added through `addExtensions`, a forged block length) and
+ * `client_hello.extensions.<registry name>` (a raw body in `extensionBodies`, a replaced,
+ * added or removed extension). A preset's own bodies are not forged.
+ *
  * @example
  * const hello = clientHello({ serverName: 'example.com', seed: 1 });
  * const bytes = encodeClientHello(hello); // one record, 0x16 0x03 0x01 …
  * @example
  * clientHello({ preset: 'chrome', serverName: 'example.com' })
- * @throws {TypeError} an unknown suite, group, scheme, version or extension name (with close matches)
- * @throws {RangeError} a value out of range (random not 32 bytes, a padding target too small…)
+ * @example
+ * clientHello({ groups: ['x25519', 'secp384r1'] }).keyShares.map((k) => k.group) // [0x001d]
+ * @example
+ * clientHello({ replaceExtensions: [{ type: 'key_share', body: Uint8Array.of(0, 1, 0) }] }).forged
+ * // ['client_hello.extensions.key_share']
+ * @throws {TypeError} an unknown suite, group, scheme, version or extension name (with close
+ *   matches); two options that contradict each other (`"keyShares" and "groups" disagree: …`)
+ * @throws {RangeError} a value out of range (random not 32 bytes, a padding target too small,
+ *   an empty list…)
  */
 export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello {
   const o = resolveOptions(options);
@@ -286,68 +298,90 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
   const legacySessionId = typeof sid === 'number' ? random(sid) : sid;
   const g = greaseValues(random);
   const grease = placement(o.grease);
+  const forged = forgedFields(options);
+  const legacyVersion = lookupVersion(o.legacyVersion ?? 0x0303);
 
   const tls12Only = o.tls === '1.2';
+  for (const [field, name] of LIST_FIELDS) checkNotEmpty(field, o[field] as readonly unknown[] | null, name);
+  if (options.tls !== undefined && options.versions !== undefined) {
+    const wants13 = options.versions?.map(lookupVersion).includes(0x0304) === true;
+    if (wants13 !== (options.tls === '1.3'))
+      throw new TypeError(
+        `"tls" and "versions" disagree: tls '${options.tls}' but versions ${JSON.stringify(options.versions)}`,
+      );
+  }
   let versions =
     o.versions === null || tls12Only ? null : codes(o.versions ?? [0x0304, 0x0303], lookupVersion);
   if (o.tls === '1.3') versions = [0x0304];
-  let suites = codes(o.cipherSuites ?? DEFAULT_OPTIONS.cipherSuites, lookupCipherSuite);
-  if (tls12Only) suites = suites.filter((s) => s >> 8 !== 0x13);
+  const givenSuites = codes(o.cipherSuites ?? DEFAULT_OPTIONS.cipherSuites, lookupCipherSuite);
+  const suites = tls12Only ? givenSuites.filter((s) => s >> 8 !== 0x13) : givenSuites;
   const groups = o.groups ? codes(o.groups, lookupGroup) : null;
-  const keyShareGroups = o.keyShares && !tls12Only ? codes(o.keyShares, lookupGroup) : null;
+  const keySharesFollowGroups = options.groups !== undefined && options.keyShares === undefined;
+  let keyShareGroups: number[] | null = null;
+  if (!tls12Only) {
+    if (keySharesFollowGroups) keyShareGroups = groups ? keySharesFollowingGroups(groups) : null;
+    else if (o.keyShares) keyShareGroups = codes(o.keyShares, lookupGroup);
+  }
   const sigalgs = o.signatureAlgorithms ? codes(o.signatureAlgorithms, lookupSignatureScheme) : null;
   const pskModes = tls12Only ? null : (o.pskModes ?? null);
+  if (o.serverName != null && !/^[\x20-\x7e]*$/.test(o.serverName)) {
+    throw new TypeError(
+      `"serverName" ${JSON.stringify(o.serverName)} is not ASCII: host names are ASCII (RFC 6066 §3); give the A-label (xn--…), or forge the bytes with extensionBodies`,
+    );
+  }
+  checkNoRepeats('keyShares', keyShareGroups, groupName);
+  checkCoherence({
+    versions: (versions ?? [legacyVersion]).filter((v) => !isGrease(v)),
+    versionsField: options.tls !== undefined ? 'tls' : 'versions',
+    cipherSuites: tls12Only ? givenSuites : suites,
+    groups,
+    keyShares: keyShareGroups,
+    signatureAlgorithms: sigalgs,
+    forged: forgedOptionFields(forged),
+  });
 
   const keyShares = (keyShareGroups ?? []).map((group) => generateKeyShare(group, random));
   const echOptions = o.echGrease === true ? {} : o.echGrease || null;
-  const echBody = echOptions ? echGreaseBody(echOptions, random) : null;
+  const ech = echOptions ? echGreaseValue(echOptions, random) : null;
 
-  // The body of each type the order names, or null to leave it out.
+  // What each registry row builds its body from, GREASE values in place.
+  const withGrease = (on: boolean | undefined, value: number, list: readonly number[] | null) =>
+    list && on ? [value, ...list] : list;
+  const plan: HelloPlan = {
+    serverName: o.serverName ?? null,
+    namedGroups: withGrease(grease.groups, g.group, groups),
+    keyShares: keyShareGroups
+      ? [
+          ...(grease.keyShare ? [{ group: g.group, keyExchange: Uint8Array.of(0) }] : []),
+          ...keyShares.map((k) => ({ group: k.group, keyExchange: k.keyExchange })),
+        ]
+      : null,
+    signatureAlgorithms: withGrease(grease.signatureAlgorithms, g.signatureAlgorithm, sigalgs),
+    versions: withGrease(grease.versions, g.version, versions),
+    alpn: o.alpn ?? null,
+    ecPointFormats: o.ecPointFormats ?? null,
+    pskModes: withGrease(grease.pskModes, g.pskMode, pskModes),
+    certificateCompression: withGrease(
+      grease.certificateCompression,
+      g.certificateCompression,
+      o.certificateCompression ?? null,
+    ),
+    ech,
+  };
+
+  // The body of each type the order names, or null to leave it out: the row's value from
+  // the plan, else a raw body, else the row's fixed ClientHello value.
   const bodyFor = (type: number): Uint8Array | null => {
+    const codec = codecForType(type);
+    const value = codec?.fromPlan?.(plan);
+    if (codec && value != null) return encodeBody(codec, value);
     const raw = o.extensionBodies?.[String(type)];
-    switch (type) {
-      case EXT.server_name:
-        return o.serverName == null ? null : serverNameBody(o.serverName);
-      case EXT.supported_groups:
-        return groups ? supportedGroupsBody(grease.groups ? [g.group, ...groups] : groups) : null;
-      case EXT.ec_point_formats:
-        return o.ecPointFormats ? ecPointFormatsBody(o.ecPointFormats) : null;
-      case EXT.signature_algorithms:
-        return sigalgs
-          ? signatureAlgorithmsBody(grease.signatureAlgorithms ? [g.signatureAlgorithm, ...sigalgs] : sigalgs)
-          : null;
-      case EXT.alpn:
-        return o.alpn && o.alpn.length > 0 ? alpnBody(o.alpn) : null;
-      case EXT.supported_versions:
-        return versions ? supportedVersionsBody(grease.versions ? [g.version, ...versions] : versions) : null;
-      case EXT.psk_key_exchange_modes:
-        return pskModes ? pskModesBody(grease.pskModes ? [g.pskMode, ...pskModes] : pskModes) : null;
-      case EXT.key_share: {
-        if (!keyShareGroups) return null;
-        const entries: KeyShareEntryInput[] = keyShares.map((k) => ({
-          group: k.group,
-          keyExchange: k.keyExchange,
-        }));
-        if (grease.keyShare) entries.unshift({ group: g.group, keyExchange: Uint8Array.of(0) });
-        return keyShareBody(entries);
-      }
-      case EXT.compress_certificate:
-        if (o.certificateCompression) {
-          const algs = o.certificateCompression;
-          return certificateCompressionBody(
-            grease.certificateCompression ? [g.certificateCompression, ...algs] : algs,
-          );
-        }
-        return raw ?? null;
-      case EXT.encrypted_client_hello:
-        return echBody ?? raw ?? null;
-      default:
-        if (raw) return raw;
-        if (TRIVIAL_BODIES.has(type)) return TRIVIAL_BODIES.get(type)!;
-        throw new TypeError(
-          `extension ${type} (0x${type.toString(16).padStart(4, '0')}) is in extensionOrder but has no body; give one in extensionBodies`,
-        );
-    }
+    if (raw) return raw;
+    if (codec?.fromPlan) return null;
+    if (codec?.clientHelloDefault !== undefined) return encodeBody(codec, codec.clientHelloDefault);
+    throw new TypeError(
+      `extension ${type} (0x${type.toString(16).padStart(4, '0')}) is in extensionOrder but has no body; give one in extensionBodies`,
+    );
   };
 
   const order = (o.extensionOrder ?? DEFAULT_OPTIONS.extensionOrder).map(extensionCode);
@@ -356,11 +390,15 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
       throw new TypeError(`extensionBodies keys are extension codes in decimal, got ${JSON.stringify(key)}`);
   }
   const removed = new Set((o.removeExtensions ?? []).map(extensionCode));
+  const callerBodies = options.extensionBodies ?? {};
+  // A TLS 1.2 hello leaves out what only TLS 1.3 defines, unless the caller forged it in.
+  const leftOut = (type: number) =>
+    removed.has(type) || (tls12Only && TLS13_ONLY_EXTENSIONS.has(type) && !(String(type) in callerBodies));
   let list: Extension[] = [];
   let paddingAt: number | null = null;
   for (const type of order) {
-    if (removed.has(type)) continue;
-    if (type === EXT.padding) {
+    if (leftOut(type)) continue;
+    if (type === PADDING) {
       if (o.padding !== false) paddingAt = list.length;
       else if (o.extensionBodies?.[String(type)]) list.push({ type, body: o.extensionBodies[String(type)] });
       continue;
@@ -368,8 +406,8 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
     const body = bodyFor(type);
     if (body) list.push({ type, body });
   }
-  if (echBody && !order.includes(EXT.encrypted_client_hello) && !removed.has(EXT.encrypted_client_hello)) {
-    list.push({ type: EXT.encrypted_client_hello, body: echBody });
+  if (ech && !order.includes(ECH) && !leftOut(ECH)) {
+    list.push({ type: ECH, body: encodeBody(encryptedClientHelloCodec, ech) });
   }
   for (const input of o.replaceExtensions ?? []) {
     const ext = toExtension(input);
@@ -377,16 +415,20 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
     if (i >= 0) list[i] = ext;
     else list.push(ext);
   }
-  for (const input of o.addExtensions ?? []) list.push(toExtension(input));
+  for (const input of o.addExtensions ?? []) {
+    const ext = toExtension(input);
+    if (list.some((e) => e.type === ext.type)) forged.add('client_hello.extensions');
+    list.push(ext);
+  }
 
   // pre_shared_key stays last (RFC 8446 §4.2.11); everything else may move.
-  const psk = list.filter((e) => e.type === EXT.pre_shared_key);
+  const psk = list.filter((e) => e.type === PRE_SHARED_KEY);
   if (o.permuteExtensions) {
-    const rest = list.filter((e) => e.type !== EXT.pre_shared_key);
+    const rest = list.filter((e) => e.type !== PRE_SHARED_KEY);
     list = permute(rest, random);
     if (paddingAt !== null) paddingAt = list.length;
   } else if (psk.length > 0) {
-    list = list.filter((e) => e.type !== EXT.pre_shared_key);
+    list = list.filter((e) => e.type !== PRE_SHARED_KEY);
     if (paddingAt !== null) paddingAt = Math.min(paddingAt, list.length);
   }
   if (grease.extensions) {
@@ -397,7 +439,7 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
     if (paddingAt !== null && paddingAt === list.length - 1) paddingAt = list.length;
   }
   list.push(...psk);
-  if (o.padding !== false && paddingAt === null && !removed.has(EXT.padding))
+  if (o.padding !== false && paddingAt === null && !removed.has(PADDING))
     paddingAt = list.length - psk.length;
 
   // Cipher suites: raw bytes (any length) or codes, GREASE first.
@@ -405,15 +447,15 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
   let legacyCompressionMethods = o.compressionMethods ?? [0];
   let lengthOverrides: ClientHelloLengthOverrides = {};
   if (o.rawCipherSuites) {
-    const forged = rawCipherSuitesLayout(o.rawCipherSuites, legacyCompressionMethods);
-    cipherSuites = forged.cipherSuites;
-    legacyCompressionMethods = forged.compressionMethods;
-    lengthOverrides = forged.lengthOverrides;
+    const laid = rawCipherSuitesLayout(o.rawCipherSuites, legacyCompressionMethods);
+    cipherSuites = laid.cipherSuites;
+    legacyCompressionMethods = laid.compressionMethods;
+    lengthOverrides = laid.lengthOverrides;
   }
   lengthOverrides = { ...lengthOverrides, ...o.lengthOverrides };
 
   const base: ClientHello = {
-    legacyVersion: lookupVersion(o.legacyVersion ?? 0x0303),
+    legacyVersion,
     random: helloRandom,
     legacySessionId,
     cipherSuites,
@@ -436,7 +478,7 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
     if (padLength !== null) {
       extensions = [
         ...list.slice(0, paddingAt),
-        { type: EXT.padding, body: paddingBody(padLength) },
+        { type: PADDING, body: encodeBody(paddingCodec, { length: padLength }) },
         ...list.slice(paddingAt),
       ];
     }
@@ -444,7 +486,90 @@ export function clientHello(options: ClientHelloOptions = {}): BuiltClientHello 
 
   const hello: ClientHello = { ...base, extensions };
   const record = framing(hello, o);
-  return { ...hello, ...(record ? { record } : {}), keyShares };
+  return { ...hello, ...(record ? { record } : {}), keyShares, forged: [...forged].sort() };
+}
+
+/** The list options whose empty list is a wire error, and the extension each fills. */
+const LIST_FIELDS = [
+  ['cipherSuites', 'cipher_suites'],
+  ['groups', 'supported_groups'],
+  ['signatureAlgorithms', 'signature_algorithms'],
+  ['versions', 'supported_versions'],
+  ['pskModes', 'psk_key_exchange_modes'],
+  ['ecPointFormats', 'ec_point_formats'],
+  ['certificateCompression', 'compress_certificate'],
+] as const;
+
+/** The registry name of an extension type, for forged paths (IANA name, else the code). */
+function extensionPathName(type: number): string {
+  const name = codecForType(type)?.name ?? extensionTypeName(type);
+  return name.startsWith('unknown(') ? String(type) : name;
+}
+
+/**
+ * The field paths the caller's forging options set (a preset's own bodies are not forged).
+ * `addExtensions` that duplicate a type add `client_hello.extensions` later, when the list
+ * is known.
+ */
+function forgedFields(options: ClientHelloOptions): Set<string> {
+  const out = new Set<string>();
+  const ext = (type: CodeInput) =>
+    out.add(`client_hello.extensions.${extensionPathName(extensionCode(type))}`);
+  const record = options.record;
+  if (record?.version !== undefined && record.version !== 0x0301 && record.version !== 0x0303)
+    out.add('record.legacy_record_version');
+  if (record?.contentType !== undefined && record.contentType !== 22) out.add('record.content_type');
+  const lengths = options.lengthOverrides ?? {};
+  if (lengths.handshake !== undefined) {
+    out.add('client_hello.length');
+    out.add('record.length');
+  }
+  if (options.legacyVersion !== undefined && lookupVersion(options.legacyVersion) !== 0x0303)
+    out.add('client_hello.legacy_version');
+  if (options.random !== undefined) out.add('client_hello.random');
+  const sid = options.sessionId;
+  if (
+    lengths.legacySessionId !== undefined ||
+    (sid !== undefined && (typeof sid === 'number' ? sid : sid.length) > 32)
+  )
+    out.add('client_hello.legacy_session_id');
+  if (options.rawCipherSuites !== undefined || lengths.cipherSuites !== undefined)
+    out.add('client_hello.cipher_suites');
+  if (options.rawCipherSuites !== undefined && options.rawCipherSuites.length % 2 === 1)
+    out.add('client_hello.legacy_compression_methods');
+  const compression = options.compressionMethods;
+  if (
+    lengths.legacyCompressionMethods !== undefined ||
+    (compression !== undefined && (compression.length !== 1 || compression[0] !== 0))
+  )
+    out.add('client_hello.legacy_compression_methods');
+  if (lengths.extensions !== undefined) out.add('client_hello.extensions');
+  for (const key of Object.keys(options.extensionBodies ?? {})) if (/^\d+$/.test(key)) ext(Number(key));
+  for (const input of options.replaceExtensions ?? []) ext(input.type);
+  for (const input of options.addExtensions ?? []) ext(input.type);
+  for (const type of options.removeExtensions ?? []) ext(type);
+  return out;
+}
+
+/** The options a forged extension stands for, so the coherence rules leave them alone. */
+const FORGED_OPTION: Readonly<Record<string, CoherentField>> = {
+  'client_hello.cipher_suites': 'cipherSuites',
+  // A hello whose only version is a forged legacy_version (SSL 3.0, TLS 1.0) offers what it says.
+  'client_hello.legacy_version': 'versions',
+  'client_hello.extensions.supported_versions': 'versions',
+  'client_hello.extensions.supported_groups': 'groups',
+  'client_hello.extensions.key_share': 'keyShares',
+  'client_hello.extensions.signature_algorithms': 'signatureAlgorithms',
+};
+
+function forgedOptionFields(forged: ReadonlySet<string>): Set<CoherentField> {
+  const out = new Set<CoherentField>();
+  for (const path of forged) {
+    const field = FORGED_OPTION[path];
+    if (field) out.add(field);
+    if (field === 'versions') out.add('tls');
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@
  * the extension.
  */
 import type { RandomSource } from '../crypto/random.ts';
+import type { EchOuterClientHello } from '../extensions/ech.ts';
 import { echOuterBody } from './bodies.ts';
 
 /** HPKE ids (RFC 9180 §7). */
@@ -37,6 +38,11 @@ export interface EchGreaseOptions {
  * @example echGreaseBody({}, seededRandom(1)).length // 186, 218, 250 or 282
  */
 export function echGreaseBody(options: EchGreaseOptions, random: RandomSource): Uint8Array {
+  return echOuterBody(echGreaseValue(options, random));
+}
+
+/** The typed value behind {@link echGreaseBody}: what the builder hands the registry row. */
+export function echGreaseValue(options: EchGreaseOptions, random: RandomSource): EchOuterClientHello {
   const configId = options.configId ?? random(1)[0];
   const enc = random(32);
   let payloadLength = options.payloadLength ?? 'boringssl';
@@ -46,11 +52,11 @@ export function echGreaseBody(options: EchGreaseOptions, random: RandomSource): 
       `"echGrease.payloadLength" expected an integer 0..65535 or 'boringssl', got ${payloadLength}`,
     );
   }
-  return echOuterBody({
-    kdfId: options.kdfId ?? HPKE.kdfHkdfSha256,
-    aeadId: options.aeadId ?? HPKE.aeadAes128Gcm,
+  return {
+    type: 0,
+    cipherSuite: { kdfId: options.kdfId ?? HPKE.kdfHkdfSha256, aeadId: options.aeadId ?? HPKE.aeadAes128Gcm },
     configId,
     enc,
     payload: random(payloadLength),
-  });
+  };
 }

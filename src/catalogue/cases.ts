@@ -13,6 +13,9 @@ import {
 } from '../builder/client-hello.ts';
 import { Writer } from '../bytes/writer.ts';
 import type { RandomSource } from '../crypto/random.ts';
+import { encodeBody } from '../extensions/block.ts';
+import { keyShareCodec } from '../extensions/key-share.ts';
+import { serverNameCodec } from '../extensions/server-name.ts';
 import type { Extension } from '../extensions/types.ts';
 import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
@@ -95,28 +98,21 @@ function replaceBody(extensions: readonly Extension[], type: number, body: Uint8
   return extensions.map((e) => (e.type === type ? { type, body } : e));
 }
 
-/** A server_name body from raw entries (RFC 6066 §3: `ServerName server_name_list<1..2^16-1>`). */
+/**
+ * A server_name body from raw entries (RFC 6066 §3: `ServerName server_name_list<1..2^16-1>`),
+ * written by the server_name registry row; names are taken as UTF-8 bytes, as the case says.
+ */
 function serverNameEntries(entries: readonly { nameType: number; name: string }[]): Uint8Array {
-  const w = new Writer(64);
-  w.prefixed(2, 'server_name_list', (w) => {
-    for (const e of entries) {
-      w.u8(e.nameType, 'name_type');
-      w.vector(2, 'host_name', new TextEncoder().encode(e.name));
-    }
-  });
-  return w.finish();
+  const serverNameList = entries.map((e) => ({
+    nameType: e.nameType,
+    name: new TextEncoder().encode(e.name),
+  }));
+  return encodeBody(serverNameCodec, { serverNameList });
 }
 
-/** key_share client_shares from raw entries. */
+/** key_share client_shares from raw entries, written by the key_share registry row. */
 function keyShareEntries(entries: readonly { group: number; keyExchange: Uint8Array }[]): Uint8Array {
-  const w = new Writer(256);
-  w.prefixed(2, 'client_shares', (w) => {
-    for (const e of entries) {
-      w.u16(e.group, 'group');
-      w.vector(2, 'key_exchange', e.keyExchange);
-    }
-  });
-  return w.finish();
+  return encodeBody(keyShareCodec, { clientShares: entries });
 }
 
 /**
@@ -372,7 +368,12 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     title: 'key share for a group not offered',
     what: 'The only key share is for secp521r1, which supported_groups does not list (RFC 8446 §4.2.8: every share MUST be for an offered group).',
     rfc: 'either',
-    build: fromOptions({ keyShares: ['secp521r1'] }),
+    // supported_groups is forged (the default list, written as a raw value) so the builder
+    // does not refuse a share for a group the hello does not offer.
+    build: fromOptions({
+      keyShares: ['secp521r1'],
+      replaceExtensions: [{ type: 'supported_groups', value: { namedGroupList: [0x001d, 0x0017, 0x0018] } }],
+    }),
   },
   {
     id: 'key-share-wrong-length',

@@ -12,8 +12,12 @@ const LIST_HELP = "IANA names, OpenSSL names or hex codes, ':' or ',' separated"
 
 /** The shared hello flags, for a command's `flags` (spread them in). */
 export const HELLO_FLAGS: FlagSpecs = {
-  sni: { type: 'string', value: 'NAME', help: 'send server_name NAME' },
-  'no-sni': { type: 'boolean', help: 'send no server_name (the default unless --sni)' },
+  sni: {
+    type: 'string',
+    value: 'NAME',
+    help: 'send server_name NAME (probe, scan, diagnose: default the target host name, none for an IP)',
+  },
+  'no-sni': { type: 'boolean', help: 'send no server_name (build: the default)' },
   preset: {
     type: 'string',
     value: 'NAME',
@@ -115,7 +119,8 @@ export function helloOptionsFromFlags(command: string, flags: Flags): ClientHell
   if (alpn !== undefined) {
     const ids = alpn.split(',').filter((s) => s !== '');
     for (const id of ids) {
-      if (new TextEncoder().encode(id).length > 255)
+      // One byte a character (Latin-1), the rule the ALPN codec uses for text ids.
+      if (id.length > 255)
         throw new UsageError(`${command}: --alpn: protocol ids are 1..255 bytes, got ${id.length}`);
     }
     out.alpn = ids.length > 0 ? ids : null;

@@ -45,11 +45,25 @@ function field<K extends 'alpn' | 'grease' | 'padToLength' | 'records' | 'segmen
   };
 }
 
+/** The id of each feature (a key of {@link HELLO_FEATURES}). */
+export type FeatureId =
+  | 'tls13'
+  | 'versions'
+  | 'cipher_suites'
+  | 'groups'
+  | 'grease'
+  | 'alpn'
+  | 'padToLength'
+  | 'records'
+  | 'segmentBytes'
+  | 'serverName'
+  | 'size';
+
 /**
  * The features bisection looks at, in the order it splits them. A feature id is reported in
  * the `intolerance` finding's `feature` field.
  */
-export const HELLO_FEATURES = {
+export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
   tls13: {
     what: () => 'offering TLS 1.3',
     kind: 'intolerance',
@@ -131,7 +145,7 @@ export const HELLO_FEATURES = {
         ? 'Pad a ClientHello of 256 to 511 bytes to 512 bytes or more with the padding extension (RFC 7685), as BoringSSL does: the server (or an F5 in front of it) refuses that range.'
         : 'Keep the ClientHello under 512 bytes for this server: fewer suites, no post-quantum key shares.',
   },
-} as const satisfies Record<string, HelloFeature>;
+};
 
 /** The size range a hello's length falls in: servers and middleboxes have refused each. */
 function sizeRange(length: number): string {
@@ -139,7 +153,6 @@ function sizeRange(length: number): string {
 }
 
 /** The id of a hello feature. */
-export type FeatureId = keyof typeof HELLO_FEATURES;
 
 /** A bisection probe and its answer. */
 export interface CauseRun {

@@ -154,11 +154,39 @@ const tls13Group = (group: number, name: string): Variation => ({
   change: (w) => onlyTls13(w, [group], [group]),
 });
 
+/** The id of each variation probe (a key of {@link VARIATIONS}). */
+export type VariationId =
+  | 'sni.none'
+  | 'sni.unknown'
+  | 'sni.ip'
+  | 'version.tls1.3'
+  | 'version.tls1.2'
+  | 'version.tls1.1'
+  | 'version.tls1.0'
+  | 'tls12.ecdsa_auth'
+  | 'tls12.rsa_auth'
+  | 'tls12.ecdhe_rsa'
+  | 'tls12.rsa_kx'
+  | 'tls12.dhe'
+  | 'tls12.aead'
+  | 'tls12.cbc'
+  | 'group.x25519'
+  | 'group.secp256r1'
+  | 'group.secp384r1'
+  | 'group.X25519MLKEM768'
+  | 'pq.hybrid'
+  | 'alpn.h2'
+  | 'alpn.unknown'
+  | 'grease'
+  | 'padding.256_511'
+  | 'large.padded'
+  | 'fragmented';
+
 /**
  * Every variation of the working hello, by probe id. Each changes one thing; the label says
  * what, after "the working hello".
  */
-export const VARIATIONS = {
+export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
   'sni.none': {
     wave: 'first',
     needsName: true,
@@ -254,10 +282,9 @@ export const VARIATIONS = {
     label: 'the working hello split over 3 records',
     change: (w) => ({ ...w, records: 3 }),
   },
-} as const satisfies Record<string, Variation>;
+};
 
 /** The id of a variation probe. */
-export type VariationId = keyof typeof VARIATIONS;
 /** The id of a bisection probe: `cause.` and the features it adds to the working hello. */
 export type CauseProbeId = `cause.${string}`;
 /** Every probe id diagnose sends. */

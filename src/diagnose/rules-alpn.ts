@@ -1,10 +1,10 @@
 /** The ALPN rule: the working hello offering h2 and http/1.1, then only an unknown protocol. */
 import { accepted, alertLabel, describeAnswer, refusalAlert } from './answer.ts';
 import { finding } from './finding.ts';
-import { alertField, rule } from './rule.ts';
+import { alertField, type Rule, rule } from './rule.ts';
 import type { Severity } from './types.ts';
 
-export const alpn = rule({
+export const alpn: Rule<'alpn.h2' | 'alpn.unknown'> = rule({
   findings: ['alpn'],
   reads: ['alpn.h2', 'alpn.unknown'],
   check: (p, { working }) => {

@@ -2,10 +2,10 @@
 import { describeAnswer } from './answer.ts';
 import { featureFix, featureKind, featureWhat } from './bisect.ts';
 import { finding, list } from './finding.ts';
-import { alertField, rule } from './rule.ts';
+import { alertField, type Rule, rule } from './rule.ts';
 
 /** The refused baseline and the working hello's cause, in words. */
-export const refusalCause = rule({
+export const refusalCause: Rule<never> = rule({
   findings: ['intolerance', 'baseline_refused'],
   reads: [],
   check: (_, { working, observations }) => {

@@ -2,14 +2,14 @@
 import { accepted } from './answer.ts';
 import { certificateChecks, chainCertificateChecks } from './certificates.ts';
 import { finding } from './finding.ts';
-import { rule } from './rule.ts';
+import { type Rule, rule } from './rule.ts';
 
 /**
  * Certificate findings. With discovery, every check runs on every chain (each finding names
  * its chain and has the probes that got it as evidence); without it, the working hello's
  * chain and the one sent without SNI.
  */
-export const certificates = rule({
+export const certificates: Rule<'sni.none'> = rule({
   findings: [
     'certificate',
     'cert_name_mismatch',

@@ -3,7 +3,7 @@ import { groupName, versionName } from '../iana/lookup.ts';
 import { accepted, describeAnswer, pickAlert, refusalAlert } from './answer.ts';
 import { finding, list, orList, type ProbeRun } from './finding.ts';
 import { TLS10, TLS11, TLS12, TLS13 } from './plan.ts';
-import { type Observations, rule, sortOut } from './rule.ts';
+import { type Observations, type Rule, rule, sortOut } from './rule.ts';
 import type { AnswerAlert, Severity } from './types.ts';
 
 const VERSION_PROBES = [
@@ -31,43 +31,45 @@ export function spokenVersions(o: Observations): number[] {
   return versions.sort((a, b) => b - a);
 }
 
-export const versions = rule({
-  findings: ['versions'],
-  reads: ['version.tls1.3', 'version.tls1.2', 'version.tls1.1', 'version.tls1.0'],
-  check: (p, { observations }) => {
-    const runs = VERSION_PROBES.map(([id]) => p[id]);
-    if (runs.every((r) => r === undefined)) return null;
-    const spoken = spokenVersions(observations);
-    const acceptedVersions = spoken.map(versionName);
-    const rejected = VERSION_PROBES.filter(([id, v]) => p[id] && !spoken.includes(v)).map(([, v]) =>
-      versionName(v),
-    );
-    const legacy = spoken.filter((v) => v < TLS12).map(versionName);
-    let severity: Severity = 'info';
-    let explanation = `The server speaks ${list(acceptedVersions)}${rejected.length ? `, not ${orList(rejected)}` : ''}.`;
-    let fix: string | undefined;
-    if (legacy.length > 0) {
-      severity = 'warning';
-      explanation = `${explanation.slice(0, -1)}; ${list(legacy)} ${legacy.length > 1 ? 'are' : 'is'} deprecated (RFC 8996).`;
-    } else if (!spoken.includes(TLS13)) {
-      severity = 'warning';
-      const intolerant = observations.cause?.feature === 'tls13';
-      explanation = `${explanation.slice(0, -1)}${intolerant ? ', and refuses hellos that offer TLS 1.3 (see intolerance)' : ''}.`;
-      if (!intolerant)
-        fix = 'A client offering only TLS 1.3 cannot connect: it must also offer TLS 1.2 (most do).';
-    }
-    return finding(
-      'versions',
-      severity,
-      explanation,
-      [observations.working, ...runs],
-      { accepted: acceptedVersions, rejected },
-      fix,
-    );
+export const versions: Rule<'version.tls1.3' | 'version.tls1.2' | 'version.tls1.1' | 'version.tls1.0'> = rule(
+  {
+    findings: ['versions'],
+    reads: ['version.tls1.3', 'version.tls1.2', 'version.tls1.1', 'version.tls1.0'],
+    check: (p, { observations }) => {
+      const runs = VERSION_PROBES.map(([id]) => p[id]);
+      if (runs.every((r) => r === undefined)) return null;
+      const spoken = spokenVersions(observations);
+      const acceptedVersions = spoken.map(versionName);
+      const rejected = VERSION_PROBES.filter(([id, v]) => p[id] && !spoken.includes(v)).map(([, v]) =>
+        versionName(v),
+      );
+      const legacy = spoken.filter((v) => v < TLS12).map(versionName);
+      let severity: Severity = 'info';
+      let explanation = `The server speaks ${list(acceptedVersions)}${rejected.length ? `, not ${orList(rejected)}` : ''}.`;
+      let fix: string | undefined;
+      if (legacy.length > 0) {
+        severity = 'warning';
+        explanation = `${explanation.slice(0, -1)}; ${list(legacy)} ${legacy.length > 1 ? 'are' : 'is'} deprecated (RFC 8996).`;
+      } else if (!spoken.includes(TLS13)) {
+        severity = 'warning';
+        const intolerant = observations.cause?.feature === 'tls13';
+        explanation = `${explanation.slice(0, -1)}${intolerant ? ', and refuses hellos that offer TLS 1.3 (see intolerance)' : ''}.`;
+        if (!intolerant)
+          fix = 'A client offering only TLS 1.3 cannot connect: it must also offer TLS 1.2 (most do).';
+      }
+      return finding(
+        'versions',
+        severity,
+        explanation,
+        [observations.working, ...runs],
+        { accepted: acceptedVersions, rejected },
+        fix,
+      );
+    },
   },
-});
+);
 
-export const tls12Auth = rule({
+export const tls12Auth: Rule<'tls12.ecdsa_auth' | 'tls12.rsa_auth'> = rule({
   findings: ['tls12_auth'],
   reads: ['tls12.ecdsa_auth', 'tls12.rsa_auth'],
   check: (p, { observations }) => {
@@ -123,7 +125,7 @@ const CIPHER_FAMILIES = [
   ['tls12.cbc', 'CBC'],
 ] as const;
 
-export const tls12Ciphers = rule({
+export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0]> = rule({
   findings: ['tls12_ciphers'],
   reads: CIPHER_FAMILIES.map(([id]) => id),
   check: (p) => {
@@ -150,7 +152,7 @@ const GROUP_PROBES = [
   ['group.secp384r1', 'secp384r1'],
 ] as const;
 
-export const tls13Groups = rule({
+export const tls13Groups: Rule<(typeof GROUP_PROBES)[number][0]> = rule({
   findings: ['tls13_groups'],
   reads: GROUP_PROBES.map(([id]) => id),
   check: (p) => {
@@ -168,7 +170,7 @@ export const tls13Groups = rule({
   },
 });
 
-export const pqHybrid = rule({
+export const pqHybrid: Rule<'group.X25519MLKEM768' | 'pq.hybrid'> = rule({
   findings: ['pq_hybrid'],
   reads: ['group.X25519MLKEM768', 'pq.hybrid'],
   check: (p) => {

@@ -1,10 +1,10 @@
 /** The SNI rule: the working hello without a name, with an unknown one, with an IP literal. */
 import { accepted, describeAnswer, pickAlert, refusalAlert } from './answer.ts';
 import { finding, type ProbeRun } from './finding.ts';
-import { alertField, rule } from './rule.ts';
+import { alertField, type Rule, rule } from './rule.ts';
 import type { Finding } from './types.ts';
 
-export const sni = rule({
+export const sni: Rule<'sni.none' | 'sni.unknown' | 'sni.ip'> = rule({
   findings: ['sni_required', 'sni_optional', 'sni_unknown_name', 'sni_ip_literal'],
   reads: ['sni.none', 'sni.unknown', 'sni.ip'],
   check: (p, { working }) => {

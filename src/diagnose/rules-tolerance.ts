@@ -1,7 +1,7 @@
 /** The tolerance rule: GREASE, padding into the F5 range, a large hello in two segments, a hello over several records. */
 import { accepted, describeAnswer } from './answer.ts';
 import { finding, list, type ProbeRun } from './finding.ts';
-import { alertField, rule } from './rule.ts';
+import { alertField, type Rule, rule } from './rule.ts';
 import type { Finding } from './types.ts';
 
 /** A tolerance check: a variation that only changes the hello's shape, never what it offers. */
@@ -40,42 +40,43 @@ const TOLERANCE = [
   },
 ] as const;
 
-export const tolerance = rule({
-  findings: [...TOLERANCE.map((t) => t.id), 'tolerance'],
-  reads: ['grease', 'padding.256_511', 'large.padded', 'pq.hybrid', 'fragmented'],
-  check: (p, { working }) => {
-    const out: Finding[] = [];
-    const passed: string[] = [];
-    for (const t of TOLERANCE) {
-      const runs = t.probes.map((id) => p[id]).filter((r): r is ProbeRun => r !== undefined);
-      if (runs.length === 0) continue;
-      const failed = runs.find((r) => !accepted(r.answer));
-      if (!failed) {
-        passed.push(t.passed);
-        continue;
+export const tolerance: Rule<'grease' | 'padding.256_511' | 'large.padded' | 'pq.hybrid' | 'fragmented'> =
+  rule({
+    findings: [...TOLERANCE.map((t) => t.id), 'tolerance'],
+    reads: ['grease', 'padding.256_511', 'large.padded', 'pq.hybrid', 'fragmented'],
+    check: (p, { working }) => {
+      const out: Finding[] = [];
+      const passed: string[] = [];
+      for (const t of TOLERANCE) {
+        const runs = t.probes.map((id) => p[id]).filter((r): r is ProbeRun => r !== undefined);
+        if (runs.length === 0) continue;
+        const failed = runs.find((r) => !accepted(r.answer));
+        if (!failed) {
+          passed.push(t.passed);
+          continue;
+        }
+        out.push(
+          finding(
+            t.id,
+            'error',
+            t.explain(describeAnswer(failed.answer)),
+            [working, ...runs],
+            alertField(failed),
+            t.fix,
+          ),
+        );
       }
-      out.push(
-        finding(
-          t.id,
-          'error',
-          t.explain(describeAnswer(failed.answer)),
-          [working, ...runs],
-          alertField(failed),
-          t.fix,
-        ),
-      );
-    }
-    if (passed.length > 0 && out.length === 0) {
-      out.push(
-        finding(
-          'tolerance',
-          'info',
-          `The server tolerates ${list(passed)}.`,
-          [p.grease, p['padding.256_511'], p['large.padded'], p['pq.hybrid'], p.fragmented],
-          { passed },
-        ),
-      );
-    }
-    return out;
-  },
-});
+      if (passed.length > 0 && out.length === 0) {
+        out.push(
+          finding(
+            'tolerance',
+            'info',
+            `The server tolerates ${list(passed)}.`,
+            [p.grease, p['padding.256_511'], p['large.padded'], p['pq.hybrid'], p.fragmented],
+            { passed },
+          ),
+        );
+      }
+      return out;
+    },
+  });

@@ -24,6 +24,18 @@ export function alpnValue(protocols: readonly string[]): ProtocolNameList {
   return { protocolNameList: list, protocols: [...protocols] };
 }
 
+/**
+ * A ProtocolNameList from ids given as text (the Latin-1 view, one character per byte) or
+ * as bytes, in any mix.
+ * @example alpnValueOf(['h2', Uint8Array.of(0x0a, 0x0a)])
+ */
+export function alpnValueOf(ids: readonly (string | Uint8Array)[]): ProtocolNameList {
+  const protocolNameList = ids.map((p, i) =>
+    typeof p === 'string' ? bytesOrText(undefined, p, `protocols[${i}]`) : p,
+  );
+  return { protocolNameList, protocols: protocolNameList.map(latin1) };
+}
+
 /** Protocol ids as bytes, from whichever of `protocolNameList` / `protocols` is given. */
 export function protocolIds(value: Partial<ProtocolNameList>, what = 'protocolNameList'): Uint8Array[] {
   const bytes = value.protocolNameList;
@@ -81,6 +93,7 @@ export const alpnCodec: ExtensionCodec<ProtocolNameList> = {
   type: 16,
   name: 'application_layer_protocol_negotiation',
   allowedIn: ['client_hello', 'server_hello', 'encrypted_extensions'],
+  fromPlan: (plan) => (plan.alpn && plan.alpn.length > 0 ? alpnValueOf(plan.alpn) : null),
   decode(r: Reader, context: MessageContext): ProtocolNameList {
     const at = r.pos;
     const value = decodeProtocolNameList(r);

@@ -100,6 +100,21 @@ export function encodeExtensions(w: Writer, extensions: readonly Extension[], le
   );
 }
 
+/**
+ * extension_data for `value`, written by the registry row `codec`: the one writer of every
+ * extension body (the builder, the probe's second hello and the arbitraries all come here).
+ * @example encodeBody(keyShareCodec, { clientShares: [] }) // 00 00
+ */
+export function encodeBody<V>(
+  codec: ExtensionCodec<V>,
+  value: V,
+  context: MessageContext = 'client_hello',
+): Uint8Array {
+  const w = new Writer(64);
+  codec.encode(w, value, context);
+  return w.finish();
+}
+
 /** An extension from a name or code and a typed value, its body encoded by the registry. */
 export function makeExtension<V>(
   nameOrType: string | number,
@@ -111,7 +126,5 @@ export function makeExtension<V>(
     throw new TypeError(
       `no typed codec for extension ${JSON.stringify(nameOrType)}; pass a raw body instead`,
     );
-  const w = new Writer(64);
-  codec.encode(w, value, context);
-  return { type: codec.type, body: w.finish(), value };
+  return { type: codec.type, body: encodeBody(codec, value, context), value };
 }

@@ -13,6 +13,7 @@ export const compressCertificateCodec: ExtensionCodec<CertificateCompressionAlgo
   type: 27,
   name: 'compress_certificate',
   allowedIn: ['client_hello', 'certificate_request'],
+  fromPlan: (plan) => (plan.certificateCompression ? { algorithms: plan.certificateCompression } : null),
   decode(r: Reader): CertificateCompressionAlgorithms {
     return { algorithms: r.u16List(1, 'algorithms', { min: 2, max: 254 }) };
   },

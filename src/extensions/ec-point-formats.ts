@@ -19,6 +19,7 @@ export const ecPointFormatsCodec: ExtensionCodec<EcPointFormatList> = {
   type: 11,
   name: 'ec_point_formats',
   allowedIn: ['client_hello', 'server_hello'],
+  fromPlan: (plan) => (plan.ecPointFormats ? { ecPointFormatList: plan.ecPointFormats } : null),
   decode(r: Reader): EcPointFormatList {
     const at = r.pos;
     const ecPointFormatList = r.u8List(1, 'ec_point_format_list', { min: 1 });

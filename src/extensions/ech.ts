@@ -83,6 +83,7 @@ export const encryptedClientHelloCodec: ExtensionCodec<EncryptedClientHelloValue
   type: 0xfe0d,
   name: 'encrypted_client_hello',
   allowedIn: ['client_hello', 'encrypted_extensions', 'hello_retry_request'],
+  fromPlan: (plan) => plan.ech,
   decode(r: Reader, context: MessageContext): EncryptedClientHelloValue {
     if (context === 'hello_retry_request') return { confirmation: r.bytes(8, 'confirmation') };
     if (context === 'encrypted_extensions') {

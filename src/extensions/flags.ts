@@ -11,6 +11,7 @@ function flag(type: number, name: string, allowedIn: readonly MessageContext[]):
     type,
     name,
     allowedIn,
+    clientHelloDefault: EMPTY,
     decode: (): EmptyValue => EMPTY,
     encode: (_w: Writer, _value: EmptyValue): void => {},
   };

@@ -91,6 +91,7 @@ export const keyShareCodec: ExtensionCodec<KeyShareValue> = {
   type: 51,
   name: 'key_share',
   allowedIn: ['client_hello', 'server_hello', 'hello_retry_request'],
+  fromPlan: (plan) => (plan.keyShares ? { clientShares: plan.keyShares } : null),
   decode(r: Reader, context: MessageContext): KeyShareValue {
     if (context === 'hello_retry_request') return { selectedGroup: r.u16('selected_group') };
     if (context === 'server_hello') return { serverShare: r.enter('server_share', () => decodeEntry(r, 1)) };

@@ -90,6 +90,7 @@ export const pskKeyExchangeModesCodec: ExtensionCodec<PskKeyExchangeModes> = {
   type: 45,
   name: 'psk_key_exchange_modes',
   allowedIn: ['client_hello'],
+  fromPlan: (plan) => (plan.pskModes ? { keModes: plan.pskModes } : null),
   decode(r: Reader): PskKeyExchangeModes {
     return { keModes: r.u8List(1, 'ke_modes', { min: 1 }) };
   },

@@ -13,6 +13,7 @@ export const renegotiationInfoCodec: ExtensionCodec<RenegotiationInfo> = {
   type: 0xff01,
   name: 'renegotiation_info',
   allowedIn: ['client_hello', 'server_hello'],
+  clientHelloDefault: { renegotiatedConnection: new Uint8Array(0) },
   decode(r: Reader): RenegotiationInfo {
     return { renegotiatedConnection: r.vectorBytes(1, 'renegotiated_connection') };
   },

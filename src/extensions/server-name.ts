@@ -154,6 +154,7 @@ export const serverNameCodec: ExtensionCodec<ServerNameValue> = {
   type: 0,
   name: 'server_name',
   allowedIn: ['client_hello', 'server_hello', 'encrypted_extensions'],
+  fromPlan: (plan) => (plan.serverName === null ? null : serverNameValue(plan.serverName)),
   decode(r: Reader, context: MessageContext): ServerNameValue {
     return context === 'client_hello' ? decodeServerNameList(r) : EMPTY;
   },

@@ -12,6 +12,7 @@ export const sessionTicketCodec: ExtensionCodec<SessionTicket> = {
   type: 35,
   name: 'session_ticket',
   allowedIn: ['client_hello', 'server_hello'],
+  clientHelloDefault: { ticket: new Uint8Array(0) },
   decode(r: Reader): SessionTicket {
     return { ticket: r.rest() };
   },

@@ -27,6 +27,8 @@ export const signatureAlgorithmsCodec: ExtensionCodec<SignatureSchemeList> = {
   type: 13,
   name: 'signature_algorithms',
   allowedIn: ['client_hello', 'certificate_request'],
+  fromPlan: (plan) =>
+    plan.signatureAlgorithms ? { supportedSignatureAlgorithms: plan.signatureAlgorithms } : null,
   decode: decodeSignatureSchemeList,
   encode: encodeSignatureSchemeList,
 };

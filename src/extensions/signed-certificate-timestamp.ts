@@ -19,6 +19,7 @@ export const signedCertificateTimestampCodec: ExtensionCodec<SignedCertificateTi
   type: 18,
   name: 'signed_certificate_timestamp',
   allowedIn: ['client_hello', 'server_hello', 'certificate_request', 'certificate'],
+  clientHelloDefault: EMPTY,
   decode(r: Reader, context: MessageContext): SignedCertificateTimestampValue {
     if (context !== 'server_hello' && context !== 'certificate') return EMPTY;
     return {

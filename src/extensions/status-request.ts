@@ -56,6 +56,12 @@ export const statusRequestCodec: ExtensionCodec<StatusRequestValue> = {
   type: 5,
   name: 'status_request',
   allowedIn: ['client_hello', 'server_hello', 'certificate_request', 'certificate'],
+  // An OCSP request naming no responders and no extensions: what every browser sends.
+  clientHelloDefault: {
+    statusType: STATUS_TYPE_OCSP,
+    responderIdList: [],
+    requestExtensions: new Uint8Array(0),
+  },
   decode(r: Reader, context: MessageContext): StatusRequestValue {
     if (context === 'certificate') return decodeStatus(r);
     if (context === 'client_hello') return decodeRequest(r);

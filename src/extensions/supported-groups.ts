@@ -16,6 +16,7 @@ export const supportedGroupsCodec: ExtensionCodec<NamedGroupList> = {
   type: 10,
   name: 'supported_groups',
   allowedIn: ['client_hello', 'encrypted_extensions'],
+  fromPlan: (plan) => (plan.namedGroups ? { namedGroupList: plan.namedGroups } : null),
   decode(r: Reader): NamedGroupList {
     return { namedGroupList: r.u16List(2, 'named_group_list', { min: 2 }) };
   },

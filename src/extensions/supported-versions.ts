@@ -22,6 +22,7 @@ export const supportedVersionsCodec: ExtensionCodec<SupportedVersionsValue> = {
   type: 43,
   name: 'supported_versions',
   allowedIn: ['client_hello', 'server_hello', 'hello_retry_request'],
+  fromPlan: (plan) => (plan.versions ? { versions: plan.versions } : null),
   decode(r: Reader, context: MessageContext): SupportedVersionsValue {
     if (context === 'server_hello' || context === 'hello_retry_request') {
       return { selectedVersion: r.u16('selected_version') };

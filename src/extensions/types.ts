@@ -1,5 +1,7 @@
 import type { Reader } from '../bytes/reader.ts';
 import type { Writer } from '../bytes/writer.ts';
+import type { EchOuterClientHello } from './ech.ts';
+import type { KeyShareEntry } from './key-share.ts';
 
 /** The messages that carry extensions (RFC 8446 §4.2 table), plus TLS 1.2's ServerHello. */
 export type MessageContext =
@@ -41,4 +43,40 @@ export interface ExtensionCodec<V = unknown> {
   decode(r: Reader, context: MessageContext): V;
   /** Writes the body for `value`. */
   encode(w: Writer, value: V, context: MessageContext): void;
+  /**
+   * The ClientHello value the builder sends for this extension, from what it resolved from
+   * its options; `null` when the options leave it out (then a raw body from
+   * `extensionBodies`, if any, is sent instead). Rows without it are built from
+   * {@link ExtensionCodec.clientHelloDefault} or a raw body.
+   */
+  readonly fromPlan?: (plan: HelloPlan) => V | null;
+  /**
+   * The ClientHello value of an extension that is the same for every client that sends it
+   * (extended_master_secret, an empty session_ticket, status_request for OCSP), used when
+   * the extension is in the builder's order and no raw body is given.
+   */
+  readonly clientHelloDefault?: V;
+}
+
+/**
+ * What the ClientHello builder resolved from its options, as wire codes with GREASE values
+ * already in place: the input of every registry row's `fromPlan`. `null` leaves the
+ * extension out.
+ */
+export interface HelloPlan {
+  /** server_name host_name (ASCII, RFC 6066 §3). */
+  readonly serverName: string | null;
+  readonly namedGroups: readonly number[] | null;
+  /** key_share client_shares, in order (a GREASE entry included when placed). */
+  readonly keyShares: readonly KeyShareEntry[] | null;
+  readonly signatureAlgorithms: readonly number[] | null;
+  /** supported_versions. */
+  readonly versions: readonly number[] | null;
+  /** ALPN ids as text (Latin-1 view, see `bytesOrText`) or bytes. */
+  readonly alpn: readonly (string | Uint8Array)[] | null;
+  readonly ecPointFormats: readonly number[] | null;
+  readonly pskModes: readonly number[] | null;
+  readonly certificateCompression: readonly number[] | null;
+  /** An outer encrypted_client_hello (ECH GREASE). */
+  readonly ech: EchOuterClientHello | null;
 }

@@ -1,8 +1,8 @@
 import { DecodeError } from '../bytes/errors.ts';
 import { Reader, type ReaderOptions } from '../bytes/reader.ts';
-import { Writer } from '../bytes/writer.ts';
 import type { ProtocolNameList } from './alpn.ts';
 import type { ApplicationSettingsValue } from './application-settings.ts';
+import { encodeBody } from './block.ts';
 import type { CertificateAuthorities } from './certificate-authorities.ts';
 import type { CertificateTypeList, CertificateTypeValue } from './certificate-type.ts';
 import type { EmptyValue } from './common.ts';
@@ -225,9 +225,7 @@ export function encodeExtensionBody(
 ): Uint8Array {
   const codec = typeof nameOrType === 'number' ? codecForType(nameOrType) : codecForName(nameOrType);
   if (!codec) throw new TypeError(`no typed codec for extension ${JSON.stringify(nameOrType)}`);
-  const w = new Writer(64);
-  codec.encode(w, value, context);
-  return w.finish();
+  return encodeBody(codec, value, context);
 }
 
 /**

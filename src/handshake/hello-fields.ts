@@ -1,14 +1,27 @@
 /**
- * ClientHello fields read straight from extension bodies, for fingerprints, the decode
- * JSON view and the probe's own bookkeeping.
+ * ClientHello fields read from extension bodies, for fingerprints, the decode JSON view and
+ * the probe's own bookkeeping.
  *
- * They must work on any hello a client actually sent, including ones whose extension bodies
- * a strict codec rejects (a list length that overshoots, an odd byte left over). So these
- * readers never throw: a vector whose length prefix claims more bytes than the body holds is
- * read up to the end of the body, and a trailing odd byte of a u16 list is ignored. They
- * depend on nothing but the bytes layer, not on the typed extension codecs.
+ * Each is read by the extension's registry codec (leniently: a semantic fault such as an
+ * empty list or a duplicate share is kept, not thrown). They must also work on any hello a
+ * client actually sent, including bodies the codec cannot read (a list length that
+ * overshoots, an odd byte left over), so they never throw: for such a body a vector whose
+ * length prefix claims more bytes than the body holds is read up to the end of the body, and
+ * a trailing odd byte of a u16 list is ignored. Text (host names, ALPN ids) follows the
+ * codecs' one rule: one character per byte (Latin-1), so an ASCII name reads as itself and
+ * any other byte stays visible and restores exactly.
  */
+import { DecodeError } from '../bytes/errors.ts';
+import { latin1 } from '../bytes/hex.ts';
 import { Reader } from '../bytes/reader.ts';
+import { alpnCodec } from '../extensions/alpn.ts';
+import { ecPointFormatsCodec } from '../extensions/ec-point-formats.ts';
+import { type KeyShareClientHello, keyShareCodec } from '../extensions/key-share.ts';
+import { type ServerNameList, serverNameCodec } from '../extensions/server-name.ts';
+import { signatureAlgorithmsCodec } from '../extensions/signature-algorithms.ts';
+import { supportedGroupsCodec } from '../extensions/supported-groups.ts';
+import { type SupportedVersionsList, supportedVersionsCodec } from '../extensions/supported-versions.ts';
+import type { ExtensionCodec } from '../extensions/types.ts';
 import type { ClientHello } from './types.ts';
 
 /** What every client fingerprint reads from a ClientHello. */
@@ -26,6 +39,20 @@ export const EXTENSION = {
 } as const;
 
 const EMPTY = new Uint8Array(0);
+const LENIENT = { strict: false } as const;
+
+/**
+ * What the registry codec reads from a ClientHello extension body, or undefined when the
+ * body does not follow the wire grammar (then the clipped reading stands in).
+ */
+function viaCodec<V>(codec: ExtensionCodec<V>, body: Uint8Array): V | undefined {
+  try {
+    return codec.decode(new Reader(body, LENIENT), 'client_hello');
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
+}
 
 /** Bodies of every extension of `type`, in wire order. */
 export function extensionBodies(hello: FingerprintableHello, type: number): Uint8Array[] {
@@ -59,22 +86,26 @@ export function u16Values(bytes: Uint8Array): number[] {
 
 /** supported_versions of a ClientHello (RFC 8446 §4.2.1: u8 length, then u16 versions). */
 export function supportedVersions(body: Uint8Array): number[] {
-  return u16Values(vectorContent(body, 1));
+  const value = viaCodec(supportedVersionsCodec, body) as SupportedVersionsList | undefined;
+  return value ? [...value.versions] : u16Values(vectorContent(body, 1));
 }
 
 /** supported_groups (RFC 8446 §4.2.7: u16 length, then u16 groups). */
 export function supportedGroups(body: Uint8Array): number[] {
-  return u16Values(vectorContent(body, 2));
+  const value = viaCodec(supportedGroupsCodec, body);
+  return value ? [...value.namedGroupList] : u16Values(vectorContent(body, 2));
 }
 
 /** ec_point_formats (RFC 8422 §5.1.2: u8 length, then u8 formats). */
 export function ecPointFormats(body: Uint8Array): number[] {
-  return Array.from(vectorContent(body, 1));
+  const value = viaCodec(ecPointFormatsCodec, body);
+  return value ? [...value.ecPointFormatList] : Array.from(vectorContent(body, 1));
 }
 
 /** signature_algorithms (RFC 8446 §4.2.3: u16 length, then u16 schemes). */
 export function signatureAlgorithms(body: Uint8Array): number[] {
-  return u16Values(vectorContent(body, 2));
+  const value = viaCodec(signatureAlgorithmsCodec, body);
+  return value ? [...value.supportedSignatureAlgorithms] : u16Values(vectorContent(body, 2));
 }
 
 /**
@@ -82,6 +113,8 @@ export function signatureAlgorithms(body: Uint8Array): number[] {
  * u8-length-prefixed names), clipped to the body; `null` when the list holds no name.
  */
 export function firstAlpnProtocol(body: Uint8Array): Uint8Array | null {
+  const value = viaCodec(alpnCodec, body);
+  if (value) return value.protocolNameList[0] ?? null;
   const list = vectorContent(body, 2);
   if (list.length === 0) return null;
   return vectorContent(list, 1);
@@ -89,23 +122,26 @@ export function firstAlpnProtocol(body: Uint8Array): Uint8Array | null {
 
 /** Every protocol name of an ALPN extension, as Latin-1 strings (bytes stay visible), clipped to the body. */
 export function alpnProtocols(body: Uint8Array): string[] {
+  const value = viaCodec(alpnCodec, body);
+  if (value) return [...value.protocols];
   const list = vectorContent(body, 2);
   const out: string[] = [];
   for (let i = 0; i < list.length; ) {
-    const id = list.subarray(i + 1, i + 1 + list[i]);
-    out.push(String.fromCharCode(...id));
+    out.push(latin1(list.subarray(i + 1, i + 1 + list[i])));
     i += 1 + list[i];
   }
   return out;
 }
 
-/** The host_name of the first host_name entry of server_name (RFC 6066 §3), or null. */
+/** The host_name of the first host_name entry of server_name (RFC 6066 §3, Latin-1 as in the codec), or null. */
 export function serverName(body: Uint8Array): string | null {
+  const value = viaCodec(serverNameCodec, body) as ServerNameList | undefined;
+  if (value) return value.serverNameList.find((e) => e.nameType === 0)?.hostName ?? null;
   const list = vectorContent(body, 2);
   for (let i = 0; i + 3 <= list.length; ) {
     const nameType = list[i];
     const name = vectorContent(list.subarray(i + 1), 2);
-    if (nameType === 0) return new TextDecoder('utf-8', { fatal: false }).decode(name);
+    if (nameType === 0) return latin1(name);
     i += 3 + name.length;
   }
   return null;
@@ -113,6 +149,8 @@ export function serverName(body: Uint8Array): string | null {
 
 /** The groups of a ClientHello's key_share entries (RFC 8446 §4.2.8), in wire order. */
 export function keyShareGroups(body: Uint8Array): number[] {
+  const value = viaCodec(keyShareCodec, body) as KeyShareClientHello | undefined;
+  if (value) return value.clientShares.map((e) => e.group);
   const list = vectorContent(body, 2);
   const out: number[] = [];
   for (let i = 0; i + 4 <= list.length; ) {

@@ -3,8 +3,9 @@
  * a new key share for the requested group, the cookie echoed, early_data removed), and small
  * readers of hello fields the probe needs.
  */
-import { Writer } from '../bytes/writer.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
+import { encodeBody } from '../extensions/block.ts';
+import { keyShareCodec } from '../extensions/key-share.ts';
 import type { Extension } from '../extensions/types.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import {
@@ -37,15 +38,11 @@ export const EXT = {
   renegotiation_info: 0xff01,
 } as const;
 
+/** client_shares for `shares`, written by the key_share registry row. */
 function keyShareBody(shares: readonly KeyShare[]): Uint8Array {
-  const w = new Writer(128);
-  w.prefixed(2, 'client_shares', (w) => {
-    for (const s of shares) {
-      w.u16(s.group, 'group');
-      w.vector(2, 'key_exchange', s.keyExchange);
-    }
+  return encodeBody(keyShareCodec, {
+    clientShares: shares.map((s) => ({ group: s.group, keyExchange: s.keyExchange })),
   });
-  return w.finish();
 }
 
 /**

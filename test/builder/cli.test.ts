@@ -136,3 +136,25 @@ describe('hellokit build', () => {
     });
   });
 });
+
+describe('hellokit build keeps the flags coherent', () => {
+  test('--groups without --key-shares: the key shares follow the groups', async () => {
+    const r = await run('--groups', 'x25519,secp384r1', '--json', '--seed', '1');
+    expect(r.code).toBe(0);
+    const hello = JSON.parse(r.stdout).clientHello;
+    expect(hello.supportedGroups).toEqual([0x001d, 0x0018]);
+    expect(hello.keyShareGroups).toEqual([0x001d]);
+  });
+
+  test('flags that contradict each other exit 2 with one line naming both', async () => {
+    const r = await run('--tls', '1.2', '--ciphers', 'TLS_AES_128_GCM_SHA256');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /"cipherSuites" and "tls" disagree: no cipher suite can be negotiated in TLS 1\.2/,
+    );
+    const shares = await run('--groups', 'x25519', '--key-shares', 'secp256r1');
+    expect(shares.code).toBe(2);
+    expect(shares.stderr).toMatch(/"keyShares" and "groups" disagree: a key share for secp256r1/);
+  });
+});

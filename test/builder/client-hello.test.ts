@@ -95,12 +95,12 @@ describe('each option changes what it says', () => {
   test('groups, keyShares, signatureAlgorithms and alpn set their extensions', () => {
     const h = clientHello({
       seed: 1,
-      groups: ['P-384', 'X25519MLKEM768'],
+      groups: ['P-384', 'X25519MLKEM768', 'secp521r1', 'SecP256r1MLKEM768', 'SecP384r1MLKEM1024'],
       keyShares: ['secp384r1', 'X25519MLKEM768', 'secp521r1', 'SecP256r1MLKEM768', 'SecP384r1MLKEM1024'],
       signatureAlgorithms: ['ECDSA+SHA256', 'rsa_pss_rsae_sha256'],
       alpn: ['http/1.1'],
     });
-    expect(u16s(ext(h.extensions, 10)!.body)).toEqual([0x0018, 0x11ec]);
+    expect(u16s(ext(h.extensions, 10)!.body)).toEqual([0x0018, 0x11ec, 0x0019, 0x11eb, 0x11ed]);
     expect(h.keyShares.map((k) => k.group)).toEqual([0x0018, 0x11ec, 0x0019, 0x11eb, 0x11ed]);
     expect(h.keyShares.map((k) => k.keyExchange.length)).toEqual([97, 1216, 133, 1249, 1665]);
     expect(u16s(ext(h.extensions, 13)!.body)).toEqual([0x0403, 0x0804]);

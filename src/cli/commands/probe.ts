@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { type ClientHelloOptions, clientHello } from '../../builder/client-hello.ts';
 import { jsonText, jsonView } from '../../bytes/json-view.ts';
 import { systemRandom } from '../../crypto/random.ts';
@@ -43,14 +44,34 @@ function versionsText(versions: readonly number[]): string {
   return `TLS ${versions.map((v) => names[v] ?? `0x${v.toString(16)}`).join('+')}`;
 }
 
+/**
+ * The SNI a probe sends, as openssl s_client and curl do: a host-name target means that
+ * name, an IP literal means none; `--sni`/`--no-sni` (already in `options`) win. Returns the
+ * options to build with and, when the target chose, the words the summary line adds.
+ */
+export function withTargetServerName(
+  options: ClientHelloOptions,
+  host: string,
+): { options: ClientHelloOptions; sniSource?: string } {
+  if (options.serverName !== undefined) return { options };
+  if (isIP(host) !== 0)
+    return { options: { ...options, serverName: null }, sniSource: 'the target is an IP address' };
+  return { options: { ...options, serverName: host.replace(/\.$/, '') }, sniSource: 'from the target' };
+}
+
+function sniText(hello: HelloWithKeyShares, sniSource: string | undefined): string {
+  const sni = helloServerName(hello);
+  const text = sni === null ? 'no SNI' : `SNI ${sni}`;
+  return sniSource === undefined ? text : `${text} (${sniSource})`;
+}
+
 /** One line about the hello that was sent. */
-function sentLine(result: ProbeResult, hello: HelloWithKeyShares): string {
+function sentLine(result: ProbeResult, hello: HelloWithKeyShares, sniSource?: string): string {
   const bytes = result.transcript
     .filter((t) => t.direction === 'sent')
     .slice(0, hello.record?.fragments?.length ?? 1)
     .reduce((n, t) => n + t.bytes.length, 0);
   const records = hello.record?.fragments?.length ?? 1;
-  const sni = helloServerName(hello);
   const shares = helloKeyShareGroups(hello).map(groupName);
   const to = `${result.target.host}:${result.target.port}`;
   // Nothing goes out when the connection never opens: say what would have been sent.
@@ -62,7 +83,7 @@ function sentLine(result: ProbeResult, hello: HelloWithKeyShares): string {
     head,
     versionsText(helloVersions(hello)),
     `${hello.cipherSuites.length} suites`,
-    sni === null ? 'no SNI' : `SNI ${sni}`,
+    sniText(hello, sniSource),
     shares.length > 0 ? `key shares ${shares.join(', ')}` : 'no key shares',
   ].join(', ');
 }
@@ -108,9 +129,14 @@ function answerLines(
   return lines;
 }
 
-/** The story: what was sent, what came back, what it means. */
-export function probeStory(result: ProbeResult, hello: HelloWithKeyShares, withTranscript = false): string {
-  const lines = [`→ ${sentLine(result, hello)}`];
+/** The story: what was sent, what came back, what it means (`sniSource`: why this SNI, see {@link withTargetServerName}). */
+export function probeStory(
+  result: ProbeResult,
+  hello: HelloWithKeyShares,
+  withTranscript = false,
+  sniSource?: string,
+): string {
+  const lines = [`→ ${sentLine(result, hello, sniSource)}`];
   const t = result.timings;
   if (result.outcome === 'connect_failed') {
     lines.push(`✗ ${result.error ?? 'connect failed'}`);
@@ -171,11 +197,12 @@ async function runQuicProbe(
   flags: Flags,
   timeoutMs: number,
   idleTimeoutMs: number,
-): Promise<{ result: QuicProbeResult; hello: HelloWithKeyShares }> {
+): Promise<{ result: QuicProbeResult; hello: HelloWithKeyShares; sniSource?: string }> {
   const sourceConnectionId = systemRandom(8);
+  const { options, sniSource } = withTargetServerName(helloOptionsFromFlags('probe', flags), target.host);
   let hello: HelloWithKeyShares;
   try {
-    hello = clientHello(quicHelloOptions(helloOptionsFromFlags('probe', flags), sourceConnectionId));
+    hello = clientHello(quicHelloOptions(options, sourceConnectionId));
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(`probe: ${e.message}`);
     throw e;
@@ -206,15 +233,14 @@ async function runQuicProbe(
   } finally {
     if (keylogFd !== undefined) closeSync(keylogFd);
   }
-  return { result, hello };
+  return { result, hello, sniSource };
 }
 
-function quicSentLine(result: QuicProbeResult, hello: HelloWithKeyShares): string {
+function quicSentLine(result: QuicProbeResult, hello: HelloWithKeyShares, sniSource?: string): string {
   const first = result.transcript.filter(
     (t) => t.direction === 'sent' && t.atMs === result.transcript[0]?.atMs,
   );
   const bytes = first.reduce((n, t) => n + t.size, 0);
-  const sni = helloServerName(hello);
   const shares = helloKeyShareGroups(hello).map(groupName);
   const to = `${result.target.host}:${result.target.port}`;
   const head =
@@ -225,7 +251,7 @@ function quicSentLine(result: QuicProbeResult, hello: HelloWithKeyShares): strin
     head,
     `version 0x${result.quicVersion.toString(16).padStart(8, '0')}`,
     `${hello.cipherSuites.length} suites`,
-    sni === null ? 'no SNI' : `SNI ${sni}`,
+    sniText(hello, sniSource),
     shares.length > 0 ? `key shares ${shares.join(', ')}` : 'no key shares',
   ].join(', ');
 }
@@ -235,8 +261,9 @@ export function quicStory(
   result: QuicProbeResult,
   hello: HelloWithKeyShares,
   withTranscript = false,
+  sniSource?: string,
 ): string {
-  const lines = [`→ ${quicSentLine(result, hello)}`];
+  const lines = [`→ ${quicSentLine(result, hello, sniSource)}`];
   if (result.outcome === 'connect_failed') {
     lines.push(`✗ ${result.error ?? 'could not send'}`);
   } else {
@@ -284,10 +311,10 @@ export function quicJson(result: QuicProbeResult): unknown {
   return jsonView({ ...rest, sentHellos: sent.length });
 }
 
-function helloFrom(flags: Flags): HelloWithKeyShares {
-  const options: ClientHelloOptions = helloOptionsFromFlags('probe', flags);
+function helloFrom(flags: Flags, host: string): { hello: HelloWithKeyShares; sniSource?: string } {
+  const { options, sniSource } = withTargetServerName(helloOptionsFromFlags('probe', flags), host);
   try {
-    return clientHello(options);
+    return { hello: clientHello(options), sniSource };
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(`probe: ${e.message}`);
     throw e;
@@ -328,14 +355,14 @@ export const probeCommand: Command = {
       'ms',
     );
     if (flags.quic === true) {
-      const { result, hello } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs);
+      const { result, hello, sniSource } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs);
       const helloProblems = warnAboutHello(hello, flags.json === true, io);
       if (flags.json === true)
         io.out(jsonText({ ...(quicJson(result) as object), ...helloProblemsJson(helloProblems) }));
-      else io.out(quicStory(result, hello, flags.transcript === true));
+      else io.out(quicStory(result, hello, flags.transcript === true, sniSource));
       return EXIT.ok;
     }
-    const hello = helloFrom(flags);
+    const { hello, sniSource } = helloFrom(flags, target.host);
     const helloProblems = warnAboutHello(hello, flags.json === true, io);
     const keylogFile = stringFlag(flags, 'keylog');
     let result: ProbeResult;
@@ -356,7 +383,7 @@ export const probeCommand: Command = {
     }
     if (flags.json === true)
       io.out(jsonText({ ...(probeJson(result) as object), ...helloProblemsJson(helloProblems) }));
-    else io.out(probeStory(result, hello, flags.transcript === true));
+    else io.out(probeStory(result, hello, flags.transcript === true, sniSource));
     return EXIT.ok;
   },
 };
