@@ -107,6 +107,8 @@ export class QuicProbeSession {
   readonly sourceConnectionId: Uint8Array;
   serverConnectionId?: Uint8Array;
   versionNegotiation?: QuicVersionNegotiation;
+  /** A Version Negotiation that listed the version sent, which RFC 9000 §6.2 says to discard. */
+  ignoredVersionNegotiation?: QuicVersionNegotiation;
   retry?: QuicRetry;
   connectionClose?: QuicConnectionClose;
   alert?: ProbeAlert;
@@ -385,7 +387,10 @@ export class QuicProbeSession {
     )
       return;
     const versions = versionNegotiationVersions(b, header);
-    if (versions.includes(this.version)) return;
+    if (versions.includes(this.version)) {
+      this.ignoredVersionNegotiation ??= { versions, versionNames: versions.map(quicVersionName) };
+      return;
+    }
     this.versionNegotiation = { versions, versionNames: versions.map(quicVersionName) };
     this.stop('version_negotiation');
   }

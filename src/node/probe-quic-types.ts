@@ -6,6 +6,7 @@
 import type { ClientHelloOptions } from '../builder/client-hello.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import type { ServerViolation } from '../probe/violations.ts';
 import type { CertificateSummary } from './certificates.ts';
 import type {
   HelloWithKeyShares,
@@ -171,6 +172,11 @@ export interface QuicProbeResult {
   /** True when the probe answered a HelloRetryRequest with a second ClientHello. */
   readonly retried: boolean;
   readonly versionNegotiation?: QuicVersionNegotiation;
+  /**
+   * A Version Negotiation the probe discarded because it lists the version sent (RFC 9000
+   * §6.2: a client ignores it); the versions it listed.
+   */
+  readonly ignoredVersionNegotiation?: QuicVersionNegotiation;
   readonly retry?: QuicRetry;
   /** The QUIC version the probe sent. */
   readonly quicVersion: number;
@@ -200,6 +206,8 @@ export interface QuicProbeResult {
   readonly bytesReceived: number;
   readonly datagramsReceived: number;
   readonly datagramsSent: number;
+  /** The server's TLS violations (docs/violations.md), as over TCP; empty when none. */
+  readonly violations: readonly ServerViolation[];
   /** One sentence: what happened and what it means. */
   readonly conclusion: string;
 }
