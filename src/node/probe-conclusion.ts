@@ -84,12 +84,19 @@ export function clipConclusion(text: string): string {
   return text.length <= MAX_CONCLUSION_LENGTH ? text : `${text.slice(0, MAX_CONCLUSION_LENGTH - 1)}…`;
 }
 
+/** A violation's message, short enough to leave room in the conclusion for the rest. */
+function brief(message: string): string {
+  return message.length <= 110 ? message : `${message.slice(0, 109)}…`;
+}
+
 /** What the abort and the other violations add to a conclusion. */
 function violationText(result: ConclusionInput): string {
   const parts: string[] = [];
   const a = result.abort;
   if (a)
-    parts.push(`aborted: server violated ${a.rfc} (${a.rule}: ${a.message}); sent alert ${a.alert.name}`);
+    parts.push(
+      `aborted: server violated ${a.rfc} (${a.rule}: ${brief(a.message)}); sent alert ${a.alert.name}`,
+    );
   const others = result.violations.filter((v) => !a || v.rule !== a.rule || v.message !== a.message);
   if (others.length > 0) {
     const ids = [...new Set(others.map((v) => v.rule))];
@@ -97,7 +104,7 @@ function violationText(result: ConclusionInput): string {
       a
         ? `also ${summarize(ids)}`
         : others.length === 1
-          ? `server violated ${others[0].rfc} (${others[0].rule}: ${others[0].message})`
+          ? `server violated ${others[0].rfc} (${others[0].rule}: ${brief(others[0].message)})`
           : `${others.length} RFC violations: ${summarize(ids)}`,
     );
   }
