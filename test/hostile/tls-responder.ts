@@ -145,6 +145,8 @@ export class Exchange {
       readonly encryptedExtensions?: readonly Extension[];
       readonly edit?: Partial<ServerHello>;
       readonly after?: 'finished' | { readonly alert: number } | 'nothing';
+      /** Handshake messages sent (encrypted, in the transcript) between EncryptedExtensions and Finished. */
+      readonly beforeFinished?: readonly Uint8Array[];
     } = {},
   ): Uint8Array {
     const group = options.group ?? 0x001d;
@@ -190,6 +192,10 @@ export class Exchange {
     const ee = encodeHandshake(HANDSHAKE_TYPES.encrypted_extensions, w.finish());
     transcript.update(ee);
     out.push(encryptRecord(server, 22, ee).record);
+    for (const m of options.beforeFinished ?? []) {
+      transcript.update(m);
+      out.push(encryptRecord(server, 22, m).record);
+    }
     const after = options.after ?? 'finished';
     if (after === 'finished') {
       const verify = finishedVerifyData(

@@ -10,7 +10,10 @@
  * checks the other side: real servers get no violation reported.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import type { ClientHelloOptions } from '../../src/builder/client-hello.ts';
+import { type ClientHelloOptions, clientHello } from '../../src/builder/client-hello.ts';
+import type { CommandIO } from '../../src/cli/command.ts';
+import { probeStory } from '../../src/cli/commands/probe.ts';
+import { runCli } from '../../src/cli/main.ts';
 import { generateKeyShare } from '../../src/crypto/key-share.ts';
 import { ALERT } from '../../src/iana/alerts.ts';
 import { type ProbeResult, probe } from '../../src/node/index.ts';
@@ -346,6 +349,58 @@ describe('the scripted server itself keeps the rules when told to', () => {
       expect(r.stopReason, r.conclusion).toBe('complete');
       expect(r.violations).toEqual([]);
     });
+});
+
+describe('what the conclusion and the text output say', () => {
+  test('thirty violations read on: the conclusion counts them and stays under 300 characters', async () => {
+    const extensions = Array.from({ length: 30 }, (_, i) => ext(0x3000 + i));
+    const server = await startResponder((x) => x.tls12Flight({ extensions }));
+    responders.push(server);
+    const r = await probe(server.target, { hello: TLS12, abortOnViolation: false, timeoutMs: 4000 });
+    expect(r.violations).toHaveLength(30);
+    expect(r.conclusion).toMatch(/30 RFC violations: unsolicited_extension$/);
+    expect(r.conclusion.length).toBeLessThan(300);
+  });
+
+  test('a certificate that does not decompress is in the text output, not only in --json', async () => {
+    // CompressedCertificate (RFC 8879): zlib, 100 bytes announced, 4 bytes that are not zlib
+    const broken = Uint8Array.of(25, 0, 0, 12, 0, 1, 0, 0, 100, 0, 0, 4, 1, 2, 3, 4);
+    const server = await startResponder((x) => x.tls13Flight({ beforeFinished: [broken] }));
+    responders.push(server);
+    const hello = clientHello({ ...TLS13, certificateCompression: [1] });
+    const r = await probe(server.target, { hello, timeoutMs: 4000 });
+    expect(r.stopReason, r.conclusion).toBe('complete');
+    expect(r.error).toMatch(/compressed certificate does not decompress/);
+    const text = probeStory(r, hello);
+    expect(text).toMatch(/^= .*compressed certificate does not decompress/m);
+  });
+
+  test('the CLI: --no-abort reads on, and each violation has its own line', async () => {
+    const server = await startResponder((x) => x.tls12Flight({ extensions: [ext(0x1234)] }));
+    responders.push(server);
+    let out = '';
+    const io: CommandIO = {
+      out: (t) => {
+        out += t;
+      },
+      err: () => {},
+      outBytes: () => {},
+      readStdin: async () => new Uint8Array(0),
+      isTTY: false,
+    };
+    expect(await runCli(['probe', server.target, '--tls', '1.2', '--idle-timeout', '700ms'], io)).toBe(0);
+    expect(out).toMatch(/^! unsolicited_extension \(RFC 8446 §4\.2\): the ServerHello carries /m);
+    expect(out).toMatch(/^→ fatal alert unsupported_extension \(110\): aborted$/m);
+    expect(out).toMatch(/stopped: violation/);
+    out = '';
+    expect(await runCli(['probe', server.target, '--tls', '1.2', '--no-abort', '--json'], io)).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.stopReason).toBe('complete');
+    expect(json.violations).toEqual([
+      expect.objectContaining({ rule: 'unsolicited_extension', rfc: 'RFC 8446 §4.2' }),
+    ]);
+    expect(json.abort).toBeUndefined();
+  });
 });
 
 describe('a ServerHello followed by a fatal alert is a refusal', () => {

@@ -150,6 +150,16 @@ describe('servers that do not answer QUIC', () => {
     expect(r.bytesReceived).toBe(5000);
   });
 
+  test('maxBytes is never passed, not even by one datagram: one that would cross the cap is not read', async () => {
+    const server = await udpServer((_d, reply) => {
+      for (let i = 0; i < 50; i++) reply(new Uint8Array(1000).fill(7));
+    });
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxBytes: 4500 });
+    expect(r.stopReason).toBe('max_bytes');
+    expect(r.bytesReceived).toBe(4000);
+    expect(r.error).toMatch(/would pass the 4500-byte cap/);
+  });
+
   test('nothing listening on the UDP port: connect_failed from ICMP port unreachable', async () => {
     const probeSocket = await udpServer(() => {});
     const port = probeSocket.port;
@@ -186,7 +196,53 @@ function openClientInitial(datagram: Uint8Array, dcid?: Uint8Array) {
   return { header, frames: readInitialFrames(opened.payload) };
 }
 
+/** A Version Negotiation packet answering the Initial `d`, listing `versions`. */
+function versionNegotiation(d: Uint8Array, versions: readonly number[]): Uint8Array {
+  const bare = readBareLongHeader(d)!;
+  const list = new Uint8Array(4 * versions.length);
+  versions.forEach((v, i) => new DataView(list.buffer).setUint32(4 * i, v));
+  return concatBytes(
+    Uint8Array.of(0x80, 0, 0, 0, 0, bare.sourceConnectionId.length),
+    bare.sourceConnectionId,
+    Uint8Array.of(bare.destinationConnectionId.length),
+    bare.destinationConnectionId,
+    list,
+  );
+}
+
 describe('Retry and Version Negotiation', () => {
+  test('a Version Negotiation listing our own version is discarded, and the conclusion says it came', async () => {
+    const server = await udpServer((d, reply) => reply(versionNegotiation(d, [1, 0x6b3343cf])));
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
+    expect(r.outcome).toBe('timeout');
+    expect(r.versionNegotiation).toBeUndefined();
+    expect(r.ignoredVersionNegotiation?.versions).toEqual([1, 0x6b3343cf]);
+    expect(r.conclusion).toMatch(/Version Negotiation that lists the version we sent .*RFC 9000 §6\.2/);
+    expect(r.conclusion).not.toMatch(/nothing listens/);
+  });
+
+  test('a long Version Negotiation list is summarised with a count, the conclusion under 300 characters', async () => {
+    const versions = Array.from({ length: 40 }, (_, i) => 0x0a0a0a0a + i * 0x10000);
+    const server = await udpServer((d, reply) => reply(versionNegotiation(d, versions)));
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
+    expect(r.outcome).toBe('version_negotiation');
+    expect(r.conclusion).toMatch(/and 35 more \(40 in all\)/);
+    expect(r.conclusion.length).toBeLessThan(300);
+  });
+
+  test('a Retry followed by silence: the conclusion says the Retry was followed, not that nothing listens', async () => {
+    let answered = false;
+    const server = await udpServer((d, reply) => {
+      if (answered) return;
+      answered = true;
+      reply(retryFor(readBareLongHeader(d)!, fromHex('5151515151515151'), new TextEncoder().encode('token')));
+    });
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
+    expect(r.retry).toBeDefined();
+    expect(r.outcome).toBe('timeout');
+    expect(r.conclusion).toMatch(/^the server sent a Retry \(token of 5 bytes\); the probe sent its Initial again/);
+  });
+
   test('a Retry is followed once: the Initial goes again with the token, under keys from the new connection ID', async () => {
     const token = new TextEncoder().encode('retry-token-from-the-server');
     const retryScid = fromHex('5151515151515151');
