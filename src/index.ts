@@ -15,4 +15,5 @@ export * from './fingerprint/sslv2.ts';
 export * from './handshake/index.ts';
 export * from './handshake/sslv2-client-hello.ts';
 export * from './iana/index.ts';
+export * from './probe/index.ts';
 export * from './records/index.ts';
