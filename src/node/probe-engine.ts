@@ -674,7 +674,9 @@ export class ProbeEngine {
         message: sh,
         previousRetry: this.parsedRetry ?? null,
         keyShares: this.keyShares,
-        sharedSecret,
+        // The share is checked by computing the secret only when the probe goes on to decrypt
+        // (scans that stop at the ServerHello pay no key agreement); its size is always checked.
+        ...(this.options.stopAfterServerHello || this.options.decrypt === false ? {} : { sharedSecret }),
       } as const;
       if (this.conform(event, send)) return;
     }
