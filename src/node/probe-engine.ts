@@ -240,6 +240,11 @@ export class ProbeEngine {
     if (hello) this.sent.push(hello);
   }
 
+  /** The ClientHello the server is answering now (the second one after a HelloRetryRequest); none for raw bytes that do not parse. */
+  private get lastSent(): ClientHello | undefined {
+    return this.sent[this.sent.length - 1];
+  }
+
   /** True once the engine has stopped reading. */
   get done(): boolean {
     return this.phase === 'done';
@@ -565,7 +570,7 @@ export class ProbeEngine {
     };
     const previousRetry = this.parsedRetry ?? null;
     this.parsedRetry = hrr;
-    const answered = this.sent[this.sent.length - 1];
+    const answered = this.lastSent;
     if (answered) {
       const event = {
         kind: 'server_hello',
@@ -666,7 +671,7 @@ export class ProbeEngine {
       downgrade: sh.downgrade,
       extensions: extensionsOf(sh.extensions),
     };
-    const answered = this.sent[this.sent.length - 1];
+    const answered = this.lastSent;
     if (answered) {
       const event = {
         kind: 'server_hello',
@@ -842,7 +847,7 @@ export class ProbeEngine {
           const alpn = alpnOf(parsed.extensions, 'encrypted_extensions');
           if (alpn !== null) this.serverHello = { ...this.serverHello, alpn };
         }
-        const answered = this.sent[this.sent.length - 1];
+        const answered = this.lastSent;
         if (answered)
           this.conform(
             { kind: 'encrypted_extensions', hello: answered, extensions: parsed.extensions ?? [] },

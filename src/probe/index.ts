@@ -1,7 +1,6 @@
 /** The probe layer (platform-neutral): server-conformance rules, read by probe, diagnose, scan and fuzz. */
 export {
   type AfterCloseNotifyEvent,
-  type AnyViolationRule,
   type ConformanceEvent,
   type ConformanceVerdict,
   checkConformance,
@@ -11,6 +10,7 @@ export {
   type ServerViolation,
   VIOLATION_RULE_IDS,
   VIOLATION_RULES,
+  type ViolationChecks,
   type ViolationRule,
   type ViolationRuleId,
 } from './violations.ts';

@@ -8,6 +8,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { concatBytes } from '../../src/bytes/hex.ts';
 import { Writer } from '../../src/bytes/writer.ts';
 import {
   cipherSuiteParams,
@@ -37,24 +38,9 @@ import {
 } from '../../src/handshake/server-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';
 import { RecordDeframer } from '../../src/records/deframer.ts';
+import { record as tlsRecord } from './servers.ts';
 
-/** One TLS record around `fragment`. */
-export function tlsRecord(contentType: number, fragment: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + fragment.length);
-  out.set([contentType, 3, 3, fragment.length >> 8, fragment.length & 0xff]);
-  out.set(fragment, 5);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { tlsRecord };
 
 /** An extension from its type and body. */
 export function ext(type: number, body: Uint8Array = new Uint8Array(0)): Extension {
@@ -125,10 +111,10 @@ export class Exchange {
   /** A TLS 1.2 flight: the ServerHello, then ServerHelloDone. */
   tls12Flight(edit: Partial<ServerHello> = {}): Uint8Array {
     const sh = encodeServerHello(this.serverHello({ cipherSuite: 0xc02f, ...edit }));
-    return concat([
+    return concatBytes(
       tlsRecord(22, sh),
       tlsRecord(22, encodeHandshake(HANDSHAKE_TYPES.server_hello_done, new Uint8Array(0))),
-    ]);
+    );
   }
 
   /**
@@ -175,7 +161,7 @@ export class Exchange {
     ];
     const sh = encodeServerHello(this.serverHello({ extensions, version: 0x0304, ...options.edit }));
     const out = [tlsRecord(22, sh)];
-    if (!secret || options.after === 'nothing') return concat(out);
+    if (!secret || options.after === 'nothing') return concatBytes(...out);
     const suite = options.edit?.cipherSuite ?? 0x1301;
     const params = cipherSuiteParams(suite);
     const transcript = this.retryMessage
@@ -207,7 +193,7 @@ export class Exchange {
     } else {
       out.push(encryptRecord(server, 21, Uint8Array.of(2, after.alert)).record);
     }
-    return concat(out);
+    return concatBytes(...out);
   }
 
   /** Reads a record the client sent after its hello (an alert, plain or encrypted). */
@@ -227,10 +213,10 @@ export class Exchange {
 }
 
 /** A TLS 1.2 ServerHello random that ends in the TLS 1.2 downgrade sentinel. */
-export const DOWNGRADED_RANDOM: Uint8Array = concat([
+export const DOWNGRADED_RANDOM: Uint8Array = concatBytes(
   Uint8Array.from({ length: 24 }, (_, i) => 0x40 + i),
   DOWNGRADE_SENTINELS.tls12,
-]);
+);
 
 /** What a scenario writes for the n-th ClientHello (0-based); null writes nothing. */
 export type Scenario = (exchange: Exchange, n: number) => Uint8Array | null;

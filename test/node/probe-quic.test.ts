@@ -200,7 +200,8 @@ function openClientInitial(datagram: Uint8Array, dcid?: Uint8Array) {
 function versionNegotiation(d: Uint8Array, versions: readonly number[]): Uint8Array {
   const bare = readBareLongHeader(d)!;
   const list = new Uint8Array(4 * versions.length);
-  versions.forEach((v, i) => new DataView(list.buffer).setUint32(4 * i, v));
+  const view = new DataView(list.buffer);
+  for (const [i, v] of versions.entries()) view.setUint32(4 * i, v);
   return concatBytes(
     Uint8Array.of(0x80, 0, 0, 0, 0, bare.sourceConnectionId.length),
     bare.sourceConnectionId,
@@ -240,7 +241,9 @@ describe('Retry and Version Negotiation', () => {
     const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
     expect(r.retry).toBeDefined();
     expect(r.outcome).toBe('timeout');
-    expect(r.conclusion).toMatch(/^the server sent a Retry \(token of 5 bytes\); the probe sent its Initial again/);
+    expect(r.conclusion).toMatch(
+      /^the server sent a Retry \(token of 5 bytes\); the probe sent its Initial again/,
+    );
   });
 
   test('a Retry is followed once: the Initial goes again with the token, under keys from the new connection ID', async () => {

@@ -32,9 +32,6 @@ test("each rule's RFC section and abort alert in the doc are the table's", () =>
   }
 });
 
-test('a rule id has one RFC section and one abort alert, whichever event its rows read', () => {
-  for (const id of VIOLATION_RULE_IDS) {
-    const rows = VIOLATION_RULES.filter((r) => r.id === id);
-    expect(new Set(rows.map((r) => `${r.rfc}|${r.abortWith}`)).size, id).toBe(1);
-  }
+test('one row per rule: no id appears twice', () => {
+  expect(new Set(VIOLATION_RULE_IDS).size).toBe(VIOLATION_RULES.length);
 });
