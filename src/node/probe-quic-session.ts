@@ -200,7 +200,12 @@ export class QuicProbeSession {
    */
   closeDatagram(atMs: number): Uint8Array[] {
     if (!this.serverConnectionId || this.connectionClose) return [];
-    return [this.seal([connectionCloseFrame(0, 'hellokit probe done')], ['connection_close'], atMs)];
+    // An abort on a server violation carries the TLS alert as CRYPTO_ERROR 0x0100 + alert (RFC 9001 §4.8).
+    const abort = this.engine.abortedOn;
+    const frame = abort
+      ? connectionCloseFrame(0x100 + abort.alert.description, `${abort.rule} (${abort.rfc})`)
+      : connectionCloseFrame(0, 'hellokit probe done');
+    return [this.seal([frame], ['connection_close'], atMs)];
   }
 
   /** Stops the session; the first reason wins. */
@@ -479,6 +484,7 @@ export class QuicProbeSession {
       const reason = this.engine.stopReason;
       if (reason === 'server_hello' || reason === 'hello_retry_request' || reason === 'complete')
         this.stop(reason, this.engine.error);
+      else if (reason === 'violation') this.stop('violation', this.engine.error);
       else this.stop('protocol_error', this.engine.error ?? `the server's handshake stopped: ${reason}`);
     }
   }

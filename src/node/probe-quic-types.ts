@@ -8,6 +8,7 @@ import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import type { ServerViolation } from '../probe/violations.ts';
 import type { CertificateSummary } from './certificates.ts';
+import type { ViolationAbort } from './probe-engine.ts';
 import type {
   HelloWithKeyShares,
   ProbeAlert,
@@ -51,6 +52,8 @@ export type QuicStopReason =
   | 'max_datagrams'
   /** The server's Initial CRYPTO stream or packets broke the protocol. */
   | 'protocol_error'
+  /** The server broke an RFC rule where a client aborts: the CONNECTION_CLOSE carries the alert (CRYPTO_ERROR). */
+  | 'violation'
   | 'connect_failed'
   | 'socket_error';
 
@@ -208,6 +211,8 @@ export interface QuicProbeResult {
   readonly datagramsSent: number;
   /** The server's TLS violations (docs/violations.md), as over TCP; empty when none. */
   readonly violations: readonly ServerViolation[];
+  /** The violation the probe aborted on and the alert its CONNECTION_CLOSE carried, when it did. */
+  readonly abort?: ViolationAbort;
   /** One sentence: what happened and what it means. */
   readonly conclusion: string;
 }

@@ -118,7 +118,10 @@ function outcomeOf(session: QuicProbeSession, reason: QuicStopReason): QuicProbe
   if (engine.serverHello) return 'server_hello';
   if (reason === 'alert') return 'alert';
   if (reason === 'version_negotiation') return 'version_negotiation';
-  if (engine.helloRetryRequest && (!engine.retried || reason === 'hello_retry_request'))
+  if (
+    engine.helloRetryRequest &&
+    (!engine.retried || reason === 'hello_retry_request' || reason === 'violation')
+  )
     return 'hello_retry_request';
   if (reason === 'connection_close') return 'closed';
   if (session.datagramsReceived > 0 && !session.answered) return 'not_quic';
@@ -158,7 +161,12 @@ function quicConclusion(r: Omit<QuicProbeResult, 'conclusion'>): string {
       const tcpView = {
         target: r.target,
         outcome: r.outcome,
-        stopReason: r.stopReason === 'complete' ? 'complete' : r.outcome === 'alert' ? 'alert' : r.outcome,
+        stopReason:
+          r.stopReason === 'complete' || r.stopReason === 'violation'
+            ? r.stopReason
+            : r.outcome === 'alert'
+              ? 'alert'
+              : r.outcome,
         ...(r.alert ? { alert: r.alert } : {}),
         alerts: r.alert ? [r.alert] : [],
         ...(r.serverHello ? { serverHello: r.serverHello } : {}),
@@ -173,6 +181,7 @@ function quicConclusion(r: Omit<QuicProbeResult, 'conclusion'>): string {
         sent: r.sent,
         bytesReceived: r.bytesReceived,
         violations: r.violations,
+        ...(r.abort ? { abort: r.abort } : {}),
         ...(r.error !== undefined ? { error: r.error } : {}),
       } satisfies Omit<ProbeResult, 'conclusion'>;
       const text = conclude(tcpView);
@@ -379,6 +388,7 @@ export async function probeQuic(
     datagramsReceived: session.datagramsReceived,
     datagramsSent: session.datagramsSent,
     violations: engine.violations,
+    ...(engine.abortedOn ? { abort: engine.abortedOn } : {}),
   };
   return { ...base, conclusion: clipConclusion(quicConclusion(base)) };
 }

@@ -11,12 +11,17 @@ import {
   retryIntegrityTag,
   sealInitial,
 } from '../../src/capture/quic-initial.ts';
+import { respondToKeyShare } from '../../src/crypto/key-share.ts';
+import type { KeyShareClientHello } from '../../src/extensions/key-share.ts';
+import { decodeExtensionBody } from '../../src/extensions/values.ts';
 import { ja4 } from '../../src/fingerprint/ja4.ts';
 import { encodeClientHelloMessage, parseClientHello } from '../../src/handshake/client-hello.ts';
+import { encodeServerHello } from '../../src/handshake/server-hello.ts';
 import { probeQuic } from '../../src/node/probe-quic.ts';
 import {
   clientTransportParameters,
   connectionCloseFrame,
+  cryptoFrame,
   readBareLongHeader,
   readInitialFrames,
   TRANSPORT_PARAMETER,
@@ -389,6 +394,63 @@ describe('reading the server Initial', () => {
     ]);
     for (const d of server.received.slice(1))
       expect(toHex(readBareLongHeader(d)!.destinationConnectionId)).toBe('f067a5502a4262b5');
+  });
+
+  test('a server violation aborts the QUIC probe: its CONNECTION_CLOSE carries the alert as CRYPTO_ERROR', async () => {
+    // A fake on purpose: a ServerHello echoing a session id the QUIC hello never sent (RFC 8446 §4.1.3).
+    const server = await udpServer((d, reply) => {
+      const bare = readBareLongHeader(d)!;
+      if (server.received.length > 1) return;
+      const hello = parseClientHello(openClientInitial(d).frames.crypto[0].data, { strict: false });
+      const shares = decodeExtensionBody('key_share', hello.extensions!.find((e) => e.type === 51)!.body);
+      const clientShare = (shares as KeyShareClientHello).clientShares.find(
+        (s) => s.group === 0x1d,
+      )!.keyExchange;
+      const serverHello = encodeServerHello({
+        type: 'server_hello',
+        legacyVersion: 0x0303,
+        random: new Uint8Array(32).fill(9),
+        legacySessionIdEcho: new Uint8Array(8).fill(1),
+        cipherSuite: 0x1301,
+        legacyCompressionMethod: 0,
+        extensions: [
+          { type: 43, body: Uint8Array.of(3, 4) },
+          {
+            type: 51,
+            body: concatBytes(
+              Uint8Array.of(0, 0x1d, 0, 32),
+              respondToKeyShare(0x1d, clientShare).keyExchange,
+            ),
+          },
+        ],
+        helloRetryRequest: false,
+        downgrade: null,
+        version: 0x0304,
+      });
+      reply(
+        sealInitial(
+          {
+            version: 1,
+            destinationConnectionId: bare.sourceConnectionId,
+            sourceConnectionId: fromHex('5353535353535353'),
+            packetNumber: 0,
+            payload: concatBytes(cryptoFrame(0, serverHello), new Uint8Array(20)),
+          },
+          initialKeys(1, bare.destinationConnectionId, 'server'),
+        ),
+      );
+    });
+    const dcid = fromHex('0102030405060708');
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, destinationConnectionId: dcid });
+    expect(r.violations.map((v) => v.rule)).toEqual(['session_id_not_echoed']);
+    expect(r.stopReason).toBe('violation');
+    expect(r.abort).toMatchObject({ rule: 'session_id_not_echoed', alert: { name: 'illegal_parameter' } });
+    expect(r.conclusion).toMatch(
+      /aborted: server violated RFC 8446 §4\.1\.3 \(session_id_not_echoed: .*sent alert illegal_parameter$/,
+    );
+    await vi.waitFor(() => expect(server.received.length).toBeGreaterThan(1));
+    const close = openClientInitial(server.received.at(-1)!, dcid).frames.close;
+    expect(close).toMatchObject({ errorCode: 0x100 + 47, errorName: 'CRYPTO_ERROR' });
   });
 
   test('the transport parameters name the Source Connection ID given', () => {
