@@ -195,6 +195,8 @@ export class ProbeEngine {
   /** The ServerHello and HelloRetryRequest as parsed, for the conformance rules. */
   private parsedServerHello?: ServerHello;
   private parsedRetry?: ServerHello;
+  /** `bytesReceived` when the ServerHello was read (every byte of that read counted). */
+  private receivedAtServerHello = 0;
 
   private phase: Phase = 'server_hello';
   private readonly hello: ClientHello | null;
@@ -345,7 +347,7 @@ export class ProbeEngine {
         serverHello: this.parsedServerHello,
         flightEnded: false,
         silence: true,
-        idleMs: null,
+        bytesAfterServerHello: this.bytesReceived - this.receivedAtServerHello,
       });
   }
 
@@ -643,6 +645,7 @@ export class ProbeEngine {
     const share = sh.version >= TLS13 ? serverShare(sh) : null;
     this.negotiatedVersion = sh.version;
     this.parsedServerHello = sh;
+    this.receivedAtServerHello = this.bytesReceived;
     const mine = share ? this.keyShares.find((s) => s.group === share.group) : undefined;
     let secret: Uint8Array | Error | undefined;
     const sharedSecret = (): Uint8Array => {

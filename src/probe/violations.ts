@@ -101,7 +101,8 @@ export interface ProbeEndEvent {
   readonly flightEnded: boolean;
   /** True when the probe stopped because the server went silent or the time ran out. */
   readonly silence: boolean;
-  readonly idleMs: number | null;
+  /** Bytes that arrived after the read that completed the ServerHello (a server still dripping its flight is slow, not stalled). */
+  readonly bytesAfterServerHello: number;
 }
 
 export type ConformanceEvent =
@@ -685,9 +686,9 @@ export const VIOLATION_RULES: readonly ViolationRule[] = [
     abortWith: null,
     checks: {
       end: (e) =>
-        e.serverHello && !e.flightEnded && e.silence
+        e.serverHello && !e.flightEnded && e.silence && e.bytesAfterServerHello === 0
           ? one(
-              `the server sent its ${versionName(e.serverHello.version)} ServerHello and then nothing more${e.idleMs !== null ? ` for ${e.idleMs} ms` : ''}: the rest of its flight never came`,
+              `the server sent its ${versionName(e.serverHello.version)} ServerHello and then nothing more: the rest of its flight never came`,
             )
           : NONE,
     },
