@@ -62,6 +62,7 @@ export interface QuicSessionOptions {
   readonly retryOnHelloRetryRequest?: boolean;
   /** Decrypt the server's Handshake packets (default true); false stops at the ServerHello. */
   readonly decrypt?: boolean;
+  readonly abortOnViolation?: boolean;
   /** Receives NSS key log lines as the TLS secrets become known. */
   readonly keylog?: (line: string) => void;
   readonly random?: RandomSource;
@@ -158,6 +159,7 @@ export class QuicProbeSession {
     this.engine = new ProbeEngine(hello, keyShares, {
       stopAfterServerHello: !decrypt,
       decrypt,
+      abortOnViolation: options.abortOnViolation ?? true,
       keylog: (line) => {
         // The server handshake traffic secret gives the Handshake packet keys (RFC 9001 §5.1).
         const [label, , secret] = line.split(' ');

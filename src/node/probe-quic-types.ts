@@ -92,6 +92,11 @@ export interface QuicProbeOptions {
    * chosen), the certificates and the Finished. `false` stops at the ServerHello.
    */
   readonly decrypt?: boolean;
+  /**
+   * Abort on a server violation where a client must (default true): the CONNECTION_CLOSE
+   * carries the alert. `false` records it and reads on (docs/violations.md).
+   */
+  readonly abortOnViolation?: boolean;
   /** Receives NSS key log lines (SSLKEYLOGFILE format) as the TLS secrets become known. */
   readonly keylog?: (line: string) => void;
   /** Answer a HelloRetryRequest once with a second ClientHello in the Initial CRYPTO stream (default true). */

@@ -238,6 +238,7 @@ export async function probeQuic(
     sourceConnectionId,
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
     decrypt: options.decrypt ?? true,
+    abortOnViolation: options.abortOnViolation ?? true,
     ...(options.keylog ? { keylog: options.keylog } : {}),
     ...(options.random ? { random: options.random } : {}),
   });

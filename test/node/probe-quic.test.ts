@@ -343,6 +343,53 @@ describe('Retry and Version Negotiation', () => {
   });
 });
 
+/**
+ * A QUIC server whose ServerHello echoes a session id the QUIC hello never sent (RFC 8446 §4.1.3).
+ * A fake on purpose: no real server breaks the rule.
+ */
+async function sessionIdEchoingServer(): Promise<Awaited<ReturnType<typeof udpServer>>> {
+  const server = await udpServer((d, reply) => {
+    const bare = readBareLongHeader(d)!;
+    if (server.received.length > 1) return;
+    const hello = parseClientHello(openClientInitial(d).frames.crypto[0].data, { strict: false });
+    const shares = decodeExtensionBody('key_share', hello.extensions!.find((e) => e.type === 51)!.body);
+    const clientShare = (shares as KeyShareClientHello).clientShares.find(
+      (s) => s.group === 0x1d,
+    )!.keyExchange;
+    const serverHello = encodeServerHello({
+      type: 'server_hello',
+      legacyVersion: 0x0303,
+      random: new Uint8Array(32).fill(9),
+      legacySessionIdEcho: new Uint8Array(8).fill(1),
+      cipherSuite: 0x1301,
+      legacyCompressionMethod: 0,
+      extensions: [
+        { type: 43, body: Uint8Array.of(3, 4) },
+        {
+          type: 51,
+          body: concatBytes(Uint8Array.of(0, 0x1d, 0, 32), respondToKeyShare(0x1d, clientShare).keyExchange),
+        },
+      ],
+      helloRetryRequest: false,
+      downgrade: null,
+      version: 0x0304,
+    });
+    reply(
+      sealInitial(
+        {
+          version: 1,
+          destinationConnectionId: bare.sourceConnectionId,
+          sourceConnectionId: fromHex('5353535353535353'),
+          packetNumber: 0,
+          payload: concatBytes(cryptoFrame(0, serverHello), new Uint8Array(20)),
+        },
+        initialKeys(1, bare.destinationConnectionId, 'server'),
+      ),
+    );
+  });
+  return server;
+}
+
 describe('reading the server Initial', () => {
   // RFC 9001 Appendix A.3: the server Initial (ACK + CRYPTO with a ServerHello) for connection ID 8394c8f03e515708.
   const serverInitial = fromHex(
@@ -397,49 +444,7 @@ describe('reading the server Initial', () => {
   });
 
   test('a server violation aborts the QUIC probe: its CONNECTION_CLOSE carries the alert as CRYPTO_ERROR', async () => {
-    // A fake on purpose: a ServerHello echoing a session id the QUIC hello never sent (RFC 8446 §4.1.3).
-    const server = await udpServer((d, reply) => {
-      const bare = readBareLongHeader(d)!;
-      if (server.received.length > 1) return;
-      const hello = parseClientHello(openClientInitial(d).frames.crypto[0].data, { strict: false });
-      const shares = decodeExtensionBody('key_share', hello.extensions!.find((e) => e.type === 51)!.body);
-      const clientShare = (shares as KeyShareClientHello).clientShares.find(
-        (s) => s.group === 0x1d,
-      )!.keyExchange;
-      const serverHello = encodeServerHello({
-        type: 'server_hello',
-        legacyVersion: 0x0303,
-        random: new Uint8Array(32).fill(9),
-        legacySessionIdEcho: new Uint8Array(8).fill(1),
-        cipherSuite: 0x1301,
-        legacyCompressionMethod: 0,
-        extensions: [
-          { type: 43, body: Uint8Array.of(3, 4) },
-          {
-            type: 51,
-            body: concatBytes(
-              Uint8Array.of(0, 0x1d, 0, 32),
-              respondToKeyShare(0x1d, clientShare).keyExchange,
-            ),
-          },
-        ],
-        helloRetryRequest: false,
-        downgrade: null,
-        version: 0x0304,
-      });
-      reply(
-        sealInitial(
-          {
-            version: 1,
-            destinationConnectionId: bare.sourceConnectionId,
-            sourceConnectionId: fromHex('5353535353535353'),
-            packetNumber: 0,
-            payload: concatBytes(cryptoFrame(0, serverHello), new Uint8Array(20)),
-          },
-          initialKeys(1, bare.destinationConnectionId, 'server'),
-        ),
-      );
-    });
+    const server = await sessionIdEchoingServer();
     const dcid = fromHex('0102030405060708');
     const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, destinationConnectionId: dcid });
     expect(r.violations.map((v) => v.rule)).toEqual(['session_id_not_echoed']);
@@ -451,6 +456,22 @@ describe('reading the server Initial', () => {
     await vi.waitFor(() => expect(server.received.length).toBeGreaterThan(1));
     const close = openClientInitial(server.received.at(-1)!, dcid).frames.close;
     expect(close).toMatchObject({ errorCode: 0x100 + 47, errorName: 'CRYPTO_ERROR' });
+  });
+
+  test('with abortOnViolation false the QUIC probe records the violation, reads on and closes with NO_ERROR', async () => {
+    const server = await sessionIdEchoingServer();
+    const dcid = fromHex('0102030405060708');
+    const r = await probeQuic(`127.0.0.1:${server.port}`, {
+      ...quick,
+      destinationConnectionId: dcid,
+      abortOnViolation: false,
+    });
+    expect(r.violations.map((v) => v.rule)).toEqual(['session_id_not_echoed']);
+    expect(r.abort).toBeUndefined();
+    expect(r.stopReason).not.toBe('violation');
+    await vi.waitFor(() => expect(server.received.length).toBeGreaterThan(1));
+    const close = openClientInitial(server.received.at(-1)!, dcid).frames.close;
+    expect(close?.errorCode ?? 0).toBe(0);
   });
 
   test('the transport parameters name the Source Connection ID given', () => {

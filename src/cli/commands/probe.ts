@@ -207,6 +207,7 @@ async function runQuicProbe(
       idleTimeoutMs,
       retryOnHelloRetryRequest: flags['no-retry'] !== true,
       decrypt: flags['no-decrypt'] !== true,
+      abortOnViolation: flags['no-abort'] !== true,
       ...(keylogFd !== undefined ? { keylog: (line: string) => writeSync(keylogFd, `${line}\n`) } : {}),
     });
   } finally {
