@@ -16,4 +16,5 @@ export * from './handshake/index.ts';
 export * from './handshake/sslv2-client-hello.ts';
 export * from './iana/index.ts';
 export * from './lint/index.ts';
+export * from './probe/index.ts';
 export * from './records/index.ts';

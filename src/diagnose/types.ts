@@ -4,6 +4,8 @@
  * what the interpretation says ({@link Finding}).
  */
 
+import type { ServerViolation } from '../probe/violations.ts';
+
 /** How a probe ended (the DESIGN.md `ProbeResult.outcome` contract). */
 export type ProbeOutcome =
   | 'server_hello'
@@ -100,17 +102,6 @@ export interface ProbeAnswer {
    * never read as support for what the hello offered.
    */
   readonly violations?: readonly ServerViolation[];
-}
-
-/** One RFC rule the server broke in an answer. */
-export interface ServerViolation {
-  /** Stable rule id. */
-  readonly rule: string;
-  readonly message: string;
-  /** The RFC section, e.g. `RFC 8446 §4.1.4`. */
-  readonly rfc: string;
-  /** Where in the server's messages, when it applies. */
-  readonly path?: string;
 }
 
 /** Sends one probe. Diagnose is written against this, so it runs with fakes in tests. */

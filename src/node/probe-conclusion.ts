@@ -67,8 +67,63 @@ function label(v: number): string {
           : `0x${v.toString(16)}`;
 }
 
-/** One sentence describing `result`. */
+/** Longest conclusion, in characters: one line a terminal and a log keep whole. */
+export const MAX_CONCLUSION_LENGTH = 299;
+
+/**
+ * A list for a sentence: all of it when short, else the first few and how many more.
+ * @example summarize(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) // 'a, b, c, d, e and 3 more (8 in all)'
+ */
+export function summarize(items: readonly string[], keep = 5): string {
+  if (items.length <= keep + 1) return items.join(', ');
+  return `${items.slice(0, keep).join(', ')} and ${items.length - keep} more (${items.length} in all)`;
+}
+
+/** `text` cut to the conclusion limit, with an ellipsis when cut. */
+export function clipConclusion(text: string): string {
+  return text.length <= MAX_CONCLUSION_LENGTH ? text : `${text.slice(0, MAX_CONCLUSION_LENGTH - 1)}…`;
+}
+
+/** A violation's message, short enough to leave room in the conclusion for the rest. */
+function brief(message: string): string {
+  return message.length <= 110 ? message : `${message.slice(0, 109)}…`;
+}
+
+/** What the abort and the other violations add to a conclusion. */
+function violationText(result: ConclusionInput): string {
+  const parts: string[] = [];
+  const a = result.abort;
+  if (a)
+    parts.push(
+      `aborted: server violated ${a.rfc} (${a.rule}: ${brief(a.message)}); sent alert ${a.alert.name}`,
+    );
+  const others = result.violations.filter((v) => !a || v.rule !== a.rule || v.message !== a.message);
+  if (others.length > 0) {
+    const ids = [...new Set(others.map((v) => v.rule))];
+    parts.push(
+      a
+        ? `also ${summarize(ids)}`
+        : others.length === 1
+          ? `server violated ${others[0].rfc} (${others[0].rule}: ${brief(others[0].message)})`
+          : `${others.length} RFC violations: ${summarize(ids)}`,
+    );
+  }
+  return parts.join('; ');
+}
+
+/** One sentence describing `result`, at most {@link MAX_CONCLUSION_LENGTH} characters. */
 export function conclude(result: ConclusionInput): string {
+  const main = sentence(result);
+  const violations = violationText(result);
+  if (!violations) return clipConclusion(main);
+  const full = `${main}; ${violations}`;
+  if (full.length <= MAX_CONCLUSION_LENGTH) return full;
+  // The violation part is what a reader most needs: shorten the rest first.
+  const room = MAX_CONCLUSION_LENGTH - violations.length - 3;
+  return room < 40 ? clipConclusion(full) : `${main.slice(0, room)}…; ${violations}`;
+}
+
+function sentence(result: ConclusionInput): string {
   const hello = result.sent[0];
   const sni = hello ? helloServerName(hello) : null;
   const retried = result.retried ? ' after a HelloRetryRequest' : '';
@@ -97,13 +152,22 @@ export function conclude(result: ConclusionInput): string {
     }
     case 'hello_retry_request': {
       const h = result.helloRetryRequest!;
-      const reason = result.error ? `; ${result.error}` : '';
+      const reason = result.error && !result.abort ? `; ${result.error}` : '';
       return `HelloRetryRequest for ${h.selectedGroupName ?? 'a cookie round trip'} — the server wants a key share the hello did not carry${result.retried ? '' : '; not answered (retry is off)'}${reason}`;
     }
     case 'server_hello': {
       const sh = result.serverHello!;
-      const parts = [`${sh.versionName} ServerHello${retried} with ${sh.cipherSuiteName}`];
-      if (sh.groupName) parts[0] += ` over ${sh.groupName}`;
+      const hello = `${sh.versionName} ServerHello${retried} with ${sh.cipherSuiteName}${sh.groupName ? ` over ${sh.groupName}` : ''}`;
+      const fatal =
+        result.stopReason === 'alert' && result.alert && result.alert.description !== 0
+          ? result.alert
+          : undefined;
+      if (fatal) {
+        // A ServerHello followed by a fatal alert is a refusal, whatever came before it (issue: Caddy's ALPN alert 120).
+        const meaning = result.sent[0] ? ` — ${alertMeaning(fatal.description, result.sent[0], sni)}` : '';
+        return `the server refused with ${fatal.levelName} alert ${fatal.name} (${fatal.description})${fatal.encrypted ? ', encrypted,' : ''} after its ${hello}${meaning}`;
+      }
+      const parts = [hello];
       const leaf = result.certificates[0];
       if (leaf) {
         const names = leaf.subjectAltNames.length > 0 ? leaf.subjectAltNames.join(', ') : leaf.subject;
@@ -111,15 +175,24 @@ export function conclude(result: ConclusionInput): string {
           `certificate for ${names} (${leaf.publicKey.type}${leaf.publicKey.curve ? ` ${leaf.publicKey.curve}` : leaf.publicKey.size ? ` ${leaf.publicKey.size}` : ''})`,
         );
       }
+      let errorShown = false;
       if (sh.version >= 0x0304) {
         if (result.finishedVerified) parts.push('Finished verified');
-        else if (result.stopReason === 'server_hello')
+        else if (result.stopReason === 'server_hello') {
           parts.push(result.error ? `not decrypted: ${result.error}` : 'not decrypted');
+          errorShown = true;
+        }
       }
       if (result.alert && result.stopReason === 'alert')
         parts.push(`then ${result.alert.levelName} alert ${result.alert.name} (${result.alert.description})`);
-      else if (result.stopReason !== 'complete' && result.stopReason !== 'server_hello')
+      else if (result.stopReason === 'violation')
+        errorShown = true; // the abort says it
+      else if (result.stopReason !== 'complete' && result.stopReason !== 'server_hello') {
         parts.push(`then ${result.error ?? result.stopReason.replace('_', ' ')}`);
+        errorShown = true;
+      }
+      // Anything else that went wrong (a certificate that does not decompress, …) is said too.
+      if (result.error && !errorShown) parts.push(result.error);
       return parts.join('; ');
     }
   }

@@ -29,6 +29,7 @@ import { type RandomSource, systemRandom } from '../crypto/random.ts';
 import {
   createRecordProtection,
   decryptRecord,
+  encryptRecord,
   type RecordProtectionState,
 } from '../crypto/record-protection.ts';
 import type { Extension } from '../extensions/types.ts';
@@ -39,6 +40,7 @@ import { type ParsedHandshakeMessage, parseHandshakeMessage } from '../handshake
 import { HandshakeReassembler, type ReassembledMessage } from '../handshake/reassembler.ts';
 import type { ServerHello } from '../handshake/server-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import { ALERT } from '../iana/alerts.ts';
 import {
   alertLevelName,
   alertName,
@@ -47,6 +49,15 @@ import {
   extensionTypeName,
   groupName,
 } from '../iana/lookup.ts';
+import {
+  type ConformanceEvent,
+  checkConformance,
+  extensionValue,
+  retryGroup,
+  type ServerViolation,
+  selectedAlpn,
+  serverShare,
+} from '../probe/violations.ts';
 import { RecordDeframer } from '../records/deframer.ts';
 import { notTlsReason } from '../records/not-tls.ts';
 import { contentTypeName, type DecodedRecord, encodeRecord } from '../records/record.ts';
@@ -83,6 +94,21 @@ export interface ProbeEngineOptions {
    * For scanners, which only ask what the server picked.
    */
   readonly stopAfterServerHello?: boolean;
+  /**
+   * Abort where a client must (RFC 8446 and friends): on a server violation whose rule names
+   * an alert, send that alert and stop (default true). `false` records the violation and
+   * reads on, for research.
+   */
+  readonly abortOnViolation?: boolean;
+}
+
+/** The violation the engine aborted on and the alert it sent. */
+export interface ViolationAbort {
+  readonly rule: ServerViolation['rule'];
+  readonly rfc: string;
+  readonly message: string;
+  /** The alert sent (fatal), by name and code. */
+  readonly alert: { readonly name: string; readonly description: number; readonly encrypted: boolean };
 }
 
 /** What one `receive` call asks of the driver. */
@@ -106,22 +132,12 @@ function u16(b: Uint8Array, at: number): number {
   return (b[at] << 8) | b[at + 1];
 }
 
-/** The protocol an ALPN extension body selects (ServerHello / EncryptedExtensions: a one-entry list). */
-function alpnOf(extensions: readonly Extension[] | null): string | null {
-  const e = findExtension(extensions, EXT.alpn);
-  if (!e || e.body.length < 4) return null;
-  const len = e.body[2];
-  if (3 + len > e.body.length) return null;
-  return new TextDecoder().decode(e.body.subarray(3, 3 + len));
-}
-
-/** The ServerHello key_share entry: group and key_exchange. */
-function serverKeyShare(sh: ServerHello): { group: number; keyExchange: Uint8Array } | null {
-  const e = findExtension(sh.extensions, EXT.key_share);
-  if (!e || e.body.length < 4) return null;
-  const len = u16(e.body, 2);
-  if (4 + len > e.body.length) return null;
-  return { group: u16(e.body, 0), keyExchange: e.body.subarray(4, 4 + len) };
+/** The protocol an ALPN extension selects (ServerHello / EncryptedExtensions: a one-entry list), read by its codec. */
+function alpnOf(
+  extensions: readonly Extension[] | null,
+  context: 'server_hello' | 'encrypted_extensions',
+): string | null {
+  return selectedAlpn(findExtension(extensions, EXT.alpn), context);
 }
 
 /**
@@ -170,6 +186,17 @@ export class ProbeEngine {
   error?: string;
   notTls?: { firstBytes: Uint8Array; reason: string };
   bytesReceived = 0;
+  /** The server's RFC violations seen so far (src/probe/violations.ts). */
+  readonly violations: ServerViolation[] = [];
+  /** Set when the engine aborted on a violation. */
+  abortedOn?: ViolationAbort;
+  /** True once the server's close_notify came: later records are the server's violation. */
+  private closeNotifyReceived = false;
+  /** The ServerHello and HelloRetryRequest as parsed, for the conformance rules. */
+  private parsedServerHello?: ServerHello;
+  private parsedRetry?: ServerHello;
+  /** `bytesReceived` when the ServerHello was read (every byte of that read counted). */
+  private receivedAtServerHello = 0;
 
   private phase: Phase = 'server_hello';
   private readonly hello: ClientHello | null;
@@ -188,6 +215,7 @@ export class ProbeEngine {
     transcript: Transcript;
     secrets: HandshakeSecrets;
     server: RecordProtectionState;
+    client: RecordProtectionState;
   };
 
   /**
@@ -212,6 +240,11 @@ export class ProbeEngine {
       this.clientHello1Message = encodeClientHelloMessage(hello);
     }
     if (hello) this.sent.push(hello);
+  }
+
+  /** The ClientHello the server is answering now (the second one after a HelloRetryRequest); none for raw bytes that do not parse. */
+  private get lastSent(): ClientHello | undefined {
+    return this.sent[this.sent.length - 1];
   }
 
   /** True once the engine has stopped reading. */
@@ -290,6 +323,10 @@ export class ProbeEngine {
       return { send, done: true };
     }
     for (const record of records) {
+      if (this.closeNotifyReceived) {
+        this.afterCloseNotify(record);
+        continue;
+      }
       if (this.done) break;
       this.handleRecord(record, atMs, send);
     }
@@ -300,9 +337,58 @@ export class ProbeEngine {
   /** Stops the engine (the driver calls this on close, reset, timeout). The first reason wins. */
   stop(reason: StopReason, error?: string): void {
     if (this.phase === 'done') return;
+    const reading = this.phase === 'tls12' || this.phase === 'tls13';
     this.phase = 'done';
     this.stopReason = reason;
     if (error !== undefined && this.error === undefined) this.error = error;
+    if (reading && this.parsedServerHello && (reason === 'idle_timeout' || reason === 'timeout'))
+      this.conform({
+        kind: 'end',
+        serverHello: this.parsedServerHello,
+        flightEnded: false,
+        silence: true,
+        bytesAfterServerHello: this.bytesReceived - this.receivedAtServerHello,
+      });
+  }
+
+  /**
+   * Runs the conformance rules on `event` and records what they find. Returns true when the
+   * engine aborted: the alert the rule names is in `send` and the engine has stopped.
+   */
+  private conform(event: ConformanceEvent, send?: Uint8Array[]): boolean {
+    const abortOn = this.options.abortOnViolation !== false && send !== undefined;
+    const verdict = checkConformance(event, abortOn);
+    this.violations.push(...verdict.violations);
+    if (!abortOn || !verdict.abort) return false;
+    const { violation, alert } = verdict.abort;
+    const description = ALERT[alert];
+    const content = Uint8Array.of(2, description);
+    const client = this.phase === 'tls13' ? this.tls13?.client : undefined;
+    // After the TLS 1.3 ServerHello the client's alert is protected with its handshake traffic key (RFC 8446 §5).
+    send.push(
+      client
+        ? encryptRecord(client, 21, content).record
+        : encodeRecord({ contentType: 21, version: 0x0303, fragment: content }),
+    );
+    this.abortedOn = {
+      rule: violation.rule,
+      rfc: violation.rfc,
+      message: violation.message,
+      alert: { name: alert, description, encrypted: client !== undefined },
+    };
+    this.stop('violation', `${violation.message} (${violation.rfc})`);
+    return true;
+  }
+
+  /** A record after the server's close_notify: RFC 8446 §6.1 says none may come. */
+  private afterCloseNotify(record: DecodedRecord): void {
+    if (this.violations.some((v) => v.rule === 'alert_after_close_notify')) return;
+    const f = record.fragment;
+    this.conform({
+      kind: 'after_close_notify',
+      contentType: record.contentType,
+      alert: record.contentType === 21 && f.length >= 2 ? { level: f[0], description: f[1] } : null,
+    });
   }
 
   /** The bytes that arrived but never completed a record (for not_tls/closed reporting). */
@@ -358,7 +444,7 @@ export class ProbeEngine {
           this.stop('protocol_error', 'the server sent application_data before a TLS 1.3 ServerHello');
           return;
         }
-        entry.decrypted = this.handleEncrypted(record);
+        entry.decrypted = this.handleEncrypted(record, send);
         return;
       default:
         // heartbeat and anything else a lenient server might send: logged, not acted on
@@ -382,6 +468,7 @@ export class ProbeEngine {
     // A warning (other than close_notify, 0) is informational: s_server sends unrecognized_name
     // as a warning in TLS 1.2 and carries on. TLS 1.3 has no warnings but the level is what the server said.
     if (alert.level === 1 && alert.description !== 0) return;
+    if (alert.description === 0) this.closeNotifyReceived = true;
     this.stop('alert');
   }
 
@@ -427,7 +514,7 @@ export class ProbeEngine {
         return;
       }
       this.serverMessages.push(name);
-      this.handleServerHello(parsed, m.raw);
+      this.handleServerHello(parsed, m.raw, send);
       return;
     }
     this.serverMessages.push(name);
@@ -470,19 +557,37 @@ export class ProbeEngine {
   }
 
   private handleHelloRetryRequest(hrr: ServerHello, raw: Uint8Array, send: Uint8Array[]): void {
-    const keyShare = findExtension(hrr.extensions, EXT.key_share);
-    const selectedGroup = keyShare && keyShare.body.length >= 2 ? u16(keyShare.body, 0) : null;
-    const cookie = findExtension(hrr.extensions, EXT.cookie);
+    const selectedGroup = retryGroup(hrr);
+    const cookie = extensionValue<{ cookie: Uint8Array }>(
+      findExtension(hrr.extensions, EXT.cookie),
+      'hello_retry_request',
+    )?.cookie;
     this.helloRetryRequest = {
       cipherSuite: hrr.cipherSuite,
       cipherSuiteName: cipherSuiteName(hrr.cipherSuite),
       selectedGroup,
       selectedGroupName: selectedGroup === null ? null : groupName(selectedGroup),
-      cookieLength: cookie && cookie.body.length >= 2 ? u16(cookie.body, 0) : 0,
+      cookieLength: cookie?.length ?? 0,
       extensions: extensionsOf(hrr.extensions),
     };
+    const previousRetry = this.parsedRetry ?? null;
+    this.parsedRetry = hrr;
+    const answered = this.lastSent;
+    if (answered) {
+      const event = {
+        kind: 'server_hello',
+        hello: answered,
+        message: hrr,
+        previousRetry,
+        keyShares: this.keyShares,
+      } as const;
+      if (this.conform(event, send)) return;
+    }
     if (this.retried) {
-      this.stop('protocol_error', 'the server sent a second HelloRetryRequest (RFC 8446 §4.1.4 forbids it)');
+      this.stop(
+        'hello_retry_request',
+        'the server sent a second HelloRetryRequest; no third ClientHello is sent',
+      );
       return;
     }
     if (this.options.retryOnHelloRetryRequest === false) {
@@ -498,13 +603,6 @@ export class ProbeEngine {
     }
     let newShares: KeyShare[] | null = null;
     if (selectedGroup !== null) {
-      if (this.keyShares.some((s) => s.group === selectedGroup)) {
-        this.stop(
-          'protocol_error',
-          `the HelloRetryRequest asks for ${groupName(selectedGroup)}, for which the hello already carried a share (RFC 8446 §4.1.4)`,
-        );
-        return;
-      }
       if (!isSupportedKeyShareGroup(selectedGroup)) {
         this.stop(
           'hello_retry_request',
@@ -518,7 +616,11 @@ export class ProbeEngine {
     let secondMessage: Uint8Array;
     let secondBytes: Uint8Array;
     try {
-      second = secondClientHello(this.hello, newShares, cookie ? cookie.body : null);
+      second = secondClientHello(
+        this.hello,
+        newShares,
+        findExtension(hrr.extensions, EXT.cookie)?.body ?? null,
+      );
       secondMessage = encodeClientHelloMessage(second);
       secondBytes = encodeClientHello(second);
     } catch (e) {
@@ -539,9 +641,25 @@ export class ProbeEngine {
     for (const b of out) send.push(b);
   }
 
-  private handleServerHello(sh: ServerHello, raw: Uint8Array): void {
-    const share = serverKeyShare(sh);
+  private handleServerHello(sh: ServerHello, raw: Uint8Array, send: Uint8Array[]): void {
+    const share = sh.version >= TLS13 ? serverShare(sh) : null;
     this.negotiatedVersion = sh.version;
+    this.parsedServerHello = sh;
+    this.receivedAtServerHello = this.bytesReceived;
+    const mine = share ? this.keyShares.find((s) => s.group === share.group) : undefined;
+    let secret: Uint8Array | Error | undefined;
+    const sharedSecret = (): Uint8Array => {
+      if (!mine || !share) throw new TypeError('no key share of ours for the server share');
+      if (secret === undefined) {
+        try {
+          secret = deriveSharedSecret(mine, share.keyExchange);
+        } catch (e) {
+          secret = e as Error;
+        }
+      }
+      if (secret instanceof Error) throw secret;
+      return secret;
+    };
     const group = sh.version >= TLS13 ? (share?.group ?? null) : null;
     this.serverHello = {
       version: sh.version,
@@ -550,12 +668,26 @@ export class ProbeEngine {
       cipherSuiteName: cipherSuiteName(sh.cipherSuite),
       group,
       groupName: group === null ? null : groupName(group),
-      alpn: alpnOf(sh.extensions),
+      alpn: sh.version >= TLS13 ? null : alpnOf(sh.extensions, 'server_hello'),
       random: sh.random,
       legacySessionIdEcho: sh.legacySessionIdEcho,
       downgrade: sh.downgrade,
       extensions: extensionsOf(sh.extensions),
     };
+    const answered = this.lastSent;
+    if (answered) {
+      const event = {
+        kind: 'server_hello',
+        hello: answered,
+        message: sh,
+        previousRetry: this.parsedRetry ?? null,
+        keyShares: this.keyShares,
+        // The share is checked by computing the secret only when the probe goes on to decrypt
+        // (scans that stop at the ServerHello pay no key agreement); its size is always checked.
+        ...(this.options.stopAfterServerHello || this.options.decrypt === false ? {} : { sharedSecret }),
+      } as const;
+      if (this.conform(event, send)) return;
+    }
     if (this.options.stopAfterServerHello) {
       this.stop('server_hello');
       return;
@@ -575,7 +707,6 @@ export class ProbeEngine {
       );
       return;
     }
-    const mine = this.keyShares.find((s) => s.group === share.group);
     if (!mine) {
       this.stop(
         'server_hello',
@@ -592,10 +723,10 @@ export class ProbeEngine {
       return;
     }
     let params: ReturnType<typeof cipherSuiteParams>;
-    let secret: Uint8Array;
+    let ikm: Uint8Array;
     try {
       params = cipherSuiteParams(sh.cipherSuite);
-      secret = deriveSharedSecret(mine, share.keyExchange);
+      ikm = sharedSecret();
     } catch (e) {
       this.stop('server_hello', (e as Error).message);
       return;
@@ -607,7 +738,7 @@ export class ProbeEngine {
           )
         : new Transcript(params.hash).update(clientHello1);
     transcript.update(raw);
-    const secrets = handshakeSecrets(params.hash, secret, transcript.digest());
+    const secrets = handshakeSecrets(params.hash, ikm, transcript.digest());
     this.emitKeyLog({
       clientHandshakeTrafficSecret: secrets.clientHandshakeTrafficSecret,
       serverHandshakeTrafficSecret: secrets.serverHandshakeTrafficSecret,
@@ -616,6 +747,7 @@ export class ProbeEngine {
       transcript,
       secrets,
       server: createRecordProtection(params, secrets.serverHandshakeTrafficSecret),
+      client: createRecordProtection(params, secrets.clientHandshakeTrafficSecret),
     };
     if (this.reassembler.pending > 0) {
       this.stop('protocol_error', 'a handshake message after the TLS 1.3 ServerHello was not encrypted');
@@ -637,7 +769,7 @@ export class ProbeEngine {
     }
   }
 
-  private handleEncrypted(record: DecodedRecord): DecryptedContent | undefined {
+  private handleEncrypted(record: DecodedRecord, send: Uint8Array[]): DecryptedContent | undefined {
     const state = this.tls13!;
     const header = encodeRecord(record).subarray(0, 5);
     let inner: ReturnType<typeof decryptRecord>;
@@ -674,12 +806,12 @@ export class ProbeEngine {
     for (const m of messages) {
       decrypted.messages.push(handshakeTypeName(m.msgType));
       if (this.done) break;
-      this.handleEncryptedMessage(m);
+      this.handleEncryptedMessage(m, send);
     }
     return decrypted;
   }
 
-  private handleEncryptedMessage(m: ReassembledMessage): void {
+  private handleEncryptedMessage(m: ReassembledMessage, send: Uint8Array[]): void {
     const state = this.tls13!;
     const name = handshakeTypeName(m.msgType);
     this.serverMessages.push(name);
@@ -712,13 +844,20 @@ export class ProbeEngine {
     const parsed = this.parse(m, TLS13);
     if (!parsed) return;
     switch (parsed.type) {
-      case 'encrypted_extensions':
+      case 'encrypted_extensions': {
         this.encryptedExtensions = extensionsOf(parsed.extensions);
         if (this.serverHello) {
-          const alpn = alpnOf(parsed.extensions);
+          const alpn = alpnOf(parsed.extensions, 'encrypted_extensions');
           if (alpn !== null) this.serverHello = { ...this.serverHello, alpn };
         }
+        const answered = this.lastSent;
+        if (answered)
+          this.conform(
+            { kind: 'encrypted_extensions', hello: answered, extensions: parsed.extensions ?? [] },
+            send,
+          );
         return;
+      }
       case 'certificate':
         this.takeCertificate(parsed);
         return;

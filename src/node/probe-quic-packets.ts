@@ -6,6 +6,7 @@
  */
 import { concatBytes } from '../bytes/hex.ts';
 import { readVarint } from '../capture/quic-initial.ts';
+import { encodeExtensionBody } from '../extensions/values.ts';
 import type { QuicConnectionClose } from './probe-quic-types.ts';
 
 /** The smallest UDP payload of a datagram carrying a client Initial (RFC 9000 §14.1). */
@@ -59,16 +60,13 @@ export function clientTransportParameters(sourceConnectionId: Uint8Array): Uint8
     [P.initial_max_streams_bidi, 100],
     [P.initial_max_streams_uni, 100],
   ];
-  const parts: Uint8Array[] = [
-    encodeVarint(P.initial_source_connection_id),
-    encodeVarint(sourceConnectionId.length),
-    sourceConnectionId,
-  ];
-  for (const [id, value] of numbers) {
-    const v = encodeVarint(value);
-    parts.push(encodeVarint(id), encodeVarint(v.length), v);
-  }
-  return concatBytes(...parts);
+  // The body is written by the extension registry's row, from typed parameters.
+  return encodeExtensionBody('quic_transport_parameters', {
+    parameters: [
+      { id: P.initial_source_connection_id, value: sourceConnectionId },
+      ...numbers.map(([id, value]) => ({ id, value: encodeVarint(value) })),
+    ],
+  });
 }
 
 /** A CRYPTO frame (RFC 9000 §19.6). */

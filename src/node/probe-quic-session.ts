@@ -62,6 +62,7 @@ export interface QuicSessionOptions {
   readonly retryOnHelloRetryRequest?: boolean;
   /** Decrypt the server's Handshake packets (default true); false stops at the ServerHello. */
   readonly decrypt?: boolean;
+  readonly abortOnViolation?: boolean;
   /** Receives NSS key log lines as the TLS secrets become known. */
   readonly keylog?: (line: string) => void;
   readonly random?: RandomSource;
@@ -107,6 +108,8 @@ export class QuicProbeSession {
   readonly sourceConnectionId: Uint8Array;
   serverConnectionId?: Uint8Array;
   versionNegotiation?: QuicVersionNegotiation;
+  /** A Version Negotiation that listed the version sent, which RFC 9000 §6.2 says to discard. */
+  ignoredVersionNegotiation?: QuicVersionNegotiation;
   retry?: QuicRetry;
   connectionClose?: QuicConnectionClose;
   alert?: ProbeAlert;
@@ -156,6 +159,7 @@ export class QuicProbeSession {
     this.engine = new ProbeEngine(hello, keyShares, {
       stopAfterServerHello: !decrypt,
       decrypt,
+      abortOnViolation: options.abortOnViolation ?? true,
       keylog: (line) => {
         // The server handshake traffic secret gives the Handshake packet keys (RFC 9001 §5.1).
         const [label, , secret] = line.split(' ');
@@ -198,7 +202,12 @@ export class QuicProbeSession {
    */
   closeDatagram(atMs: number): Uint8Array[] {
     if (!this.serverConnectionId || this.connectionClose) return [];
-    return [this.seal([connectionCloseFrame(0, 'hellokit probe done')], ['connection_close'], atMs)];
+    // An abort on a server violation carries the TLS alert as CRYPTO_ERROR 0x0100 + alert (RFC 9001 §4.8).
+    const abort = this.engine.abortedOn;
+    const frame = abort
+      ? connectionCloseFrame(0x100 + abort.alert.description, `${abort.rule} (${abort.rfc})`)
+      : connectionCloseFrame(0, 'hellokit probe done');
+    return [this.seal([frame], ['connection_close'], atMs)];
   }
 
   /** Stops the session; the first reason wins. */
@@ -385,7 +394,10 @@ export class QuicProbeSession {
     )
       return;
     const versions = versionNegotiationVersions(b, header);
-    if (versions.includes(this.version)) return;
+    if (versions.includes(this.version)) {
+      this.ignoredVersionNegotiation ??= { versions, versionNames: versions.map(quicVersionName) };
+      return;
+    }
     this.versionNegotiation = { versions, versionNames: versions.map(quicVersionName) };
     this.stop('version_negotiation');
   }
@@ -474,6 +486,7 @@ export class QuicProbeSession {
       const reason = this.engine.stopReason;
       if (reason === 'server_hello' || reason === 'hello_retry_request' || reason === 'complete')
         this.stop(reason, this.engine.error);
+      else if (reason === 'violation') this.stop('violation', this.engine.error);
       else this.stop('protocol_error', this.engine.error ?? `the server's handshake stopped: ${reason}`);
     }
   }

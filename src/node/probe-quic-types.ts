@@ -6,7 +6,9 @@
 import type { ClientHelloOptions } from '../builder/client-hello.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import type { ServerViolation } from '../probe/violations.ts';
 import type { CertificateSummary } from './certificates.ts';
+import type { ViolationAbort } from './probe-engine.ts';
 import type {
   HelloWithKeyShares,
   ProbeAlert,
@@ -50,6 +52,8 @@ export type QuicStopReason =
   | 'max_datagrams'
   /** The server's Initial CRYPTO stream or packets broke the protocol. */
   | 'protocol_error'
+  /** The server broke an RFC rule where a client aborts: the CONNECTION_CLOSE carries the alert (CRYPTO_ERROR). */
+  | 'violation'
   | 'connect_failed'
   | 'socket_error';
 
@@ -88,6 +92,11 @@ export interface QuicProbeOptions {
    * chosen), the certificates and the Finished. `false` stops at the ServerHello.
    */
   readonly decrypt?: boolean;
+  /**
+   * Abort on a server violation where a client must (default true): the CONNECTION_CLOSE
+   * carries the alert. `false` records it and reads on (docs/violations.md).
+   */
+  readonly abortOnViolation?: boolean;
   /** Receives NSS key log lines (SSLKEYLOGFILE format) as the TLS secrets become known. */
   readonly keylog?: (line: string) => void;
   /** Answer a HelloRetryRequest once with a second ClientHello in the Initial CRYPTO stream (default true). */
@@ -171,6 +180,11 @@ export interface QuicProbeResult {
   /** True when the probe answered a HelloRetryRequest with a second ClientHello. */
   readonly retried: boolean;
   readonly versionNegotiation?: QuicVersionNegotiation;
+  /**
+   * A Version Negotiation the probe discarded because it lists the version sent (RFC 9000
+   * §6.2: a client ignores it); the versions it listed.
+   */
+  readonly ignoredVersionNegotiation?: QuicVersionNegotiation;
   readonly retry?: QuicRetry;
   /** The QUIC version the probe sent. */
   readonly quicVersion: number;
@@ -200,6 +214,10 @@ export interface QuicProbeResult {
   readonly bytesReceived: number;
   readonly datagramsReceived: number;
   readonly datagramsSent: number;
+  /** The server's TLS violations (docs/violations.md), as over TCP; empty when none. */
+  readonly violations: readonly ServerViolation[];
+  /** The violation the probe aborted on and the alert its CONNECTION_CLOSE carried, when it did. */
+  readonly abort?: ViolationAbort;
   /** One sentence: what happened and what it means. */
   readonly conclusion: string;
 }

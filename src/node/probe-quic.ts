@@ -17,7 +17,7 @@ import { QUIC_VERSION } from '../capture/quic-initial.ts';
 import { type RandomSource, systemRandom } from '../crypto/random.ts';
 import { summarizeCertificates } from './certificates.ts';
 import { isBuiltHello, parseProbeTarget, positiveOption } from './probe.ts';
-import { conclude } from './probe-conclusion.ts';
+import { clipConclusion, conclude, summarize } from './probe-conclusion.ts';
 import { clientTransportParameters, quicVersionName } from './probe-quic-packets.ts';
 import { QuicProbeSession } from './probe-quic-session.ts';
 import type {
@@ -118,7 +118,10 @@ function outcomeOf(session: QuicProbeSession, reason: QuicStopReason): QuicProbe
   if (engine.serverHello) return 'server_hello';
   if (reason === 'alert') return 'alert';
   if (reason === 'version_negotiation') return 'version_negotiation';
-  if (engine.helloRetryRequest && (!engine.retried || reason === 'hello_retry_request'))
+  if (
+    engine.helloRetryRequest &&
+    (!engine.retried || reason === 'hello_retry_request' || reason === 'violation')
+  )
     return 'hello_retry_request';
   if (reason === 'connection_close') return 'closed';
   if (session.datagramsReceived > 0 && !session.answered) return 'not_quic';
@@ -133,15 +136,24 @@ function quicConclusion(r: Omit<QuicProbeResult, 'conclusion'>): string {
     case 'connect_failed':
       return `could not send to ${at} over UDP: ${r.error ?? 'unknown error'}`;
     case 'version_negotiation':
-      return `the server does not speak ${quicVersionName(r.quicVersion)}; it offers ${r.versionNegotiation?.versionNames.join(', ') || 'no version'}`;
+      return `the server does not speak ${quicVersionName(r.quicVersion)}; it offers ${summarize(r.versionNegotiation?.versionNames ?? []) || 'no version'}`;
     case 'not_quic':
       return r.datagramsReceived > 0
         ? `the server answered ${r.datagramsReceived} datagram(s) (${r.bytesReceived} bytes) that are not QUIC packets for this connection${r.error ? `: ${r.error}` : ''}`
         : `the server broke the QUIC protocol: ${r.error ?? 'unknown'}`;
-    case 'timeout':
+    case 'timeout': {
+      // Say what did arrive before the silence: "nothing listens" only when nothing came.
+      const vn = r.ignoredVersionNegotiation;
+      if (vn)
+        return `the server sent a Version Negotiation that lists the version we sent (${quicVersionName(r.quicVersion)}) among ${summarize(vn.versionNames)}; RFC 9000 §6.2 says to discard it, and nothing else came (${r.datagramsSent} datagram(s) sent)`;
+      if (r.retry)
+        return `the server sent a Retry (token of ${r.retry.token.length} bytes); the probe sent its Initial again with the token and no answer followed (${r.datagramsSent} datagram(s) sent)`;
+      if (r.datagramsReceived > 0)
+        return `the server sent ${r.datagramsReceived} datagram(s) (${r.bytesReceived} bytes) and then went silent before its handshake was complete`;
       return r.stopReason === 'idle_timeout'
         ? `no QUIC answer from ${at} (${r.datagramsSent} Initial datagram(s) sent; nothing listens on this UDP port, or the server drops the hello)`
         : `no complete answer before the timeout (${r.datagramsSent} datagram(s) sent)`;
+    }
     case 'closed':
       return `the server closed the connection without a TLS alert: ${r.error ?? 'CONNECTION_CLOSE'}`;
     default: {
@@ -149,7 +161,12 @@ function quicConclusion(r: Omit<QuicProbeResult, 'conclusion'>): string {
       const tcpView = {
         target: r.target,
         outcome: r.outcome,
-        stopReason: r.stopReason === 'complete' ? 'complete' : r.outcome === 'alert' ? 'alert' : r.outcome,
+        stopReason:
+          r.stopReason === 'complete' || r.stopReason === 'violation'
+            ? r.stopReason
+            : r.outcome === 'alert'
+              ? 'alert'
+              : r.outcome,
         ...(r.alert ? { alert: r.alert } : {}),
         alerts: r.alert ? [r.alert] : [],
         ...(r.serverHello ? { serverHello: r.serverHello } : {}),
@@ -163,6 +180,9 @@ function quicConclusion(r: Omit<QuicProbeResult, 'conclusion'>): string {
         transcript: [],
         sent: r.sent,
         bytesReceived: r.bytesReceived,
+        violations: r.violations,
+        ...(r.abort ? { abort: r.abort } : {}),
+        ...(r.error !== undefined ? { error: r.error } : {}),
       } satisfies Omit<ProbeResult, 'conclusion'>;
       const text = conclude(tcpView);
       return r.outcome === 'server_hello'
@@ -218,6 +238,7 @@ export async function probeQuic(
     sourceConnectionId,
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
     decrypt: options.decrypt ?? true,
+    abortOnViolation: options.abortOnViolation ?? true,
     ...(options.keylog ? { keylog: options.keylog } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
@@ -285,6 +306,14 @@ export async function probeQuic(
     });
     socket.on('message', (message: Buffer) => {
       if (settled) return;
+      // The cap holds to the byte: a datagram that would cross it is not read at all.
+      if (session.bytesReceived + message.byteLength > maxBytes) {
+        finish(
+          'max_bytes',
+          `stopped reading at ${session.bytesReceived} bytes: the next datagram (${message.byteLength} bytes) would pass the ${maxBytes}-byte cap`,
+        );
+        return;
+      }
       if (firstByteMs === null) firstByteMs = now();
       armIdle();
       const datagram = new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
@@ -337,6 +366,9 @@ export async function probeQuic(
     ...(engine.helloRetryRequest ? { helloRetryRequest: engine.helloRetryRequest } : {}),
     retried: engine.retried,
     ...(session.versionNegotiation ? { versionNegotiation: session.versionNegotiation } : {}),
+    ...(session.ignoredVersionNegotiation
+      ? { ignoredVersionNegotiation: session.ignoredVersionNegotiation }
+      : {}),
     ...(session.retry ? { retry: session.retry } : {}),
     quicVersion: version,
     connectionIds: {
@@ -356,6 +388,8 @@ export async function probeQuic(
     bytesReceived: session.bytesReceived,
     datagramsReceived: session.datagramsReceived,
     datagramsSent: session.datagramsSent,
+    violations: engine.violations,
+    ...(engine.abortedOn ? { abort: engine.abortedOn } : {}),
   };
-  return { ...base, conclusion: quicConclusion(base) };
+  return { ...base, conclusion: clipConclusion(quicConclusion(base)) };
 }

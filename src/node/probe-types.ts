@@ -7,7 +7,11 @@ import type { ClientHelloOptions } from '../builder/client-hello.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import type { ServerViolation } from '../probe/violations.ts';
 import type { CertificateSummary } from './certificates.ts';
+import type { ViolationAbort } from './probe-engine.ts';
+
+export type { ServerViolation, ViolationAbort };
 
 /** Where to connect: `'host:port'`, `'[v6]:port'`, `'host'` (port 443) or an object. */
 export type ProbeTarget = string | { readonly host: string; readonly port?: number };
@@ -85,6 +89,12 @@ export interface ProbeOptions {
   readonly random?: RandomSource;
   /** Bind the local end to this address (default: the OS picks). */
   readonly localAddress?: string;
+  /**
+   * Abort where RFC 8446 (or the extension's RFC) says a client aborts: on such a server
+   * violation the probe sends the alert the rule names and stops (`stopReason` `violation`).
+   * Default true; `false` records the violation and carries on, for research (docs/violations.md).
+   */
+  readonly abortOnViolation?: boolean;
 }
 
 /** The eight ways a probe ends (DESIGN.md); defined once, in the platform-neutral diagnose layer. */
@@ -211,6 +221,8 @@ export type StopReason =
   | 'not_tls'
   /** The server's bytes were TLS records but broke the protocol (undecodable message, bad MAC, ...). */
   | 'protocol_error'
+  /** The server violated an RFC rule where a client must abort; the probe sent the alert the rule names. */
+  | 'violation'
   | 'connect_failed'
   | 'socket_error';
 
@@ -249,6 +261,10 @@ export interface ProbeResult {
   readonly sent: readonly ClientHello[];
   /** Bytes received in total. */
   readonly bytesReceived: number;
+  /** The server's RFC violations, in the order seen; empty when none (docs/violations.md). */
+  readonly violations: readonly ServerViolation[];
+  /** The violation the probe aborted on and the alert it sent, when it did. */
+  readonly abort?: ViolationAbort;
   /** One sentence: what happened and what it means. */
   readonly conclusion: string;
 }

@@ -124,7 +124,10 @@ function outcomeOf(engine: ProbeEngine, reason: StopReason): ProbeOutcome {
   if (reason === 'alert') return 'alert';
   if (
     engine.helloRetryRequest &&
-    (!engine.retried || reason === 'hello_retry_request' || reason === 'protocol_error')
+    (!engine.retried ||
+      reason === 'hello_retry_request' ||
+      reason === 'protocol_error' ||
+      reason === 'violation')
   )
     return 'hello_retry_request';
   switch (reason) {
@@ -258,6 +261,7 @@ async function runProbe(
   const engineOptions = {
     retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
     decrypt: options.decrypt ?? true,
+    abortOnViolation: options.abortOnViolation ?? true,
     maxBytes,
     ...(options.random ? { random: options.random } : {}),
     ...(stopAfterServerHello ? { stopAfterServerHello } : {}),
@@ -342,8 +346,12 @@ async function runProbe(
     });
     socket.on('end', () => finish('closed'));
     socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (connectMs === null) finish('connect_failed', `${e.code ?? ''} ${e.message}`.trim());
-      else if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish('reset', e.code);
+      // A RST answers only an established connection (a refused SYN is ECONNREFUSED), even
+      // when it arrives before Node reports the connect: that is a reset, not a failed connect.
+      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+        connectMs ??= now();
+        finish('reset', e.code);
+      } else if (connectMs === null) finish('connect_failed', `${e.code ?? ''} ${e.message}`.trim());
       else finish('socket_error', `${e.code ?? ''} ${e.message}`.trim());
     });
     socket.on('close', () => finish('closed'));
@@ -374,6 +382,8 @@ async function runProbe(
     ...(engine.error !== undefined ? { error: engine.error } : {}),
     sent: engine.sent,
     bytesReceived: engine.bytesReceived,
+    violations: engine.violations,
+    ...(engine.abortedOn ? { abort: engine.abortedOn } : {}),
   };
   return { ...base, conclusion: conclude(base) };
 }

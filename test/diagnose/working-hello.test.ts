@@ -12,6 +12,7 @@ import { VARIATIONS } from '../../src/diagnose/plan.ts';
 import { RULES } from '../../src/diagnose/rules.ts';
 import { diagnose } from '../../src/diagnose/run.ts';
 import type { ProbeAnswer, ProbeSpec } from '../../src/diagnose/types.ts';
+import type { ServerViolation } from '../../src/probe/violations.ts';
 
 const sh = (version: number, cipherSuite: number, alpn: string | null = null): ProbeAnswer => ({
   outcome: 'server_hello',
@@ -215,8 +216,8 @@ describe('reading the whole answer', () => {
 });
 
 describe('server violations', () => {
-  const violation = {
-    rule: 'hrr-below-tls13',
+  const violation: ServerViolation = {
+    rule: 'hrr_not_tls13',
     message: 'a HelloRetryRequest answers a hello that offers no TLS 1.3',
     rfc: 'RFC 8446 §4.1.4',
   };
@@ -238,7 +239,7 @@ describe('server violations', () => {
     expect(v?.rejected).toEqual(['TLS 1.1', 'TLS 1.0']);
     const found = d.findings.filter((x) => x.id === 'server_violation');
     expect(found).toHaveLength(1); // one per rule, although TLS 1.1 and TLS 1.0 both got it
-    expect(found[0]).toMatchObject({ severity: 'error', rule: 'hrr-below-tls13', rfc: 'RFC 8446 §4.1.4' });
+    expect(found[0]).toMatchObject({ severity: 'error', rule: 'hrr_not_tls13', rfc: 'RFC 8446 §4.1.4' });
     expect(found[0].evidence.map((e) => e.probe).sort()).toEqual(['version.tls1.0', 'version.tls1.1']);
     expect(ids[0]).toBe('server_violation');
   });
@@ -247,7 +248,7 @@ describe('server violations', () => {
     const { d } = await run((spec) =>
       spec.versions.includes(0x0304)
         ? sh(0x0304, 0x1301)
-        : { outcome: 'hello_retry_request', violations: [{ ...violation, rule: 'hrr-tls12' }] },
+        : { outcome: 'hello_retry_request', violations: [{ ...violation, rule: 'hrr_not_tls13' }] },
     );
     expect(d.findings.find((x) => x.id === 'versions')?.accepted).toEqual(['TLS 1.3']);
     expect(d.findings.find((x) => x.id === 'tls12_auth')).toBeUndefined();
@@ -258,7 +259,7 @@ test('a server whose every answer breaks an RFC rule: handshake_refused says so,
   const { d, ids } = await run((spec) => ({
     ...(spec.versions.includes(0x0304) ? sh(0x0304, 0x1301) : sh(0x0303, 0xc02b)),
     violations: [
-      { rule: 'sh-session-id-echo', message: 'the session id is not echoed', rfc: 'RFC 8446 §4.1.3' },
+      { rule: 'session_id_not_echoed', message: 'the session id is not echoed', rfc: 'RFC 8446 §4.1.3' },
     ],
   }));
   expect(ids).toEqual(['handshake_refused', 'server_violation']);

@@ -79,6 +79,14 @@ describe('probe against hostile servers', () => {
     expect(r.serverHello).toBeUndefined();
   });
 
+  test('a RST right after the accept is reset, not connect_failed: the connection was established', async () => {
+    const r = await probeHostile('accept-then-reset');
+    expect(r.outcome, r.conclusion).toBe('reset');
+    expect(r.stopReason).toBe('reset');
+    expect(r.conclusion).toMatch(/^the server reset the connection/);
+    expect(r.violations).toEqual([]);
+  });
+
   test('a close before anything is sent is closed', async () => {
     const r = await probeHostile('close-before-anything');
     expect(r.outcome, r.conclusion).toBe('closed');
@@ -102,6 +110,9 @@ describe('probe against hostile servers', () => {
     expect(r.outcome, r.conclusion).toBe('server_hello');
     expect(['idle_timeout', 'timeout']).toContain(r.stopReason);
     expect(r.conclusion).toMatch(/no byte from the server|timeout/);
+    // the flight never came: the server stalled after its ServerHello
+    expect(r.violations.map((v) => v.rule)).toEqual(['stalled_after_server_hello']);
+    expect(r.conclusion).toContain('stalled_after_server_hello');
   });
 
   test('an alert with an unknown description is an alert, with the number and unknown(N)', async () => {

@@ -26,6 +26,7 @@ export const HOSTILE_KINDS = [
   'endless-stream',
   'one-byte-per-second',
   'reset-mid-record',
+  'accept-then-reset',
   'close-before-anything',
   'server-hello-one-byte-records',
   'server-hello-then-silence',
@@ -131,6 +132,8 @@ const BEHAVIOUR: Record<HostileKind, (socket: Socket, count: (n: number) => void
       count(bytes.length);
       s.write(bytes, () => after(20, () => s.resetAndDestroy()));
     }),
+  // a TCP RST as soon as the connection is accepted: the connection was established, then reset
+  'accept-then-reset': (s) => s.resetAndDestroy(),
   // FIN as soon as the connection is accepted, before the hello is read
   'close-before-anything': (s) => s.end(),
   // the ServerHello message spread over records of one byte each, then a FIN

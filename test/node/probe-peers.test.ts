@@ -219,6 +219,17 @@ describePeer('caddy', () => {
     },
   );
 
+  test('an unknown-only ALPN in TLS 1.3: ServerHello, then an encrypted no_application_protocol, read as a refusal', async () => {
+    // openssl s_client -alpn nosuch agrees: "New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256", then alert 120
+    const r = await probe(at(peer), { hello: { serverName: NAME, alpn: ['nosuch'] }, timeoutMs: 5000 });
+    expect(r.serverMessages).toEqual(['server_hello']);
+    expect(r.alert).toMatchObject({ level: 2, description: 120, encrypted: true });
+    expect(r.conclusion).toMatch(
+      /^the server refused with fatal alert no_application_protocol \(120\), encrypted, after its TLS 1\.3 ServerHello .* — no ALPN protocol in common$/,
+    );
+    expect(r.violations).toEqual([]);
+  });
+
   test('TLS 1.2 to Caddy: ECDHE-ECDSA over x25519', async () => {
     const r = await probe(at(peer), {
       hello: { serverName: NAME, tls: '1.2', groups: ['x25519'] },

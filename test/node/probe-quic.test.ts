@@ -11,12 +11,17 @@ import {
   retryIntegrityTag,
   sealInitial,
 } from '../../src/capture/quic-initial.ts';
+import { respondToKeyShare } from '../../src/crypto/key-share.ts';
+import type { KeyShareClientHello } from '../../src/extensions/key-share.ts';
+import { decodeExtensionBody } from '../../src/extensions/values.ts';
 import { ja4 } from '../../src/fingerprint/ja4.ts';
 import { encodeClientHelloMessage, parseClientHello } from '../../src/handshake/client-hello.ts';
+import { encodeServerHello } from '../../src/handshake/server-hello.ts';
 import { probeQuic } from '../../src/node/probe-quic.ts';
 import {
   clientTransportParameters,
   connectionCloseFrame,
+  cryptoFrame,
   readBareLongHeader,
   readInitialFrames,
   TRANSPORT_PARAMETER,
@@ -150,6 +155,16 @@ describe('servers that do not answer QUIC', () => {
     expect(r.bytesReceived).toBe(5000);
   });
 
+  test('maxBytes is never passed, not even by one datagram: one that would cross the cap is not read', async () => {
+    const server = await udpServer((_d, reply) => {
+      for (let i = 0; i < 50; i++) reply(new Uint8Array(1000).fill(7));
+    });
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxBytes: 4500 });
+    expect(r.stopReason).toBe('max_bytes');
+    expect(r.bytesReceived).toBe(4000);
+    expect(r.error).toMatch(/would pass the 4500-byte cap/);
+  });
+
   test('nothing listening on the UDP port: connect_failed from ICMP port unreachable', async () => {
     const probeSocket = await udpServer(() => {});
     const port = probeSocket.port;
@@ -186,7 +201,56 @@ function openClientInitial(datagram: Uint8Array, dcid?: Uint8Array) {
   return { header, frames: readInitialFrames(opened.payload) };
 }
 
+/** A Version Negotiation packet answering the Initial `d`, listing `versions`. */
+function versionNegotiation(d: Uint8Array, versions: readonly number[]): Uint8Array {
+  const bare = readBareLongHeader(d)!;
+  const list = new Uint8Array(4 * versions.length);
+  const view = new DataView(list.buffer);
+  for (const [i, v] of versions.entries()) view.setUint32(4 * i, v);
+  return concatBytes(
+    Uint8Array.of(0x80, 0, 0, 0, 0, bare.sourceConnectionId.length),
+    bare.sourceConnectionId,
+    Uint8Array.of(bare.destinationConnectionId.length),
+    bare.destinationConnectionId,
+    list,
+  );
+}
+
 describe('Retry and Version Negotiation', () => {
+  test('a Version Negotiation listing our own version is discarded, and the conclusion says it came', async () => {
+    const server = await udpServer((d, reply) => reply(versionNegotiation(d, [1, 0x6b3343cf])));
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
+    expect(r.outcome).toBe('timeout');
+    expect(r.versionNegotiation).toBeUndefined();
+    expect(r.ignoredVersionNegotiation?.versions).toEqual([1, 0x6b3343cf]);
+    expect(r.conclusion).toMatch(/Version Negotiation that lists the version we sent .*RFC 9000 §6\.2/);
+    expect(r.conclusion).not.toMatch(/nothing listens/);
+  });
+
+  test('a long Version Negotiation list is summarised with a count, the conclusion under 300 characters', async () => {
+    const versions = Array.from({ length: 40 }, (_, i) => 0x0a0a0a0a + i * 0x10000);
+    const server = await udpServer((d, reply) => reply(versionNegotiation(d, versions)));
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
+    expect(r.outcome).toBe('version_negotiation');
+    expect(r.conclusion).toMatch(/and 35 more \(40 in all\)/);
+    expect(r.conclusion.length).toBeLessThan(300);
+  });
+
+  test('a Retry followed by silence: the conclusion says the Retry was followed, not that nothing listens', async () => {
+    let answered = false;
+    const server = await udpServer((d, reply) => {
+      if (answered) return;
+      answered = true;
+      reply(retryFor(readBareLongHeader(d)!, fromHex('5151515151515151'), new TextEncoder().encode('token')));
+    });
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, maxResends: 0 });
+    expect(r.retry).toBeDefined();
+    expect(r.outcome).toBe('timeout');
+    expect(r.conclusion).toMatch(
+      /^the server sent a Retry \(token of 5 bytes\); the probe sent its Initial again/,
+    );
+  });
+
   test('a Retry is followed once: the Initial goes again with the token, under keys from the new connection ID', async () => {
     const token = new TextEncoder().encode('retry-token-from-the-server');
     const retryScid = fromHex('5151515151515151');
@@ -279,6 +343,53 @@ describe('Retry and Version Negotiation', () => {
   });
 });
 
+/**
+ * A QUIC server whose ServerHello echoes a session id the QUIC hello never sent (RFC 8446 §4.1.3).
+ * A fake on purpose: no real server breaks the rule.
+ */
+async function sessionIdEchoingServer(): Promise<Awaited<ReturnType<typeof udpServer>>> {
+  const server = await udpServer((d, reply) => {
+    const bare = readBareLongHeader(d)!;
+    if (server.received.length > 1) return;
+    const hello = parseClientHello(openClientInitial(d).frames.crypto[0].data, { strict: false });
+    const shares = decodeExtensionBody('key_share', hello.extensions!.find((e) => e.type === 51)!.body);
+    const clientShare = (shares as KeyShareClientHello).clientShares.find(
+      (s) => s.group === 0x1d,
+    )!.keyExchange;
+    const serverHello = encodeServerHello({
+      type: 'server_hello',
+      legacyVersion: 0x0303,
+      random: new Uint8Array(32).fill(9),
+      legacySessionIdEcho: new Uint8Array(8).fill(1),
+      cipherSuite: 0x1301,
+      legacyCompressionMethod: 0,
+      extensions: [
+        { type: 43, body: Uint8Array.of(3, 4) },
+        {
+          type: 51,
+          body: concatBytes(Uint8Array.of(0, 0x1d, 0, 32), respondToKeyShare(0x1d, clientShare).keyExchange),
+        },
+      ],
+      helloRetryRequest: false,
+      downgrade: null,
+      version: 0x0304,
+    });
+    reply(
+      sealInitial(
+        {
+          version: 1,
+          destinationConnectionId: bare.sourceConnectionId,
+          sourceConnectionId: fromHex('5353535353535353'),
+          packetNumber: 0,
+          payload: concatBytes(cryptoFrame(0, serverHello), new Uint8Array(20)),
+        },
+        initialKeys(1, bare.destinationConnectionId, 'server'),
+      ),
+    );
+  });
+  return server;
+}
+
 describe('reading the server Initial', () => {
   // RFC 9001 Appendix A.3: the server Initial (ACK + CRYPTO with a ServerHello) for connection ID 8394c8f03e515708.
   const serverInitial = fromHex(
@@ -330,6 +441,37 @@ describe('reading the server Initial', () => {
     ]);
     for (const d of server.received.slice(1))
       expect(toHex(readBareLongHeader(d)!.destinationConnectionId)).toBe('f067a5502a4262b5');
+  });
+
+  test('a server violation aborts the QUIC probe: its CONNECTION_CLOSE carries the alert as CRYPTO_ERROR', async () => {
+    const server = await sessionIdEchoingServer();
+    const dcid = fromHex('0102030405060708');
+    const r = await probeQuic(`127.0.0.1:${server.port}`, { ...quick, destinationConnectionId: dcid });
+    expect(r.violations.map((v) => v.rule)).toEqual(['session_id_not_echoed']);
+    expect(r.stopReason).toBe('violation');
+    expect(r.abort).toMatchObject({ rule: 'session_id_not_echoed', alert: { name: 'illegal_parameter' } });
+    expect(r.conclusion).toMatch(
+      /aborted: server violated RFC 8446 §4\.1\.3 \(session_id_not_echoed: .*sent alert illegal_parameter$/,
+    );
+    await vi.waitFor(() => expect(server.received.length).toBeGreaterThan(1));
+    const close = openClientInitial(server.received.at(-1)!, dcid).frames.close;
+    expect(close).toMatchObject({ errorCode: 0x100 + 47, errorName: 'CRYPTO_ERROR' });
+  });
+
+  test('with abortOnViolation false the QUIC probe records the violation, reads on and closes with NO_ERROR', async () => {
+    const server = await sessionIdEchoingServer();
+    const dcid = fromHex('0102030405060708');
+    const r = await probeQuic(`127.0.0.1:${server.port}`, {
+      ...quick,
+      destinationConnectionId: dcid,
+      abortOnViolation: false,
+    });
+    expect(r.violations.map((v) => v.rule)).toEqual(['session_id_not_echoed']);
+    expect(r.abort).toBeUndefined();
+    expect(r.stopReason).not.toBe('violation');
+    await vi.waitFor(() => expect(server.received.length).toBeGreaterThan(1));
+    const close = openClientInitial(server.received.at(-1)!, dcid).frames.close;
+    expect(close?.errorCode ?? 0).toBe(0);
   });
 
   test('the transport parameters name the Source Connection ID given', () => {

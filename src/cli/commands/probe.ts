@@ -31,6 +31,10 @@ const FLAGS = {
   keylog: { type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE) to FILE' },
   'no-retry': { type: 'boolean', help: 'stop at a HelloRetryRequest instead of answering it' },
   'no-decrypt': { type: 'boolean', help: 'stop after the TLS 1.3 ServerHello' },
+  'no-abort': {
+    type: 'boolean',
+    help: 'on a server RFC violation, record it and read on instead of aborting with the alert the RFC names',
+  },
   transcript: { type: 'boolean', help: 'list every record (with --quic: datagram) sent and received' },
   quic: {
     type: 'boolean',
@@ -151,6 +155,9 @@ export function probeStory(
       );
     if (result.notTls)
       lines.push(`← not TLS: ${JSON.stringify(new TextDecoder('latin1').decode(result.notTls.firstBytes))}`);
+    for (const v of result.violations) lines.push(`! ${v.rule} (${v.rfc}): ${v.message}`);
+    if (result.abort)
+      lines.push(`→ fatal alert ${result.abort.alert.name} (${result.abort.alert.description}): aborted`);
     const timing = `connect ${t.connectMs ?? '-'} ms, first byte ${t.firstByteMs ?? '-'} ms, total ${t.totalMs} ms`;
     lines.push(`  (${timing}; ${result.bytesReceived} bytes received; stopped: ${result.stopReason})`);
   }
@@ -228,6 +235,7 @@ async function runQuicProbe(
       idleTimeoutMs,
       retryOnHelloRetryRequest: flags['no-retry'] !== true,
       decrypt: flags['no-decrypt'] !== true,
+      abortOnViolation: flags['no-abort'] !== true,
       ...(keylogFd !== undefined ? { keylog: (line: string) => writeSync(keylogFd, `${line}\n`) } : {}),
     });
   } finally {
@@ -373,6 +381,7 @@ export const probeCommand: Command = {
         idleTimeoutMs,
         retryOnHelloRetryRequest: flags['no-retry'] !== true,
         decrypt: flags['no-decrypt'] !== true,
+        abortOnViolation: flags['no-abort'] !== true,
         ...(keylogFile !== undefined ? { keylog: { file: keylogFile } } : {}),
       });
     } catch (e) {
