@@ -20,6 +20,13 @@ import { disagreements, fromSslscan, fromTestssl } from './reports.ts';
 import { settle } from './s-client.ts';
 
 const TRUTH = fileURLToPath(new URL('../../test/matrix/truth.json', import.meta.url));
+const BIOME = fileURLToPath(new URL('../../node_modules/.bin/biome', import.meta.url));
+
+/** Writes truth.json in the project's format (biome's, as `npx biome check` expects it). */
+function save(file: TruthFile): void {
+  writeFileSync(TRUTH, `${JSON.stringify(file, null, 2)}\n`);
+  execFileSync(BIOME, ['format', '--write', TRUTH], { stdio: 'ignore' });
+}
 /** testssl: protocols, each cipher per protocol, server preferences, certificates, forward secrecy (curves). */
 const TESTSSL_CHECKS = ['-p', '-E', '-P', '-S', '-f'];
 
@@ -121,7 +128,7 @@ async function main(): Promise<void> {
         ...disagreements('sslscan', s.sslscan, s.truth),
       ],
     }));
-    writeFileSync(TRUTH, `${JSON.stringify({ ...before, servers }, null, 2)}\n`);
+    save({ ...before, servers });
     return;
   }
   const collectedAt = Date.now();
@@ -164,7 +171,7 @@ function write(before: TruthFile | undefined, results: Map<string, TruthEntry>, 
     },
     servers,
   };
-  writeFileSync(TRUTH, `${JSON.stringify(file, null, 2)}\n`);
+  save(file);
   return servers.length;
 }
 
