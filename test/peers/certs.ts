@@ -70,6 +70,20 @@ export function certificate(
   return made;
 }
 
+/** `openssl req` arguments for a new unencrypted key in `keyPath` and the subject `name` (CN and DNS SAN). */
+function newKey(name: string, keyType: KeyType, keyPath: string): string[] {
+  return [
+    ...keyArgs[keyType],
+    '-nodes',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    `subjectAltName=DNS:${name}`,
+    '-keyout',
+    keyPath,
+  ];
+}
+
 async function make(name: string, keyType: KeyType): Promise<PeerCertificate> {
   const base = join(certDir(), `${name}.${keyType}`);
   const certPath = `${base}.crt`;
@@ -77,17 +91,10 @@ async function make(name: string, keyType: KeyType): Promise<PeerCertificate> {
   await run('openssl', [
     'req',
     '-x509',
-    ...keyArgs[keyType],
-    '-nodes',
+    ...newKey(name, keyType, keyPath),
     '-sha256',
     '-days',
     '30',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    `subjectAltName=DNS:${name}`,
-    '-keyout',
-    keyPath,
     '-out',
     certPath,
   ]);
@@ -141,20 +148,7 @@ async function makeDated(name: string, keyType: KeyType, validity: CertValidity)
       '',
     ].join('\n'),
   );
-  await run('openssl', [
-    'req',
-    '-new',
-    ...keyArgs[keyType],
-    '-nodes',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    `subjectAltName=DNS:${name}`,
-    '-keyout',
-    keyPath,
-    '-out',
-    csrPath,
-  ]);
+  await run('openssl', ['req', '-new', ...newKey(name, keyType, keyPath), '-out', csrPath]);
   await run('openssl', [
     'ca',
     '-batch',
