@@ -96,11 +96,15 @@ async function collectOne(
     if (withTestssl) {
       started = Date.now();
       const entries = await testsslJson(peer.host, peer.port, config.serverName, TESTSSL_CHECKS);
-      testssl = fromTestssl(entries, collectedAt, Math.round((Date.now() - started) / 1000));
+      testssl = {
+        ...fromTestssl(entries, collectedAt, Math.round((Date.now() - started) / 1000)),
+        collectedAt: new Date(started).toISOString(),
+      };
     }
     process.stderr.write(`collect: ${config.id} done\n`);
     return {
       id: config.id,
+      collectedAt: new Date(collectedAt).toISOString(),
       software: peer.software,
       serverName: config.serverName,
       shows: config.shows,

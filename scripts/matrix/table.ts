@@ -51,9 +51,17 @@ const COLUMNS: readonly [string, (field: string) => boolean][] = [
   ['certificates', (f) => f === 'certificates'],
 ];
 
-function cell(tool: string, entry: TruthEntry, found: readonly Disagreement[], test: (f: string) => boolean) {
+function cell(
+  tool: string,
+  column: string,
+  entry: TruthEntry,
+  found: readonly Disagreement[],
+  test: (f: string) => boolean,
+) {
   const known = tool === 'hellokit' || (tool === 'testssl' ? entry.testssl : entry.sslscan) !== undefined;
   if (!known) return '?';
+  // sslscan marks one preferred suite per version and says nothing about whose order it is.
+  if (tool === 'sslscan' && column === 'order') return '–';
   return found.some((d) => d.tool === tool && (test(d.field) || d.field === 'error')) ? '✗' : '✓';
 }
 
@@ -77,8 +85,8 @@ async function main(): Promise<void> {
     if (!entry) continue;
     const { facts, seconds, probes } = await scans(config.id);
     const found = [...disagreements('hellokit', report(facts, seconds), entry.truth), ...entry.disagreements];
-    const cells = COLUMNS.map(([, test]) =>
-      ['hellokit', 'testssl', 'sslscan'].map((tool) => cell(tool, entry, found, test)).join(' '),
+    const cells = COLUMNS.map(([column, test]) =>
+      ['hellokit', 'testssl', 'sslscan'].map((tool) => cell(tool, column, entry, found, test)).join(' '),
     );
     lines.push(`| \`${config.id}\` | ${cells.join(' | ')} | ${probes}, ${seconds.toFixed(1)} |`);
     for (const d of found.filter((x) => x.tool === 'hellokit'))

@@ -69,6 +69,8 @@ export interface ScannerReport {
   readonly tls13Groups?: readonly string[];
   readonly certificates?: readonly { keyType: string; status: string; selfSigned: boolean }[];
   readonly seconds: number;
+  /** When this report was made (ISO 8601); the s_client truth of the same entry may be newer. */
+  readonly collectedAt?: string;
   readonly error?: string;
 }
 
@@ -82,6 +84,8 @@ export interface Disagreement {
 
 export interface TruthEntry {
   readonly id: string;
+  /** When s_client and sslscan were run on this server (ISO 8601). */
+  readonly collectedAt: string;
   readonly software: string;
   readonly serverName: string;
   readonly shows: string;
@@ -93,7 +97,9 @@ export interface TruthEntry {
 
 export interface TruthFile {
   readonly provenance: {
+    /** When the last collection run started (ISO 8601); each entry and report has its own date. */
     readonly collectedAt: string;
+    /** The last collection run. */
     readonly command: string;
     readonly tools: Readonly<Record<string, string>>;
   };
