@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { CertKind, PeerCertificate } from './types.ts';
+import type { CertKeyType, CertKind, CertValidity, PeerCertificate } from './types.ts';
 
 const run = promisify(execFile);
 
-type KeyType = PeerCertificate['keyType'];
+type KeyType = CertKeyType;
 
 const keyArgs: Record<KeyType, string[]> = {
   'ecdsa-p256': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
@@ -45,19 +45,43 @@ export function keyTypesFor(kind: CertKind | undefined): KeyType[] {
 
 /**
  * A self-signed certificate for `name` (CN and the only DNS SAN), made with the openssl
- * command line into a temp dir and cached for the rest of the test run.
+ * command line into a temp dir and cached for the rest of the test run. Valid from now for
+ * 30 days, or for `validity` (days from now; a past end makes an expired certificate).
  * @example const cert = await certificate('hellokit.test', 'ecdsa-p256');
+ * @example const expired = await certificate('hellokit.test', 'rsa-2048', { notBeforeDays: -40, notAfterDays: -10 });
  */
-export function certificate(name: string, keyType: KeyType): Promise<PeerCertificate> {
+export function certificate(
+  name: string,
+  keyType: KeyType,
+  validity?: CertValidity,
+): Promise<PeerCertificate> {
   if (!/^[A-Za-z0-9.-]+$/.test(name)) throw new RangeError(`certificate name "${name}" must be a DNS name`);
-  const key = `${keyType}:${name}`;
+  if (validity && !(validity.notBeforeDays < validity.notAfterDays))
+    throw new RangeError(`certificate validity: notBeforeDays must come before notAfterDays`);
+  const key = validity
+    ? `${keyType}:${name}:${validity.notBeforeDays}:${validity.notAfterDays}`
+    : `${keyType}:${name}`;
   let made = cache.get(key);
   if (!made) {
-    made = make(name, keyType);
+    made = validity ? makeDated(name, keyType, validity) : make(name, keyType);
     cache.set(key, made);
     made.catch(() => cache.delete(key));
   }
   return made;
+}
+
+/** `openssl req` arguments for a new unencrypted key in `keyPath` and the subject `name` (CN and DNS SAN). */
+function newKey(name: string, keyType: KeyType, keyPath: string): string[] {
+  return [
+    ...keyArgs[keyType],
+    '-nodes',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    `subjectAltName=DNS:${name}`,
+    '-keyout',
+    keyPath,
+  ];
 }
 
 async function make(name: string, keyType: KeyType): Promise<PeerCertificate> {
@@ -67,28 +91,98 @@ async function make(name: string, keyType: KeyType): Promise<PeerCertificate> {
   await run('openssl', [
     'req',
     '-x509',
-    ...keyArgs[keyType],
-    '-nodes',
+    ...newKey(name, keyType, keyPath),
     '-sha256',
     '-days',
     '30',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    `subjectAltName=DNS:${name}`,
-    '-keyout',
-    keyPath,
     '-out',
     certPath,
   ]);
-  const pem = readFileSync(certPath, 'utf8');
-  return { name, keyType, certPath, keyPath, pem, fingerprint256: new X509Certificate(pem).fingerprint256 };
+  return loaded(name, keyType, certPath, keyPath);
 }
 
-/** Certificates for every name × key type of `kind`, names first. */
-export async function certificates(names: string[], kind: CertKind | undefined): Promise<PeerCertificate[]> {
+function loaded(name: string, keyType: KeyType, certPath: string, keyPath: string): PeerCertificate {
+  const pem = readFileSync(certPath, 'utf8');
+  const x509 = new X509Certificate(pem);
+  return {
+    name,
+    keyType,
+    certPath,
+    keyPath,
+    pem,
+    fingerprint256: x509.fingerprint256,
+    notAfter: new Date(x509.validTo).toISOString(),
+  };
+}
+
+/** `openssl ca` time: YYMMDDHHMMSSZ, `days` from now. */
+function caTime(days: number): string {
+  return `${new Date(Date.now() + days * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z`;
+}
+
+/**
+ * A self-signed certificate with chosen dates. OpenSSL 3.0's `req -x509` starts every
+ * certificate now, so this one is signed by `openssl ca -selfsign`, which takes any
+ * `-startdate`/`-enddate` (a minimal CA database lives next to the certificate).
+ */
+async function makeDated(name: string, keyType: KeyType, validity: CertValidity): Promise<PeerCertificate> {
+  const base = join(certDir(), `${name}.${keyType}.${validity.notBeforeDays}_${validity.notAfterDays}`);
+  const [certPath, keyPath, csrPath, conf] = ['crt', 'key', 'csr', 'cnf'].map((e) => `${base}.${e}`);
+  writeFileSync(`${base}.index`, '');
+  writeFileSync(`${base}.serial`, `${randomSerial()}\n`);
+  writeFileSync(
+    conf,
+    [
+      '[ca]',
+      'default_ca = hk',
+      '[hk]',
+      `database = ${base}.index`,
+      `new_certs_dir = ${certDir()}`,
+      `serial = ${base}.serial`,
+      'default_md = sha256',
+      'policy = any',
+      'copy_extensions = copy',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
+  );
+  await run('openssl', ['req', '-new', ...newKey(name, keyType, keyPath), '-out', csrPath]);
+  await run('openssl', [
+    'ca',
+    '-batch',
+    '-config',
+    conf,
+    '-selfsign',
+    '-keyfile',
+    keyPath,
+    '-in',
+    csrPath,
+    '-out',
+    certPath,
+    '-notext',
+    '-startdate',
+    caTime(validity.notBeforeDays),
+    '-enddate',
+    caTime(validity.notAfterDays),
+  ]);
+  return loaded(name, keyType, certPath, keyPath);
+}
+
+/** A positive 64-bit serial in hex (an even number of digits, as `openssl ca` reads it). */
+function randomSerial(): string {
+  return `01${randomBytes(7).toString('hex')}`;
+}
+
+/** Certificates for every name × key type of `kind`, names first, each with its `validity` if given. */
+export async function certificates(
+  names: string[],
+  kind: CertKind | undefined,
+  validity?: Partial<Record<KeyType, CertValidity>>,
+): Promise<PeerCertificate[]> {
   const types = keyTypesFor(kind);
-  return Promise.all(names.flatMap((name) => types.map((t) => certificate(name, t))));
+  return Promise.all(names.flatMap((name) => types.map((t) => certificate(name, t, validity?.[t]))));
 }
 
 /** Removes the cached certificates (they are made again on the next request). */

@@ -20,7 +20,7 @@ export async function startGnutls(options: PeerOptions, names: string[]): Promis
   if (options.requireSni && names.length > 1) {
     throw new Error('gnutls peer: requireSni takes one name (--sni-hostname is a single name)');
   }
-  const certs = await certificates(names, options.cert);
+  const certs = await certificates(names, options.cert, options.certValidity);
   const port = await freePort();
   const ns = await createNamespace();
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-gnutls-'));

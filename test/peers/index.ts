@@ -4,7 +4,16 @@ import type { PeerKind } from './types.ts';
 
 export { type HandshakeResult, handshake } from './handshake.ts';
 export { peerAvailable, startPeer, stopAll } from './peers.ts';
-export type { CertKind, Peer, PeerCertificate, PeerKind, PeerOptions, TlsVersionName } from './types.ts';
+export type {
+  CertKeyType,
+  CertKind,
+  CertValidity,
+  Peer,
+  PeerCertificate,
+  PeerKind,
+  PeerOptions,
+  TlsVersionName,
+} from './types.ts';
 export { peerKinds } from './types.ts';
 
 /**

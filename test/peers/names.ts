@@ -121,6 +121,24 @@ const suiteTable: readonly SuiteSpelling[] = [
     gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-128-CBC', mac: 'SHA1' },
   },
   {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES256-SHA',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-256-CBC', mac: 'SHA1' },
+  },
+  {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES128-SHA256',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-128-CBC', mac: 'SHA256' },
+  },
+  {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES256-SHA384',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-256-CBC', mac: 'SHA384' },
+  },
+  {
     iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
     tls13: false,
     openssl: 'ECDHE-RSA-AES128-SHA',

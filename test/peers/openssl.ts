@@ -18,7 +18,7 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
   if (options.requireSni && names.length > 1) {
     throw new Error('openssl peer: requireSni takes one name (-servername_fatal refuses the default name)');
   }
-  const certs = await certificates(names, options.cert);
+  const certs = await certificates(names, options.cert, options.certValidity);
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-openssl-'));
   const port = await freePort();
   const { min, max } = versionRange(options.versions);

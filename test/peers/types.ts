@@ -10,12 +10,29 @@ export type TlsVersionName = 'TLS1.2' | 'TLS1.3';
 /** Which key type the certificate(s) of each served name use. `both` serves ECDSA P-256 and RSA-2048. */
 export type CertKind = 'ecdsa' | 'ecdsa-p384' | 'rsa' | 'both';
 
+/** A key type the harness makes certificates with. */
+export type CertKeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'rsa-2048';
+
+/**
+ * A certificate's validity in whole days from now: `{ notBeforeDays: -40, notAfterDays: -10 }`
+ * expired ten days ago, `{ notBeforeDays: 0, notAfterDays: 5 }` expires in five days.
+ */
+export interface CertValidity {
+  readonly notBeforeDays: number;
+  readonly notAfterDays: number;
+}
+
 /** How a peer is configured. Every field is optional; the defaults give a plain TLS 1.2+1.3 server. */
 export interface PeerOptions {
   /** SNI names served, each with its own certificate (CN and SAN = the name). Default `['hellokit.test']`; the first is the default name. */
   names?: string[];
   /** Key type of the certificates. Default `ecdsa` (P-256). */
   cert?: CertKind;
+  /**
+   * Validity of the certificates of a key type (e.g. `{ 'rsa-2048': { notBeforeDays: -40, notAfterDays: -10 } }`
+   * for an expired RSA certificate next to a valid ECDSA one). Default: from now for 30 days.
+   */
+  certValidity?: Partial<Record<CertKeyType, CertValidity>>;
   /** Versions the peer accepts. Default: TLS 1.2 and 1.3. */
   versions?: TlsVersionName[];
   /** Key exchange groups the peer accepts (IANA or OpenSSL names: `secp384r1`, `P-384`, `x25519`). Default: the server's own list. */
@@ -50,12 +67,14 @@ export interface PeerOptions {
 export interface PeerCertificate {
   /** The SNI name it is served for (its CN and only SAN). */
   name: string;
-  keyType: 'ecdsa-p256' | 'ecdsa-p384' | 'rsa-2048';
+  keyType: CertKeyType;
   certPath: string;
   keyPath: string;
   pem: string;
   /** SHA-256 fingerprint in Node's format (`AB:CD:…`), comparable to `getPeerCertificate().fingerprint256`. */
   fingerprint256: string;
+  /** The end of its validity, ISO 8601. */
+  notAfter: string;
 }
 
 /** A running server. */

@@ -1,0 +1,168 @@
+/**
+ * The server matrix: real servers on loopback, each configured to differ from an ordinary
+ * modern server in one way a scanner can get wrong. `scripts/matrix/collect.ts` settles the
+ * truth about each with `openssl s_client`, testssl.sh and sslscan into `truth.json`; the
+ * tests in this folder start the same servers and check hellokit's scan and diagnose against it.
+ */
+import { behindTls13IntolerantMiddlebox } from '../peers/middlebox.ts';
+import { startPeer } from '../peers/peers.ts';
+import type { Peer, PeerKind, PeerOptions } from '../peers/types.ts';
+
+/** One server configuration of the matrix. */
+export interface MatrixConfiguration {
+  /** Stable id, the key in `truth.json`. */
+  readonly id: string;
+  readonly kind: PeerKind;
+  readonly options: PeerOptions;
+  /** The SNI name scanners send (the first of `options.names`, default `hellokit.test`). */
+  readonly serverName: string;
+  /** What this configuration shows, in a few words. */
+  readonly shows: string;
+  /** Put the server behind the TLS 1.3-intolerant middlebox (test/peers/middlebox.ts). */
+  readonly tls13IntolerantMiddlebox?: boolean;
+}
+
+/** Starts the server of `config` (behind its middlebox, if it has one). */
+export async function startConfiguration(config: MatrixConfiguration): Promise<Peer> {
+  const peer = await startPeer(config.kind, config.options);
+  if (!config.tls13IntolerantMiddlebox) return peer;
+  try {
+    return await behindTls13IntolerantMiddlebox(peer);
+  } catch (error) {
+    await peer.stop();
+    throw error;
+  }
+}
+
+const NAME = 'hellokit.test';
+const EXPIRED = { notBeforeDays: -40, notAfterDays: -10 } as const;
+const FIVE_DAYS = { notBeforeDays: -1, notAfterDays: 5 } as const;
+
+/** TLS 1.2 suites of a server with its own order, strongest last so that no client order matches it. */
+const ORDERED_SUITES = [
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+];
+
+export const MATRIX: readonly MatrixConfiguration[] = [
+  {
+    id: 'nginx-dual-rsa-expired',
+    kind: 'nginx',
+    options: { cert: 'both', certValidity: { 'rsa-2048': EXPIRED } },
+    serverName: NAME,
+    shows: 'two certificates (ECDSA P-256 valid, RSA-2048 expired), picked by what the client offers',
+  },
+  {
+    id: 'nginx-ecdsa-curves',
+    kind: 'nginx',
+    options: { groups: ['x25519', 'secp384r1'] },
+    serverName: NAME,
+    shows:
+      'an ECDSA P-256 certificate with ssl_ecdh_curve X25519:secp384r1 (OpenSSL needs P-256 offered in TLS 1.2)',
+  },
+  {
+    id: 'nginx-defaults',
+    kind: 'nginx',
+    options: {},
+    serverName: NAME,
+    shows: "nginx's own suites and curves with an ECDSA P-256 certificate",
+  },
+  {
+    id: 'nginx-sni-required',
+    kind: 'nginx',
+    options: { requireSni: true },
+    serverName: NAME,
+    shows: 'a default server with ssl_reject_handshake: no SNI or an unknown name gets unrecognized_name',
+  },
+  {
+    id: 'nginx-server-order',
+    kind: 'nginx',
+    options: { ciphers: ORDERED_SUITES, serverCipherOrder: true },
+    serverName: NAME,
+    shows: 'ssl_prefer_server_ciphers on with a TLS 1.2 list in a chosen order',
+  },
+  {
+    id: 'haproxy-strict-sni',
+    kind: 'haproxy',
+    options: { requireSni: true, cert: 'rsa' },
+    serverName: NAME,
+    shows: 'HAProxy strict-sni with an RSA certificate',
+  },
+  {
+    id: 'gnutls-tls12-only',
+    kind: 'gnutls',
+    options: { versions: ['TLS1.2'] },
+    serverName: NAME,
+    shows:
+      'GnuTLS with TLS 1.3 disabled (NORMAL:-VERS-ALL:+VERS-TLS1.2): it answers hellos offering TLS 1.3 with TLS 1.2',
+  },
+  {
+    id: 'openssl-cbc-only',
+    kind: 'openssl',
+    options: {
+      versions: ['TLS1.2'],
+      ciphers: [
+        'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+        'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+        'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+        'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+      ],
+    },
+    serverName: NAME,
+    shows: 'openssl s_server, TLS 1.2 only, CBC suites only',
+  },
+  {
+    id: 'openssl-x448-p521',
+    kind: 'openssl',
+    options: { groups: ['x448', 'secp521r1'] },
+    serverName: NAME,
+    shows: 'openssl s_server -groups X448:P-521 with an ECDSA P-256 certificate',
+  },
+  {
+    id: 'openssl-client-order',
+    kind: 'openssl',
+    options: { ciphers: ORDERED_SUITES },
+    serverName: NAME,
+    shows: "openssl s_server without -serverpref: the client's order decides",
+  },
+  {
+    id: 'openssl-expiring-5d',
+    kind: 'openssl',
+    options: { cert: 'rsa', certValidity: { 'rsa-2048': FIVE_DAYS } },
+    serverName: NAME,
+    shows: 'a self-signed RSA certificate that expires in 5 days',
+  },
+  {
+    id: 'caddy-defaults',
+    kind: 'caddy',
+    options: {},
+    serverName: NAME,
+    shows:
+      'Go crypto/tls: name-based certificates (no SNI: internal_error), strict ALPN, server order except for ChaCha20',
+  },
+  {
+    id: 'node-alpn',
+    kind: 'node',
+    options: { alpn: ['h2', 'http/1.1'] },
+    serverName: NAME,
+    shows: "Node's tls.createServer with ALPNProtocols h2 and http/1.1",
+  },
+  {
+    id: 'openssl-tls13-intolerant',
+    kind: 'openssl',
+    options: { versions: ['TLS1.2'] },
+    serverName: NAME,
+    tls13IntolerantMiddlebox: true,
+    shows:
+      'openssl s_server (TLS 1.2 only) behind a middlebox that refuses any hello offering TLS 1.3 with alert 40',
+  },
+  {
+    id: 'haproxy-dual',
+    kind: 'haproxy',
+    options: { cert: 'both' },
+    serverName: NAME,
+    shows: 'HAProxy with ECDSA and RSA certificates on one bind',
+  },
+];

@@ -1,0 +1,137 @@
+/**
+ * hellokit diagnose against the server matrix: each configuration of configurations.ts is
+ * started again and diagnosed, and the findings are compared with what `openssl s_client`
+ * settled about the same configuration (truth.json, written by scripts/matrix/collect.ts).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Diagnosis, Finding } from '../../src/diagnose/index.ts';
+import { diagnoseTarget } from '../../src/node/diagnose.ts';
+import { describePeer, stopAll } from '../peers/index.ts';
+import { MATRIX } from './configurations.ts';
+import { matrixRuns } from './runs.ts';
+import { readTruth } from './truth.ts';
+
+const truth = readTruth();
+
+const diagnoses = matrixRuns(
+  async (config, peer): Promise<Diagnosis> =>
+    diagnoseTarget(`${peer.host}:${peer.port}`, { serverName: config.serverName, timeoutMs: 60_000 }),
+);
+
+afterAll(stopAll);
+
+/** The three TLS 1.3 groups diagnose offers alone. */
+const DIAGNOSED_GROUPS = ['x25519', 'secp256r1', 'secp384r1'];
+
+function only(d: Diagnosis, id: string): Finding {
+  const found = d.findings.filter((f) => f.id === id);
+  expect(
+    found.map((f) => f.id),
+    `findings: ${d.findings.map((f) => f.id).join(', ')}`,
+  ).toEqual([id]);
+  return found[0];
+}
+
+const ids = (d: Diagnosis) => d.findings.map((f) => f.id);
+
+for (const config of MATRIX) {
+  const entry = truth.servers.find((s) => s.id === config.id);
+  describePeer(config.kind, () => {
+    describe(`diagnose ${config.id} (${config.shows})`, () => {
+      if (!entry) {
+        test('has its truth collected', () => {
+          throw new Error(`truth.json has no entry for ${config.id}: run scripts/matrix/collect.ts`);
+        });
+        return;
+      }
+      const t = entry.truth;
+      let d: Diagnosis;
+      beforeAll(async () => {
+        d = await diagnoses(config.id);
+      }, 150_000);
+
+      test('starts from a hello the server accepts (no handshake_refused, no unreachable)', () => {
+        expect(ids(d)).not.toContain('handshake_refused');
+        expect(ids(d)).not.toContain('unreachable');
+      });
+
+      if (t.sni.without === 'handshake') {
+        test('says SNI is optional (s_client without SNI completes)', () => {
+          only(d, 'sni_optional');
+        });
+      } else {
+        test(`says SNI is required, with the alert s_client got without it (${t.sni.without})`, () => {
+          const alert = only(d, 'sni_required').alert as { description: number } | null;
+          expect(alert === null ? 'closed' : `alert ${alert.description}`).toBe(t.sni.without);
+        });
+      }
+
+      test(`names the versions s_client settled: ${t.versions.join(', ')}`, () => {
+        expect(only(d, 'versions').accepted).toEqual(t.versions);
+      });
+
+      if (t.versions.includes('TLS 1.2')) {
+        const auth = [
+          ...new Set(
+            t.certificates.flatMap((c) =>
+              c.hellos
+                .filter((h) => h.startsWith('TLS 1.2 ') && h.endsWith(' SNI'))
+                .map((h) => h.split(' ')[2]),
+            ),
+          ),
+        ].sort();
+        test(`names the TLS 1.2 authentication the server has: ${auth.join(', ')}`, () => {
+          expect([...(only(d, 'tls12_auth').accepted as string[])].sort()).toEqual(auth);
+        });
+      }
+
+      if (t.versions.includes('TLS 1.3')) {
+        const groups = DIAGNOSED_GROUPS.filter((g) => t.tls13Groups.includes(g));
+        test(`names the TLS 1.3 groups among x25519, P-256, P-384: ${groups.join(', ') || 'none'}`, () => {
+          expect(only(d, 'tls13_groups').accepted).toEqual(groups);
+        });
+      }
+
+      if (t.alpn.unknownOnly === 'ignored') {
+        test('says an unknown-only ALPN is ignored (s_client completes without ALPN)', () => {
+          expect(only(d, 'alpn').unknownProtocol).toBe('ignored');
+        });
+      } else {
+        test(`says an unknown-only ALPN is refused with ${t.alpn.unknownOnly}, as s_client saw`, () => {
+          const f = only(d, 'alpn');
+          expect(f.unknownProtocol).not.toBe('ignored');
+          expect(`alert ${(f.alert as { description: number } | undefined)?.description}`).toBe(
+            t.alpn.unknownOnly,
+          );
+          expect(f.explanation).not.toMatch(/still connects/);
+        });
+      }
+      test(`says which protocol the server picks from h2, http/1.1: ${t.alpn.chosen ?? 'none'}`, () => {
+        expect(only(d, 'alpn').chosen).toBe(t.alpn.chosen);
+      });
+
+      if (!t.tls13Intolerant) {
+        test('blames no refusal on offering TLS 1.3 (the server is not TLS 1.3-intolerant)', () => {
+          const blamed = d.findings.filter((f) => f.id === 'intolerance' && /TLS 1\.3/.test(f.explanation));
+          expect(blamed).toEqual([]);
+        });
+      } else {
+        test('names offering TLS 1.3 as what the server refuses', () => {
+          expect(only(d, 'intolerance').explanation).toMatch(/offering TLS 1\.3/);
+        });
+      }
+
+      const statuses = new Set(t.certificates.map((c) => c.status));
+      const checks: [string, boolean][] = [
+        ['cert_expired', statuses.has('expired')],
+        ['cert_expiring', statuses.has('expiring')],
+        ['cert_self_signed', t.certificates.some((c) => c.selfSigned)],
+      ];
+      for (const [id, expected] of checks) {
+        test(`${expected ? 'reports' : 'does not report'} ${id} (${t.certificates.length} certificate${t.certificates.length === 1 ? '' : 's'}: ${t.certificates.map((c) => `${c.keyType} ${c.status}`).join(', ')})`, () => {
+          expect(ids(d).includes(id), `findings: ${ids(d).join(', ')}`).toBe(expected);
+        });
+      }
+    });
+  });
+}
