@@ -16,6 +16,10 @@ export interface ScanFacts {
   /** Per version, the suites in the order the scan lists them. */
   readonly listed: Record<string, number[]>;
   readonly tls12Curves: string[];
+  /** TLS 1.2 curves accepted only next to another (the certificate's) curve, sorted. */
+  readonly tls12CurvesNeedingCompany: string[];
+  /** TLS 1.2 DHE parameter size in bits; null when no DHE suite was accepted. */
+  readonly tls12DheBits: number | null;
   readonly tls13Groups: string[];
   /** Each distinct chain once (by the end-entity's SHA-256). */
   readonly certificates: { keyType: string; notAfter: string; selfSigned: boolean; sha256: string }[];
@@ -29,10 +33,11 @@ export function keyTypeOf(c: CertificateSummary): string {
 }
 
 /**
- * `serverOrder` as a kind: true or false, or a description (a server order with an exception
- * says so in words; one that names ChaCha20 is Go's exception).
+ * `serverOrder` as a kind: true or false, refined by `serverOrderDescription` (a server order
+ * with an exception says so in words; one that names ChaCha20 is Go's exception).
  */
-function orderKind(serverOrder: unknown): OrderKind | 'unknown' {
+function orderKind(serverOrder: unknown, description: string): OrderKind | 'unknown' {
+  if (/chacha/i.test(description)) return 'server-except-chacha20';
   if (serverOrder === true) return 'server';
   if (serverOrder === false) return 'client';
   if (typeof serverOrder === 'string' && /chacha/i.test(serverOrder)) return 'server-except-chacha20';
@@ -54,8 +59,9 @@ export function scanFacts(r: ScanResult): ScanFacts {
   for (const v of supported) {
     listed[v.version] = v.cipherSuites.map((s) => s.code);
     suites[v.version] = [...listed[v.version]].sort((a, b) => a - b);
-    if (v.cipherSuites.length >= 2) order[v.version] = orderKind(v.serverOrder);
+    if (v.cipherSuites.length >= 2) order[v.version] = orderKind(v.serverOrder, v.serverOrderDescription);
   }
+  const tls12 = supported.find((v) => v.version === 'TLS 1.2');
   const byLeaf = new Map<string, ScanFacts['certificates'][number]>();
   for (const chain of chains(r)) {
     const leaf = chain[0];
@@ -71,7 +77,9 @@ export function scanFacts(r: ScanResult): ScanFacts {
     suites,
     order,
     listed,
-    tls12Curves: [...(supported.find((v) => v.version === 'TLS 1.2')?.groups ?? [])].sort(),
+    tls12Curves: [...(tls12?.groups ?? [])].sort(),
+    tls12CurvesNeedingCompany: (tls12?.groupsNeedingCompany ?? []).map((g) => g.group).sort(),
+    tls12DheBits: tls12?.dhe?.bits ?? null,
     tls13Groups: [...(supported.find((v) => v.version === 'TLS 1.3')?.groups ?? [])].sort(),
     certificates: [...byLeaf.values()],
   };

@@ -76,6 +76,13 @@ for (const config of MATRIX) {
           const found = facts.tls12Curves.filter((c) => !t.tls12CurvesUndecided.includes(c));
           expect(found).toEqual([...t.tls12Curves]);
         });
+        test(`says which TLS 1.2 curves need the certificate's curve beside them: ${t.tls12CurvesNeedingCompany.join(', ') || 'none'}`, () => {
+          const needing = facts.tls12CurvesNeedingCompany.filter((c) => !t.tls12CurvesUndecided.includes(c));
+          expect(needing).toEqual([...t.tls12CurvesNeedingCompany]);
+        });
+        test(`reports the TLS 1.2 DHE parameter size: ${t.tls12DheBits ?? 'no DHE'}`, () => {
+          expect(facts.tls12DheBits).toBe(t.tls12DheBits);
+        });
       }
       if (t.versions.includes('TLS 1.3')) {
         test(`finds the TLS 1.3 groups: ${t.tls13Groups.join(', ')}`, () => {
