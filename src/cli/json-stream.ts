@@ -3,13 +3,19 @@
  * whole value (two-space indent), so a long list never has to be held as one string.
  */
 
-/** Collects text and hands it to `write` in pieces of about 64 KiB. */
+/**
+ * Collects text and hands it to `write` in pieces of about 64 KiB; {@link settle} waits for
+ * the reader after a piece went out (`drain`), so output never queues up in memory.
+ */
 export class TextOutput {
   private text = '';
+  private wrote = false;
   private readonly write: (text: string) => void;
+  private readonly drain: (() => Promise<void>) | undefined;
 
-  constructor(write: (text: string) => void) {
+  constructor(write: (text: string) => void, drain?: () => Promise<void>) {
     this.write = write;
+    this.drain = drain;
   }
 
   /** Adds text; passes it on once enough has gathered. */
@@ -23,6 +29,18 @@ export class TextOutput {
     if (this.text === '') return;
     this.write(this.text);
     this.text = '';
+    this.wrote = true;
+  }
+
+  /** True when a piece went out since the last {@link settle}. */
+  get unsettled(): boolean {
+    return this.wrote && this.drain !== undefined;
+  }
+
+  /** Waits until the reader has taken what was written. */
+  async settle(): Promise<void> {
+    this.wrote = false;
+    await this.drain?.();
   }
 }
 

@@ -54,9 +54,12 @@ export const decodeCommand: Command = {
     }
     const maxRecords = intFlag('decode', f, 'max-records', DEFAULT_MAX_RECORDS, 1, MAX_TLS_INPUT_BYTES);
     const bytes = await readTlsInput('decode', positionals[0], io);
-    const out = new TextOutput((text) => io.out(text));
+    const out = new TextOutput((text) => io.out(text), io.drain ? () => io.drain!() : undefined);
     if (f.annotate) {
-      for (const line of annotateLines(bytes, { maxRecords })) out.add(`${line}\n`);
+      for (const line of annotateLines(bytes, { maxRecords })) {
+        out.add(`${line}\n`);
+        if (out.unsettled) await out.settle();
+      }
       out.flush();
       return EXIT.ok;
     }
@@ -73,14 +76,14 @@ export const decodeCommand: Command = {
       const doc = new JsonObjectWriter(out);
       if (quic) doc.field('quic', quic.json);
       doc.openArray('records');
-      end = each(pass(), 'record', (r) => doc.item(recordJson(r)));
+      end = await each(pass(), out, 'record', (r) => doc.item(recordJson(r)));
       doc.closeArray();
       doc.openArray('messages');
-      each(pass(), 'message', (m) => doc.item(messageJson(m, ja4Options)));
+      await each(pass(), out, 'message', (m) => doc.item(messageJson(m, ja4Options)));
       doc.closeArray();
       if (end.problems > 0) {
         doc.openArray('problems');
-        each(pass(), 'problem', (p) => doc.item(p));
+        await each(pass(), out, 'problem', (p) => doc.item(p));
         doc.closeArray();
       }
       if (end.error) doc.field('error', errorJson(end.error));
@@ -89,9 +92,9 @@ export const decodeCommand: Command = {
       if (end.truncated) io.err(`hellokit decode: ${truncationText(end.truncated)}\n`);
     } else {
       if (quic) out.add(`${quic.line}\n`);
-      end = each(pass(), 'record', (r) => out.add(`${recordLine(r)}\n`));
-      each(pass(), 'message', (m) => out.add(`${messageTree(m, ja4Options)}\n`));
-      if (end.problems > 0) each(pass(), 'problem', (p) => out.add(`${problemLine(p)}\n`));
+      end = await each(pass(), out, 'record', (r) => out.add(`${recordLine(r)}\n`));
+      await each(pass(), out, 'message', (m) => out.add(`${messageTree(m, ja4Options)}\n`));
+      if (end.problems > 0) await each(pass(), out, 'problem', (p) => out.add(`${problemLine(p)}\n`));
       if (end.truncated) out.add(`truncated: ${truncationText(end.truncated)}\n`);
       out.flush();
     }
@@ -146,12 +149,13 @@ type Payload<K extends StreamEvent['kind']> = K extends 'record'
     ? StreamMessage
     : Problem;
 
-/** Runs one pass, handing each event of `kind` to `use`; returns how the listing ended. */
-function each<K extends StreamEvent['kind']>(
+/** Runs one pass, handing each event of `kind` to `use` (which writes to `out`); returns how the listing ended. */
+async function each<K extends StreamEvent['kind']>(
   events: Generator<StreamEvent, Listing, undefined>,
+  out: TextOutput,
   kind: K,
   use: (item: Payload<K>) => void,
-): Listing {
+): Promise<Listing> {
   for (let next = events.next(); ; next = events.next()) {
     if (next.done) return next.value;
     const event = next.value;
@@ -163,6 +167,7 @@ function each<K extends StreamEvent['kind']>(
           ? event.message
           : event.problem) as Payload<K>,
     );
+    if (out.unsettled) await out.settle();
   }
 }
 
