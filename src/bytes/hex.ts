@@ -101,6 +101,7 @@ export function isHexText(bytes: Uint8Array): boolean {
       c === 13 ||
       c === 58 ||
       c === 120 ||
+      c === 88 ||
       c === 45 ||
       c === 44;
     if (!ok) return false;
