@@ -68,10 +68,14 @@ function runDecode(args: string[], keepAll = false): Promise<Run> {
   });
 }
 
-function report(mode: string, r: Run): void {
+/** Prints what was measured, and checks that the run succeeded within the peak. */
+function expectBoundedRun(mode: string, r: Run): void {
   console.log(
     `[decode-memory] ${mode}: peak RSS ${(r.peakRssBytes / 1024 / 1024).toFixed(1)} MB, ${r.seconds.toFixed(1)} s, ${r.stdoutBytes} bytes out`,
   );
+  expect(r.code).toBe(0);
+  expect(r.peakRssBytes).toBeGreaterThan(0);
+  expect(r.peakRssBytes).toBeLessThan(PEAK_LIMIT_BYTES);
 }
 
 describe('hellokit decode on 16 MiB of empty records (built CLI, own process)', () => {
@@ -107,10 +111,7 @@ describe('hellokit decode on 16 MiB of empty records (built CLI, own process)', 
 
   test('text: peak RSS under 200 MB, 100000 records listed and the truncation stated', async () => {
     const r = await runDecode([binary]);
-    report('text', r);
-    expect(r.code).toBe(0);
-    expect(r.peakRssBytes).toBeGreaterThan(0);
-    expect(r.peakRssBytes).toBeLessThan(PEAK_LIMIT_BYTES);
+    expectBoundedRun('text', r);
     // records come first, then messages: the tail holds the last messages
     expect(r.tail).toMatch(/^application_data @500000 \(record 99999\)$/m);
     expect(r.tail).not.toMatch(/\(record 100000\)/);
@@ -121,20 +122,14 @@ describe('hellokit decode on 16 MiB of empty records (built CLI, own process)', 
 
   test('--annotate: peak RSS under 200 MB, the dump ends with the truncation line', async () => {
     const r = await runDecode([binary, '--annotate']);
-    report('--annotate', r);
-    expect(r.code).toBe(0);
-    expect(r.peakRssBytes).toBeGreaterThan(0);
-    expect(r.peakRssBytes).toBeLessThan(PEAK_LIMIT_BYTES);
+    expectBoundedRun('--annotate', r);
     expect(r.tail).toMatch(/^07a11e {2}00 00 +records\[99999\]\.length = 0$/m);
     expect(r.tail).toMatch(/truncated: --max-records 100000 reached at record 100000 \(offset 500000\)/);
   });
 
   test('--json: peak RSS under 200 MB, one valid document with 100000 records and messages and `truncated`', async () => {
     const r = await runDecode([binary, '--json'], true);
-    report('--json', r);
-    expect(r.code).toBe(0);
-    expect(r.peakRssBytes).toBeGreaterThan(0);
-    expect(r.peakRssBytes).toBeLessThan(PEAK_LIMIT_BYTES);
+    expectBoundedRun('--json', r);
     expect(r.stderr).toMatch(/^hellokit decode: listing stopped at --max-records 100000/);
     const doc = JSON.parse(r.tail);
     expect(Object.keys(doc)).toEqual(['records', 'messages', 'truncated']);
@@ -152,10 +147,7 @@ describe('hellokit decode on 16 MiB of empty records (built CLI, own process)', 
 
   test('32 MiB of hex text decoding to the 16 MiB: peak RSS under 200 MB', async () => {
     const r = await runDecode([hex]);
-    report('hex text', r);
-    expect(r.code).toBe(0);
-    expect(r.peakRssBytes).toBeGreaterThan(0);
-    expect(r.peakRssBytes).toBeLessThan(PEAK_LIMIT_BYTES);
+    expectBoundedRun('hex text', r);
     expect(r.tail).toMatch(/the last 16277215 bytes are not decoded\n$/);
   });
 });

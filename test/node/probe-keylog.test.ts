@@ -65,6 +65,15 @@ function stopCapture(child: ChildProcess): Promise<void> {
   });
 }
 
+/** An empty 0600 key log `PREFIXtarget.log` in `dir` and a symbolic link `PREFIXlink.log` to it. */
+function linkedKeyLog(dir: string, prefix: string): { target: string; link: string } {
+  const target = join(dir, `${prefix}target.log`);
+  const link = join(dir, `${prefix}link.log`);
+  writeFileSync(target, '', { mode: 0o600 });
+  symlinkSync(target, link);
+  return { target, link };
+}
+
 describePeer('openssl', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-keylog-'));
   let peer: Peer;
@@ -159,10 +168,7 @@ describePeer('openssl', () => {
   });
 
   test('--keylog refuses a symbolic link (exit 2, one line, the target untouched); --keylog-follow writes through it', async () => {
-    const target = join(dir, 'target.log');
-    const link = join(dir, 'link.log');
-    writeFileSync(target, '', { mode: 0o600 });
-    symlinkSync(target, link);
+    const { target, link } = linkedKeyLog(dir, '');
     const refused = await cli([...probeArgs(), '--keylog', link]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
@@ -179,10 +185,7 @@ describePeer('openssl', () => {
   });
 
   test('probe() with keylog {file} refuses a symbolic link unless follow is set', async () => {
-    const target = join(dir, 'lib-target.log');
-    const link = join(dir, 'lib-link.log');
-    writeFileSync(target, '', { mode: 0o600 });
-    symlinkSync(target, link);
+    const { target, link } = linkedKeyLog(dir, 'lib-');
     const options = { hello: { serverName: NAME }, timeoutMs: 5000 };
     await expect(probe(`${peer.host}:${peer.port}`, { ...options, keylog: { file: link } })).rejects.toThrow(
       KeyLogFileError,
@@ -198,10 +201,7 @@ describe('probe --quic --keylog', () => {
   test('refuses a symbolic link too (exit 2, one line), and --keylog-follow without --keylog is a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hellokit-keylog-quic-'));
     try {
-      const target = join(dir, 'target.log');
-      const link = join(dir, 'link.log');
-      writeFileSync(target, '', { mode: 0o600 });
-      symlinkSync(target, link);
+      const { target, link } = linkedKeyLog(dir, '');
       const r = await cli(['probe', '127.0.0.1:1', '--quic', '--keylog', link]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
