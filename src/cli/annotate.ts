@@ -33,9 +33,15 @@ export interface AnnotateTruncation {
   readonly offset: number;
 }
 
-/** Labelled spans found so far, and the offset before which no later span can start. */
+/**
+ * Labelled spans found so far, the records read meanwhile (their spans are made when they are
+ * printed: a record inside a message still waiting costs two numbers, not its labels), and the
+ * offset before which no later span can start.
+ */
 interface SpanBatch {
   readonly spans: TraceSpan[];
+  /** Index and input offset of each record read, in pairs. */
+  readonly records: number[];
   readonly settled: number;
 }
 
@@ -49,12 +55,13 @@ function* spanBatches(bytes: Uint8Array, maxRecords: number): Generator<SpanBatc
   if (isSslv2ClientHello(bytes)) {
     const traced = traceReads(() => parseSslv2ClientHello(bytes, { strict: false }));
     if (traced.error !== undefined && !(traced.error instanceof DecodeError)) throw traced.error;
-    yield { spans: traced.spans, settled: bytes.length };
+    yield { spans: traced.spans, records: [], settled: bytes.length };
     return { error: (traced.error as DecodeError | undefined) ?? null, truncated: null };
   }
   const reassembler = new HandshakeReassembler();
   let version: number | undefined;
   let spans: TraceSpan[] = [];
+  let records: number[] = [];
   const message = (m: ReassembledMessage) => {
     const traced = traceReads(() => parseHandshakeMessage(m.raw, { version, strict: false }));
     for (const s of traced.spans) {
@@ -67,8 +74,9 @@ function* spanBatches(bytes: Uint8Array, maxRecords: number): Generator<SpanBatc
     if (parsed?.type === 'server_hello' && !parsed.helloRetryRequest) version = parsed.version;
   };
   const batch = (end: number): SpanBatch => {
-    const out = { spans, settled: reassembler.pendingOffset ?? end };
+    const out = { spans, records, settled: reassembler.pendingOffset ?? end };
     spans = [];
+    records = [];
     return out;
   };
   let count = 0;
@@ -93,10 +101,8 @@ function* spanBatches(bytes: Uint8Array, maxRecords: number): Generator<SpanBatc
         yield batch(r.offset);
         return { error: null, truncated: { count, unit: 'record', offset: r.offset } };
       }
-      const traced = traceReads(() => r.enter(count, () => readRecord(r)));
-      for (const s of traced.spans) spans.push(s);
-      if (traced.error) throw traced.error;
-      const rec = traced.result!;
+      records.push(count, r.offset);
+      const rec = r.enter(count, () => readRecord(r));
       if (rec.contentType === HANDSHAKE)
         for (const m of reassembler.push(rec.fragment, rec.offset + 5)) message(m);
       yield batch(r.offset);
@@ -131,6 +137,8 @@ function leaves(spans: readonly TraceSpan[]): TraceSpan[] {
 }
 
 const BYTES_PER_LINE = 16;
+/** Held records whose labels are made and printed together. */
+const RECORD_CHUNK = 1024;
 
 /**
  * The annotated hex dump, one text line (without its newline) at a time, as decoding goes.
@@ -167,18 +175,49 @@ export function* annotateLines(
   const batches = spanBatches(bytes, options.maxRecords ?? Number.POSITIVE_INFINITY);
   let next = batches.next();
   let printedTo = 0;
+  let heldRecords: number[] = [];
+  let head = 0;
+  /**
+   * Prints what lies before `settled`, the held records a chunk at a time (their spans made
+   * only now), so a message spread over many records never has all their labels at once.
+   */
+  function* printTo(settled: number): Generator<string> {
+    while (true) {
+      let upTo = head;
+      while (upTo < heldRecords.length && heldRecords[upTo + 1] < settled && upTo - head < 2 * RECORD_CHUNK) {
+        const offset = heldRecords[upTo + 1];
+        const r = new Reader(bytes.subarray(offset), {
+          path: ['records'],
+          strict: false,
+          baseOffset: offset,
+        });
+        for (const s of traceReads(() => r.enter(heldRecords[upTo], () => readRecord(r))).spans) held.push(s);
+        upTo += 2;
+      }
+      head = upTo;
+      if (head > 1 << 16 && head * 2 > heldRecords.length) {
+        heldRecords = heldRecords.slice(head);
+        head = 0;
+      }
+      const more = head < heldRecords.length && heldRecords[head + 1] < settled;
+      const boundary = more ? heldRecords[head + 1] : settled;
+      yield* print(held.filter((s) => s.end <= boundary));
+      held = held.filter((s) => s.end > boundary);
+      if (!more) return;
+    }
+  }
   for (; !next.done; next = batches.next()) {
-    const { spans, settled } = next.value;
+    const { spans, records, settled } = next.value;
     // Spans ending past `settled` may still gain spans inside them (a message not yet whole);
     // while a message waits, `settled` stays at its start and every new span lies beyond it.
     for (const s of spans) held.push(s);
+    for (const n of records) heldRecords.push(n);
     if (settled <= printedTo) continue;
-    yield* print(held.filter((s) => s.end <= settled));
-    held = held.filter((s) => s.end > settled);
+    yield* printTo(settled);
     printedTo = settled;
   }
   const { error, truncated } = next.value;
-  yield* print(held);
+  yield* printTo(Number.POSITIVE_INFINITY);
   const end = truncated ? truncated.offset : bytes.length;
   if (at < end) yield* emit(at, end, error ? '(not decoded: see the error below)' : '(not decoded)');
   if (truncated)

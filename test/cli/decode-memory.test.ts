@@ -109,6 +109,20 @@ describe('hellokit decode on 16 MiB of empty records (built CLI, own process)', 
   });
   afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 
+  test('--annotate of one handshake message sent a byte a record (the labels wait for the message): peak RSS under 200 MB', async () => {
+    // a 2^18-byte ClientHello, one byte in each of 262,148 records
+    const message = new Uint8Array(4 + 262143);
+    message.set([0x01, 0x03, 0xff, 0xff]);
+    const spread = new Uint8Array(message.length * 6);
+    for (let i = 0; i < message.length; i++) spread.set([0x16, 3, 3, 0, 1, message[i]], i * 6);
+    const file = join(WORK, 'spread-message.bin');
+    writeFileSync(file, spread);
+    const r = await runDecode([file, '--annotate']);
+    expectBoundedRun('--annotate, a message over 100000 records', r);
+    expect(r.tail).toMatch(/^0927bf {2}00 +records\[99999\]\.fragment$/m);
+    expect(r.tail).toMatch(/truncated: --max-records 100000 reached at record 100000 \(offset 600000\)/);
+  });
+
   test('text: peak RSS under 200 MB, 100000 records listed and the truncation stated', async () => {
     const r = await runDecode([binary]);
     expectBoundedRun('text', r);
