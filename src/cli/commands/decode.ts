@@ -54,7 +54,7 @@ export const decodeCommand: Command = {
     }
     const maxRecords = intFlag('decode', f, 'max-records', DEFAULT_MAX_RECORDS, 1, MAX_TLS_INPUT_BYTES);
     const bytes = await readTlsInput('decode', positionals[0], io);
-    const out = new TextOutput((text) => io.out(text), io.drain ? () => io.drain!() : undefined);
+    const out = new TextOutput((text) => io.out(text), io.drain?.bind(io));
     if (f.annotate) {
       for (const line of annotateLines(bytes, { maxRecords })) {
         out.add(`${line}\n`);
