@@ -40,6 +40,45 @@ export function fromHex(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * {@link fromHex} for hex text held as bytes (a file's contents), without making a string of
+ * it: a 48 MiB dump costs the 16 MiB it decodes to, not a string of every character. Spaces,
+ * tabs, line ends, `:`, `,` and `-` separate; `0x`/`0X` prefixes are skipped.
+ * @example fromHexText(new Uint8Array([0x30, 0x78, 0x31, 0x36])) // Uint8Array [22] ('0x16')
+ * @throws {TypeError} on a non-hex character or an odd number of digits, as fromHex
+ */
+export function fromHexText(text: Uint8Array): Uint8Array {
+  let digits = 0;
+  for (let i = nextHexDigit(text, 0); i < text.length; i = nextHexDigit(text, i + 1)) digits++;
+  if (digits % 2 !== 0) throw new TypeError(`hex text has an odd number of digits (${digits})`);
+  const out = new Uint8Array(digits / 2);
+  let digit = 0;
+  for (let i = nextHexDigit(text, 0); i < text.length; i = nextHexDigit(text, i + 1), digit++) {
+    const v = hexValue(text[i]);
+    if (v < 0)
+      throw new TypeError(
+        `hex text has a non-hex character ${JSON.stringify(String.fromCharCode(text[i]))} at digit ${digit}`,
+      );
+    out[digit >> 1] = digit & 1 ? out[digit >> 1] | v : v << 4;
+  }
+  return out;
+}
+
+/** Index of the next character at or after `i` that is neither a separator nor part of a `0x` prefix. */
+function nextHexDigit(text: Uint8Array, i: number): number {
+  while (i < text.length) {
+    const c = text[i];
+    if (isSeparator(c)) i++;
+    else if (c === 48 && (text[i + 1] === 120 || text[i + 1] === 88)) i += 2;
+    else break;
+  }
+  return i;
+}
+
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 58 || c === 44 || c === 45;
+}
+
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
@@ -62,6 +101,7 @@ export function isHexText(bytes: Uint8Array): boolean {
       c === 13 ||
       c === 58 ||
       c === 120 ||
+      c === 88 ||
       c === 45 ||
       c === 44;
     if (!ok) return false;

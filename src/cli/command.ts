@@ -7,6 +7,11 @@ export interface CommandIO {
   /** Raw bytes written to stdout (for binary output). */
   outBytes(bytes: Uint8Array): void;
   readStdin(maxBytes: number): Promise<Uint8Array>;
+  /**
+   * Resolves once what `out` wrote has been taken by the reader (at once when nothing waits),
+   * so a command writing a long output keeps pace with a slow pipe instead of queueing it all.
+   */
+  drain?(): Promise<void>;
   /** Whether stderr is a terminal (progress lines only then). */
   readonly isTTY: boolean;
 }

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { fromHex, isHexText, latin1 } from '../bytes/hex.ts';
+import { fromHexText, isHexText } from '../bytes/hex.ts';
 import type { CommandIO } from './command.ts';
 import { UsageError } from './errors.ts';
 
@@ -28,24 +28,43 @@ export async function readInputBytes(
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** Most bytes `decode` and `diff` take: 16 MiB, given as binary or as the bytes of hex text. */
+export const MAX_TLS_INPUT_BYTES: number = 16 * 1024 * 1024;
+/** Most hex text they read: three characters a byte (`16 03 01`, `xxd -p`) for the 16 MiB. */
+export const MAX_TLS_HEX_TEXT_BYTES: number = 3 * MAX_TLS_INPUT_BYTES;
+
 /**
  * Reads TLS bytes given as binary or as hex text (whitespace, colons and 0x prefixes
- * allowed), so `xxd -p`, Wireshark "copy as hex" and raw captures all work.
+ * allowed), so `xxd -p`, Wireshark "copy as hex" and raw captures all work. Binary input
+ * is at most {@link MAX_TLS_INPUT_BYTES}; hex text at most {@link MAX_TLS_HEX_TEXT_BYTES}
+ * and decoding to at most MAX_TLS_INPUT_BYTES.
  */
 export async function readTlsInput(
   command: string,
   path: string | undefined,
   io: CommandIO,
 ): Promise<Uint8Array> {
-  const raw = await readInputBytes(command, path, io, 16 * 1024 * 1024);
-  if (raw.length === 0)
-    throw new UsageError(`${command}: ${path && path !== '-' ? path : 'standard input'} is empty`);
-  if (!isHexText(raw)) return raw;
-  try {
-    return fromHex(latin1(raw));
-  } catch (e) {
-    throw new UsageError(
-      `${command}: ${path && path !== '-' ? path : 'standard input'} looks like hex text but ${(e as Error).message}`,
-    );
+  const what = path && path !== '-' ? path : 'standard input';
+  const raw = await readInputBytes(command, path, io, MAX_TLS_HEX_TEXT_BYTES);
+  if (raw.length === 0) throw new UsageError(`${command}: ${what} is empty`);
+  if (!isHexText(raw)) {
+    if (raw.length > MAX_TLS_INPUT_BYTES)
+      throw new UsageError(
+        `${command}: ${what} is ${raw.length} bytes, more than the ${MAX_TLS_INPUT_BYTES}-byte (16 MiB) limit`,
+      );
+    return raw;
   }
+  let bytes: Uint8Array;
+  try {
+    bytes = fromHexText(raw);
+  } catch (e) {
+    throw new UsageError(`${command}: ${what} looks like hex text but ${(e as Error).message}`);
+  }
+  if (bytes.length === 0)
+    throw new UsageError(`${command}: ${what} has no bytes: only whitespace, separators and 0x prefixes`);
+  if (bytes.length > MAX_TLS_INPUT_BYTES)
+    throw new UsageError(
+      `${command}: ${what} is hex text of ${bytes.length} bytes, more than the ${MAX_TLS_INPUT_BYTES}-byte (16 MiB) limit`,
+    );
+  return bytes;
 }

@@ -42,6 +42,16 @@ const processIO: CommandIO = {
     }
     return new Uint8Array(Buffer.concat(chunks));
   },
+  drain: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise<void>((resolve) => {
+          const done = () => {
+            process.stdout.off('drain', done).off('close', done);
+            resolve();
+          };
+          process.stdout.on('drain', done).on('close', done);
+        })
+      : Promise.resolve(),
   isTTY: Boolean(process.stderr.isTTY),
 };
 

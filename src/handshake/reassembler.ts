@@ -44,7 +44,10 @@ export interface HandshakeReassemblerOptions {
  * for (const rec of records) for (const msg of hs.push(rec.fragment, rec.offset + 5)) console.log(msg.msgType);
  */
 export class HandshakeReassembler {
-  private buffer: Uint8Array = new Uint8Array(0);
+  // Pending bytes live in `storage[0 .. length)`, which doubles as it fills, and each push adds
+  // one segment: a message sent one byte a record costs time in proportion to its size.
+  private storage: Uint8Array = new Uint8Array(0);
+  private length = 0;
   private segments: Segment[] = [];
   private failed: DecodeError | null = null;
   private readonly maxMessageSize: number;
@@ -58,7 +61,7 @@ export class HandshakeReassembler {
 
   /** Bytes of an incomplete message waiting for more fragments. */
   get pending(): number {
-    return this.buffer.length;
+    return this.length;
   }
 
   /** Input offset of the pending partial message, or null. */
@@ -73,11 +76,13 @@ export class HandshakeReassembler {
   push(fragment: Uint8Array, inputOffset = 0): ReassembledMessage[] {
     if (this.failed) throw this.failed;
     if (fragment.length === 0) return [];
-    const base = this.buffer.length;
-    const data = base === 0 ? fragment : join(this.buffer, fragment);
-    let segments = [...this.segments, { start: base, inputOffset }];
+    const base = this.length;
+    const data = base === 0 ? fragment : this.append(fragment);
+    const segments = this.segments;
+    segments.push({ start: base, inputOffset });
     const out: ReassembledMessage[] = [];
     let pos = 0;
+    let first = 0;
     while (data.length - pos >= HANDSHAKE_HEADER_LENGTH) {
       const length = (data[pos + 1] << 16) | (data[pos + 2] << 8) | data[pos + 3];
       if (length > this.maxMessageSize) {
@@ -93,7 +98,8 @@ export class HandshakeReassembler {
       const total = HANDSHAKE_HEADER_LENGTH + length;
       if (data.length - pos < total) break;
       const raw = data.slice(pos, pos + total);
-      const own = segmentsFor(segments, pos, total);
+      first = firstSegment(segments, pos, first);
+      const own = segmentsFor(segments, first, pos, total);
       out.push({
         msgType: raw[0],
         length,
@@ -104,10 +110,36 @@ export class HandshakeReassembler {
       });
       pos += total;
     }
-    segments = segmentsFor(segments, pos, data.length - pos);
-    this.buffer = data.slice(pos);
-    this.segments = this.buffer.length === 0 ? [] : segments;
+    if (pos === data.length) {
+      this.length = 0;
+      this.segments = [];
+      if (this.storage.length > 1 << 16) this.storage = new Uint8Array(0);
+    } else if (pos > 0 || base === 0) {
+      // Keep the rest, at the start of `storage` (which already holds it when base > 0).
+      const rest = data.length - pos;
+      this.segments = segmentsFor(segments, firstSegment(segments, pos, first), pos, rest);
+      if (base === 0) {
+        if (this.storage.length < rest) this.storage = new Uint8Array(Math.max(rest * 2, 4096));
+        this.storage.set(data.subarray(pos), 0);
+      } else {
+        this.storage.copyWithin(0, pos, pos + rest);
+      }
+      this.length = rest;
+    }
     return out;
+  }
+
+  /** Appends `fragment` to the pending bytes; returns them all. */
+  private append(fragment: Uint8Array): Uint8Array {
+    const needed = this.length + fragment.length;
+    if (this.storage.length < needed) {
+      const grown = new Uint8Array(Math.max(needed, this.storage.length * 2));
+      grown.set(this.storage.subarray(0, this.length), 0);
+      this.storage = grown;
+    }
+    this.storage.set(fragment, this.length);
+    this.length = needed;
+    return this.storage.subarray(0, needed);
   }
 
   /**
@@ -116,27 +148,34 @@ export class HandshakeReassembler {
    */
   end(): void {
     if (this.failed) throw this.failed;
-    if (this.buffer.length > 0) {
+    if (this.length > 0) {
       throw new DecodeError({
         code: 'truncated',
         offset: this.segments[0].inputOffset,
         path: 'handshake',
         alert: 'decode_error',
-        detail: `input ended inside a handshake message (${this.buffer.length} bytes of it arrived)`,
+        detail: `input ended inside a handshake message (${this.length} bytes of it arrived)`,
       });
     }
   }
 }
 
-/** The segments of `all` covering bytes `from .. from+length` of the buffer, rebased to `from`. */
-function segmentsFor(all: readonly Segment[], from: number, length: number): Segment[] {
+/** Index of the segment of `all` holding byte `pos`, searching on from `hint` (positions only grow). */
+function firstSegment(all: readonly Segment[], pos: number, hint: number): number {
+  let i = hint;
+  while (i + 1 < all.length && all[i + 1].start <= pos) i++;
+  return i;
+}
+
+/**
+ * The segments of `all` covering bytes `from .. from+length` of the buffer, rebased to `from`;
+ * `first` is the index of the segment holding `from`.
+ */
+function segmentsFor(all: readonly Segment[], first: number, from: number, length: number): Segment[] {
   const out: Segment[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const start = all[i].start;
-    const end = i + 1 < all.length ? all[i + 1].start : Number.POSITIVE_INFINITY;
-    if (end <= from || start >= from + length) continue;
-    const at = Math.max(start, from);
-    out.push({ start: at - from, inputOffset: all[i].inputOffset + (at - start) });
+  for (let i = first; i < all.length && all[i].start < from + length; i++) {
+    const at = Math.max(all[i].start, from);
+    out.push({ start: at - from, inputOffset: all[i].inputOffset + (at - all[i].start) });
   }
   if (out.length === 0) out.push({ start: 0, inputOffset: mapOffset(all, from) });
   return out;
@@ -147,9 +186,17 @@ function segmentsFor(all: readonly Segment[], from: number, length: number): Seg
  * @example mapOffset([{ start: 0, inputOffset: 5 }, { start: 10, inputOffset: 20 }], 12) // 22
  */
 export function mapOffset(segments: readonly Segment[], pos: number): number {
-  let seg = segments[0];
-  for (const s of segments) if (s.start <= pos) seg = s;
-  return seg ? seg.inputOffset + (pos - seg.start) : pos;
+  if (segments.length === 0) return pos;
+  // the last segment starting at or before `pos` (segments are in order of `start`), else the first
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segments[mid].start <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  const seg = segments[lo];
+  return seg.inputOffset + (pos - seg.start);
 }
 
 /**
@@ -179,11 +226,4 @@ export function remapProblem(p: Problem, segments: readonly Segment[]): Problem 
     alert: p.alert,
     detail: p.detail,
   };
-}
-
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

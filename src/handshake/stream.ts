@@ -69,6 +69,12 @@ export interface DecodeStreamOptions {
   readonly version?: number;
 }
 
+/** One thing {@link decodeStreamEvents} found, in input order. */
+export type StreamEvent =
+  | { readonly kind: 'record'; readonly record: StreamRecord }
+  | { readonly kind: 'message'; readonly message: StreamMessage }
+  | { readonly kind: 'problem'; readonly problem: Problem };
+
 /**
  * Decodes records and the handshake messages reassembled from them (alerts,
  * change_cipher_spec and application data too). Input starting with a handshake type
@@ -81,36 +87,65 @@ export interface DecodeStreamOptions {
  * Record fragments (and encrypted data) are views into `bytes`; handshake messages are
  * decoded zero-copy from the buffer each was reassembled in, which is a copy.
  *
+ * Holds everything in memory: for input of unknown size use {@link decodeStreamEvents}.
+ *
  * @example
  * const { records, messages, error } = decodeStream(bytes);
  * for (const m of messages) console.log(m.offset, m.type);
  */
 export function decodeStream(bytes: Uint8Array, options: DecodeStreamOptions = {}): DecodedStream {
-  const strict = options.strict ?? true;
-  const state = new StreamState(strict, options.version);
+  const records: StreamRecord[] = [];
+  const messages: StreamMessage[] = [];
+  const problems: Problem[] = [];
+  const events = decodeStreamEvents(bytes, options);
+  for (let next = events.next(); ; next = events.next()) {
+    if (next.done) return { records, messages, problems, error: next.value };
+    const event = next.value;
+    if (event.kind === 'record') records.push(event.record);
+    else if (event.kind === 'message') messages.push(event.message);
+    else problems.push(event.problem);
+  }
+}
+
+/**
+ * {@link decodeStream} one record, message or problem at a time, so a consumer holds only
+ * what it keeps: what `hellokit decode` prints as it goes. The generator returns the error
+ * decoding stopped at, or null. Stopping early (`break`) decodes nothing further.
+ * @example
+ * const events = decodeStreamEvents(bytes);
+ * for (let e = events.next(); !e.done; e = events.next()) if (e.value.kind === 'record') count++;
+ */
+export function* decodeStreamEvents(
+  bytes: Uint8Array,
+  options: DecodeStreamOptions = {},
+): Generator<StreamEvent, DecodeError | null, undefined> {
+  const state = new StreamState(options.strict ?? true, options.version);
   try {
     if (bytes.length > 0 && isBareHandshake(bytes[0])) {
       const reassembler = new HandshakeReassembler();
-      for (const m of reassembler.push(bytes, 0)) state.handshake(m, -1);
+      // Fed in slices so that one push never returns more than a slice's worth of messages.
+      for (let at = 0; at < bytes.length; at += BARE_SLICE)
+        for (const m of reassembler.push(bytes.subarray(at, at + BARE_SLICE), at))
+          yield* state.handshake(m, -1);
       reassembler.end();
     } else {
-      state.records(bytes);
+      yield* state.records(bytes);
     }
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
-    return { records: state.recordList, messages: state.messages, problems: state.problems, error: e };
+    return e;
   }
-  return { records: state.recordList, messages: state.messages, problems: state.problems, error: null };
+  return null;
 }
+
+/** Bytes of bare handshake input given to the reassembler at a time. */
+const BARE_SLICE = 64 * 1024;
 
 function isBareHandshake(first: number): boolean {
   return !isKnownContentType(first) && !handshakeTypeName(first).startsWith('unknown');
 }
 
 class StreamState {
-  readonly recordList: StreamRecord[] = [];
-  readonly messages: StreamMessage[] = [];
-  readonly problems: Problem[] = [];
   private version: number | undefined;
   private offeredTls13 = false;
   private sawHelloRetryRequest = false;
@@ -122,23 +157,26 @@ class StreamState {
     this.version = version;
   }
 
-  records(bytes: Uint8Array): void {
+  *records(bytes: Uint8Array): Generator<StreamEvent, void, undefined> {
     const notTls = notTlsError(bytes.subarray(0, 32), 0);
     if (notTls) throw notTls;
     const r = new Reader(bytes, { path: ['records'], strict: this.strict });
     const reassembler = new HandshakeReassembler();
     for (let i = 0; !r.atEnd; i++) {
       const rec = r.enter(i, () => readRecord(r));
-      this.problems.push(...r.problems.splice(0));
-      this.recordList.push({
-        index: i,
-        offset: rec.offset,
-        contentType: rec.contentType,
-        contentTypeName: contentTypeName(rec.contentType),
-        version: rec.version,
-        length: rec.fragment.length,
-        fragment: rec.fragment,
-      });
+      for (const problem of r.problems.splice(0)) yield { kind: 'problem', problem };
+      yield {
+        kind: 'record',
+        record: {
+          index: i,
+          offset: rec.offset,
+          contentType: rec.contentType,
+          contentTypeName: contentTypeName(rec.contentType),
+          version: rec.version,
+          length: rec.fragment.length,
+          fragment: rec.fragment,
+        },
+      };
       const place = { offset: rec.offset + 5, recordIndex: i };
       if (rec.contentType !== CONTENT_TYPES.handshake && reassembler.pending > 0) {
         // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
@@ -153,19 +191,19 @@ class StreamState {
       switch (rec.contentType) {
         case CONTENT_TYPES.handshake:
           if (this.encrypted) {
-            this.messages.push({
+            yield messageEvent({
               ...place,
               type: 'encrypted_handshake',
               contentType: rec.contentType,
               data: rec.fragment,
             });
           } else {
-            for (const m of reassembler.push(rec.fragment, rec.offset + 5)) this.handshake(m, i);
+            for (const m of reassembler.push(rec.fragment, rec.offset + 5)) yield* this.handshake(m, i);
           }
           break;
         case CONTENT_TYPES.alert:
           if (this.encrypted) {
-            this.messages.push({
+            yield messageEvent({
               ...place,
               type: 'encrypted_alert',
               contentType: rec.contentType,
@@ -177,7 +215,7 @@ class StreamState {
               strict: this.strict,
               baseOffset: place.offset,
             });
-            this.messages.push({ ...place, type: 'alert', ...alert });
+            yield messageEvent({ ...place, type: 'alert', ...alert });
           }
           break;
         case CONTENT_TYPES.change_cipher_spec:
@@ -186,11 +224,11 @@ class StreamState {
             strict: this.strict,
             baseOffset: place.offset,
           });
-          this.messages.push({ ...place, type: 'change_cipher_spec' });
+          yield messageEvent({ ...place, type: 'change_cipher_spec' });
           this.encrypted = this.afterChangeCipherSpecIsEncrypted();
           break;
         case CONTENT_TYPES.application_data:
-          this.messages.push({
+          yield messageEvent({
             ...place,
             type: 'application_data',
             contentType: rec.contentType,
@@ -198,7 +236,7 @@ class StreamState {
           });
           break;
         default:
-          this.messages.push({ ...place, type: 'opaque', contentType: rec.contentType, data: rec.fragment });
+          yield messageEvent({ ...place, type: 'opaque', contentType: rec.contentType, data: rec.fragment });
       }
     }
     reassembler.end();
@@ -214,7 +252,7 @@ class StreamState {
     return !(this.offeredTls13 || this.sawHelloRetryRequest);
   }
 
-  handshake(m: ReassembledMessage, recordIndex: number): void {
+  *handshake(m: ReassembledMessage, recordIndex: number): Generator<StreamEvent, void, undefined> {
     const name = handshakeTypeName(m.msgType);
     const r = new Reader(m.raw, {
       path: [name.startsWith('unknown') ? 'handshake' : name],
@@ -226,7 +264,7 @@ class StreamState {
       return readHandshakeBody(body, m.msgType, { version: this.version });
     });
     const problems = r.problems.map((p) => remapProblem(p, m.segments));
-    this.problems.push(...problems);
+    for (const problem of problems) yield { kind: 'problem', problem };
     if (message.type === 'client_hello' && message.extensions && offersTls13(message.extensions)) {
       this.offeredTls13 = true;
     }
@@ -234,7 +272,7 @@ class StreamState {
       if (message.helloRetryRequest) this.sawHelloRetryRequest = true;
       else this.version = message.version;
     }
-    this.messages.push({
+    yield messageEvent({
       ...message,
       msgType: m.msgType,
       raw: m.raw,
@@ -243,4 +281,8 @@ class StreamState {
       ...(this.strict ? {} : { problems }),
     } as StreamMessage);
   }
+}
+
+function messageEvent(m: StreamMessage): StreamEvent {
+  return { kind: 'message', message: m };
 }

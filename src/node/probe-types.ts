@@ -82,9 +82,10 @@ export interface ProbeOptions {
   readonly decrypt?: boolean;
   /**
    * Receives NSS key log lines (SSLKEYLOGFILE format, no trailing newline) as the secrets
-   * become known, so Wireshark/tshark can decrypt a capture of the probe.
+   * become known, so Wireshark/tshark can decrypt a capture of the probe. A `file` is
+   * appended to (created 0600); a symbolic link there is refused unless `follow`.
    */
-  readonly keylog?: ((line: string) => void) | { readonly file: string };
+  readonly keylog?: ((line: string) => void) | { readonly file: string; readonly follow?: boolean };
   /** Randomness for the key share made after a HelloRetryRequest (default the system CSPRNG). */
   readonly random?: RandomSource;
   /** Bind the local end to this address (default: the OS picks). */

@@ -6,13 +6,13 @@
  * and closes its side of the connection with a TCP FIN; servers log that as an aborted
  * handshake.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { clientHello } from '../builder/client-hello.ts';
 import { parseClientHello } from '../handshake/client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { summarizeCertificates } from './certificates.ts';
+import { openKeyLogFile } from './keylog-file.ts';
 import { conclude } from './probe-conclusion.ts';
 import { ProbeEngine, type ProbeEngineOptions } from './probe-engine.ts';
 import type {
@@ -202,17 +202,17 @@ function engineFor(
   });
 }
 
-/** The key log sink; a file is opened (append, mode 0600) before connecting, so a bad path fails early. */
+/**
+ * The key log sink; a file is opened (see openKeyLogFile: append, a new one 0600, no symbolic
+ * link unless `follow`) before connecting, so a bad path fails early. A group- or
+ * world-readable one is reported as a process warning.
+ */
 function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) => void; close: () => void } {
   if (!keylog) return { close: () => {} };
   if (typeof keylog === 'function') return { write: keylog, close: () => {} };
-  const fd = openSync(keylog.file, 'a', 0o600);
-  return {
-    write: (line) => {
-      writeSync(fd, `${line}\n`);
-    },
-    close: () => closeSync(fd),
-  };
+  const file = openKeyLogFile(keylog.file, { follow: keylog.follow === true });
+  if (file.warning) process.emitWarning(file.warning, { code: 'HELLOKIT_KEYLOG_READABLE' });
+  return file;
 }
 
 /**

@@ -204,7 +204,7 @@ describe('forged lists what the forging options set, as field-path prefixes', ()
   });
 });
 
-describe("secure renegotiation stays signalled", () => {
+describe('secure renegotiation stays signalled', () => {
   test("a preset whose client sends the SCSV keeps it after the caller's suites (RFC 5746 §3.4)", () => {
     const h = clientHello({
       preset: 'openssl-tls12',

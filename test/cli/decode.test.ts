@@ -153,3 +153,108 @@ describe('hellokit encode', () => {
     expect(stderr).toContain('messages[0].random');
   });
 });
+
+describe('hellokit decode: input limits and --max-records', () => {
+  const alert = [0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00]; // warning close_notify
+  const fiveAlerts = new Uint8Array(Array.from({ length: 5 }, () => alert).flat());
+  // one handshake record carrying three server_hello_done messages
+  const threeMessages = Uint8Array.of(0x16, 3, 3, 0, 12, 14, 0, 0, 0, 14, 0, 0, 0, 14, 0, 0, 0);
+  const temp = (name: string, data: Uint8Array | string) => {
+    const file = join(tmpdir(), `hellokit-${process.pid}-${name}`);
+    writeFileSync(file, data);
+    return file;
+  };
+
+  it('a file of only whitespace or only 0x prefixes is bad input: exit 2, one line saying it has no bytes', async () => {
+    for (const text of [' \n\t\r\n', '0x 0x\n0X\n']) {
+      const { code, stdout, stderr } = await cli(['decode', temp('blank.hex', text)]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^hellokit decode: .*blank\.hex has no bytes: only whitespace/);
+    }
+  });
+
+  it('refuses binary input over 16 MiB and hex text that decodes to over 16 MiB, naming the limit', async () => {
+    const big = new Uint8Array(16 * 1024 * 1024 + 1).fill(0x17);
+    const binary = await cli(['decode', temp('big.bin', big)]);
+    expect(binary.code).toBe(2);
+    expect(binary.stderr).toMatch(/is 16777217 bytes, more than the 16777216-byte \(16 MiB\) limit\n$/);
+    const hex = await cli(['decode', temp('big.hex', toHex(big))]);
+    expect(hex.code).toBe(2);
+    expect(hex.stderr).toMatch(
+      /is hex text of 16777217 bytes, more than the 16777216-byte \(16 MiB\) limit\n$/,
+    );
+  });
+
+  it('--help states the input limits and the --max-records default', async () => {
+    const { code, stdout } = await cli(['decode', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/binary up to 16 MiB, or hex text up to 48 MiB/);
+    expect(stdout).toMatch(/--max-records N .*\(default 100000\)/);
+    expect((await cli(['pcap', '--help'])).stdout).toMatch(
+      /captures up to 256 MiB; 256 KiB read per direction/,
+    );
+  });
+
+  it('stops listing at --max-records records and says where, in the text', async () => {
+    const { code, stdout } = await cli(['decode', '-', '--max-records', '2'], fiveAlerts);
+    expect(code).toBe(0);
+    expect(stdout.match(/^record \d+ /gm)).toEqual(['record 0 ', 'record 1 ']);
+    expect(stdout.match(/^alert @\d+/gm)).toEqual(['alert @5', 'alert @12']);
+    expect(stdout.trimEnd().split('\n').pop()).toBe(
+      'truncated: listing stopped at --max-records 2: the next record starts at offset 14, and the last 21 bytes are not decoded',
+    );
+  });
+
+  it('states a truncation in --json as `truncated` (and on stderr), and lists no more than the limit', async () => {
+    const { code, stdout, stderr } = await cli(['decode', '-', '--json', '--max-records', '2'], fiveAlerts);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.records.map((r: { offset: number }) => r.offset)).toEqual([0, 7]);
+    expect(doc.messages.map((m: { type: string }) => m.type)).toEqual(['alert', 'alert']);
+    expect(doc.truncated).toEqual({ maxRecords: 2, at: 'record', offset: 14, bytesNotDecoded: 21 });
+    expect(stderr).toMatch(/^hellokit decode: listing stopped at --max-records 2/);
+    const whole = JSON.parse((await cli(['decode', '-', '--json', '--max-records', '5'], fiveAlerts)).stdout);
+    expect(Object.keys(whole)).toEqual(['records', 'messages']);
+    expect(whole.records).toHaveLength(5);
+  });
+
+  it('counts messages against --max-records too: the third message of one record is where it stops', async () => {
+    const doc = JSON.parse(
+      (await cli(['decode', '-', '--json', '--max-records', '2'], threeMessages)).stdout,
+    );
+    expect(doc.records).toHaveLength(1);
+    expect(doc.messages.map((m: { type: string }) => m.type)).toEqual([
+      'server_hello_done',
+      'server_hello_done',
+    ]);
+    expect(doc.truncated).toEqual({ maxRecords: 2, at: 'message', offset: 13, bytesNotDecoded: 4 });
+  });
+
+  it('stops --annotate at --max-records records with a truncated: line', async () => {
+    const { code, stdout } = await cli(['decode', '-', '--annotate', '--max-records', '2'], fiveAlerts);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.some((l) => l.includes('records[1].fragment'))).toBe(true);
+    expect(lines.some((l) => l.includes('records[2]'))).toBe(false);
+    expect(lines.pop()).toBe(
+      'truncated: --max-records 2 reached at record 2 (offset 14); the last 21 bytes are not annotated',
+    );
+  });
+
+  it('encode refuses a truncated decode --json (its bytes would be incomplete)', async () => {
+    const json = (await cli(['decode', '-', '--json', '--max-records', '2'], fiveAlerts)).stdout;
+    const { code, stderr } = await cli(['encode', '-', '--hex'], new TextEncoder().encode(json));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^hellokit encode: this decode --json output was truncated by --max-records/);
+  });
+
+  it('rejects --max-records 0 or a non-number', async () => {
+    for (const v of ['0', 'many']) {
+      const { code, stderr } = await cli(['decode', '-', '--max-records', v], fiveAlerts);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--max-records expects a whole number 1\.\./);
+    }
+  });
+});

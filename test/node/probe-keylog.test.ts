@@ -1,9 +1,20 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { probe } from '../../src/node/index.ts';
+import { KeyLogFileError } from '../../src/node/keylog-file.ts';
+import { cli } from '../cli/run.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
 
 const NAME = 'hellokit.test';
@@ -52,6 +63,15 @@ function stopCapture(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGINT');
   });
+}
+
+/** An empty 0600 key log `PREFIXtarget.log` in `dir` and a symbolic link `PREFIXlink.log` to it. */
+function linkedKeyLog(dir: string, prefix: string): { target: string; link: string } {
+  const target = join(dir, `${prefix}target.log`);
+  const link = join(dir, `${prefix}link.log`);
+  writeFileSync(target, '', { mode: 0o600 });
+  symlinkSync(target, link);
+  return { target, link };
 }
 
 describePeer('openssl', () => {
@@ -108,5 +128,90 @@ describePeer('openssl', () => {
     // without the key log the Certificate stays encrypted
     const blind = execFileSync('tshark', ['-r', pcap, '-Y', 'tls.handshake.type==11'], { encoding: 'utf8' });
     expect(blind.trim()).toBe('');
+  });
+  const SECRET_LINE = /^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]+$/m;
+  const probeArgs = () => ['probe', `${peer.host}:${peer.port}`, '--sni', NAME, '--timeout', '5s'];
+  const mode = (file: string) => statSync(file).mode & 0o777;
+
+  test('--keylog creates a missing key log with mode 0600 and writes the secrets, without a warning', async () => {
+    const file = join(dir, 'new.log');
+    const r = await cli([...probeArgs(), '--keylog', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(mode(file)).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toMatch(SECRET_LINE);
+  });
+
+  test('--keylog appends to an existing 0644 key log, keeps its mode and warns on stderr that others can read it', async () => {
+    const file = join(dir, 'shared.log');
+    writeFileSync(file, '# earlier lines\n');
+    chmodSync(file, 0o644);
+    const r = await cli([...probeArgs(), '--keylog', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^hellokit probe: warning: the key log .*shared\.log is readable by group and others \(mode 0644\)/,
+    );
+    expect(mode(file)).toBe(0o644);
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith('# earlier lines\n')).toBe(true);
+    expect(text).toMatch(SECRET_LINE);
+  });
+
+  test('--keylog appends to an existing 0600 key log without a warning', async () => {
+    const file = join(dir, 'private.log');
+    writeFileSync(file, '', { mode: 0o600 });
+    const r = await cli([...probeArgs(), '--keylog', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(readFileSync(file, 'utf8')).toMatch(SECRET_LINE);
+  });
+
+  test('--keylog refuses a symbolic link (exit 2, one line, the target untouched); --keylog-follow writes through it', async () => {
+    const { target, link } = linkedKeyLog(dir, '');
+    const refused = await cli([...probeArgs(), '--keylog', link]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      /^hellokit probe: the key log .*link\.log is a symbolic link: not followed/,
+    );
+    expect(refused.stdout).toBe('');
+    expect(readFileSync(target, 'utf8')).toBe('');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+
+    const followed = await cli([...probeArgs(), '--keylog', link, '--keylog-follow']);
+    expect(followed.code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toMatch(SECRET_LINE);
+  });
+
+  test('probe() with keylog {file} refuses a symbolic link unless follow is set', async () => {
+    const { target, link } = linkedKeyLog(dir, 'lib-');
+    const options = { hello: { serverName: NAME }, timeoutMs: 5000 };
+    await expect(probe(`${peer.host}:${peer.port}`, { ...options, keylog: { file: link } })).rejects.toThrow(
+      KeyLogFileError,
+    );
+    const r = await probe(`${peer.host}:${peer.port}`, { ...options, keylog: { file: link, follow: true } });
+    expect(r.outcome).toBe('server_hello');
+    expect(readFileSync(target, 'utf8')).toMatch(SECRET_LINE);
+  });
+});
+
+describe('probe --quic --keylog', () => {
+  // The key log is opened before anything is sent, so no server is needed to see the refusal.
+  test('refuses a symbolic link too (exit 2, one line), and --keylog-follow without --keylog is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hellokit-keylog-quic-'));
+    try {
+      const { target, link } = linkedKeyLog(dir, '');
+      const r = await cli(['probe', '127.0.0.1:1', '--quic', '--keylog', link]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/is a symbolic link: not followed/);
+      expect(readFileSync(target, 'utf8')).toBe('');
+      const alone = await cli(['probe', '127.0.0.1:1', '--keylog-follow']);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toMatch(/--keylog-follow needs --keylog FILE/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

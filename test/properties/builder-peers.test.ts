@@ -177,7 +177,10 @@ async function checkAgainst(
       expect(hello.forged, flagLine(flags)).toEqual([]);
       // The hello lints clean: no problem of severity 'error'.
       const lintErrors = validateClientHello(hello).filter((p) => p.severity === 'error');
-      expect(lintErrors.map((p) => `${p.rule} ${p.path}`), flagLine(flags)).toEqual([]);
+      expect(
+        lintErrors.map((p) => `${p.rule} ${p.path}`),
+        flagLine(flags),
+      ).toEqual([]);
       const where = pickTarget ? pickTarget(pick) : target();
       const r = await probe(where, { hello, timeoutMs: 10_000, idleTimeoutMs: 8000 });
       const bad = verdict(r);

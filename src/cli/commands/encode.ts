@@ -37,6 +37,10 @@ export const encodeCommand: Command = {
     } catch (e) {
       throw new UsageError(`encode: input is not JSON: ${(e as Error).message}`);
     }
+    if (doc !== null && typeof doc === 'object' && 'truncated' in doc)
+      throw new UsageError(
+        'encode: this decode --json output was truncated by --max-records, so its bytes would be incomplete (decode again with a larger --max-records)',
+      );
     const bytes = encodeDocument(doc);
     const output = stringFlag(f, 'output');
     if (output !== undefined) await writeFile(output, bytes);

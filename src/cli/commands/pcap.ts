@@ -20,7 +20,8 @@ const flags = {
 /** `hellokit pcap FILE`: the handshakes in a pcap/pcapng capture with their fingerprints. */
 export const pcapCommand: Command = {
   name: 'pcap',
-  summary: 'list the TLS/QUIC handshakes in a pcap or pcapng capture, with JA3/JA4',
+  summary:
+    'list the TLS/QUIC handshakes in a pcap or pcapng capture, with JA3/JA4 (captures up to 256 MiB; 256 KiB read per direction of a connection)',
   usage: 'pcap FILE [--json]',
   flags,
   async run(argv, io) {

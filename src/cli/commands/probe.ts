@@ -1,10 +1,10 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { type ClientHelloOptions, clientHello } from '../../builder/client-hello.ts';
 import { jsonText, jsonView } from '../../bytes/json-view.ts';
 import { systemRandom } from '../../crypto/random.ts';
 import { groupName } from '../../iana/lookup.ts';
 import type { CertificateSummary } from '../../node/certificates.ts';
+import { type KeyLogFile, KeyLogFileError, openKeyLogFile } from '../../node/keylog-file.ts';
 import { parseProbeTarget, probe } from '../../node/probe.ts';
 import { helloKeyShareGroups, helloServerName, helloVersions } from '../../node/probe-hello.ts';
 import { probeQuic, quicHelloOptions } from '../../node/probe-quic.ts';
@@ -28,7 +28,12 @@ const FLAGS = {
     value: 'TIME',
     help: 'give up after TIME of silence: 500ms, 5s; a bare number is ms (default 5s)',
   },
-  keylog: { type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE) to FILE' },
+  keylog: {
+    type: 'string',
+    value: 'FILE',
+    help: 'append NSS key log lines (SSLKEYLOGFILE) to FILE (a new one is made 0600; warns when others can read it)',
+  },
+  'keylog-follow': { type: 'boolean', help: 'let --keylog FILE be a symbolic link (refused otherwise)' },
   'no-retry': { type: 'boolean', help: 'stop at a HelloRetryRequest instead of answering it' },
   'no-decrypt': { type: 'boolean', help: 'stop after the TLS 1.3 ServerHello' },
   'no-abort': {
@@ -204,6 +209,7 @@ async function runQuicProbe(
   flags: Flags,
   timeoutMs: number,
   idleTimeoutMs: number,
+  io: CommandIO,
 ): Promise<{ result: QuicProbeResult; hello: HelloWithKeyShares; sniSource?: string }> {
   const sourceConnectionId = systemRandom(8);
   const { options, sniSource } = withTargetServerName(helloOptionsFromFlags('probe', flags), target.host);
@@ -214,18 +220,7 @@ async function runQuicProbe(
     if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(`probe: ${e.message}`);
     throw e;
   }
-  const keylogFile = stringFlag(flags, 'keylog');
-  let fd: number | undefined;
-  if (keylogFile !== undefined) {
-    try {
-      fd = openSync(keylogFile, 'a', 0o600);
-    } catch (e) {
-      throw new UsageError(
-        `probe: cannot write the key log ${keylogFile}: ${(e as NodeJS.ErrnoException).code}`,
-      );
-    }
-  }
-  const keylogFd = fd;
+  const keylog = openKeyLogFlag(flags, io);
   let result: QuicProbeResult;
   try {
     result = await probeQuic(target, {
@@ -236,10 +231,10 @@ async function runQuicProbe(
       retryOnHelloRetryRequest: flags['no-retry'] !== true,
       decrypt: flags['no-decrypt'] !== true,
       abortOnViolation: flags['no-abort'] !== true,
-      ...(keylogFd !== undefined ? { keylog: (line: string) => writeSync(keylogFd, `${line}\n`) } : {}),
+      ...(keylog ? { keylog: keylog.write } : {}),
     });
   } finally {
-    if (keylogFd !== undefined) closeSync(keylogFd);
+    keylog?.close();
   }
   return { result, hello, sniSource };
 }
@@ -329,8 +324,29 @@ function helloFrom(flags: Flags, host: string): { hello: HelloWithKeyShares; sni
   }
 }
 
+/**
+ * The --keylog file, opened once the hello and target are known good (so a usage error leaves
+ * no file behind); a readable existing one is a warning on stderr, a refused link exit 2.
+ */
+function openKeyLogFlag(flags: Flags, io: CommandIO): KeyLogFile | undefined {
+  const file = stringFlag(flags, 'keylog');
+  if (file === undefined) {
+    if (flags['keylog-follow'] === true) throw new UsageError('probe: --keylog-follow needs --keylog FILE');
+    return undefined;
+  }
+  let keylog: KeyLogFile;
+  try {
+    keylog = openKeyLogFile(file, { follow: flags['keylog-follow'] === true });
+  } catch (e) {
+    if (e instanceof KeyLogFileError) throw new UsageError(`probe: ${e.message}`);
+    throw e;
+  }
+  if (keylog.warning) io.err(`hellokit probe: warning: ${keylog.warning}\n`);
+  return keylog;
+}
+
 const USAGE =
-  'probe HOST[:PORT] [hello flags] [--quic] [--timeout TIME] [--json] [--keylog FILE] [--no-retry]';
+  'probe HOST[:PORT] [hello flags] [--quic] [--timeout TIME] [--json] [--keylog FILE [--keylog-follow]] [--no-retry]';
 
 /** `hellokit probe HOST[:PORT]`: send one hello, report what came back. Exit 0 whatever the server did. */
 export const probeCommand: Command = {
@@ -363,7 +379,7 @@ export const probeCommand: Command = {
       'ms',
     );
     if (flags.quic === true) {
-      const { result, hello, sniSource } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs);
+      const { result, hello, sniSource } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs, io);
       const helloProblems = warnAboutHello(hello, flags.json === true, io);
       if (flags.json === true)
         io.out(jsonText({ ...(quicJson(result) as object), ...helloProblemsJson(helloProblems) }));
@@ -372,7 +388,7 @@ export const probeCommand: Command = {
     }
     const { hello, sniSource } = helloFrom(flags, target.host);
     const helloProblems = warnAboutHello(hello, flags.json === true, io);
-    const keylogFile = stringFlag(flags, 'keylog');
+    const keylog = openKeyLogFlag(flags, io);
     let result: ProbeResult;
     try {
       result = await probe(target, {
@@ -382,13 +398,10 @@ export const probeCommand: Command = {
         retryOnHelloRetryRequest: flags['no-retry'] !== true,
         decrypt: flags['no-decrypt'] !== true,
         abortOnViolation: flags['no-abort'] !== true,
-        ...(keylogFile !== undefined ? { keylog: { file: keylogFile } } : {}),
+        ...(keylog ? { keylog: keylog.write } : {}),
       });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (keylogFile !== undefined && code !== undefined && /^E[A-Z]+$/.test(code))
-        throw new UsageError(`probe: cannot write the key log ${keylogFile}: ${code}`);
-      throw e;
+    } finally {
+      keylog?.close();
     }
     if (flags.json === true)
       io.out(jsonText({ ...(probeJson(result) as object), ...helloProblemsJson(helloProblems) }));
