@@ -12,6 +12,9 @@ await build({
   target: 'node20',
   outdir: 'dist/cli-bundle',
   chunkNames: 'chunks/[name]-[hash]',
+  // The certificate maker for serve and the demo is loaded from node_modules as Node would load
+  // it (its ESM build, after its Reflect polyfill), not bundled in its CommonJS form.
+  external: ['@peculiar/x509', 'reflect-metadata'],
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
