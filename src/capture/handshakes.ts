@@ -82,6 +82,11 @@ export class CaptureHandshakeStream implements AsyncIterable<CapturedHandshake> 
     return this.scanner.warnings.lines();
   }
 
+  /** One line per kind of warning that went over the cap, with its count. */
+  overflowWarnings(): string[] {
+    return this.scanner.warnings.overflowLines();
+  }
+
   /** Counts so far: bytes, packets, handshakes, connections tracked, evictions, warnings by kind. */
   stats(): CaptureScanStats {
     return this.scanner.stats();

@@ -130,9 +130,10 @@ export class PcapParser {
       let seconds = tsSec;
       let units = tsFrac;
       if (tsFrac >= unitsPerSecond) {
+        const at = fileOffset + pos;
         this.sink.warnings.add(
           'pcap-timestamp',
-          `pcap record at byte offset ${fileOffset + pos} has a sub-second timestamp ${tsFrac} out of range`,
+          () => `pcap record at byte offset ${at} has a sub-second timestamp ${tsFrac} out of range`,
         );
         // As a whole count of units, an overlong fraction carries into the seconds.
         const carry = Math.floor(tsFrac / unitsPerSecond);

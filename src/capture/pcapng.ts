@@ -130,9 +130,10 @@ export class PcapngParser {
       const damaged = this.block(span, type, pos, total);
       if (damaged) {
         // The block's framing is intact, so only this block is lost; reading goes on.
+        const at = fileOffset + pos;
         this.sink.warnings.add(
           'pcapng-damaged-block',
-          `pcapng block at byte offset ${fileOffset + pos} is damaged: ${damaged}; block skipped`,
+          () => `pcapng block at byte offset ${at} is damaged: ${damaged}; block skipped`,
         );
       }
       pos += total;
@@ -218,7 +219,8 @@ export class PcapngParser {
         if (!iface) {
           this.sink.warnings.add(
             'pcapng-unknown-interface',
-            `pcapng packet at byte offset ${fileOffset} names interface ${interfaceId}, which this section does not describe; packet skipped`,
+            () =>
+              `pcapng packet at byte offset ${fileOffset} names interface ${interfaceId}, which this section does not describe; packet skipped`,
           );
           return undefined;
         }
@@ -239,7 +241,8 @@ export class PcapngParser {
         if (!iface) {
           this.sink.warnings.add(
             'pcapng-unknown-interface',
-            `pcapng Simple Packet Block at byte offset ${fileOffset} comes before any interface is described; packet skipped`,
+            () =>
+              `pcapng Simple Packet Block at byte offset ${fileOffset} comes before any interface is described; packet skipped`,
           );
           return undefined;
         }

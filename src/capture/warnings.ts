@@ -30,13 +30,17 @@ export class WarningLog {
     this.listener = onKept;
   }
 
-  /** Counts one warning of `kind`; keeps its text while the kind is under the cap. */
-  add(kind: string, message: string): void {
+  /**
+   * Counts one warning of `kind`; keeps its text while the kind is under the cap. A function
+   * is called only then (so a flood of warnings does not build a string for each).
+   */
+  add(kind: string, message: string | (() => string)): void {
     const count = (this.byKind.get(kind) ?? 0) + 1;
     this.byKind.set(kind, count);
     if (count > this.perKind) return;
-    this.kept.push(message);
-    this.listener?.(message);
+    const text = typeof message === 'string' ? message : message();
+    this.kept.push(text);
+    this.listener?.(text);
   }
 
   /** Every warning counted, kept or not. */

@@ -7,6 +7,10 @@ export interface CommandIO {
   /** Raw bytes written to stdout (for binary output). */
   outBytes(bytes: Uint8Array): void;
   readStdin(maxBytes: number): Promise<Uint8Array>;
+  /** Standard input as chunks, for commands that stream it (falls back to readStdin when absent). */
+  stdinChunks?(): AsyncIterable<Uint8Array>;
+  /** Resolves once stdout has room again (backpressure for streaming output); absent means always. */
+  drained?(): Promise<void>;
   /** Whether stderr is a terminal (progress lines only then). */
   readonly isTTY: boolean;
 }

@@ -42,6 +42,11 @@ const processIO: CommandIO = {
     }
     return new Uint8Array(Buffer.concat(chunks));
   },
+  stdinChunks: () => process.stdin,
+  drained: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise((resolve) => process.stdout.once('drain', resolve))
+      : Promise.resolve(),
   isTTY: Boolean(process.stderr.isTTY),
 };
 
