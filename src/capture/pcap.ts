@@ -74,18 +74,7 @@ export class PcapParser {
   /** Reads one more chunk; false once reading has stopped. */
   push(chunk: Uint8Array): boolean {
     if (this.stopped) return false;
-    const span = this.window.feed(chunk);
-    let pos = 0;
-    if (!this.layout) {
-      if (span.bytes.length < 24) {
-        this.window.consume(span, 0);
-        return true;
-      }
-      this.layout = readGlobalHeader(span);
-      pos = 24;
-    }
-    pos = this.records(span, pos, this.layout);
-    this.window.consume(span, pos);
+    this.window.read(chunk, (span) => this.parse(span));
     return !this.stopped;
   }
 
@@ -107,6 +96,18 @@ export class PcapParser {
     }
     const inclLen = new DataView(rest.buffer, rest.byteOffset, rest.byteLength).getUint32(8, le);
     this.stop(`pcap record data truncated (${rest.length - recordHeader} of ${inclLen} bytes)`, at);
+  }
+
+  /** Reads the whole records of `span`; how many bytes they took. */
+  private parse(span: ByteSpan): number {
+    if (this.stopped) return 0;
+    let pos = 0;
+    if (!this.layout) {
+      if (span.bytes.length < 24) return 0;
+      this.layout = readGlobalHeader(span);
+      pos = 24;
+    }
+    return this.records(span, pos, this.layout);
   }
 
   private records(span: ByteSpan, start: number, layout: Layout): number {

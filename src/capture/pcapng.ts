@@ -90,7 +90,13 @@ export class PcapngParser {
   /** Reads one more chunk; false once reading has stopped. */
   push(chunk: Uint8Array): boolean {
     if (this.stopped) return false;
-    const span = this.window.feed(chunk);
+    this.window.read(chunk, (span) => this.parse(span));
+    return !this.stopped;
+  }
+
+  /** Reads the whole blocks of `span`; how many bytes they took. */
+  private parse(span: ByteSpan): number {
+    if (this.stopped) return 0;
     const { bytes, view, fileOffset } = span;
     let pos = 0;
     while (bytes.length - pos >= 12) {
@@ -138,8 +144,7 @@ export class PcapngParser {
       }
       pos += total;
     }
-    this.window.consume(span, this.stopped ? bytes.length : pos);
-    return !this.stopped;
+    return pos;
   }
 
   /** The input is over: a block left unfinished is reported as truncated. */

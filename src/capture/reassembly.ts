@@ -67,6 +67,12 @@ export class RangeBuffer {
     return this.data.subarray(0, first[1]);
   }
 
+  /** Gives back the room allocated past the last byte written (for a buffer that will wait long). */
+  compact(): void {
+    const end = this.end;
+    if (end < this.data.length) this.data = this.data.slice(0, end);
+  }
+
   /** Bytes allocated for the buffer now. */
   get capacity(): number {
     return this.data.length;

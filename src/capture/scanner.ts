@@ -71,14 +71,6 @@ const DEFAULTS = {
   maxSecretsBytes: 16 * 1024 * 1024,
 } as const;
 
-/** Where a flow's scan of the client bytes has got to, so a stream is not searched twice. */
-interface ClientScan {
-  clientIsA: boolean;
-  /** Where the ClientHello record starts (-1 while not found), and where to search from next. */
-  start: number;
-  from: number;
-}
-
 /**
  * Reads a capture pushed in chunks and returns the handshakes each chunk completed.
  * @example
@@ -100,7 +92,6 @@ export class CaptureScanner {
   private readonly fragments = new IpReassembler();
   private readonly udp = new Map<string, { index: number; firstSeen: number; lastSeen: number }>();
   private udpCount = 0;
-  private readonly scans = new WeakMap<TcpFlowState, ClientScan>();
   private readonly idleSeconds: number;
   private readonly maxFlows: number;
   private readonly maxBufferedBytes: number;
@@ -313,18 +304,18 @@ export class CaptureScanner {
     }
     if (handshakeProgress(peek.client, scan.start, true, 1).messages < 1) return;
     const server = handshakeProgress(peek.server, 0, true, 1);
-    if (server.messages < 1 && !server.other) return;
+    if (server.messages < 1 && !server.other) {
+      // The client has said its part and waits, perhaps for a long time: keep only its bytes.
+      if (peek.server.length === 0) this.tcp.compact(flow);
+      return;
+    }
     if (server.helloRetryRequest && handshakeProgress(peek.client, scan.start, true, 2).messages < 2) return;
     this.flushTcp(flow);
   }
 
-  private clientScan(flow: TcpFlowState, clientIsA: boolean): ClientScan {
-    let scan = this.scans.get(flow);
-    if (!scan || scan.clientIsA !== clientIsA) {
-      scan = { clientIsA, start: -1, from: 0 };
-      this.scans.set(flow, scan);
-    }
-    return scan;
+  private clientScan(flow: TcpFlowState, clientIsA: boolean): NonNullable<TcpFlowState['helloScan']> {
+    if (flow.helloScan?.clientIsA !== clientIsA) flow.helloScan = { clientIsA, start: -1, from: 0 };
+    return flow.helloScan;
   }
 
   private dropTcp(flow: TcpFlowState, reason: TcpDropReason): void {
@@ -341,7 +332,7 @@ export class CaptureScanner {
   private flushTcp(flow: TcpFlowState): number {
     const f = this.tcp.view(flow);
     this.tcp.release(flow);
-    this.scans.delete(flow);
+    flow.helloScan = undefined;
     return this.emit({
       transport: 'tcp',
       index: f.index,

@@ -89,6 +89,11 @@ export interface TcpFlowState {
   /** [a→b, b→a] */
   readonly dirs: [Direction, Direction];
   readonly key: string;
+  /**
+   * Where the reader above found the client's ClientHello record (-1 while not found), how
+   * far it has searched, and for which side as client: kept here so a stream is searched once.
+   */
+  helloScan: { clientIsA: boolean; start: number; from: number } | undefined;
 }
 
 /** The client and server bytes of a flow so far, as views into its buffers (valid until the next push). */
@@ -165,6 +170,7 @@ export class TcpReassembler {
         b: dst,
         dirs: [this.direction(), this.direction()],
         key,
+        helloScan: undefined,
       };
       this.all?.push(flow);
     } else {
@@ -186,6 +192,8 @@ export class TcpReassembler {
     const dataSeq = syn ? (segment.seq + 1) >>> 0 : segment.seq;
     if (dir.base === undefined) dir.base = dataSeq;
     let offset = (dataSeq - dir.base) | 0;
+    // Buffers are made on a direction's first data: most flows send data one way, or not at all.
+    if (dir.buffer === NO_BYTES) dir.buffer = new RangeBuffer(this.cap);
     const before = dir.buffer.capacity;
     if (offset < 0 && dir.isn === undefined && -offset < this.cap) {
       // No SYN seen: the stream starts at the lowest byte seen so far.
@@ -242,6 +250,15 @@ export class TcpReassembler {
     };
   }
 
+  /** Gives back a waiting flow's spare buffer room (its bytes stay). */
+  compact(flow: TcpFlowState): void {
+    for (const dir of flow.dirs) {
+      this.buffered -= dir.buffer.capacity;
+      dir.buffer.compact();
+      this.buffered += dir.buffer.capacity;
+    }
+  }
+
   /**
    * Frees a flow's buffers once its bytes were taken. It stays in the table (so its later
    * segments are not read as a new connection) until it is evicted.
@@ -295,7 +312,7 @@ export class TcpReassembler {
       sawSynAck: false,
       isn: undefined,
       closed: false,
-      buffer: new RangeBuffer(this.cap),
+      buffer: NO_BYTES,
     };
   }
 

@@ -4,6 +4,9 @@
  * carried over, so memory is one chunk plus at most one record, whatever the file size.
  */
 
+/** Bytes of a new chunk joined to held-over bytes before reading goes on in the chunk itself. */
+const JOIN_HEAD = 64 * 1024;
+
 /** A view of the bytes not yet consumed, with the file offset of their first byte. */
 export interface ByteSpan {
   readonly bytes: Uint8Array;
@@ -21,19 +24,48 @@ export class ByteWindow {
   private rest: Uint8Array = new Uint8Array(0);
   private restOffset = 0;
 
-  /** The unconsumed bytes followed by `chunk`. */
-  feed(chunk: Uint8Array): ByteSpan {
+  /**
+   * The unconsumed bytes followed by `chunk`, or by its first `limit` bytes only (see
+   * {@link read}).
+   */
+  feed(chunk: Uint8Array, limit: number = chunk.length): ByteSpan {
     let bytes = chunk;
     if (this.rest.length > 0) {
-      bytes = new Uint8Array(this.rest.length + chunk.length);
+      const head = chunk.subarray(0, limit);
+      bytes = new Uint8Array(this.rest.length + head.length);
       bytes.set(this.rest);
-      bytes.set(chunk, this.rest.length);
+      bytes.set(head, this.rest.length);
     }
     return {
       bytes,
       view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
       fileOffset: this.restOffset,
     };
+  }
+
+  /**
+   * Reads `chunk` through `parse` (which returns how many bytes of a span it used). Held-over
+   * bytes are joined to a short head of the chunk only; once the held-over record is read,
+   * reading goes on in the chunk itself, so a large chunk is not copied to join a few bytes.
+   */
+  read(chunk: Uint8Array, parse: (span: ByteSpan) => number): void {
+    const held = this.rest.length;
+    if (held > 0 && chunk.length > JOIN_HEAD) {
+      const joined = this.feed(chunk, JOIN_HEAD);
+      const used = parse(joined);
+      if (used < held) {
+        // The held-over record is longer than the head: join the rest of the chunk too.
+        this.consume(joined, used);
+        const whole = this.feed(chunk.subarray(JOIN_HEAD));
+        this.consume(whole, parse(whole));
+        return;
+      }
+      this.rest = new Uint8Array(0);
+      this.restOffset = joined.fileOffset + used;
+      chunk = chunk.subarray(used - held);
+    }
+    const span = this.feed(chunk);
+    this.consume(span, parse(span));
   }
 
   /** Marks the first `used` bytes of `span` as read; the rest waits for the next chunk. */

@@ -35,7 +35,7 @@ const flags = {
 /** Bytes of output gathered before one write (a write per line would cost a system call each). */
 const OUTPUT_BATCH = 64 * 1024;
 /** Bytes read from a capture file per chunk. */
-const READ_CHUNK = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 
 /** `hellokit pcap FILE`: the handshakes in a pcap/pcapng capture with their fingerprints, streamed. */
 export const pcapCommand: Command = {
