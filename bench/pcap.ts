@@ -46,15 +46,19 @@ interface Measured {
   readonly handshakes: number;
 }
 
-/** Runs a command with stdout counted line by line, under /usr/bin/time for wall time and peak RSS. */
-function measure(command: string, args: string[], countLines: (stdout: string) => number): Measured {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
-    maxBuffer: 1 << 30,
+/**
+ * Runs `command args | counter` under /usr/bin/time: wall time and the peak RSS of the
+ * largest process (the tool; the counter is a small C program). Each tool's output goes to
+ * a fast reader, so neither waits on the bench to read it.
+ */
+function measure(command: string, args: string[], counter: string): Measured {
+  const quoted = [command, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', `${quoted} | ${counter}`], {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`${command} exited ${r.status}: ${r.stderr.slice(-500)}`);
   const [seconds, kib] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { seconds, peakRss: kib * 1024, handshakes: countLines(r.stdout) };
+  return { seconds, peakRss: kib * 1024, handshakes: Number(r.stdout.trim()) };
 }
 
 function writeCapture(path: string, connections: number): number {
@@ -77,14 +81,14 @@ function line(tool: string, size: number, m: Measured): string {
     )} handshakes/s  peak RSS ${(m.peakRss / MB).toFixed(0).padStart(5)} MB  (${m.handshakes.toLocaleString('en')} handshakes)`;
 }
 
-const ndjsonHandshakes = (out: string) =>
-  out.split('\n').filter((l) => l.startsWith('{"type":"handshake"')).length;
-const textHandshakes = (out: string) => out.split('\n').filter((l) => l.startsWith('  ja4 ')).length;
-const tsharkLines = (out: string) => out.split('\n').filter((l) => l.length > 0).length;
+/** Counters: handshake lines of the NDJSON, of the text output, and tshark's lines. */
+const NDJSON_HANDSHAKES = `grep -c '^{"type":"handshake"'`;
+const TEXT_HANDSHAKES = "grep -c '^  ja4 '";
+const LINES = 'wc -l';
 
 function bench(name: string, path: string, size: number, withTshark: boolean): void {
   console.log(`${name}: ${(size / MB).toFixed(1)} MB`);
-  const json = measure(process.execPath, [cli, 'pcap', '--json', path], ndjsonHandshakes);
+  const json = measure(process.execPath, [cli, 'pcap', '--json', path], NDJSON_HANDSHAKES);
   console.log(line('hellokit pcap --json', size, json));
   if (!withTshark) {
     console.log('  tshark                 not run on this capture (pass --tshark-large)');
@@ -93,10 +97,10 @@ function bench(name: string, path: string, size: number, withTshark: boolean): v
   const tshark = measure(
     'tshark',
     ['-r', path, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3'],
-    tsharkLines,
+    LINES,
   );
   console.log(line('tshark -T fields ja3', size, tshark));
-  const text = measure(process.execPath, [cli, 'pcap', path], textHandshakes);
+  const text = measure(process.execPath, [cli, 'pcap', path], TEXT_HANDSHAKES);
   console.log(line('hellokit pcap (text)', size, text));
   console.log(
     `  tshark / hellokit wall time: --json ${(tshark.seconds / json.seconds).toFixed(2)}×, text ${(tshark.seconds / text.seconds).toFixed(2)}× (aim: 3×)`,

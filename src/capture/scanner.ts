@@ -103,6 +103,8 @@ export class CaptureScanner {
   private handshakes = 0;
   private secretsBytes = 0;
   private ended = false;
+  /** Capture time at which idle connections are next looked for. */
+  private nextIdleCheck = Number.NEGATIVE_INFINITY;
   /** Set while end() empties the table: those connections are not evictions. */
   private flushing = false;
 
@@ -251,11 +253,19 @@ export class CaptureScanner {
       if (!segment) return;
       const flow = this.tcp.push(time, ip.src, ip.dst, segment);
       if (!flow.released) this.checkTcp(flow);
-      this.tcp.evict(time, {
-        idleSeconds: this.idleSeconds,
-        maxFlows: this.maxFlows,
-        maxBufferedBytes: this.maxBufferedBytes,
-      });
+      if (
+        time >= this.nextIdleCheck ||
+        this.tcp.size > this.maxFlows ||
+        this.tcp.bufferedBytes > this.maxBufferedBytes
+      ) {
+        // Idle connections are looked for once a second of capture time, not on every packet.
+        this.nextIdleCheck = time + 1;
+        this.tcp.evict(time, {
+          idleSeconds: this.idleSeconds,
+          maxFlows: this.maxFlows,
+          maxBufferedBytes: this.maxBufferedBytes,
+        });
+      }
     } else if (ip.protocol === 17) {
       const udp = parseUdp(ip.payload);
       if (!udp) return;
@@ -287,7 +297,8 @@ export class CaptureScanner {
 
   private checkTcp(flow: TcpFlowState): void {
     const peek = this.tcp.peek(flow);
-    if (peek.closed) {
+    // Closed, or a side's bytes reached the cap: nothing more that matters will come.
+    if (peek.closed || peek.serverFull) {
       this.flushTcp(flow);
       return;
     }

@@ -102,6 +102,8 @@ export interface TcpFlowPeek {
   readonly server: Uint8Array;
   /** True when the client's bytes reached the byte cap (nothing more will come). */
   readonly clientFull: boolean;
+  /** True when the server's bytes reached the byte cap. */
+  readonly serverFull: boolean;
   /** True when both sides sent FIN, or either sent RST. */
   readonly closed: boolean;
   /** True when the client is the side that sent the flow's first packet. */
@@ -245,6 +247,7 @@ export class TcpReassembler {
       client: up.buffer.peek(),
       server: down.buffer.peek(),
       clientFull: up.buffer.truncated,
+      serverFull: down.buffer.truncated,
       closed: flow.reset || (ab.closed && ba.closed),
       clientIsA,
     };

@@ -132,6 +132,15 @@ describe('captureHandshakes over a stream', () => {
     expect(stream.stats().evicted).toEqual({ idle: 0, count: 1, memory: 0 });
   });
 
+  it('evicts the least recently used connections when their buffers pass the byte budget', async () => {
+    const conns = [1, 2, 3, 4, 5, 6].flatMap((n) => connection(n, 100 + n, false));
+    const stream = captureHandshakes([writePcap(conns)], { maxBufferedBytes: 4 * CLIENT_HELLO.length });
+    const found = await collect(stream);
+    expect(found).toHaveLength(6);
+    expect(stream.stats().evicted.memory).toBeGreaterThan(0);
+    expect(stream.stats().evicted.memory).toBeLessThan(6);
+  });
+
   it('forgets a finished connection but does not read its later segments as a new one', async () => {
     const later = ipv4(
       '10.0.0.1',
