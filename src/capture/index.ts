@@ -17,3 +17,4 @@ export * from './tcp.ts';
 export * from './transport.ts';
 export * from './types.ts';
 export * from './warnings.ts';
+export * from './window.ts';

@@ -7,7 +7,7 @@
 
 import type { CapturedPacket, CaptureReadResult } from './types.ts';
 import { WarningLog } from './warnings.ts';
-import { type ByteSpan, ByteWindow } from './window.ts';
+import { type ByteSpan, type CaptureParserSink, ChunkParser } from './window.ts';
 
 const MAGIC_MICRO = 0xa1b2c3d4;
 const MAGIC_NANO = 0xa1b23c4d;
@@ -31,12 +31,6 @@ export function pcapMagic(
   return undefined;
 }
 
-/** Where a streaming capture parser sends what it reads. */
-export interface CaptureParserSink {
-  packet(packet: CapturedPacket): void;
-  readonly warnings: WarningLog;
-}
-
 interface Layout {
   readonly le: boolean;
   readonly recordHeader: number;
@@ -55,28 +49,8 @@ interface Layout {
  * for await (const chunk of chunks) if (!p.push(chunk)) break;
  * p.end();
  */
-export class PcapParser {
-  private readonly window = new ByteWindow();
+export class PcapParser extends ChunkParser<CaptureParserSink> {
   private layout: Layout | undefined;
-  private stopped = false;
-
-  private readonly sink: CaptureParserSink;
-
-  constructor(sink: CaptureParserSink) {
-    this.sink = sink;
-  }
-
-  /** True once damage stopped reading: later chunks are ignored. */
-  get done(): boolean {
-    return this.stopped;
-  }
-
-  /** Reads one more chunk; false once reading has stopped. */
-  push(chunk: Uint8Array): boolean {
-    if (this.stopped) return false;
-    this.window.read(chunk, (span) => this.parse(span));
-    return !this.stopped;
-  }
 
   /** The input is over: a record left unfinished is reported as truncated. */
   end(): void {
@@ -99,7 +73,7 @@ export class PcapParser {
   }
 
   /** Reads the whole records of `span`; how many bytes they took. */
-  private parse(span: ByteSpan): number {
+  protected parse(span: ByteSpan): number {
     if (this.stopped) return 0;
     let pos = 0;
     if (!this.layout) {
@@ -154,11 +128,6 @@ export class PcapParser {
       pos = dataStart + inclLen;
     }
     return pos;
-  }
-
-  private stop(why: string, at: number): void {
-    this.stopped = true;
-    this.sink.warnings.add('capture-damage', `${why}; reading stopped at byte offset ${at}`);
   }
 }
 

@@ -6,11 +6,10 @@
  */
 
 import { latin1 } from '../bytes/hex.ts';
-import type { CaptureParserSink } from './pcap.ts';
 import type { CapturedPacket, CaptureReadResult, DecryptionSecrets } from './types.ts';
 import { splitTimestamp } from './types.ts';
 import { WarningLog } from './warnings.ts';
-import { type ByteSpan, ByteWindow } from './window.ts';
+import { type ByteSpan, type CaptureParserSink, ChunkParser } from './window.ts';
 
 /** pcapng block type codes read here (pcapng §10.1). */
 export const PCAPNG_BLOCK = {
@@ -69,33 +68,13 @@ export interface PcapngParserSink extends CaptureParserSink {
  * for await (const chunk of chunks) if (!p.push(chunk)) break;
  * p.end();
  */
-export class PcapngParser {
-  private readonly window = new ByteWindow();
+export class PcapngParser extends ChunkParser<PcapngParserSink> {
   private le = true;
   private interfaces: Interface[] = [];
   private lastTime = { seconds: 0, nanoseconds: 0, time: 0 };
-  private stopped = false;
-
-  private readonly sink: PcapngParserSink;
-
-  constructor(sink: PcapngParserSink) {
-    this.sink = sink;
-  }
-
-  /** True once damage stopped reading: later chunks are ignored. */
-  get done(): boolean {
-    return this.stopped;
-  }
-
-  /** Reads one more chunk; false once reading has stopped. */
-  push(chunk: Uint8Array): boolean {
-    if (this.stopped) return false;
-    this.window.read(chunk, (span) => this.parse(span));
-    return !this.stopped;
-  }
 
   /** Reads the whole blocks of `span`; how many bytes they took. */
-  private parse(span: ByteSpan): number {
+  protected parse(span: ByteSpan): number {
     if (this.stopped) return 0;
     const { bytes, view, fileOffset } = span;
     let pos = 0;
@@ -164,11 +143,6 @@ export class PcapngParser {
       `pcapng block of type 0x${type.toString(16)} truncated (${rest.length} of ${view.getUint32(4, this.le)} bytes)`,
       at,
     );
-  }
-
-  private stop(why: string, at: number): void {
-    this.stopped = true;
-    this.sink.warnings.add('capture-damage', `${why}; reading stopped at byte offset ${at}`);
   }
 
   /** Reads one whole block; a reason when it is damaged. */

@@ -4,6 +4,9 @@
  * carried over, so memory is one chunk plus at most one record, whatever the file size.
  */
 
+import type { CapturedPacket } from './types.ts';
+import type { WarningLog } from './warnings.ts';
+
 /** Bytes of a new chunk joined to held-over bytes before reading goes on in the chunk itself. */
 const JOIN_HEAD = 64 * 1024;
 
@@ -83,5 +86,48 @@ export class ByteWindow {
   /** File offset of the first pending byte. */
   get offset(): number {
     return this.restOffset;
+  }
+}
+
+/** Where a streaming capture parser sends what it reads. */
+export interface CaptureParserSink {
+  packet(packet: CapturedPacket): void;
+  readonly warnings: WarningLog;
+}
+
+/**
+ * What the pcap and pcapng parsers share: chunks in through a {@link ByteWindow}, and a stop
+ * on damage that ignores the rest of the input and says where reading stopped.
+ */
+export abstract class ChunkParser<Sink extends CaptureParserSink> {
+  protected readonly window: ByteWindow = new ByteWindow();
+  protected stopped = false;
+  protected readonly sink: Sink;
+
+  constructor(sink: Sink) {
+    this.sink = sink;
+  }
+
+  /** True once damage stopped reading: later chunks are ignored. */
+  get done(): boolean {
+    return this.stopped;
+  }
+
+  /** Reads one more chunk; false once reading has stopped. */
+  push(chunk: Uint8Array): boolean {
+    if (this.stopped) return false;
+    this.window.read(chunk, (span) => this.parse(span));
+    return !this.stopped;
+  }
+
+  /** The input is over: a record or block left unfinished is reported as truncated. */
+  abstract end(): void;
+
+  /** Reads the whole records or blocks of `span`; how many bytes they took. */
+  protected abstract parse(span: ByteSpan): number;
+
+  protected stop(why: string, at: number): void {
+    this.stopped = true;
+    this.sink.warnings.add('capture-damage', `${why}; reading stopped at byte offset ${at}`);
   }
 }
