@@ -1,109 +1,110 @@
 /**
- * From captured streams to the handshakes they carry: the ClientHello(s) of each TCP or QUIC
- * connection and the server's ServerHello, decoded leniently (a capture shows what clients
- * really send, faults included). Fingerprinting them is the caller's step (src/fingerprint).
+ * Every handshake in a capture: from a whole buffer (a result with all of them) or from a
+ * stream of chunks (an async iterable that yields each one as soon as it is whole, with
+ * memory bounded whatever the capture's size).
  */
-import type { DecodeError, Problem } from '../bytes/errors.ts';
-import type { ServerHello } from '../handshake/server-hello.ts';
-import { decodeStream, type StreamMessage } from '../handshake/stream.ts';
-import type { ClientHello } from '../handshake/types.ts';
-import { type CapturedStream, type CaptureStreamsOptions, captureStreams } from './streams.ts';
-import type { Endpoint } from './tcp.ts';
+import { CaptureScanner, type CaptureScanOptions, type CaptureScanStats } from './scanner.ts';
+import { type CaptureSource, chunksOf } from './source.ts';
+import type { CapturedHandshake } from './stream-handshakes.ts';
 
-/** One ClientHello found in a capture, with its connection and what the server answered. */
-export interface CapturedHandshake {
-  readonly transport: 'tcp' | 'quic';
-  /** The connection's number in the capture (tshark's tcp.stream / udp.stream). */
-  readonly stream: number;
-  /** 1 for the first ClientHello of the connection, 2 for one sent after a HelloRetryRequest. */
-  readonly helloIndex: number;
-  readonly client: Endpoint;
-  readonly server: Endpoint;
-  readonly firstSeen: number;
-  readonly clientHello: ClientHello;
-  /** Offset of the ClientHello's first byte in the client's byte stream. */
-  readonly clientHelloOffset: number;
-  readonly serverHello: ServerHello | null;
-  /** Faults in the hello that a strict peer would reject. */
-  readonly problems: readonly Problem[];
-}
+export * from './stream-handshakes.ts';
 
-/** What {@link captureHandshakes} returns. */
+/** What {@link captureHandshakes} returns for a whole buffer. */
 export interface CaptureHandshakesResult {
   readonly handshakes: CapturedHandshake[];
-  /** Capture damage, unusable packets, and streams whose TLS bytes stopped decoding. */
+  /** Capture damage, unusable packets, and streams whose TLS bytes stopped decoding (capped per kind, with counts). */
   readonly warnings: string[];
 }
 
 /** Options for {@link captureHandshakes}. */
-export type CaptureHandshakesOptions = CaptureStreamsOptions;
+export type CaptureHandshakesOptions = CaptureScanOptions;
 
 /**
  * Every ClientHello in a pcap or pcapng capture, with the ServerHello that answered it.
+ *
+ * Given bytes, returns them all (in order of their connection's first packet). Given a
+ * stream — a web `ReadableStream` such as `File.stream()`, a Node `Readable`, any async
+ * iterable of `Uint8Array` — returns a {@link CaptureHandshakeStream} that yields each
+ * handshake as soon as its connection's hellos are whole, in that order.
  * Damaged captures give what could be read, and warnings that say where reading stopped.
+ * @throws {DecodeError} when the input is not a pcap or pcapng file
  * @example
  * const { handshakes } = captureHandshakes(fileBytes);
- * for (const h of handshakes) console.log(h.server.ip, ja4(h.clientHello));
+ * for await (const h of captureHandshakes(file.stream())) console.log(h.server.ip, ja4(h.clientHello));
  */
 export function captureHandshakes(
   bytes: Uint8Array,
+  options?: CaptureHandshakesOptions,
+): CaptureHandshakesResult;
+export function captureHandshakes(
+  source: CaptureSource,
+  options?: CaptureHandshakesOptions,
+): CaptureHandshakeStream;
+export function captureHandshakes(
+  input: Uint8Array | CaptureSource,
   options: CaptureHandshakesOptions = {},
-): CaptureHandshakesResult {
-  const { streams, warnings } = captureStreams(bytes, options);
-  const handshakes: CapturedHandshake[] = [];
-  for (const stream of streams) handshakes.push(...streamHandshakes(stream, warnings));
-  return { handshakes, warnings };
-}
-
-/** The handshakes of one captured stream (none when it carries no ClientHello). */
-export function streamHandshakes(stream: CapturedStream, warnings: string[] = []): CapturedHandshake[] {
-  const start = stream.transport === 'quic' ? 0 : findClientHelloRecord(stream.clientBytes);
-  if (start < 0) return [];
-  const where = `${stream.transport} stream ${stream.index} (${stream.client.ip}:${stream.client.port} → ${stream.server.ip}:${stream.server.port})`;
-  const client = decodeStream(stream.clientBytes.subarray(start), { strict: false });
-  if (client.error) warnings.push(`${where}: client bytes stop decoding: ${describe(client.error, start)}`);
-  const server = stream.serverBytes.length > 0 ? decodeStream(stream.serverBytes, { strict: false }) : null;
-  const serverHello = server ? firstServerHello(server.messages) : null;
-  const out: CapturedHandshake[] = [];
-  for (const m of client.messages) {
-    if (m.type !== 'client_hello') continue;
-    const hello = m as unknown as ClientHello & { offset: number; problems?: readonly Problem[] };
-    out.push({
-      transport: stream.transport,
-      stream: stream.index,
-      helloIndex: out.length + 1,
-      client: stream.client,
-      server: stream.server,
-      firstSeen: stream.firstSeen,
-      clientHello: hello,
-      clientHelloOffset: start + hello.offset,
-      serverHello,
-      problems: hello.problems ?? [],
-    });
-  }
-  return out;
-}
-
-function firstServerHello(messages: readonly StreamMessage[]): ServerHello | null {
-  for (const m of messages) if (m.type === 'server_hello') return m as unknown as ServerHello;
-  return null;
-}
-
-function describe(e: DecodeError, shift: number): string {
-  return shift === 0 ? e.message : `${e.message} (stream offset ${e.offset + shift})`;
+): CaptureHandshakesResult | CaptureHandshakeStream {
+  if (!(input instanceof Uint8Array)) return new CaptureHandshakeStream(input, options);
+  const scanner = new CaptureScanner(options);
+  const handshakes = [...scanner.push(input), ...scanner.end()];
+  // The order of the connections' first packets (TCP before QUIC on a tie), as tshark numbers them.
+  handshakes.sort(
+    (x, y) =>
+      x.firstSeen - y.firstSeen ||
+      (x.transport === y.transport ? 0 : x.transport === 'tcp' ? -1 : 1) ||
+      x.stream - y.stream ||
+      x.helloIndex - y.helloIndex,
+  );
+  return { handshakes, warnings: scanner.warnings.lines() };
 }
 
 /**
- * Offset of the first record that looks like it starts a ClientHello: content type 22,
- * version 3.x, a plausible length, and handshake type 1. Usually 0; later when a proxy
- * exchange (SOCKS, HTTP CONNECT) precedes TLS on the same connection.
+ * The handshakes of a capture read as a stream. Iterate it once; afterwards (or during)
+ * {@link warnings} and {@link stats} tell what else was met. Reading stops when the loop
+ * stops (the source is cancelled).
+ * @example
+ * const hs = captureHandshakes(file.stream());
+ * for await (const h of hs) show(h);
+ * console.log(hs.stats().packets, hs.warnings());
  */
-export function findClientHelloRecord(bytes: Uint8Array): number {
-  for (let i = 0; i + 6 <= bytes.length; i++) {
-    if (bytes[i] === 0x16 && bytes[i + 1] === 0x03 && bytes[i + 2] <= 0x04 && bytes[i + 5] === 0x01) {
-      const length = (bytes[i + 3] << 8) | bytes[i + 4];
-      if (length >= 4 && length <= 16384 + 2048) return i;
-    }
+export class CaptureHandshakeStream implements AsyncIterable<CapturedHandshake> {
+  private readonly source: CaptureSource;
+  private readonly scanner: CaptureScanner;
+  private used = false;
+
+  constructor(source: CaptureSource, options: CaptureHandshakesOptions = {}) {
+    this.source = source;
+    this.scanner = new CaptureScanner(options);
   }
-  return -1;
+
+  /** The warnings so far: kept lines, then how many more of each kind were counted. */
+  warnings(): string[] {
+    return this.scanner.warnings.lines();
+  }
+
+  /** One line per kind of warning that went over the cap, with its count. */
+  overflowWarnings(): string[] {
+    return this.scanner.warnings.overflowLines();
+  }
+
+  /** Counts so far: bytes, packets, handshakes, connections tracked, evictions, warnings by kind. */
+  stats(): CaptureScanStats {
+    return this.scanner.stats();
+  }
+
+  /** Decryption Secrets Blocks met so far (pcapng). */
+  get decryptionSecrets(): CaptureScanner['decryptionSecrets'] {
+    return this.scanner.decryptionSecrets;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<CapturedHandshake> {
+    if (this.used) throw new TypeError('a CaptureHandshakeStream can be iterated once');
+    this.used = true;
+    for await (const chunk of chunksOf(this.source)) {
+      yield* this.scanner.push(chunk);
+      // Broken framing: nothing after it can be read, so stop reading the source.
+      if (this.scanner.done) break;
+    }
+    yield* this.scanner.end();
+  }
 }

@@ -1,5 +1,6 @@
 /** Capture readers (pcap, pcapng) and the TCP/QUIC handshake stream extraction above them. */
 
+export * from './handshake-progress.ts';
 export * from './handshakes.ts';
 export * from './ip.ts';
 export * from './link.ts';
@@ -9,7 +10,11 @@ export * from './quic.ts';
 export * from './quic-initial.ts';
 export * from './read-capture.ts';
 export * from './reassembly.ts';
+export * from './scanner.ts';
+export * from './source.ts';
 export * from './streams.ts';
 export * from './tcp.ts';
 export * from './transport.ts';
 export * from './types.ts';
+export * from './warnings.ts';
+export * from './window.ts';

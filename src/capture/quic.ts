@@ -53,9 +53,28 @@ export interface QuicConnection {
 export interface QuicTrackerOptions {
   /** Most CRYPTO bytes kept per side. Default 256 KiB. */
   readonly maxBytesPerDirection?: number;
+  /**
+   * Keep every connection for {@link QuicInitialTracker.connections} (the default). A
+   * streaming reader sets false and {@link QuicInitialTracker.release}s each connection once
+   * its handshake bytes were taken.
+   */
+  readonly keepConnections?: boolean;
+  /** Where warnings go (default: the tracker's own `warnings`, at most 50). */
+  readonly warn?: (message: string) => void;
 }
 
-interface Connection {
+/** A QUIC connection as the tracker holds it (read it with {@link QuicInitialTracker.view}). */
+export interface QuicConnectionState {
+  readonly index: number;
+  readonly firstSeen: number;
+  lastSeen: number;
+  /** True once its handshake bytes were taken: later packets are opened but not kept. */
+  released: boolean;
+  readonly key: string;
+  readonly crypto: [RangeBuffer, RangeBuffer];
+}
+
+interface Connection extends QuicConnectionState {
   index: number;
   firstSeen: number;
   client: Endpoint;
@@ -71,6 +90,7 @@ interface Connection {
 
 const DEFAULT_CAP = 256 * 1024;
 const MAX_WARNINGS = 50;
+const NO_BYTES = new RangeBuffer(0);
 
 /**
  * Collects UDP datagrams and reassembles the Initial CRYPTO streams of each QUIC connection.
@@ -83,13 +103,54 @@ export class QuicInitialTracker {
   /** Oddities met while opening packets (undecodable frames); bounded in number. */
   readonly warnings: string[] = [];
   private readonly cap: number;
+  /** Connections by UDP conversation, least recently used first. */
   private readonly byKey = new Map<string, Connection>();
-  private readonly all: Connection[] = [];
+  private readonly all: Connection[] | undefined;
+  private readonly warnTo: ((message: string) => void) | undefined;
+  private count = 0;
 
   constructor(options: QuicTrackerOptions = {}) {
     this.cap = options.maxBytesPerDirection ?? DEFAULT_CAP;
     if (!Number.isInteger(this.cap) || this.cap < 0) {
       throw new RangeError(`"maxBytesPerDirection" expected a non-negative integer, got ${this.cap}`);
+    }
+    this.all = options.keepConnections === false ? undefined : [];
+    this.warnTo = options.warn;
+  }
+
+  /** Connections tracked now (released ones included). */
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** A connection's client and server CRYPTO bytes so far, as views (valid until the next push). */
+  peek(conn: QuicConnectionState): { client: Uint8Array; server: Uint8Array } {
+    return { client: conn.crypto[0].peek(), server: conn.crypto[1].peek() };
+  }
+
+  /** Frees a connection's CRYPTO buffers once its handshake bytes were taken; it stays known until evicted. */
+  release(conn: QuicConnectionState): void {
+    if (conn.released) return;
+    conn.released = true;
+    conn.crypto[0] = NO_BYTES;
+    conn.crypto[1] = NO_BYTES;
+  }
+
+  /** Removes connections idle more than `idleSeconds` before `now`, then the oldest beyond `maxConnections`; `onDrop` sees those not released. */
+  evict(
+    now: number,
+    idleSeconds: number,
+    maxConnections: number,
+    onDrop: (conn: QuicConnectionState, reason: 'idle' | 'count') => void,
+  ): void {
+    for (const conn of this.byKey.values()) {
+      let reason: 'idle' | 'count';
+      if (conn.lastSeen < now - idleSeconds) reason = 'idle';
+      else if (this.byKey.size > maxConnections) reason = 'count';
+      else return;
+      if (!conn.released) onDrop(conn, reason);
+      this.release(conn);
+      this.byKey.delete(conn.key);
     }
   }
 
@@ -103,19 +164,27 @@ export class QuicInitialTracker {
     dst: Endpoint,
     datagram: Uint8Array,
     conversation?: { index: number; firstSeen: number },
-  ): void {
+  ): QuicConnectionState | undefined {
     let pos = 0;
+    let touched: QuicConnectionState | undefined;
     while (pos < datagram.length) {
       const header = parseLongHeader(datagram, pos);
       if (!header) break;
-      if (header.initial) this.initial(time, src, dst, datagram, header, conversation);
+      if (header.initial) touched = this.initial(time, src, dst, datagram, header, conversation) ?? touched;
       pos = header.end;
     }
+    return touched;
   }
 
-  /** The connections whose client Initial could be opened, in order of first appearance. */
+  /** The connections whose client Initial could be opened, in order of first appearance (none when `keepConnections` is false). */
   connections(): QuicConnection[] {
-    return this.all.map((c) => ({
+    return (this.all ?? []).map((c) => this.view(c));
+  }
+
+  /** One connection's CRYPTO streams (copies). */
+  view(state: QuicConnectionState): QuicConnection {
+    const c = state as Connection;
+    return {
       index: c.index,
       client: c.client,
       server: c.server,
@@ -126,7 +195,7 @@ export class QuicInitialTracker {
       serverCrypto: c.crypto[1].contiguous(),
       clientPackets: c.opened[0],
       serverPackets: c.opened[1],
-    }));
+    };
   }
 
   private initial(
@@ -136,9 +205,16 @@ export class QuicInitialTracker {
     datagram: Uint8Array,
     header: LongHeader,
     conversation: { index: number; firstSeen: number } | undefined,
-  ): void {
+  ): Connection | undefined {
     const key = conversationKey(src, dst);
     let conn = this.byKey.get(key);
+    if (conn) {
+      // Least recently used first: a touched connection moves to the end.
+      this.byKey.delete(key);
+      this.byKey.set(key, conn);
+      if (time > conn.lastSeen) conn.lastSeen = time;
+      if (conn.released) return conn;
+    }
     const fromClient = conn ? sameEndpoint(conn.client, src) : true;
     let opened: { packetNumber: number; payload: Uint8Array } | undefined;
     if (conn) {
@@ -164,11 +240,14 @@ export class QuicInitialTracker {
       // A first Initial that opens with client keys of its own DCID was sent by the client.
       const clientKeys = initialKeys(header.version, header.destinationConnectionId, 'client');
       opened = openInitial(datagram, header, clientKeys, -1);
-      if (!opened) return;
+      if (!opened) return undefined;
       const odcid = header.destinationConnectionId.slice();
       conn = {
-        index: conversation?.index ?? this.all.length,
+        index: conversation?.index ?? this.count,
         firstSeen: conversation?.firstSeen ?? time,
+        lastSeen: time,
+        released: false,
+        key,
         client: src,
         server: dst,
         version: header.version,
@@ -179,10 +258,11 @@ export class QuicInitialTracker {
         crypto: [new RangeBuffer(this.cap), new RangeBuffer(this.cap)],
         opened: [0, 0],
       };
+      this.count++;
       this.byKey.set(key, conn);
-      this.all.push(conn);
+      this.all?.push(conn);
     }
-    if (!opened) return;
+    if (!opened) return conn;
     const side = fromClient ? 0 : 1;
     conn.largest[side] = Math.max(conn.largest[side], opened.packetNumber);
     conn.opened[side]++;
@@ -191,6 +271,7 @@ export class QuicInitialTracker {
       conn.crypto[side],
       `${fromClient ? 'client' : 'server'} Initial packet ${opened.packetNumber} of QUIC connection ${conn.index}`,
     );
+    return conn;
   }
 
   private frames(p: Uint8Array, crypto: RangeBuffer, where: string): void {
@@ -252,7 +333,8 @@ export class QuicInitialTracker {
   }
 
   private warn(message: string): void {
-    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+    if (this.warnTo) this.warnTo(message);
+    else if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
   }
 }
 

@@ -1,8 +1,8 @@
 /** One entry point for capture files: detects classic pcap or pcapng by the magic number. */
 
-import { DecodeError } from '../bytes/errors.ts';
 import { pcapMagic, readPcap } from './pcap.ts';
 import { isPcapng, readPcapng } from './pcapng.ts';
+import { notACapture } from './scanner.ts';
 import type { CaptureReadResult } from './types.ts';
 
 /**
@@ -16,15 +16,5 @@ export function readCapture(bytes: Uint8Array): CaptureReadResult {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('"bytes" expected Uint8Array');
   if (isPcapng(bytes)) return readPcapng(bytes);
   if (pcapMagic(bytes)) return readPcap(bytes);
-  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
-  throw new DecodeError({
-    code: 'illegal-value',
-    offset: 0,
-    path: 'capture',
-    alert: 'decode_error',
-    detail:
-      bytes.length < 4
-        ? `${bytes.length} bytes is too short for a capture file`
-        : `not a pcap or pcapng file (magic number 0x${head})`,
-  });
+  throw notACapture(bytes);
 }

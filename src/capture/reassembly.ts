@@ -60,6 +60,24 @@ export class RangeBuffer {
     return this.data.slice(0, first[1]);
   }
 
+  /** The bytes from offset 0 up to the first hole, as a view (valid until the next write). */
+  peek(): Uint8Array {
+    const first = this.ranges[0];
+    if (first?.[0] !== 0) return new Uint8Array(0);
+    return this.data.subarray(0, first[1]);
+  }
+
+  /** Gives back the room allocated past the last byte written (for a buffer that will wait long). */
+  compact(): void {
+    const end = this.end;
+    if (end < this.data.length) this.data = this.data.slice(0, end);
+  }
+
+  /** Bytes allocated for the buffer now. */
+  get capacity(): number {
+    return this.data.length;
+  }
+
   /** Length of the bytes from offset 0 up to the first hole. */
   get contiguousLength(): number {
     const first = this.ranges[0];
@@ -106,7 +124,8 @@ export class RangeBuffer {
 
   private grow(end: number): void {
     if (end <= this.data.length) return;
-    let size = Math.max(this.data.length * 2, 4096);
+    // Small first (most handshake streams are a few hundred bytes), then doubling.
+    let size = Math.max(this.data.length * 2, 512);
     while (size < end) size *= 2;
     size = Math.min(size, this.cap);
     const next = new Uint8Array(size);

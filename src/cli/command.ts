@@ -12,6 +12,8 @@ export interface CommandIO {
    * so a command writing a long output keeps pace with a slow pipe instead of queueing it all.
    */
   drain?(): Promise<void>;
+  /** Standard input as chunks, for commands that stream it (falls back to readStdin when absent). */
+  stdinChunks?(): AsyncIterable<Uint8Array>;
   /** Whether stderr is a terminal (progress lines only then). */
   readonly isTTY: boolean;
 }

@@ -42,6 +42,7 @@ const processIO: CommandIO = {
     }
     return new Uint8Array(Buffer.concat(chunks));
   },
+  stdinChunks: () => process.stdin,
   drain: () =>
     process.stdout.writableNeedDrain
       ? new Promise<void>((resolve) => {

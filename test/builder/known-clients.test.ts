@@ -56,8 +56,9 @@ describe('presetsWithJa4: which captured client a hello looks like', () => {
     try {
       const pcap = await cli(['pcap', file]);
       expect(pcap.stdout).toMatch(/ja4 t13d3112h2_\w+ {2}ja3 [0-9a-f]{32} {2}\(curl\)$/m);
-      const pj = JSON.parse((await cli(['pcap', '--json', file])).stdout);
-      expect(pj.handshakes[0].knownClients.map((k: { preset: string }) => k.preset)).toEqual(['curl']);
+      // pcap --json is NDJSON: the first line is the first handshake.
+      const pj = JSON.parse((await cli(['pcap', '--json', file])).stdout.split('\n')[0]);
+      expect(pj.knownClients.map((k: { preset: string }) => k.preset)).toEqual(['curl']);
     } finally {
       rmSync(file, { force: true });
     }

@@ -42,8 +42,12 @@ describe('hellokit decode on a QUIC Initial datagram', () => {
   ).initials[0] as { serverName: string; cipherSuites: number[]; extensionTypes: number[] };
 
   it('opens it and decodes the ClientHello in its CRYPTO frames as tshark does, with a QUIC JA4', async () => {
-    const pcap = JSON.parse((await cli(['pcap', '--json', PCAP])).stdout);
-    const expected: string = pcap.handshakes.find((h: { transport: string }) => h.transport === 'quic').ja4;
+    // pcap --json is NDJSON: one line per handshake, then the summary.
+    const lines = (await cli(['pcap', '--json', PCAP])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const expected: string = lines.find((h: { transport?: string }) => h.transport === 'quic').ja4;
     expect(expected).toMatch(/^q13d/);
     const hex = new TextEncoder().encode(toHex(clientInitial.payload));
     const { code, stdout, stderr } = await cli(['decode', '-'], hex);

@@ -193,7 +193,7 @@ describe('hellokit decode: input limits and --max-records', () => {
     expect(stdout).toMatch(/binary up to 16 MiB, or hex text up to 48 MiB/);
     expect(stdout).toMatch(/--max-records N .*\(default 100000\)/);
     expect((await cli(['pcap', '--help'])).stdout).toMatch(
-      /captures up to 256 MiB; 256 KiB read per direction/,
+      /of any size \(read as a stream\).*\(256 KiB kept per direction of a connection\)/,
     );
   });
 

@@ -6,11 +6,23 @@ import { cli } from './run.ts';
 const PCAP = join(process.cwd(), '..', 'shared', 'conformance', 'ja4', 'pcap');
 const EXPECTED = join(process.cwd(), '..', 'shared', 'conformance', 'ja4', 'expected');
 
+/** The NDJSON lines of `pcap --json`: the handshakes, then the summary (which must come last). */
+function ndjson(stdout: string) {
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const summary = lines.pop();
+  expect(summary.type).toBe('summary');
+  for (const l of lines) expect(l.type).toBe('handshake');
+  return { handshakes: lines, summary };
+}
+
 describe('hellokit pcap', () => {
   it('lists each handshake of a capture with its server name and the reference JA4', async () => {
     const { code, stdout } = await cli(['pcap', '--json', join(PCAP, 'tls-sni.pcapng')]);
     expect(code).toBe(0);
-    const { handshakes } = JSON.parse(stdout) as {
+    const { handshakes } = ndjson(stdout) as {
       handshakes: {
         client: { ip: string; port: number };
         serverName: string;
@@ -38,7 +50,7 @@ describe('hellokit pcap', () => {
   it("reports the ServerHello and a JA3S equal to tshark's when the capture has it", async () => {
     // tshark 4.0: tshark -r tls-alpn-h2.pcap -Y tls.handshake.type==2 -T fields -e tls.handshake.ja3s
     const { stdout } = await cli(['pcap', '--json', join(PCAP, 'tls-alpn-h2.pcap')]);
-    const { handshakes } = JSON.parse(stdout);
+    const { handshakes } = ndjson(stdout);
     expect(handshakes[0].serverHello.ja3s).toBe('7f76f3e952a1bc7d407366fafe1db7ed');
   });
 
@@ -47,8 +59,47 @@ describe('hellokit pcap', () => {
     const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
     const { code, stdout, stderr } = await cli(['pcap', '--json', '-'], cut);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).handshakes.length).toBeGreaterThan(0);
+    const { handshakes, summary } = ndjson(stdout);
+    expect(handshakes.length).toBeGreaterThan(0);
     expect(stderr).toMatch(/warning: .*stopped at byte offset \d+/);
+    expect(summary.warnings).toEqual([expect.stringMatching(/stopped at byte offset \d+/)]);
+    expect(summary.bytes).toBe(cut.length);
+  });
+
+  it('ends the NDJSON with a summary of what was read', async () => {
+    const file = join(PCAP, 'tls-sni.pcapng');
+    const { stdout } = await cli(['pcap', '--json', file]);
+    const { handshakes, summary } = ndjson(stdout);
+    expect(summary).toMatchObject({
+      format: 'pcapng',
+      bytes: readFileSync(file).length,
+      handshakes: handshakes.length,
+      evicted: { idle: 0, count: 0, memory: 0 },
+      warnings: [],
+      warningCounts: {},
+    });
+    expect(summary.packets).toBeGreaterThanOrEqual(handshakes.length);
+    expect(summary.elapsedMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('prints the same handshakes in text as in NDJSON', async () => {
+    const file = join(PCAP, 'tls-sni.pcapng');
+    const { handshakes } = ndjson((await cli(['pcap', '--json', file])).stdout);
+    const { stdout } = await cli(['pcap', file]);
+    const ja4s = [...stdout.matchAll(/^ {2}ja4 (\S+)/gm)].map((m) => m[1]);
+    expect(ja4s).toEqual(handshakes.map((h) => h.ja4));
+  });
+
+  it('rejects a bad --flow-timeout and --max-flows with one line and exit 2', async () => {
+    for (const flags of [
+      ['--flow-timeout', 'soon'],
+      ['--max-flows', '0'],
+    ]) {
+      const { code, stderr } = await cli(['pcap', ...flags, join(PCAP, 'tls-sni.pcapng')]);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(flags[0]);
+    }
   });
 
   it('exits 2 with one line for a file that is not a capture', async () => {

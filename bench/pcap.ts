@@ -1,0 +1,142 @@
+/**
+ * `npm run bench:pcap`: `hellokit pcap` against tshark on the same synthetic captures, in one
+ * run, as whole processes: wall time, MB/s, handshakes/s and peak RSS (from /usr/bin/time).
+ *
+ * The captures are made here, in a temp dir removed at the end: N TCP connections (default
+ * 60 000), each a SYN and one segment carrying a real ClientHello from fixtures/clients, 20
+ * connections a second of capture time; and a second one of 2.5 GB made the same way (smaller
+ * when the temp dir has not room for it; the line says which size was used).
+ *
+ * On the large capture only `hellokit pcap --json` runs, and tshark only with `--tshark-large`:
+ * tshark keeps state for every packet, several times the file's size in memory (see the
+ * first capture's line), and the text output costs what --json costs (see the first line).
+ *
+ * Usage: npm run bench:pcap [-- --connections N] [--large-mb M] [--tshark-large]
+ * Needs `npm run build` (the script runs it) and tshark on PATH.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixtureHellos, syntheticCapture } from '../test/capture/helpers/synthetic-capture.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli/main.js');
+const MB = 1024 * 1024;
+const SPACING_MICROS = 50_000;
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+interface Measured {
+  readonly seconds: number;
+  readonly peakRss: number;
+  readonly handshakes: number;
+}
+
+/**
+ * Runs `command args | counter` under /usr/bin/time: wall time and the peak RSS of the
+ * largest process (the tool; the counter is a small C program). Each tool's output goes to
+ * a fast reader, so neither waits on the bench to read it.
+ */
+function measure(command: string, args: string[], counter: string): Measured {
+  const quoted = [command, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', `${quoted} | ${counter}`], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`${command} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const [seconds, kib] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { seconds, peakRss: kib * 1024, handshakes: Number(r.stdout.trim()) };
+}
+
+function writeCapture(path: string, connections: number): number {
+  const fd = openSync(path, 'w');
+  const hellos = fixtureHellos(root);
+  for (const chunk of syntheticCapture({ connections, hellos, spacingMicros: SPACING_MICROS }))
+    writeSync(fd, chunk);
+  closeSync(fd);
+  return statSync(path).size;
+}
+
+function line(tool: string, size: number, m: Measured): string {
+  const mbs = size / MB / m.seconds;
+  return `  ${tool.padEnd(22)} ${m.seconds.toFixed(2).padStart(7)} s  ${mbs.toFixed(1).padStart(6)} MB/s  ${Math.round(
+    m.handshakes / m.seconds,
+  )
+    .toLocaleString('en')
+    .padStart(
+      8,
+    )} handshakes/s  peak RSS ${(m.peakRss / MB).toFixed(0).padStart(5)} MB  (${m.handshakes.toLocaleString('en')} handshakes)`;
+}
+
+/** Counters: handshake lines of the NDJSON, of the text output, and tshark's lines. */
+const NDJSON_HANDSHAKES = `grep -c '^{"type":"handshake"'`;
+const TEXT_HANDSHAKES = "grep -c '^  ja4 '";
+const LINES = 'wc -l';
+
+function bench(name: string, path: string, size: number, withTshark: boolean): void {
+  console.log(`${name}: ${(size / MB).toFixed(1)} MB`);
+  const json = measure(process.execPath, [cli, 'pcap', '--json', path], NDJSON_HANDSHAKES);
+  console.log(line('hellokit pcap --json', size, json));
+  if (!withTshark) {
+    console.log('  tshark                 not run on this capture (pass --tshark-large)');
+    return;
+  }
+  const tshark = measure(
+    'tshark',
+    ['-r', path, '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tls.handshake.ja3'],
+    LINES,
+  );
+  console.log(line('tshark -T fields ja3', size, tshark));
+  const text = measure(process.execPath, [cli, 'pcap', path], TEXT_HANDSHAKES);
+  console.log(line('hellokit pcap (text)', size, text));
+  console.log(
+    `  tshark / hellokit wall time: --json ${(tshark.seconds / json.seconds).toFixed(2)}×, text ${(tshark.seconds / text.seconds).toFixed(2)}× (aim: 3×)`,
+  );
+}
+
+function main(): void {
+  if (!existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+  execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+  const connections = option('connections', 60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'hellokit-bench-pcap-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    const small = join(dir, 'small.pcap');
+    const smallSize = writeCapture(small, connections);
+    bench(`capture of ${connections.toLocaleString('en')} connections`, small, smallSize, true);
+    rmSync(small);
+
+    const wanted = option('large-mb', 2560) * MB;
+    const { bavail, bsize } = statfsSync(dir);
+    const free = bavail * bsize;
+    // Leave room for everything else on the disk: use at most half of what is free.
+    const target = Math.min(wanted, Math.floor(free / 2));
+    const perConnection = smallSize / connections;
+    const large = join(dir, 'large.pcap');
+    const largeSize = writeCapture(large, Math.floor(target / perConnection));
+    const note =
+      target < wanted ? ` (${(wanted / MB).toFixed(0)} MB wanted; the temp dir has room for less)` : '';
+    bench(`large capture${note}`, large, largeSize, process.argv.includes('--tshark-large'));
+  } finally {
+    cleanup();
+  }
+}
+
+main();

@@ -1,0 +1,429 @@
+/**
+ * The streaming capture reader: capture bytes in, handshakes out as soon as each is whole,
+ * with memory bounded whatever the file size. A connection is decoded and forgotten once its
+ * client hello(s) and the server's first message are whole (or it closes); connections idle
+ * for longer than the flow timeout (capture time), beyond the flow count, or beyond the
+ * buffer budget are evicted — their client hellos still come out, without a ServerHello, and
+ * the warnings say so. The whole-buffer functions (captureHandshakes(bytes)) run on this.
+ */
+
+import { DecodeError } from '../bytes/errors.ts';
+import { handshakeProgress } from './handshake-progress.ts';
+import { parseIp } from './ip.ts';
+import { IpReassembler } from './ip-reassembly.ts';
+import { decodeLink } from './link.ts';
+import { PcapParser, pcapMagic } from './pcap.ts';
+import { isPcapng, PcapngParser } from './pcapng.ts';
+import { type QuicConnectionState, QuicInitialTracker } from './quic.ts';
+import { type CapturedHandshake, findClientHelloRecord, streamHandshakes } from './stream-handshakes.ts';
+import type { CapturedStream } from './streams.ts';
+import { type Endpoint, type TcpDropReason, type TcpFlowState, TcpReassembler } from './tcp.ts';
+import { parseTcp, parseUdp } from './transport.ts';
+import type { CapturedPacket, DecryptionSecrets } from './types.ts';
+import { WarningLog } from './warnings.ts';
+
+/** Limits and choices of a {@link CaptureScanner}. */
+export interface CaptureScanOptions {
+  /** Most bytes kept per direction of each connection. Default 256 KiB. */
+  readonly maxBytesPerDirection?: number;
+  /** Seconds of capture time after which an idle connection is evicted. Default 120. */
+  readonly flowTimeoutSeconds?: number;
+  /** Most TCP connections and most UDP conversations tracked at once. Default 20 000 each. */
+  readonly maxFlows?: number;
+  /** Most bytes held in TCP reassembly buffers across all connections. Default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Warning lines kept word for word per kind (the rest are counted). Default 10. */
+  readonly warningsPerKind?: number;
+  /** Called with each warning line that is kept, as it happens. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** Why connections left the table before their handshake was whole, by reason. */
+export interface CaptureEvictions {
+  /** Idle longer than the flow timeout. */
+  readonly idle: number;
+  /** Over the flow count. */
+  readonly count: number;
+  /** Over the buffer budget. */
+  readonly memory: number;
+}
+
+/** Counts of a scan so far. */
+export interface CaptureScanStats {
+  readonly format: 'pcap' | 'pcapng' | null;
+  /** Capture bytes read. */
+  readonly bytes: number;
+  readonly packets: number;
+  readonly handshakes: number;
+  readonly tcpConnections: number;
+  readonly quicConnections: number;
+  /** Connections with a ClientHello that were evicted before the server's first message was whole. */
+  readonly evicted: CaptureEvictions;
+  /** Warnings counted, by kind (including those not kept word for word). */
+  readonly warnings: Readonly<Record<string, number>>;
+}
+
+const DEFAULTS = {
+  flowTimeoutSeconds: 120,
+  maxFlows: 20_000,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  /** Decryption Secrets Blocks kept, in bytes; more is a hostile file. */
+  maxSecretsBytes: 16 * 1024 * 1024,
+} as const;
+
+/**
+ * Reads a capture pushed in chunks and returns the handshakes each chunk completed.
+ * @example
+ * const scan = new CaptureScanner();
+ * for await (const chunk of file.stream()) for (const h of scan.push(chunk)) show(h);
+ * for (const h of scan.end()) show(h);
+ * scan.warnings.lines();
+ */
+export class CaptureScanner {
+  /** Capture damage, unusable packets, evictions: capped per kind, counted. */
+  readonly warnings: WarningLog;
+  /** Decryption Secrets Blocks of a pcapng file (up to 16 MiB of them). */
+  readonly decryptionSecrets: DecryptionSecrets[] = [];
+  private parser: PcapParser | PcapngParser | undefined;
+  private format: 'pcap' | 'pcapng' | null = null;
+  private head = new Uint8Array(0);
+  private readonly tcp: TcpReassembler;
+  private readonly quic: QuicInitialTracker;
+  private readonly fragments = new IpReassembler();
+  private readonly udp = new Map<string, { index: number; firstSeen: number; lastSeen: number }>();
+  private udpCount = 0;
+  private readonly idleSeconds: number;
+  private readonly maxFlows: number;
+  private readonly maxBufferedBytes: number;
+  private out: CapturedHandshake[] = [];
+  private readonly evicted = { idle: 0, count: 0, memory: 0 };
+  private readonly decodeWarnings: string[] = [];
+  private bytes = 0;
+  private packets = 0;
+  private handshakes = 0;
+  private secretsBytes = 0;
+  private ended = false;
+  /** Capture time at which idle connections are next looked for. */
+  private nextIdleCheck = Number.NEGATIVE_INFINITY;
+  /** Set while end() empties the table: those connections are not evictions. */
+  private flushing = false;
+
+  constructor(options: CaptureScanOptions = {}) {
+    this.idleSeconds = positive(
+      'flowTimeoutSeconds',
+      options.flowTimeoutSeconds ?? DEFAULTS.flowTimeoutSeconds,
+    );
+    this.maxFlows = positive('maxFlows', options.maxFlows ?? DEFAULTS.maxFlows);
+    this.maxBufferedBytes = positive(
+      'maxBufferedBytes',
+      options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    );
+    this.warnings = new WarningLog(options.warningsPerKind, options.onWarning);
+    this.tcp = new TcpReassembler({
+      maxBytesPerDirection: options.maxBytesPerDirection,
+      keepFlows: false,
+      onDrop: (flow, reason) => this.dropTcp(flow, reason),
+    });
+    this.quic = new QuicInitialTracker({
+      maxBytesPerDirection: options.maxBytesPerDirection,
+      keepConnections: false,
+      warn: (m) => this.warnings.add('quic-frames', m),
+    });
+  }
+
+  /** True once the capture's framing broke: the rest of the input would be ignored. */
+  get done(): boolean {
+    return this.parser?.done ?? false;
+  }
+
+  /**
+   * Reads one more chunk; the handshakes it completed.
+   * @throws {DecodeError} when the input does not start like a pcap or pcapng file
+   */
+  push(chunk: Uint8Array): CapturedHandshake[] {
+    if (this.ended) throw new TypeError('CaptureScanner: push() after end()');
+    this.bytes += chunk.length;
+    if (!this.parser) {
+      const head = new Uint8Array(this.head.length + chunk.length);
+      head.set(this.head);
+      head.set(chunk, this.head.length);
+      if (head.length < 4) {
+        this.head = head;
+        return [];
+      }
+      this.head = new Uint8Array(0);
+      this.start(head);
+      chunk = head;
+    }
+    this.parser?.push(chunk);
+    return this.take();
+  }
+
+  /** The input is over: connections still open are decoded with what they have. */
+  end(): CapturedHandshake[] {
+    if (this.ended) return [];
+    this.ended = true;
+    if (!this.parser) this.start(this.head);
+    this.parser?.end();
+    // Every connection still waiting comes out now, in order of last use.
+    this.flushing = true;
+    this.tcp.evict(Number.POSITIVE_INFINITY, { idleSeconds: 0, maxFlows: 0, maxBufferedBytes: 0 });
+    this.quic.evict(Number.POSITIVE_INFINITY, 0, 0, (conn) => this.flushQuic(conn));
+    const { dropped, incomplete } = this.fragments.stats();
+    if (dropped + incomplete > 0) {
+      this.warnings.add(
+        'ip-fragments',
+        `${dropped + incomplete} fragmented IP datagram${dropped + incomplete === 1 ? '' : 's'} not reassembled (${incomplete} missing fragments, ${dropped} dropped as too large, overlapping differently or too many)`,
+      );
+    }
+    const lost = this.evicted.idle + this.evicted.count + this.evicted.memory;
+    if (lost > 0) {
+      this.warnings.add(
+        'evictions',
+        `${lost} connection${lost === 1 ? '' : 's'} with a ClientHello evicted before the server's first message: ${this.evicted.idle} idle longer than ${this.idleSeconds} s of capture time, ${this.evicted.count} over the ${this.maxFlows}-flow limit, ${this.evicted.memory} over the ${this.maxBufferedBytes}-byte buffer budget`,
+      );
+    }
+    return this.take();
+  }
+
+  /** Counts so far. */
+  stats(): CaptureScanStats {
+    return {
+      format: this.format,
+      bytes: this.bytes,
+      packets: this.packets,
+      handshakes: this.handshakes,
+      tcpConnections: this.tcp.size,
+      quicConnections: this.quic.size,
+      evicted: { ...this.evicted },
+      warnings: this.warnings.counts(),
+    };
+  }
+
+  private start(head: Uint8Array): void {
+    const sink = {
+      packet: (p: CapturedPacket) => this.packet(p),
+      secrets: (s: DecryptionSecrets) => this.secrets(s),
+      warnings: this.warnings,
+    };
+    if (isPcapng(head)) {
+      this.format = 'pcapng';
+      this.parser = new PcapngParser(sink);
+    } else if (pcapMagic(head)) {
+      this.format = 'pcap';
+      this.parser = new PcapParser(sink);
+    } else {
+      throw notACapture(head);
+    }
+  }
+
+  private take(): CapturedHandshake[] {
+    for (const w of this.decodeWarnings) this.warnings.add('stream-decoding', w);
+    this.decodeWarnings.length = 0;
+    const out = this.out;
+    this.out = [];
+    this.handshakes += out.length;
+    return out;
+  }
+
+  private secrets(s: DecryptionSecrets): void {
+    this.secretsBytes += s.data.length;
+    if (this.secretsBytes > DEFAULTS.maxSecretsBytes) {
+      this.warnings.add(
+        'secrets-limit',
+        `pcapng Decryption Secrets Block at byte offset ${s.fileOffset} skipped: more than ${DEFAULTS.maxSecretsBytes} bytes of secrets in the capture`,
+      );
+      return;
+    }
+    this.decryptionSecrets.push(s);
+  }
+
+  private packet(packet: CapturedPacket): void {
+    this.packets++;
+    const link = decodeLink(packet.linkType, packet.data);
+    if (!link) return;
+    const packetIp = parseIp(link.payload);
+    if (!packetIp) return;
+    // A fragment waits for the rest of its datagram; the last one to arrive brings it whole.
+    const ip = packetIp.fragment ? this.fragments.push(packetIp) : packetIp;
+    if (!ip) return;
+    const time = packet.time;
+    if (ip.protocol === 6) {
+      const segment = parseTcp(ip.payload);
+      if (!segment) return;
+      const flow = this.tcp.push(time, ip.src, ip.dst, segment);
+      if (!flow.released) this.checkTcp(flow);
+      if (
+        time >= this.nextIdleCheck ||
+        this.tcp.size > this.maxFlows ||
+        this.tcp.bufferedBytes > this.maxBufferedBytes
+      ) {
+        // Idle connections are looked for once a second of capture time, not on every packet.
+        this.nextIdleCheck = time + 1;
+        this.tcp.evict(time, {
+          idleSeconds: this.idleSeconds,
+          maxFlows: this.maxFlows,
+          maxBufferedBytes: this.maxBufferedBytes,
+        });
+      }
+    } else if (ip.protocol === 17) {
+      const udp = parseUdp(ip.payload);
+      if (!udp) return;
+      const src = { ip: ip.src, port: udp.srcPort };
+      const dst = { ip: ip.dst, port: udp.dstPort };
+      const conn = this.quic.push(time, src, dst, udp.payload, this.conversation(time, src, dst));
+      if (conn && !conn.released) this.checkQuic(conn);
+      this.quic.evict(time, this.idleSeconds, this.maxFlows, (c, reason) => {
+        this.evicted[reason]++;
+        this.flushQuic(c, reason);
+      });
+    }
+  }
+
+  /** The UDP conversation's number (every conversation counts, like tshark's udp.stream) and first time. */
+  private conversation(time: number, src: Endpoint, dst: Endpoint): { index: number; firstSeen: number } {
+    const key = conversationKey(src, dst);
+    let c = this.udp.get(key);
+    if (c) this.udp.delete(key);
+    else c = { index: this.udpCount++, firstSeen: time, lastSeen: time };
+    if (time > c.lastSeen) c.lastSeen = time;
+    this.udp.set(key, c);
+    for (const [k, old] of this.udp) {
+      if (old.lastSeen >= time - this.idleSeconds && this.udp.size <= this.maxFlows) break;
+      this.udp.delete(k);
+    }
+    return c;
+  }
+
+  private checkTcp(flow: TcpFlowState): void {
+    const peek = this.tcp.peek(flow);
+    // Closed, or a side's bytes reached the cap: nothing more that matters will come.
+    if (peek.closed || peek.serverFull) {
+      this.flushTcp(flow);
+      return;
+    }
+    const scan = this.clientScan(flow, peek.clientIsA);
+    if (scan.start < 0) {
+      scan.start = findClientHelloRecord(peek.client.subarray(scan.from));
+      if (scan.start < 0) {
+        scan.from = Math.max(0, peek.client.length - 5);
+        // Nothing more will come: the byte cap was reached without a ClientHello.
+        if (peek.clientFull) this.tcp.release(flow);
+        return;
+      }
+      scan.start += scan.from;
+    }
+    if (handshakeProgress(peek.client, scan.start, true, 1).messages < 1) return;
+    const server = handshakeProgress(peek.server, 0, true, 1);
+    if (server.messages < 1 && !server.other) {
+      // The client has said its part and waits, perhaps for a long time: keep only its bytes.
+      if (peek.server.length === 0) this.tcp.compact(flow);
+      return;
+    }
+    if (server.helloRetryRequest && handshakeProgress(peek.client, scan.start, true, 2).messages < 2) return;
+    this.flushTcp(flow);
+  }
+
+  private clientScan(flow: TcpFlowState, clientIsA: boolean): NonNullable<TcpFlowState['helloScan']> {
+    if (flow.helloScan?.clientIsA !== clientIsA) flow.helloScan = { clientIsA, start: -1, from: 0 };
+    return flow.helloScan;
+  }
+
+  private dropTcp(flow: TcpFlowState, reason: TcpDropReason): void {
+    const found = this.flushTcp(flow);
+    if (reason === 'replaced' || found === 0 || this.flushing) return;
+    this.evicted[reason]++;
+    const h = this.out[this.out.length - 1];
+    this.warnings.add(
+      'evicted',
+      `tcp stream ${flow.index} (${where(h.client, h.server)}) evicted (${REASONS[reason]}) before the server's first message; its ClientHello is reported without it`,
+    );
+  }
+
+  private flushTcp(flow: TcpFlowState): number {
+    const f = this.tcp.view(flow);
+    this.tcp.release(flow);
+    flow.helloScan = undefined;
+    return this.emit({
+      transport: 'tcp',
+      index: f.index,
+      client: f.client,
+      server: f.server,
+      firstSeen: f.firstSeen,
+      clientBytes: f.clientBytes,
+      serverBytes: f.serverBytes,
+    });
+  }
+
+  private checkQuic(conn: QuicConnectionState): void {
+    const { client, server } = this.quic.peek(conn);
+    if (handshakeProgress(client, 0, false, 1).messages < 1) return;
+    const answer = handshakeProgress(server, 0, false, 1);
+    if (answer.messages < 1) return;
+    if (answer.helloRetryRequest && handshakeProgress(client, 0, false, 2).messages < 2) return;
+    this.flushQuic(conn);
+  }
+
+  private flushQuic(conn: QuicConnectionState, reason?: 'idle' | 'count'): void {
+    const c = this.quic.view(conn);
+    this.quic.release(conn);
+    const found = this.emit({
+      transport: 'quic',
+      index: c.index,
+      client: c.client,
+      server: c.server,
+      firstSeen: c.firstSeen,
+      clientBytes: c.clientCrypto,
+      serverBytes: c.serverCrypto,
+    });
+    if (reason && found > 0) {
+      this.warnings.add(
+        'evicted',
+        `quic stream ${c.index} (${where(c.client, c.server)}) evicted (${REASONS[reason]}) before the server's first message; its ClientHello is reported without it`,
+      );
+    }
+  }
+
+  private emit(stream: CapturedStream): number {
+    const found = streamHandshakes(stream, this.decodeWarnings);
+    for (const h of found) this.out.push(h);
+    return found.length;
+  }
+}
+
+const REASONS: Record<TcpDropReason, string> = {
+  idle: 'idle longer than the flow timeout',
+  count: 'over the flow limit',
+  memory: 'over the buffer budget',
+  replaced: 'its 4-tuple was reused',
+};
+
+function where(client: Endpoint, server: Endpoint): string {
+  return `${client.ip}:${client.port} → ${server.ip}:${server.port}`;
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw new RangeError(`"${name}" expected a positive number, got ${value}`);
+  return value;
+}
+
+function conversationKey(x: Endpoint, y: Endpoint): string {
+  const ex = `${x.ip}|${x.port}`;
+  const ey = `${y.ip}|${y.port}`;
+  return ex < ey ? `${ex}/${ey}` : `${ey}/${ex}`;
+}
+
+/** The error for input that is not a capture file (what readCapture throws too). */
+export function notACapture(bytes: Uint8Array): DecodeError {
+  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
+  return new DecodeError({
+    code: 'illegal-value',
+    offset: 0,
+    path: 'capture',
+    alert: 'decode_error',
+    detail:
+      bytes.length < 4
+        ? `${bytes.length} bytes is too short for a capture file`
+        : `not a pcap or pcapng file (magic number 0x${head})`,
+  });
+}
