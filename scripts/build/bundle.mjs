@@ -1,7 +1,11 @@
 // Bundles the CLI into a few files (dist/cli-bundle/: one per command, loaded when that
 // command runs) so a `hellokit` process loads a handful of modules instead of a hundred:
 // ESM loading, not the work, dominated its start-up. The library stays as tsc writes it.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: start empty so old chunks do not pile up.
+rmSync('dist/cli-bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: { main: 'src/cli/main.ts' },
@@ -15,7 +19,7 @@ await build({
   // The certificate maker for serve and the demo is loaded from node_modules as Node would load
   // it (its ESM build, after its Reflect polyfill), not bundled in its CommonJS form.
   external: ['@peculiar/x509', 'reflect-metadata'],
-  minifySyntax: true,
+  minify: true,
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -1,8 +1,6 @@
 import { DecodeError, type Problem } from '../../bytes/errors.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { jsonText } from '../../bytes/json-view.ts';
-import { QuicInitialTracker } from '../../capture/quic.ts';
-import { parseLongHeader, QUIC_VERSION } from '../../capture/quic-initial.ts';
 import type { Ja4Options } from '../../fingerprint/ja4.ts';
 import { sslv2ClientHelloSummary } from '../../fingerprint/sslv2.ts';
 import { isSslv2ClientHello, parseSslv2ClientHello } from '../../handshake/sslv2-client-hello.ts';
@@ -65,7 +63,10 @@ export const decodeCommand: Command = {
     }
     if (isSslv2ClientHello(bytes))
       return decodeSslv2(bytes, { json: f.json === true, strict: !f.lenient }, io);
-    const quic = quicInitial(bytes);
+    // A QUIC long header sets the form and fixed bits (RFC 9000 §17.2); no TLS record or
+    // SSLv2 hello of this size does, so the QUIC code (AES, HKDF) loads only for one.
+    const quic =
+      (bytes[0] & 0xc0) === 0xc0 ? (await import('../quic-input.ts')).quicInitial(bytes) : undefined;
     const ja4Options: Ja4Options = { alpnRule, ...(quic ? { transport: 'quic' as const } : {}) };
     const input = quic ? quic.crypto : bytes;
     // Each list is written as it is decoded: one decoding pass per list (records, messages,
@@ -207,38 +208,4 @@ function decodeSslv2(bytes: Uint8Array, options: { json: boolean; strict: boolea
 
 function errorJson(e: { code: string; offset: number; path: string; alert: string; detail: string }) {
   return { code: e.code, offset: e.offset, path: e.path, alert: e.alert, detail: e.detail };
-}
-
-/**
- * A QUIC Initial datagram (a UDP payload, e.g. Wireshark's "copy as hex" of a client's first
- * packet): opened with the keys its Destination Connection ID gives every observer, its CRYPTO
- * frames joined. Undefined when the bytes do not start with a v1/v2 Initial long header.
- * @throws {UsageError} when it is one but does not open (a server's Initial, or damaged)
- */
-function quicInitial(
-  bytes: Uint8Array,
-): { crypto: Uint8Array; line: string; json: Record<string, unknown> } | undefined {
-  const header = parseLongHeader(bytes, 0);
-  if (!header?.initial) return undefined;
-  const tracker = new QuicInitialTracker();
-  const client = { ip: 'client', port: 0 };
-  tracker.push(0, client, { ip: 'server', port: 0 }, bytes);
-  const connection = tracker.connections()[0];
-  if (!connection || connection.clientCrypto.length === 0) {
-    throw new UsageError(
-      `decode: a QUIC Initial (version 0x${header.version.toString(16).padStart(8, '0')}) that does not open as a client's first Initial: a server's Initial, a later packet or damaged bytes${tracker.warnings.length > 0 ? ` (${tracker.warnings[0]})` : ''}`,
-    );
-  }
-  const dcid = toHex(connection.originalDestinationConnectionId);
-  const version = connection.version === QUIC_VERSION.v2 ? 'v2' : 'v1';
-  return {
-    crypto: connection.clientCrypto,
-    line: `quic initial: QUIC ${version}, DCID ${dcid}, ${connection.clientPackets} packet${connection.clientPackets === 1 ? '' : 's'} opened, ${connection.clientCrypto.length} CRYPTO bytes (offsets below are in the CRYPTO stream)`,
-    json: {
-      version: connection.version,
-      destinationConnectionId: dcid,
-      packets: connection.clientPackets,
-      cryptoLength: connection.clientCrypto.length,
-    },
-  };
 }
