@@ -240,6 +240,14 @@ function resolveOptions(options: ClientHelloOptions): ClientHelloOptions {
   const base: ClientHelloOptions = options.preset ? presetOptions(options.preset) : DEFAULT_OPTIONS;
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) merged[k] = v;
+  // Versions follow the caller's suites when the caller did not choose versions: suites for
+  // TLS 1.2 and below only make a TLS 1.2 hello, TLS 1.3 suites only a TLS 1.3 one (as `tls`).
+  if (options.cipherSuites && options.versions === undefined && options.tls === undefined) {
+    const given = options.cipherSuites.map(lookupCipherSuite).filter((c) => !isGrease(c));
+    const tls13 = given.filter((c) => c >> 8 === 0x13).length;
+    if (tls13 === 0 && given.length > 0) merged.tls = '1.2';
+    else if (tls13 === given.length && given.length > 0) merged.tls = '1.3';
+  }
   const baseSuites = base.cipherSuites?.map(lookupCipherSuite) ?? [];
   if (options.preset && options.cipherSuites && baseSuites.includes(RENEGOTIATION_SCSV)) {
     const given = options.cipherSuites.map(lookupCipherSuite);

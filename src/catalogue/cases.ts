@@ -316,7 +316,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     title: 'no common suite',
     what: 'Only TLS_RSA_WITH_NULL_SHA256 and TLS_DH_anon_WITH_AES_128_CBC_SHA, suites no server enables (RFC 8446 §4.1.1: handshake_failure).',
     rfc: 'abort',
-    build: fromOptions({ cipherSuites: [0x003b, 0x0034] }),
+    build: fromOptions({ cipherSuites: [0x003b, 0x0034], versions: [0x0304, 0x0303] }),
   },
   {
     id: 'empty-cipher-suites',

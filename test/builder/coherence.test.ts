@@ -219,3 +219,29 @@ describe('secure renegotiation stays signalled', () => {
     expect(h.cipherSuites).toEqual([0x00ff, 0xc02f]);
   });
 });
+
+describe('versions follow the suites when only the suites are given', () => {
+  test('TLS 1.2 suites alone make a TLS 1.2 hello (no supported_versions, no key_share)', () => {
+    const h = clientHello({
+      preset: 'go',
+      cipherSuites: ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
+      seed: 1,
+    });
+    const types = (h.extensions ?? []).map((e) => e.type);
+    expect(types).not.toContain(43);
+    expect(types).not.toContain(51);
+  });
+
+  test('TLS 1.3 suites alone make a TLS 1.3-only hello; given versions are kept as given', () => {
+    const h = clientHello({ cipherSuites: ['TLS_AES_128_GCM_SHA256'], seed: 1 });
+    const sv = (h.extensions ?? []).find((e) => e.type === 43);
+    expect(sv && Array.from(sv.body)).toEqual([2, 3, 4]);
+    expect(() =>
+      clientHello({
+        cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
+        versions: ['TLSv1.3'],
+        seed: 1,
+      }),
+    ).toThrow(/cipherSuites.*versions|versions.*cipherSuites/);
+  });
+});
