@@ -58,6 +58,12 @@ export interface FuzzCaseResult {
   readonly outcomeClass: string;
   /** True when the class differs from the baseline's. */
   readonly interesting: boolean;
+  /**
+   * Rule ids of the server's RFC violations in its answer (`ProbeResult.violations`), checked
+   * against the mutated hello as hellokit reads it (leniently: a server that reads a mangled
+   * field otherwise may look like it broke a rule).
+   */
+  readonly violations: readonly string[];
   readonly totalMs: number;
 }
 
@@ -209,6 +215,7 @@ export async function sendFuzzCase(
       : {}),
     outcomeClass: cls,
     interesting: options.baselineClass !== undefined && cls !== options.baselineClass,
+    violations: (result.violations ?? []).map((v) => v.rule),
     totalMs: result.timings.totalMs,
   };
   return { summary, result };

@@ -7,6 +7,7 @@ import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
 import { DISCOVERY_SIGNATURE_SCHEMES } from '../diagnose/certificate-discovery.ts';
 import { silentFailure } from '../diagnose/run.ts';
 import type { ProbeAnswer, ProbeFn } from '../diagnose/types.ts';
+import type { ServerViolation } from '../probe/violations.ts';
 import { probeFunction } from './diagnose.ts';
 import { probe, probeServerHello } from './probe.ts';
 import { withKeyShares } from './probe-hello.ts';
@@ -50,8 +51,10 @@ function transient(r: Pick<ProbeAnswer, 'outcome' | 'bytesReceived'>): boolean {
  * True when the answer refused the hello: no ServerHello, or a ServerHello followed by a fatal
  * alert (a server that decides after its ServerHello, as Go does for ALPN, still refuses).
  */
-export function refused(r: Pick<ProbeAnswer, 'outcome' | 'alert'>): boolean {
-  return r.outcome !== 'server_hello' || r.alert?.level === 2;
+export function refused(r: Pick<ProbeAnswer, 'outcome' | 'alert' | 'violations'>): boolean {
+  // An answer that breaks an RFC rule (a suite or version the hello did not offer, a bad key
+  // share…) is never read as support for what the hello offered.
+  return r.outcome !== 'server_hello' || r.alert?.level === 2 || (r.violations?.length ?? 0) > 0;
 }
 
 /** How a scan sends its hellos. */
@@ -69,6 +72,8 @@ export class ScanProber {
   probes = 0;
   retries = 0;
   transientFailures = 0;
+  /** The server's RFC violations seen in any answer, one entry per rule, with how many answers had it. */
+  readonly violations: Map<string, ServerViolation & { answers: number }> = new Map();
   readonly serverName: string | null;
   private readonly target: string;
   private readonly limiter: Limiter;
@@ -102,6 +107,11 @@ export class ScanProber {
       for (let n = 0; ; n++) {
         const r = await attempt();
         this.probes++;
+        for (const v of (r as { violations?: readonly ServerViolation[] }).violations ?? []) {
+          const seen = this.violations.get(v.rule);
+          if (seen) seen.answers++;
+          else this.violations.set(v.rule, { ...v, answers: 1 });
+        }
         this.options.onProgress?.(this.probes);
         if (!transient(r)) return r;
         if (n >= this.options.retries) {

@@ -16,6 +16,7 @@ import type { ProbeSpec } from '../diagnose/types.ts';
 import { CIPHER_SUITES } from '../iana/cipher-suites.ts';
 import { NAMED_GROUPS } from '../iana/groups.ts';
 import { cipherSuiteName, groupName } from '../iana/lookup.ts';
+import type { ServerViolation } from '../probe/violations.ts';
 import type { CertificateSummary } from './certificates.ts';
 import { parseProbeTarget } from './probe.ts';
 import { dheGroups, ecdheCurves, type GroupNeedingCompany, type ScannedDhe } from './scan-groups.ts';
@@ -95,6 +96,11 @@ export interface ScanResult {
   readonly retries: number;
   /** Probes that still failed transiently after their retries (their answers count as refusals). */
   readonly transientFailures: number;
+  /**
+   * The server's RFC violations (`ProbeResult.violations`), one per rule with the number of
+   * answers that had it; such answers count as refusals, never as support.
+   */
+  readonly violations: readonly (ServerViolation & { readonly answers: number })[];
   readonly elapsedMs: number;
   /** Set when the server could not be reached at all. */
   readonly error?: string;
@@ -222,6 +228,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
     probes: prober.probes,
     retries: prober.retries,
     transientFailures: prober.transientFailures,
+    violations: [...prober.violations.values()],
   });
 
   // Reachability first: one modern hello; when nothing answers, stop.

@@ -264,12 +264,19 @@ export async function startResponder(scenario: Scenario): Promise<Responder> {
           );
           continue;
         }
-        for (const m of reassembler.push(r.fragment)) {
-          if (m.msgType !== HANDSHAKE_TYPES.client_hello) continue;
-          exchange.hellos.push(parseClientHello(m.raw, { strict: false }));
-          exchange.helloMessages.push(m.raw);
-          const answer = scenario(exchange, exchange.hellos.length - 1);
-          if (answer && !socket.destroyed) socket.write(answer);
+        // A hello the responder cannot read (a fuzzer's mangled lengths) ends the connection,
+        // as a real server's would.
+        try {
+          for (const m of reassembler.push(r.fragment)) {
+            if (m.msgType !== HANDSHAKE_TYPES.client_hello) continue;
+            exchange.hellos.push(parseClientHello(m.raw, { strict: false }));
+            exchange.helloMessages.push(m.raw);
+            const answer = scenario(exchange, exchange.hellos.length - 1);
+            if (answer && !socket.destroyed) socket.write(answer);
+          }
+        } catch {
+          socket.destroy();
+          return;
         }
       }
     });

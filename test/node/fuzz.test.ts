@@ -91,6 +91,7 @@ describe('fuzz cases', () => {
       outcome: 'alert',
       outcomeClass,
       interesting: false,
+      violations: [],
       totalMs: 1,
     });
     const t = fuzzTable([

@@ -354,6 +354,9 @@ export const fuzzCommand: Command = {
       return EXIT.ok;
     }
     const interesting = report.cases.filter((c) => c.interesting);
+    const violated = new Map<string, number>();
+    for (const c of report.cases)
+      for (const rule of c.violations) violated.set(rule, (violated.get(rule) ?? 0) + 1);
     const out = [
       `fuzz ${report.target.host}:${report.target.port}, seed ${report.seed}, ${s.runs} cases in ${(report.elapsedMs / 1000).toFixed(1)} s`,
       `baseline ${report.baseline.id} (${report.baseline.length} bytes, unmutated): ${report.baseline.outcomeClass} — ${report.baseline.conclusion}`,
@@ -366,6 +369,9 @@ export const fuzzCommand: Command = {
         .map((c) => `  ${c.id}  ${c.outcome}${alertText(c)}  ${c.mutator}: ${c.description}`),
       ...(interesting.length > 20 ? [`  … ${interesting.length - 20} more (--json lists every case)`] : []),
       `replay one with: hellokit fuzz ${s.target} --replay ID (and the same hello flags and --mutators)`,
+      ...[...violated].map(
+        ([rule, n]) => `! server violation ${rule} in ${n} answer${n === 1 ? '' : 's'} (docs/violations.md)`,
+      ),
     ];
     if (s.minimize)
       out.push(

@@ -66,6 +66,10 @@ function text(r: ScanResult): string {
     );
     for (const h of c.hellos) lines.push(`  got by ${h.label}: ${h.version}, ${h.cipherSuite}`);
   }
+  for (const v of r.violations)
+    lines.push(
+      `! server violation ${v.rule} (${v.rfc}), in ${v.answers} answer${v.answers === 1 ? '' : 's'}: ${v.message}`,
+    );
   if (r.retries > 0 || r.transientFailures > 0)
     lines.push(`${r.retries} retries, ${r.transientFailures} probes failed transiently`);
   return `${lines.join('\n')}\n`;
