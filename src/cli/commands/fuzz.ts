@@ -23,6 +23,7 @@ import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 import { helloProblemsJson, unforgedHelloProblems, warnAboutHello } from '../hello-problems.ts';
+import { schemaField, targetJson } from '../json-contract.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
@@ -252,7 +253,8 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
   if (s.json) {
     io.out(
       jsonText({
-        target: s.target,
+        ...schemaField('fuzz'),
+        target: targetJson(s.target),
         seed: s.seed,
         baseline: baseline.summary,
         case: { ...summary, bytes: toHex(c.bytes), ...(c.writes ? { writes: c.writes } : {}) },
@@ -340,7 +342,8 @@ export const fuzzCommand: Command = {
     if (s.json) {
       io.out(
         jsonText({
-          target: report.target,
+          ...schemaField('fuzz'),
+          target: targetJson(report.target),
           seed: report.seed,
           runs: s.runs,
           elapsedMs: report.elapsedMs,
