@@ -321,8 +321,16 @@ export function quicStory(
 
 /** The `probe --quic --json` object: the TCP probe's field names where they mean the same. */
 export function quicJson(result: QuicProbeResult): unknown {
-  const { sent, target, ...rest } = result;
-  return jsonView({ ...schemaField('probe'), target: targetJson(target), ...rest, sentHellos: sent.length });
+  const { sent, target, serverHello, ...rest } = result;
+  return jsonView({
+    ...schemaField('probe'),
+    target: targetJson(target),
+    ...rest,
+    ...(serverHello
+      ? { serverHello: { ...serverHello, negotiatedVersion: versionJson(serverHello.version) } }
+      : {}),
+    sentHellos: sent.length,
+  });
 }
 
 function helloFrom(flags: Flags, host: string): { hello: HelloWithKeyShares; sniSource?: string } {
