@@ -102,6 +102,13 @@ describe('outputs from fixtures and captures', () => {
     const hello = (decoded.messages as Record<string, unknown>[])[0];
     expect(hello.ja4_r).toMatch(/^t13d/);
     await single('decode', [FIXTURE('servers/caddy-tls13.bin')]);
+    const sslv2 = await single('decode', [FIXTURE('clients/sslv2/testssl-sslv2.bin')]);
+    expect((sslv2.messages as { type: string }[])[0].type).toBe('sslv2_client_hello');
+    // A damaged input still prints a document: what was decoded, and the error with its offset.
+    const whole = readFileSync(FIXTURE('clients/curl-sni.bin'));
+    const cut = await cli(['decode', '-', '--json'], new Uint8Array(whole.subarray(0, 100)));
+    expect(cut.code).toBe(2);
+    expect(valid('decode', JSON.parse(cut.stdout)).error).toMatchObject({ offset: expect.any(Number) });
     const dir = mkdtempSync(join(tmpdir(), 'hk-schema-'));
     try {
       const file = join(dir, 'decoded.json');
