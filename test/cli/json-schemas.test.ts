@@ -190,6 +190,11 @@ describePeer('node', () => {
     const run = await single('fuzz', [at(), '--runs', '3', '--seed', 'schema']);
     const cases = run.cases as { id: string }[];
     expect(cases).toHaveLength(3);
-    await single('fuzz', [at(), '--seed', 'schema', '--replay', cases[0].id]);
+    const replay = await single('fuzz', [at(), '--seed', 'schema', '--replay', cases[0].id]);
+    expect((replay.result as { target: unknown }).target).toEqual({
+      host: peer.host,
+      port: peer.port,
+      ip: peer.host,
+    });
   });
 });

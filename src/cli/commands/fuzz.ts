@@ -16,7 +16,6 @@ import {
 } from '../../node/fuzz.ts';
 import { type MinimizedCase, minimizeFuzzCase } from '../../node/fuzz-minimize.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
-import { probeResultToJson } from '../../node/probe-json.ts';
 import type { ProbeResult } from '../../node/probe-types.ts';
 import { durationFlag, type Flags, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
@@ -24,6 +23,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 import { helloProblemsJson, unforgedHelloProblems, warnAboutHello } from '../hello-problems.ts';
 import { schemaField, targetJson } from '../json-contract.ts';
+import { probeJson } from './probe.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
@@ -258,7 +258,7 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
         seed: s.seed,
         baseline: baseline.summary,
         case: { ...summary, bytes: toHex(c.bytes), ...(c.writes ? { writes: c.writes } : {}) },
-        result: probeResultToJson(result),
+        result: replayedResultJson(result),
         ...helloProblemsJson(unforgedHelloProblems(s.hello)),
         ...(s.minimize ? { minimized: minimized ? minimizedJson(minimized) : null } : {}),
       }),
@@ -381,3 +381,9 @@ export const fuzzCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** The replayed case's result: the `probe --json` object (its shapes), without its own schema field. */
+function replayedResultJson(result: ProbeResult): Record<string, unknown> {
+  const { schema: _schema, ...fields } = probeJson(result) as Record<string, unknown>;
+  return fields;
+}
