@@ -166,6 +166,13 @@ describePeer('node', () => {
     expect(refused.outcome).toBe('connect_failed');
   });
 
+  it('diagnose and scan of a port nothing listens on still print a valid document', async () => {
+    const d = await single('diagnose', ['127.0.0.1:1']);
+    expect((d.findings as { id: string }[])[0].id).toBe('unreachable');
+    const s = await single('scan', ['127.0.0.1:1', '--retries', '0']);
+    expect(s.error).toMatch(/ECONNREFUSED/);
+  });
+
   it('diagnose', async () => {
     const d = await single('diagnose', [at(), '--sni', 'hellokit.test']);
     expect(d.target).toEqual({ host: peer.host, port: peer.port, ip: peer.host });
