@@ -4,6 +4,7 @@
  * the JSON Schema the package ships for it (ajv, draft 2020-12).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -57,8 +58,11 @@ describe('the schema files', () => {
   it('ship in the package and are exported as hellokit/schemas/<command>.json', () => {
     expect(manifest.files).toContain('schemas');
     expect(manifest.exports['./schemas/*.json']).toBe('./schemas/*.json');
+    // Resolved as a user's program resolves it: through the package's exports map.
+    const require = createRequire(import.meta.url);
     for (const c of JSON_COMMANDS) {
-      const schema = JSON.parse(readFileSync(new URL(`schemas/${c}.json`, ROOT), 'utf8'));
+      expect(require.resolve(`hellokit/schemas/${c}.json`)).toBe(new URL(`schemas/${c}.json`, ROOT).pathname);
+      const schema = require(`hellokit/schemas/${c}.json`);
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
       expect(schema.properties.schema).toEqual({ const: `hellokit.${c}/1` });
     }
