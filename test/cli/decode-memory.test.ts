@@ -146,7 +146,7 @@ describe('hellokit decode on 16 MiB of empty records (built CLI, own process)', 
     expectBoundedRun('--json', r);
     expect(r.stderr).toMatch(/^hellokit decode: listing stopped at --max-records 100000/);
     const doc = JSON.parse(r.tail);
-    expect(Object.keys(doc)).toEqual(['records', 'messages', 'truncated']);
+    expect(Object.keys(doc)).toEqual(['schema', 'records', 'messages', 'truncated']);
     expect(doc.records).toHaveLength(100000);
     expect(doc.records[99999]).toMatchObject({ index: 99999, offset: 499995, contentType: 23, length: 0 });
     expect(doc.messages).toHaveLength(100000);

@@ -216,7 +216,7 @@ describe('hellokit decode: input limits and --max-records', () => {
     expect(doc.truncated).toEqual({ maxRecords: 2, at: 'record', offset: 14, bytesNotDecoded: 21 });
     expect(stderr).toMatch(/^hellokit decode: listing stopped at --max-records 2/);
     const whole = JSON.parse((await cli(['decode', '-', '--json', '--max-records', '5'], fiveAlerts)).stdout);
-    expect(Object.keys(whole)).toEqual(['records', 'messages']);
+    expect(Object.keys(whole)).toEqual(['schema', 'records', 'messages']);
     expect(whole.records).toHaveLength(5);
   });
 

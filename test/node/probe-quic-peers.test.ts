@@ -201,8 +201,10 @@ describePeer('caddy', () => {
     const json = JSON.parse((await cli(['probe', '--quic', at(), '--sni', NAME, '--json'])).stdout);
     expect(json.outcome).toBe('server_hello');
     expect(json.transport).toBe('quic');
+    expect(json.schema).toBe('hellokit.probe/1');
     expect(json.serverHello).toMatchObject({
       version: 0x0304,
+      negotiatedVersion: { code: 0x0304, name: 'TLS 1.3' },
       cipherSuiteName: 'TLS_AES_128_GCM_SHA256',
       group: 0x001d,
     });

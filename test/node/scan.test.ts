@@ -136,11 +136,12 @@ describe('hellokit scan (CLI)', () => {
         .split('\n')
         .map((l) => JSON.parse(l));
       expect(lines).toHaveLength(2);
-      const good = lines.find((l) => l.target.endsWith(`:${demo.port}`));
+      const good = lines.find((l) => l.target.port === demo.port);
       expect(
-        good.versions.find((v: { version: string }) => v.version === 'TLS 1.2').cipherSuites.length,
+        good.versions.find((v: { version: { name: string } }) => v.version.name === 'TLS 1.2').cipherSuites
+          .length,
       ).toBeGreaterThan(0);
-      expect(lines.find((l) => l.target === '127.0.0.1:1').error).toMatch(/ECONNREFUSED/);
+      expect(lines.find((l) => l.target.port === 1).error).toMatch(/ECONNREFUSED/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await demo.close();

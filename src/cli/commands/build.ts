@@ -7,6 +7,7 @@ import { parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
+import { schemaField } from '../json-contract.ts';
 import { clientHelloJson } from '../summary.ts';
 
 const FLAGS = {
@@ -58,6 +59,7 @@ export const buildCommand: Command = {
       const { keyShares: _private, ...view } = hello;
       io.out(
         jsonText({
+          ...schemaField('build'),
           bytes: toHex(bytes),
           length: bytes.length,
           record: hello.record ?? { version: 0x0301 },

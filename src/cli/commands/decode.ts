@@ -15,6 +15,7 @@ import { intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { MAX_TLS_HEX_TEXT_BYTES, MAX_TLS_INPUT_BYTES, readTlsInput } from '../input.ts';
+import { schemaField } from '../json-contract.ts';
 import { JsonObjectWriter, TextOutput } from '../json-stream.ts';
 import { messageJson, recordJson } from '../summary.ts';
 import { messageTree, recordLine, sslv2Tree } from '../tree.ts';
@@ -75,6 +76,7 @@ export const decodeCommand: Command = {
     let end: Listing;
     if (f.json) {
       const doc = new JsonObjectWriter(out);
+      doc.field('schema', schemaField('decode').schema);
       if (quic) doc.field('quic', quic.json);
       doc.openArray('records');
       end = await each(pass(), out, 'record', (r) => doc.item(recordJson(r)));
@@ -191,14 +193,22 @@ function decodeSslv2(bytes: Uint8Array, options: { json: boolean; strict: boolea
     hello = parseSslv2ClientHello(bytes, { strict: options.strict });
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
-    if (options.json) io.out(jsonText({ records: [], messages: [], error: errorJson(e) }));
+    if (options.json)
+      io.out(jsonText({ ...schemaField('decode'), records: [], messages: [], error: errorJson(e) }));
     io.err(`hellokit decode: ${e.message}\n`);
     return EXIT.usage;
   }
   const problems = hello.problems ?? [];
   if (options.json) {
     const message = { ...sslv2ClientHelloSummary(hello), offset: 0, recordIndex: -1, hex: toHex(bytes) };
-    io.out(jsonText({ records: [], messages: [message], ...(problems.length > 0 ? { problems } : {}) }));
+    io.out(
+      jsonText({
+        ...schemaField('decode'),
+        records: [],
+        messages: [message],
+        ...(problems.length > 0 ? { problems } : {}),
+      }),
+    );
   } else {
     io.out(`${sslv2Tree(hello)}\n`);
     for (const p of problems) io.out(`${problemLine(p)}\n`);

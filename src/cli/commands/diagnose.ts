@@ -9,6 +9,7 @@ import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { helloProblemsJson, warnAboutServerName } from '../hello-problems.ts';
+import { schemaField, targetJson, versionJson } from '../json-contract.ts';
 
 const FLAGS = {
   sni: {
@@ -100,7 +101,8 @@ export const diagnoseCommand: Command = {
     if (flags.json === true) {
       io.out(
         jsonText({
-          target: diagnosis.target,
+          ...schemaField('diagnose'),
+          target: targetJson(diagnosis.target),
           serverName: diagnosis.serverName,
           elapsedMs: Math.round(diagnosis.elapsedMs),
           working: diagnosis.working,
@@ -125,7 +127,7 @@ export const diagnoseCommand: Command = {
             ...(answer.serverHello
               ? {
                   serverHello: {
-                    version: answer.serverHello.version,
+                    version: versionJson(answer.serverHello.version),
                     cipherSuite: answer.serverHello.cipherSuite,
                     cipherSuiteName: answer.serverHello.cipherSuiteName,
                     group: answer.serverHello.group,

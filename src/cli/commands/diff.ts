@@ -10,6 +10,7 @@ import { parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { readTlsInput } from '../input.ts';
+import { schemaField } from '../json-contract.ts';
 
 const flags = {
   exact: {
@@ -51,6 +52,7 @@ export const diffCommand: Command = {
     if (f.json) {
       io.out(
         jsonText({
+          ...schemaField('diff'),
           a: side(positionals[0], a),
           b: side(positionals[1], b),
           exact,

@@ -7,6 +7,7 @@ import { parseFlags, stringFlag } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { readInputBytes } from '../input.ts';
+import { schemaField } from '../json-contract.ts';
 
 const flags = {
   hex: { type: 'boolean', help: 'write hex text instead of binary' },
@@ -44,7 +45,8 @@ export const encodeCommand: Command = {
     const bytes = encodeDocument(doc);
     const output = stringFlag(f, 'output');
     if (output !== undefined) await writeFile(output, bytes);
-    if (f.json) io.out(`${JSON.stringify({ length: bytes.length, hex: toHex(bytes) })}\n`);
+    if (f.json)
+      io.out(`${JSON.stringify({ ...schemaField('encode'), length: bytes.length, hex: toHex(bytes) })}\n`);
     else if (f.hex || (output === undefined && io.isTTY)) io.out(`${toHex(bytes)}\n`);
     else if (output === undefined) io.outBytes(bytes);
     return EXIT.ok;

@@ -16,13 +16,14 @@ import {
 } from '../../node/fuzz.ts';
 import { type MinimizedCase, minimizeFuzzCase } from '../../node/fuzz-minimize.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
-import { probeResultToJson } from '../../node/probe-json.ts';
 import type { ProbeResult } from '../../node/probe-types.ts';
 import { durationFlag, type Flags, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 import { helloProblemsJson, unforgedHelloProblems, warnAboutHello } from '../hello-problems.ts';
+import { schemaField, targetJson } from '../json-contract.ts';
+import { probeJson } from './probe.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
@@ -252,11 +253,12 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
   if (s.json) {
     io.out(
       jsonText({
-        target: s.target,
+        ...schemaField('fuzz'),
+        target: targetJson(s.target),
         seed: s.seed,
         baseline: baseline.summary,
         case: { ...summary, bytes: toHex(c.bytes), ...(c.writes ? { writes: c.writes } : {}) },
-        result: probeResultToJson(result),
+        result: replayedResultJson(result),
         ...helloProblemsJson(unforgedHelloProblems(s.hello)),
         ...(s.minimize ? { minimized: minimized ? minimizedJson(minimized) : null } : {}),
       }),
@@ -340,7 +342,8 @@ export const fuzzCommand: Command = {
     if (s.json) {
       io.out(
         jsonText({
-          target: report.target,
+          ...schemaField('fuzz'),
+          target: targetJson(report.target),
           seed: report.seed,
           runs: s.runs,
           elapsedMs: report.elapsedMs,
@@ -384,3 +387,9 @@ export const fuzzCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** The replayed case's result: the `probe --json` object (its shapes), without its own schema field. */
+function replayedResultJson(result: ProbeResult): Record<string, unknown> {
+  const { schema: _schema, ...fields } = probeJson(result) as Record<string, unknown>;
+  return fields;
+}

@@ -9,6 +9,7 @@ import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { schemaField, versionJson } from '../json-contract.ts';
 
 const flags = {
   json: {
@@ -63,7 +64,7 @@ export const pcapCommand: Command = {
     const out = new BatchedOutput(io);
     for await (const h of stream) {
       const e = entry(h, alpnRule);
-      out.write(json ? `${JSON.stringify({ type: 'handshake', ...e })}\n` : text(e));
+      out.write(json ? `${JSON.stringify(handshakeJson(e))}\n` : text(e));
       await out.maybeFlush();
     }
     const stats = stream.stats();
@@ -71,6 +72,7 @@ export const pcapCommand: Command = {
     for (const w of stream.overflowWarnings()) io.err(`hellokit pcap: warning: ${w}\n`);
     if (json) {
       const summary = {
+        ...schemaField('pcap'),
         type: 'summary',
         format: stats.format,
         bytes: stats.bytes,
@@ -160,6 +162,18 @@ function entry(h: CapturedHandshake, alpnRule: Ja4AlpnRule) {
         }
       : null,
     ...(h.problems.length > 0 ? { problems: h.problems.map((p) => `${p.path}: ${p.detail}`) } : {}),
+  };
+}
+
+/** One handshake line of `pcap --json`: the entry with the contract's version `{code, name}`. */
+function handshakeJson(e: Entry) {
+  const { serverHello, ...rest } = e;
+  const sh = serverHello ? (({ versionName: _name, ...fields }) => fields)(serverHello) : null;
+  return {
+    ...schemaField('pcap'),
+    type: 'handshake',
+    ...rest,
+    serverHello: sh ? { ...sh, version: versionJson(sh.version) } : null,
   };
 }
 

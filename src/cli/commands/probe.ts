@@ -15,6 +15,7 @@ import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 import { helloProblemsJson, warnAboutHello } from '../hello-problems.ts';
+import { schemaField, targetJson, versionJson } from '../json-contract.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
@@ -184,10 +185,20 @@ export function probeStory(
 
 /** The `probe --json` object (DESIGN.md): outcome, alert, serverHello, certificates, timings and more. */
 export function probeJson(result: ProbeResult): unknown {
-  const { transcript, sent, serverHello, ...rest } = result;
+  const { transcript, sent, serverHello, target, ...rest } = result;
   return jsonView({
+    ...schemaField('probe'),
+    target: targetJson(target),
     ...rest,
-    ...(serverHello ? { serverHello: { ...serverHello, group: serverHello.group } } : {}),
+    ...(serverHello
+      ? {
+          serverHello: {
+            ...serverHello,
+            group: serverHello.group,
+            negotiatedVersion: versionJson(serverHello.version),
+          },
+        }
+      : {}),
     sentHellos: sent.length,
     transcript: transcript.map((r) => ({
       direction: r.direction,
@@ -310,8 +321,16 @@ export function quicStory(
 
 /** The `probe --quic --json` object: the TCP probe's field names where they mean the same. */
 export function quicJson(result: QuicProbeResult): unknown {
-  const { sent, ...rest } = result;
-  return jsonView({ ...rest, sentHellos: sent.length });
+  const { sent, target, serverHello, ...rest } = result;
+  return jsonView({
+    ...schemaField('probe'),
+    target: targetJson(target),
+    ...rest,
+    ...(serverHello
+      ? { serverHello: { ...serverHello, negotiatedVersion: versionJson(serverHello.version) } }
+      : {}),
+    sentHellos: sent.length,
+  });
 }
 
 function helloFrom(flags: Flags, host: string): { hello: HelloWithKeyShares; sniSource?: string } {

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { jsonText } from '../../bytes/json-view.ts';
+import { lookupVersion } from '../../iana/lookup.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
 import { type ScanResult, scanTarget } from '../../node/scan.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { helloProblemsJson, warnAboutServerName } from '../hello-problems.ts';
+import { schemaField, targetJson, versionJson } from '../json-contract.ts';
 
 const FLAGS = {
   sni: {
@@ -125,9 +127,10 @@ export const scanCommand: Command = {
         while (next < targets.length) {
           const t = targets[next++];
           try {
-            io.out(`${JSON.stringify(await scanTarget(t, options))}\n`);
+            io.out(`${JSON.stringify(scanJson(await scanTarget(t, options)))}\n`);
           } catch (e) {
-            io.out(`${JSON.stringify({ target: t, error: e instanceof Error ? e.message : String(e) })}\n`);
+            const error = e instanceof Error ? e.message : String(e);
+            io.out(`${JSON.stringify({ ...schemaField('scan'), target: targetJson(t), error })}\n`);
           }
         }
       };
@@ -144,7 +147,29 @@ export const scanCommand: Command = {
       ...(progress ? { onProgress: progress } : {}),
     });
     if (progress) io.err('\r\x1b[K');
-    io.out(flags.json === true ? jsonText({ ...result, ...helloProblemsJson(helloProblems) }) : text(result));
+    io.out(
+      flags.json === true
+        ? jsonText({ ...scanJson(result), ...helloProblemsJson(helloProblems) })
+        : text(result),
+    );
     return EXIT.ok;
   },
 };
+
+/**
+ * The `scan --json` object (one NDJSON line each with --targets): the result with the
+ * contract's shapes, a target `{host, port, ip}` and every version `{code, name}`.
+ */
+function scanJson(result: ScanResult) {
+  const { target, versions, certificates, ...rest } = result;
+  return {
+    ...schemaField('scan'),
+    target: targetJson(target),
+    ...rest,
+    versions: versions.map(({ version: _name, code, ...v }) => ({ version: versionJson(code), ...v })),
+    certificates: certificates.map((c) => ({
+      ...c,
+      hellos: c.hellos.map((h) => ({ ...h, version: versionJson(lookupVersion(h.version)) })),
+    })),
+  };
+}
