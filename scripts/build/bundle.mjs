@@ -2,6 +2,7 @@
 // command runs) so a `hellokit` process loads a handful of modules instead of a hundred:
 // ESM loading, not the work, dominated its start-up. The library stays as tsc writes it.
 import { build } from 'esbuild';
+import { buildBrowserBundle } from './browser-bundle.mjs';
 
 await build({
   entryPoints: { main: 'src/cli/main.ts' },
@@ -19,3 +20,5 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+await buildBrowserBundle();
