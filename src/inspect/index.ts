@@ -58,9 +58,10 @@ export interface Inspection {
 }
 
 /**
- * Reads pasted text as bytes: hex (whitespace, `:` and `0x` allowed, as `decode` takes it) or
- * base64 (standard or URL-safe, padding optional).
- * @throws {TypeError} naming what is wrong when the text is neither
+ * Reads pasted text as bytes: hex (whitespace, `:`, `,`, `-` and `0x` allowed, as `decode`
+ * takes it) or base64 (standard or URL-safe, padding optional, line breaks allowed). Text with
+ * spaces, tabs, colons or commas between its characters is meant as hex.
+ * @throws {TypeError} naming what is wrong and where when the text is neither
  * @example inspectInput('16 03 01 00 2f …') // Uint8Array
  */
 export function inspectInput(text: string): Uint8Array {
@@ -68,7 +69,15 @@ export function inspectInput(text: string): Uint8Array {
   if (trimmed === '') throw new TypeError('the input is empty');
   const ascii = new TextEncoder().encode(trimmed);
   if (isHexText(ascii)) return fromHexText(ascii);
-  const b64 = trimmed.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (/[ \t:,]/.test(trimmed)) {
+    const bad = /(?:0[xX])?[^0-9a-fA-F\s:,-]/.exec(trimmed.replace(/0[xX]/g, '  '));
+    throw new TypeError(`not hex: ${JSON.stringify(bad?.[0] ?? '')} at character ${bad?.index ?? 0}`);
+  }
+  const b64 = trimmed
+    .replace(/[\r\n]+/g, '')
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .replace(/=+$/, '');
   const bad = /[^A-Za-z0-9+/]/.exec(b64);
   if (bad) throw new TypeError(`neither hex nor base64: ${JSON.stringify(bad[0])} at character ${bad.index}`);
   if (b64.length % 4 === 1) throw new TypeError(`base64 of ${b64.length} characters cannot be whole bytes`);

@@ -65,6 +65,8 @@ describe('inspect', () => {
     expect(inspectInput(b64.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_'))).toEqual(bytes);
     expect(() => inspectInput('  ')).toThrow('the input is empty');
     expect(() => inspectInput('FgMB!x')).toThrow('neither hex nor base64: "!" at character 4');
+    expect(() => inspectInput('16 03 zz')).toThrow('not hex: "z" at character 6');
+    expect(() => inspectInput('16:03:0x1g')).toThrow('not hex: "g" at character 9');
     expect(() => inspectInput('FgMBA')).toThrow('base64 of 5 characters cannot be whole bytes');
   });
 });
