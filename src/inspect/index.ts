@@ -13,7 +13,7 @@ import { isPcapng } from '../capture/pcapng.ts';
 import { annotateText } from '../cli/annotate.ts';
 import { messageTree, recordLine, sslv2Tree } from '../cli/tree.ts';
 import { ja3, ja3Full } from '../fingerprint/ja3.ts';
-import { ja4All } from '../fingerprint/ja4.ts';
+import { type Ja4Fingerprints, ja4All } from '../fingerprint/ja4.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import { isSslv2ClientHello, parseSslv2ClientHello } from '../handshake/sslv2-client-hello.ts';
 import { decodeStreamEvents } from '../handshake/stream.ts';
@@ -27,15 +27,11 @@ const MAX_RECORDS = 10_000;
 const MAX_HANDSHAKES = 100;
 
 /** One ClientHello found in the input, with its fingerprints and lint problems. */
-export interface InspectedHello {
+export interface InspectedHello extends Ja4Fingerprints {
   /** `input` for TLS bytes, or the capture's connection (`tcp stream 0 (client → server)`). */
   readonly where: string;
   readonly ja3: string;
   readonly ja3Full: string;
-  readonly ja4: string;
-  readonly ja4_r: string;
-  readonly ja4_o: string;
-  readonly ja4_ro: string;
   /** The captured presets with this JA4 (which known client this looks like). */
   readonly knownClients: readonly KnownClient[];
   /** What `validateClientHello` finds; `lintError` when the hello could not be linted at all. */
@@ -211,10 +207,7 @@ function inspectHello(hello: ClientHello, where: string, ja4Options: { transport
     where,
     ja3: ja3(hello),
     ja3Full: ja3Full(hello),
-    ja4: forms.ja4,
-    ja4_r: forms.ja4_r,
-    ja4_o: forms.ja4_o,
-    ja4_ro: forms.ja4_ro,
+    ...forms,
     knownClients: presetsWithJa4(forms.ja4),
     problems,
     ...(lintError === undefined ? {} : { lintError }),
