@@ -3,6 +3,7 @@
 // ESM loading, not the work, dominated its start-up. The library stays as tsc writes it.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { buildBrowserBundle } from './browser-bundle.mjs';
 
 // Chunk names carry content hashes: start empty so old chunks do not pile up.
 rmSync('dist/cli-bundle', { recursive: true, force: true });
@@ -23,3 +24,5 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+await buildBrowserBundle();

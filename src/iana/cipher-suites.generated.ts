@@ -4,387 +4,767 @@
 // or that older OpenSSL releases used (scripts/iana/data/openssl-legacy-cipher-names.txt). Do not edit by hand.
 // biome-ignore-all format: one suite per line keeps the table greppable
 
+import { parseCipherSuiteRows } from './cipher-suite-rows.ts';
 import type { CipherSuiteInfo } from './cipher-suite-types.ts';
-import type { Satisfies } from './satisfies.ts';
 
 /** The OpenSSL release whose `openssl ciphers -V -stdname` output supplied the `openssl` names. */
 export const CIPHER_SUITES_OPENSSL_VERSION = 'OpenSSL 3.0.22';
 
+/** The code of each suite by IANA name (the type of `CIPHER_SUITE`). */
+export interface CipherSuiteCodes {
+  readonly TLS_NULL_WITH_NULL_NULL: 0x0000;
+  readonly TLS_RSA_WITH_NULL_MD5: 0x0001;
+  readonly TLS_RSA_WITH_NULL_SHA: 0x0002;
+  readonly TLS_RSA_EXPORT_WITH_RC4_40_MD5: 0x0003;
+  readonly TLS_RSA_WITH_RC4_128_MD5: 0x0004;
+  readonly TLS_RSA_WITH_RC4_128_SHA: 0x0005;
+  readonly TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5: 0x0006;
+  readonly TLS_RSA_WITH_IDEA_CBC_SHA: 0x0007;
+  readonly TLS_RSA_EXPORT_WITH_DES40_CBC_SHA: 0x0008;
+  readonly TLS_RSA_WITH_DES_CBC_SHA: 0x0009;
+  readonly TLS_RSA_WITH_3DES_EDE_CBC_SHA: 0x000A;
+  readonly TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA: 0x000B;
+  readonly TLS_DH_DSS_WITH_DES_CBC_SHA: 0x000C;
+  readonly TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA: 0x000D;
+  readonly TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA: 0x000E;
+  readonly TLS_DH_RSA_WITH_DES_CBC_SHA: 0x000F;
+  readonly TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA: 0x0010;
+  readonly TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA: 0x0011;
+  readonly TLS_DHE_DSS_WITH_DES_CBC_SHA: 0x0012;
+  readonly TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA: 0x0013;
+  readonly TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA: 0x0014;
+  readonly TLS_DHE_RSA_WITH_DES_CBC_SHA: 0x0015;
+  readonly TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA: 0x0016;
+  readonly TLS_DH_anon_EXPORT_WITH_RC4_40_MD5: 0x0017;
+  readonly TLS_DH_anon_WITH_RC4_128_MD5: 0x0018;
+  readonly TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA: 0x0019;
+  readonly TLS_DH_anon_WITH_DES_CBC_SHA: 0x001A;
+  readonly TLS_DH_anon_WITH_3DES_EDE_CBC_SHA: 0x001B;
+  readonly TLS_KRB5_WITH_DES_CBC_SHA: 0x001E;
+  readonly TLS_KRB5_WITH_3DES_EDE_CBC_SHA: 0x001F;
+  readonly TLS_KRB5_WITH_RC4_128_SHA: 0x0020;
+  readonly TLS_KRB5_WITH_IDEA_CBC_SHA: 0x0021;
+  readonly TLS_KRB5_WITH_DES_CBC_MD5: 0x0022;
+  readonly TLS_KRB5_WITH_3DES_EDE_CBC_MD5: 0x0023;
+  readonly TLS_KRB5_WITH_RC4_128_MD5: 0x0024;
+  readonly TLS_KRB5_WITH_IDEA_CBC_MD5: 0x0025;
+  readonly TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA: 0x0026;
+  readonly TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA: 0x0027;
+  readonly TLS_KRB5_EXPORT_WITH_RC4_40_SHA: 0x0028;
+  readonly TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5: 0x0029;
+  readonly TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5: 0x002A;
+  readonly TLS_KRB5_EXPORT_WITH_RC4_40_MD5: 0x002B;
+  readonly TLS_PSK_WITH_NULL_SHA: 0x002C;
+  readonly TLS_DHE_PSK_WITH_NULL_SHA: 0x002D;
+  readonly TLS_RSA_PSK_WITH_NULL_SHA: 0x002E;
+  readonly TLS_RSA_WITH_AES_128_CBC_SHA: 0x002F;
+  readonly TLS_DH_DSS_WITH_AES_128_CBC_SHA: 0x0030;
+  readonly TLS_DH_RSA_WITH_AES_128_CBC_SHA: 0x0031;
+  readonly TLS_DHE_DSS_WITH_AES_128_CBC_SHA: 0x0032;
+  readonly TLS_DHE_RSA_WITH_AES_128_CBC_SHA: 0x0033;
+  readonly TLS_DH_anon_WITH_AES_128_CBC_SHA: 0x0034;
+  readonly TLS_RSA_WITH_AES_256_CBC_SHA: 0x0035;
+  readonly TLS_DH_DSS_WITH_AES_256_CBC_SHA: 0x0036;
+  readonly TLS_DH_RSA_WITH_AES_256_CBC_SHA: 0x0037;
+  readonly TLS_DHE_DSS_WITH_AES_256_CBC_SHA: 0x0038;
+  readonly TLS_DHE_RSA_WITH_AES_256_CBC_SHA: 0x0039;
+  readonly TLS_DH_anon_WITH_AES_256_CBC_SHA: 0x003A;
+  readonly TLS_RSA_WITH_NULL_SHA256: 0x003B;
+  readonly TLS_RSA_WITH_AES_128_CBC_SHA256: 0x003C;
+  readonly TLS_RSA_WITH_AES_256_CBC_SHA256: 0x003D;
+  readonly TLS_DH_DSS_WITH_AES_128_CBC_SHA256: 0x003E;
+  readonly TLS_DH_RSA_WITH_AES_128_CBC_SHA256: 0x003F;
+  readonly TLS_DHE_DSS_WITH_AES_128_CBC_SHA256: 0x0040;
+  readonly TLS_RSA_WITH_CAMELLIA_128_CBC_SHA: 0x0041;
+  readonly TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA: 0x0042;
+  readonly TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA: 0x0043;
+  readonly TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA: 0x0044;
+  readonly TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA: 0x0045;
+  readonly TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA: 0x0046;
+  readonly TLS_RSA_EXPORT1024_WITH_RC4_56_MD5: 0x0060;
+  readonly TLS_RSA_EXPORT1024_WITH_RC2_CBC_56_MD5: 0x0061;
+  readonly TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA: 0x0062;
+  readonly TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA: 0x0063;
+  readonly TLS_RSA_EXPORT1024_WITH_RC4_56_SHA: 0x0064;
+  readonly TLS_DHE_DSS_EXPORT1024_WITH_RC4_56_SHA: 0x0065;
+  readonly TLS_DHE_DSS_WITH_RC4_128_SHA: 0x0066;
+  readonly TLS_DHE_RSA_WITH_AES_128_CBC_SHA256: 0x0067;
+  readonly TLS_DH_DSS_WITH_AES_256_CBC_SHA256: 0x0068;
+  readonly TLS_DH_RSA_WITH_AES_256_CBC_SHA256: 0x0069;
+  readonly TLS_DHE_DSS_WITH_AES_256_CBC_SHA256: 0x006A;
+  readonly TLS_DHE_RSA_WITH_AES_256_CBC_SHA256: 0x006B;
+  readonly TLS_DH_anon_WITH_AES_128_CBC_SHA256: 0x006C;
+  readonly TLS_DH_anon_WITH_AES_256_CBC_SHA256: 0x006D;
+  readonly TLS_GOSTR341094_WITH_28147_CNT_IMIT: 0x0080;
+  readonly TLS_GOSTR341001_WITH_28147_CNT_IMIT: 0x0081;
+  readonly TLS_GOSTR341094_WITH_NULL_GOSTR3411: 0x0082;
+  readonly TLS_GOSTR341001_WITH_NULL_GOSTR3411: 0x0083;
+  readonly TLS_RSA_WITH_CAMELLIA_256_CBC_SHA: 0x0084;
+  readonly TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA: 0x0085;
+  readonly TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA: 0x0086;
+  readonly TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA: 0x0087;
+  readonly TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA: 0x0088;
+  readonly TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA: 0x0089;
+  readonly TLS_PSK_WITH_RC4_128_SHA: 0x008A;
+  readonly TLS_PSK_WITH_3DES_EDE_CBC_SHA: 0x008B;
+  readonly TLS_PSK_WITH_AES_128_CBC_SHA: 0x008C;
+  readonly TLS_PSK_WITH_AES_256_CBC_SHA: 0x008D;
+  readonly TLS_DHE_PSK_WITH_RC4_128_SHA: 0x008E;
+  readonly TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA: 0x008F;
+  readonly TLS_DHE_PSK_WITH_AES_128_CBC_SHA: 0x0090;
+  readonly TLS_DHE_PSK_WITH_AES_256_CBC_SHA: 0x0091;
+  readonly TLS_RSA_PSK_WITH_RC4_128_SHA: 0x0092;
+  readonly TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA: 0x0093;
+  readonly TLS_RSA_PSK_WITH_AES_128_CBC_SHA: 0x0094;
+  readonly TLS_RSA_PSK_WITH_AES_256_CBC_SHA: 0x0095;
+  readonly TLS_RSA_WITH_SEED_CBC_SHA: 0x0096;
+  readonly TLS_DH_DSS_WITH_SEED_CBC_SHA: 0x0097;
+  readonly TLS_DH_RSA_WITH_SEED_CBC_SHA: 0x0098;
+  readonly TLS_DHE_DSS_WITH_SEED_CBC_SHA: 0x0099;
+  readonly TLS_DHE_RSA_WITH_SEED_CBC_SHA: 0x009A;
+  readonly TLS_DH_anon_WITH_SEED_CBC_SHA: 0x009B;
+  readonly TLS_RSA_WITH_AES_128_GCM_SHA256: 0x009C;
+  readonly TLS_RSA_WITH_AES_256_GCM_SHA384: 0x009D;
+  readonly TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: 0x009E;
+  readonly TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: 0x009F;
+  readonly TLS_DH_RSA_WITH_AES_128_GCM_SHA256: 0x00A0;
+  readonly TLS_DH_RSA_WITH_AES_256_GCM_SHA384: 0x00A1;
+  readonly TLS_DHE_DSS_WITH_AES_128_GCM_SHA256: 0x00A2;
+  readonly TLS_DHE_DSS_WITH_AES_256_GCM_SHA384: 0x00A3;
+  readonly TLS_DH_DSS_WITH_AES_128_GCM_SHA256: 0x00A4;
+  readonly TLS_DH_DSS_WITH_AES_256_GCM_SHA384: 0x00A5;
+  readonly TLS_DH_anon_WITH_AES_128_GCM_SHA256: 0x00A6;
+  readonly TLS_DH_anon_WITH_AES_256_GCM_SHA384: 0x00A7;
+  readonly TLS_PSK_WITH_AES_128_GCM_SHA256: 0x00A8;
+  readonly TLS_PSK_WITH_AES_256_GCM_SHA384: 0x00A9;
+  readonly TLS_DHE_PSK_WITH_AES_128_GCM_SHA256: 0x00AA;
+  readonly TLS_DHE_PSK_WITH_AES_256_GCM_SHA384: 0x00AB;
+  readonly TLS_RSA_PSK_WITH_AES_128_GCM_SHA256: 0x00AC;
+  readonly TLS_RSA_PSK_WITH_AES_256_GCM_SHA384: 0x00AD;
+  readonly TLS_PSK_WITH_AES_128_CBC_SHA256: 0x00AE;
+  readonly TLS_PSK_WITH_AES_256_CBC_SHA384: 0x00AF;
+  readonly TLS_PSK_WITH_NULL_SHA256: 0x00B0;
+  readonly TLS_PSK_WITH_NULL_SHA384: 0x00B1;
+  readonly TLS_DHE_PSK_WITH_AES_128_CBC_SHA256: 0x00B2;
+  readonly TLS_DHE_PSK_WITH_AES_256_CBC_SHA384: 0x00B3;
+  readonly TLS_DHE_PSK_WITH_NULL_SHA256: 0x00B4;
+  readonly TLS_DHE_PSK_WITH_NULL_SHA384: 0x00B5;
+  readonly TLS_RSA_PSK_WITH_AES_128_CBC_SHA256: 0x00B6;
+  readonly TLS_RSA_PSK_WITH_AES_256_CBC_SHA384: 0x00B7;
+  readonly TLS_RSA_PSK_WITH_NULL_SHA256: 0x00B8;
+  readonly TLS_RSA_PSK_WITH_NULL_SHA384: 0x00B9;
+  readonly TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256: 0x00BA;
+  readonly TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256: 0x00BB;
+  readonly TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256: 0x00BC;
+  readonly TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256: 0x00BD;
+  readonly TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256: 0x00BE;
+  readonly TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256: 0x00BF;
+  readonly TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256: 0x00C0;
+  readonly TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256: 0x00C1;
+  readonly TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256: 0x00C2;
+  readonly TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256: 0x00C3;
+  readonly TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256: 0x00C4;
+  readonly TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256: 0x00C5;
+  readonly TLS_SM4_GCM_SM3: 0x00C6;
+  readonly TLS_SM4_CCM_SM3: 0x00C7;
+  readonly TLS_EMPTY_RENEGOTIATION_INFO_SCSV: 0x00FF;
+  readonly TLS_AES_128_GCM_SHA256: 0x1301;
+  readonly TLS_AES_256_GCM_SHA384: 0x1302;
+  readonly TLS_CHACHA20_POLY1305_SHA256: 0x1303;
+  readonly TLS_AES_128_CCM_SHA256: 0x1304;
+  readonly TLS_AES_128_CCM_8_SHA256: 0x1305;
+  readonly TLS_AEGIS_256_SHA512: 0x1306;
+  readonly TLS_AEGIS_128L_SHA256: 0x1307;
+  readonly TLS_FALLBACK_SCSV: 0x5600;
+  readonly TLS_ECDH_ECDSA_WITH_NULL_SHA: 0xC001;
+  readonly TLS_ECDH_ECDSA_WITH_RC4_128_SHA: 0xC002;
+  readonly TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA: 0xC003;
+  readonly TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA: 0xC004;
+  readonly TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA: 0xC005;
+  readonly TLS_ECDHE_ECDSA_WITH_NULL_SHA: 0xC006;
+  readonly TLS_ECDHE_ECDSA_WITH_RC4_128_SHA: 0xC007;
+  readonly TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA: 0xC008;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: 0xC009;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: 0xC00A;
+  readonly TLS_ECDH_RSA_WITH_NULL_SHA: 0xC00B;
+  readonly TLS_ECDH_RSA_WITH_RC4_128_SHA: 0xC00C;
+  readonly TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA: 0xC00D;
+  readonly TLS_ECDH_RSA_WITH_AES_128_CBC_SHA: 0xC00E;
+  readonly TLS_ECDH_RSA_WITH_AES_256_CBC_SHA: 0xC00F;
+  readonly TLS_ECDHE_RSA_WITH_NULL_SHA: 0xC010;
+  readonly TLS_ECDHE_RSA_WITH_RC4_128_SHA: 0xC011;
+  readonly TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA: 0xC012;
+  readonly TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: 0xC013;
+  readonly TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: 0xC014;
+  readonly TLS_ECDH_anon_WITH_NULL_SHA: 0xC015;
+  readonly TLS_ECDH_anon_WITH_RC4_128_SHA: 0xC016;
+  readonly TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA: 0xC017;
+  readonly TLS_ECDH_anon_WITH_AES_128_CBC_SHA: 0xC018;
+  readonly TLS_ECDH_anon_WITH_AES_256_CBC_SHA: 0xC019;
+  readonly TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA: 0xC01A;
+  readonly TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA: 0xC01B;
+  readonly TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA: 0xC01C;
+  readonly TLS_SRP_SHA_WITH_AES_128_CBC_SHA: 0xC01D;
+  readonly TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA: 0xC01E;
+  readonly TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA: 0xC01F;
+  readonly TLS_SRP_SHA_WITH_AES_256_CBC_SHA: 0xC020;
+  readonly TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA: 0xC021;
+  readonly TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA: 0xC022;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256: 0xC023;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384: 0xC024;
+  readonly TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256: 0xC025;
+  readonly TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384: 0xC026;
+  readonly TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: 0xC027;
+  readonly TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384: 0xC028;
+  readonly TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256: 0xC029;
+  readonly TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384: 0xC02A;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 0xC02B;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 0xC02C;
+  readonly TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256: 0xC02D;
+  readonly TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384: 0xC02E;
+  readonly TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 0xC02F;
+  readonly TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 0xC030;
+  readonly TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256: 0xC031;
+  readonly TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384: 0xC032;
+  readonly TLS_ECDHE_PSK_WITH_RC4_128_SHA: 0xC033;
+  readonly TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA: 0xC034;
+  readonly TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA: 0xC035;
+  readonly TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA: 0xC036;
+  readonly TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256: 0xC037;
+  readonly TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384: 0xC038;
+  readonly TLS_ECDHE_PSK_WITH_NULL_SHA: 0xC039;
+  readonly TLS_ECDHE_PSK_WITH_NULL_SHA256: 0xC03A;
+  readonly TLS_ECDHE_PSK_WITH_NULL_SHA384: 0xC03B;
+  readonly TLS_RSA_WITH_ARIA_128_CBC_SHA256: 0xC03C;
+  readonly TLS_RSA_WITH_ARIA_256_CBC_SHA384: 0xC03D;
+  readonly TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256: 0xC03E;
+  readonly TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384: 0xC03F;
+  readonly TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256: 0xC040;
+  readonly TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384: 0xC041;
+  readonly TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256: 0xC042;
+  readonly TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384: 0xC043;
+  readonly TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256: 0xC044;
+  readonly TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384: 0xC045;
+  readonly TLS_DH_anon_WITH_ARIA_128_CBC_SHA256: 0xC046;
+  readonly TLS_DH_anon_WITH_ARIA_256_CBC_SHA384: 0xC047;
+  readonly TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256: 0xC048;
+  readonly TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384: 0xC049;
+  readonly TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256: 0xC04A;
+  readonly TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384: 0xC04B;
+  readonly TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256: 0xC04C;
+  readonly TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384: 0xC04D;
+  readonly TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256: 0xC04E;
+  readonly TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384: 0xC04F;
+  readonly TLS_RSA_WITH_ARIA_128_GCM_SHA256: 0xC050;
+  readonly TLS_RSA_WITH_ARIA_256_GCM_SHA384: 0xC051;
+  readonly TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256: 0xC052;
+  readonly TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384: 0xC053;
+  readonly TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256: 0xC054;
+  readonly TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384: 0xC055;
+  readonly TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256: 0xC056;
+  readonly TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384: 0xC057;
+  readonly TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256: 0xC058;
+  readonly TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384: 0xC059;
+  readonly TLS_DH_anon_WITH_ARIA_128_GCM_SHA256: 0xC05A;
+  readonly TLS_DH_anon_WITH_ARIA_256_GCM_SHA384: 0xC05B;
+  readonly TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256: 0xC05C;
+  readonly TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384: 0xC05D;
+  readonly TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256: 0xC05E;
+  readonly TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384: 0xC05F;
+  readonly TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256: 0xC060;
+  readonly TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384: 0xC061;
+  readonly TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256: 0xC062;
+  readonly TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384: 0xC063;
+  readonly TLS_PSK_WITH_ARIA_128_CBC_SHA256: 0xC064;
+  readonly TLS_PSK_WITH_ARIA_256_CBC_SHA384: 0xC065;
+  readonly TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256: 0xC066;
+  readonly TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384: 0xC067;
+  readonly TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256: 0xC068;
+  readonly TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384: 0xC069;
+  readonly TLS_PSK_WITH_ARIA_128_GCM_SHA256: 0xC06A;
+  readonly TLS_PSK_WITH_ARIA_256_GCM_SHA384: 0xC06B;
+  readonly TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256: 0xC06C;
+  readonly TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384: 0xC06D;
+  readonly TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256: 0xC06E;
+  readonly TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384: 0xC06F;
+  readonly TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256: 0xC070;
+  readonly TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384: 0xC071;
+  readonly TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256: 0xC072;
+  readonly TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384: 0xC073;
+  readonly TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256: 0xC074;
+  readonly TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384: 0xC075;
+  readonly TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256: 0xC076;
+  readonly TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384: 0xC077;
+  readonly TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256: 0xC078;
+  readonly TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384: 0xC079;
+  readonly TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256: 0xC07A;
+  readonly TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384: 0xC07B;
+  readonly TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256: 0xC07C;
+  readonly TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384: 0xC07D;
+  readonly TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256: 0xC07E;
+  readonly TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384: 0xC07F;
+  readonly TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256: 0xC080;
+  readonly TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384: 0xC081;
+  readonly TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256: 0xC082;
+  readonly TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384: 0xC083;
+  readonly TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256: 0xC084;
+  readonly TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384: 0xC085;
+  readonly TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256: 0xC086;
+  readonly TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384: 0xC087;
+  readonly TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256: 0xC088;
+  readonly TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384: 0xC089;
+  readonly TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256: 0xC08A;
+  readonly TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384: 0xC08B;
+  readonly TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256: 0xC08C;
+  readonly TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384: 0xC08D;
+  readonly TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256: 0xC08E;
+  readonly TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384: 0xC08F;
+  readonly TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256: 0xC090;
+  readonly TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384: 0xC091;
+  readonly TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256: 0xC092;
+  readonly TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384: 0xC093;
+  readonly TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256: 0xC094;
+  readonly TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384: 0xC095;
+  readonly TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256: 0xC096;
+  readonly TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384: 0xC097;
+  readonly TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256: 0xC098;
+  readonly TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384: 0xC099;
+  readonly TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256: 0xC09A;
+  readonly TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384: 0xC09B;
+  readonly TLS_RSA_WITH_AES_128_CCM: 0xC09C;
+  readonly TLS_RSA_WITH_AES_256_CCM: 0xC09D;
+  readonly TLS_DHE_RSA_WITH_AES_128_CCM: 0xC09E;
+  readonly TLS_DHE_RSA_WITH_AES_256_CCM: 0xC09F;
+  readonly TLS_RSA_WITH_AES_128_CCM_8: 0xC0A0;
+  readonly TLS_RSA_WITH_AES_256_CCM_8: 0xC0A1;
+  readonly TLS_DHE_RSA_WITH_AES_128_CCM_8: 0xC0A2;
+  readonly TLS_DHE_RSA_WITH_AES_256_CCM_8: 0xC0A3;
+  readonly TLS_PSK_WITH_AES_128_CCM: 0xC0A4;
+  readonly TLS_PSK_WITH_AES_256_CCM: 0xC0A5;
+  readonly TLS_DHE_PSK_WITH_AES_128_CCM: 0xC0A6;
+  readonly TLS_DHE_PSK_WITH_AES_256_CCM: 0xC0A7;
+  readonly TLS_PSK_WITH_AES_128_CCM_8: 0xC0A8;
+  readonly TLS_PSK_WITH_AES_256_CCM_8: 0xC0A9;
+  readonly TLS_PSK_DHE_WITH_AES_128_CCM_8: 0xC0AA;
+  readonly TLS_PSK_DHE_WITH_AES_256_CCM_8: 0xC0AB;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_128_CCM: 0xC0AC;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_256_CCM: 0xC0AD;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8: 0xC0AE;
+  readonly TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8: 0xC0AF;
+  readonly TLS_ECCPWD_WITH_AES_128_GCM_SHA256: 0xC0B0;
+  readonly TLS_ECCPWD_WITH_AES_256_GCM_SHA384: 0xC0B1;
+  readonly TLS_ECCPWD_WITH_AES_128_CCM_SHA256: 0xC0B2;
+  readonly TLS_ECCPWD_WITH_AES_256_CCM_SHA384: 0xC0B3;
+  readonly TLS_SHA256_SHA256: 0xC0B4;
+  readonly TLS_SHA384_SHA384: 0xC0B5;
+  readonly TLS_ECJPAKE_WITH_AES_128_CCM_8: 0xC0FF;
+  readonly TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC: 0xC100;
+  readonly TLS_GOSTR341112_256_WITH_MAGMA_CTR_OMAC: 0xC101;
+  readonly TLS_GOSTR341112_256_WITH_28147_CNT_IMIT: 0xC102;
+  readonly TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_L: 0xC103;
+  readonly TLS_GOSTR341112_256_WITH_MAGMA_MGM_L: 0xC104;
+  readonly TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_S: 0xC105;
+  readonly TLS_GOSTR341112_256_WITH_MAGMA_MGM_S: 0xC106;
+  readonly TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD: 0xCC13;
+  readonly TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_OLD: 0xCC14;
+  readonly TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD: 0xCC15;
+  readonly TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 0xCCA8;
+  readonly TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 0xCCA9;
+  readonly TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 0xCCAA;
+  readonly TLS_PSK_WITH_CHACHA20_POLY1305_SHA256: 0xCCAB;
+  readonly TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256: 0xCCAC;
+  readonly TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256: 0xCCAD;
+  readonly TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256: 0xCCAE;
+  readonly TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256: 0xD001;
+  readonly TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384: 0xD002;
+  readonly TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256: 0xD003;
+  readonly TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256: 0xD005;
+  readonly SSL_RSA_FIPS_WITH_DES_CBC_SHA: 0xFEFE;
+  readonly SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA: 0xFEFF;
+  readonly SSL_RSA_OLDFIPS_WITH_3DES_EDE_CBC_SHA: 0xFFE0;
+  readonly SSL_RSA_OLDFIPS_WITH_DES_CBC_SHA: 0xFFE1;
+}
+
+/** A row of {@link CIPHER_SUITES}: a {@link CipherSuiteInfo} with its name from the table. */
+export interface CipherSuiteRow extends CipherSuiteInfo {
+  readonly name: keyof CipherSuiteCodes;
+}
+
 /**
  * Every cipher suite IANA assigned (352 values, SCSVs included), plus 19 values
- * real clients sent without an assignment (`iana: false`), in code order.
+ * real clients sent without an assignment (`iana: false`), in code order. Held as one line a
+ * suite (see cipher-suite-rows.ts for the columns) and read when the module loads.
  */
-export const CIPHER_SUITES = [
-  { code: 0x0000, name: 'TLS_NULL_WITH_NULL_NULL', keyExchange: 'NULL', authentication: 'NULL', cipher: 'NULL', mac: 'NULL', hash: 'NULL', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0001, name: 'TLS_RSA_WITH_NULL_MD5', openssl: 'NULL-MD5', keyExchange: 'RSA', authentication: 'RSA', cipher: 'NULL', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0002, name: 'TLS_RSA_WITH_NULL_SHA', openssl: 'NULL-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0003, name: 'TLS_RSA_EXPORT_WITH_RC4_40_MD5', openssl: 'EXP-RC4-MD5', keyExchange: 'RSA', authentication: 'RSA', cipher: 'RC4_40', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0004, name: 'TLS_RSA_WITH_RC4_128_MD5', openssl: 'RC4-MD5', keyExchange: 'RSA', authentication: 'RSA', cipher: 'RC4_128', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0005, name: 'TLS_RSA_WITH_RC4_128_SHA', openssl: 'RC4-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0006, name: 'TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5', openssl: 'EXP-RC2-CBC-MD5', keyExchange: 'RSA', authentication: 'RSA', cipher: 'RC2_CBC_40', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0007, name: 'TLS_RSA_WITH_IDEA_CBC_SHA', openssl: 'IDEA-CBC-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'IDEA_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x0008, name: 'TLS_RSA_EXPORT_WITH_DES40_CBC_SHA', openssl: 'EXP-DES-CBC-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'DES40_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0009, name: 'TLS_RSA_WITH_DES_CBC_SHA', openssl: 'DES-CBC-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x000A, name: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', openssl: 'DES-CBC3-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x000B, name: 'TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA', openssl: 'EXP-DH-DSS-DES-CBC-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: 'DES40_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x000C, name: 'TLS_DH_DSS_WITH_DES_CBC_SHA', openssl: 'DH-DSS-DES-CBC-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x000D, name: 'TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA', openssl: 'DH-DSS-DES-CBC3-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x000E, name: 'TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA', openssl: 'EXP-DH-RSA-DES-CBC-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: 'DES40_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x000F, name: 'TLS_DH_RSA_WITH_DES_CBC_SHA', openssl: 'DH-RSA-DES-CBC-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x0010, name: 'TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA', openssl: 'DH-RSA-DES-CBC3-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0011, name: 'TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA', openssl: 'EXP-DHE-DSS-DES-CBC-SHA', aliases: ['EXP-EDH-DSS-DES-CBC-SHA'], keyExchange: 'DHE', authentication: 'DSS', cipher: 'DES40_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0012, name: 'TLS_DHE_DSS_WITH_DES_CBC_SHA', openssl: 'DHE-DSS-DES-CBC-SHA', aliases: ['EDH-DSS-DES-CBC-SHA'], keyExchange: 'DHE', authentication: 'DSS', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x0013, name: 'TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA', openssl: 'DHE-DSS-DES-CBC3-SHA', aliases: ['EDH-DSS-DES-CBC3-SHA'], keyExchange: 'DHE', authentication: 'DSS', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0014, name: 'TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA', openssl: 'EXP-DHE-RSA-DES-CBC-SHA', aliases: ['EXP-EDH-RSA-DES-CBC-SHA'], keyExchange: 'DHE', authentication: 'RSA', cipher: 'DES40_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0015, name: 'TLS_DHE_RSA_WITH_DES_CBC_SHA', openssl: 'DHE-RSA-DES-CBC-SHA', aliases: ['EDH-RSA-DES-CBC-SHA'], keyExchange: 'DHE', authentication: 'RSA', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x0016, name: 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', openssl: 'DHE-RSA-DES-CBC3-SHA', aliases: ['EDH-RSA-DES-CBC3-SHA'], keyExchange: 'DHE', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0017, name: 'TLS_DH_anon_EXPORT_WITH_RC4_40_MD5', openssl: 'EXP-ADH-RC4-MD5', keyExchange: 'DHE', authentication: 'anon', cipher: 'RC4_40', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0018, name: 'TLS_DH_anon_WITH_RC4_128_MD5', openssl: 'ADH-RC4-MD5', keyExchange: 'DHE', authentication: 'anon', cipher: 'RC4_128', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0019, name: 'TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA', openssl: 'EXP-ADH-DES-CBC-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: 'DES40_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x001A, name: 'TLS_DH_anon_WITH_DES_CBC_SHA', openssl: 'ADH-DES-CBC-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x001B, name: 'TLS_DH_anon_WITH_3DES_EDE_CBC_SHA', openssl: 'ADH-DES-CBC3-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x001E, name: 'TLS_KRB5_WITH_DES_CBC_SHA', openssl: 'KRB5-DES-CBC-SHA', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x001F, name: 'TLS_KRB5_WITH_3DES_EDE_CBC_SHA', openssl: 'KRB5-DES-CBC3-SHA', keyExchange: 'KRB5', authentication: 'KRB5', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0020, name: 'TLS_KRB5_WITH_RC4_128_SHA', openssl: 'KRB5-RC4-SHA', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0021, name: 'TLS_KRB5_WITH_IDEA_CBC_SHA', openssl: 'KRB5-IDEA-CBC-SHA', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'IDEA_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x0022, name: 'TLS_KRB5_WITH_DES_CBC_MD5', openssl: 'KRB5-DES-CBC-MD5', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'DES_CBC', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x0023, name: 'TLS_KRB5_WITH_3DES_EDE_CBC_MD5', openssl: 'KRB5-DES-CBC3-MD5', keyExchange: 'KRB5', authentication: 'KRB5', cipher: '3DES_EDE_CBC', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0024, name: 'TLS_KRB5_WITH_RC4_128_MD5', openssl: 'KRB5-RC4-MD5', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'RC4_128', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0025, name: 'TLS_KRB5_WITH_IDEA_CBC_MD5', openssl: 'KRB5-IDEA-CBC-MD5', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'IDEA_CBC', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: true },
-  { code: 0x0026, name: 'TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA', openssl: 'EXP-KRB5-DES-CBC-SHA', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'DES_CBC_40', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0027, name: 'TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA', openssl: 'EXP-KRB5-RC2-CBC-SHA', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'RC2_CBC_40', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0028, name: 'TLS_KRB5_EXPORT_WITH_RC4_40_SHA', openssl: 'EXP-KRB5-RC4-SHA', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'RC4_40', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x0029, name: 'TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5', openssl: 'EXP-KRB5-DES-CBC-MD5', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'DES_CBC_40', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x002A, name: 'TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5', openssl: 'EXP-KRB5-RC2-CBC-MD5', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'RC2_CBC_40', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x002B, name: 'TLS_KRB5_EXPORT_WITH_RC4_40_MD5', openssl: 'EXP-KRB5-RC4-MD5', keyExchange: 'KRB5', authentication: 'KRB5', cipher: 'RC4_40', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: true },
-  { code: 0x002C, name: 'TLS_PSK_WITH_NULL_SHA', openssl: 'PSK-NULL-SHA', keyExchange: 'PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x002D, name: 'TLS_DHE_PSK_WITH_NULL_SHA', openssl: 'DHE-PSK-NULL-SHA', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x002E, name: 'TLS_RSA_PSK_WITH_NULL_SHA', openssl: 'RSA-PSK-NULL-SHA', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x002F, name: 'TLS_RSA_WITH_AES_128_CBC_SHA', openssl: 'AES128-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0030, name: 'TLS_DH_DSS_WITH_AES_128_CBC_SHA', openssl: 'DH-DSS-AES128-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0031, name: 'TLS_DH_RSA_WITH_AES_128_CBC_SHA', openssl: 'DH-RSA-AES128-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0032, name: 'TLS_DHE_DSS_WITH_AES_128_CBC_SHA', openssl: 'DHE-DSS-AES128-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0033, name: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', openssl: 'DHE-RSA-AES128-SHA', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0034, name: 'TLS_DH_anon_WITH_AES_128_CBC_SHA', openssl: 'ADH-AES128-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0035, name: 'TLS_RSA_WITH_AES_256_CBC_SHA', openssl: 'AES256-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0036, name: 'TLS_DH_DSS_WITH_AES_256_CBC_SHA', openssl: 'DH-DSS-AES256-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0037, name: 'TLS_DH_RSA_WITH_AES_256_CBC_SHA', openssl: 'DH-RSA-AES256-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0038, name: 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA', openssl: 'DHE-DSS-AES256-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0039, name: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', openssl: 'DHE-RSA-AES256-SHA', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x003A, name: 'TLS_DH_anon_WITH_AES_256_CBC_SHA', openssl: 'ADH-AES256-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x003B, name: 'TLS_RSA_WITH_NULL_SHA256', openssl: 'NULL-SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'NULL', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x003C, name: 'TLS_RSA_WITH_AES_128_CBC_SHA256', openssl: 'AES128-SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x003D, name: 'TLS_RSA_WITH_AES_256_CBC_SHA256', openssl: 'AES256-SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x003E, name: 'TLS_DH_DSS_WITH_AES_128_CBC_SHA256', openssl: 'DH-DSS-AES128-SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x003F, name: 'TLS_DH_RSA_WITH_AES_128_CBC_SHA256', openssl: 'DH-RSA-AES128-SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x0040, name: 'TLS_DHE_DSS_WITH_AES_128_CBC_SHA256', openssl: 'DHE-DSS-AES128-SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x0041, name: 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA', openssl: 'CAMELLIA128-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0042, name: 'TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA', openssl: 'DH-DSS-CAMELLIA128-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: 'CAMELLIA_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0043, name: 'TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA', openssl: 'DH-RSA-CAMELLIA128-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0044, name: 'TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA', openssl: 'DHE-DSS-CAMELLIA128-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'CAMELLIA_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0045, name: 'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA', openssl: 'DHE-RSA-CAMELLIA128-SHA', keyExchange: 'DHE', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0046, name: 'TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA', openssl: 'ADH-CAMELLIA128-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: 'CAMELLIA_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0060, name: 'TLS_RSA_EXPORT1024_WITH_RC4_56_MD5', openssl: 'EXP1024-RC4-MD5', keyExchange: 'RSA', authentication: 'RSA', cipher: 'RC4_56', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: false },
-  { code: 0x0061, name: 'TLS_RSA_EXPORT1024_WITH_RC2_CBC_56_MD5', openssl: 'EXP1024-RC2-CBC-MD5', keyExchange: 'RSA', authentication: 'RSA', cipher: 'RC2_CBC_56', mac: 'MD5', hash: 'MD5', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: false },
-  { code: 0x0062, name: 'TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA', openssl: 'EXP1024-DES-CBC-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: false },
-  { code: 0x0063, name: 'TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA', openssl: 'EXP1024-DHE-DSS-DES-CBC-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: false },
-  { code: 0x0064, name: 'TLS_RSA_EXPORT1024_WITH_RC4_56_SHA', openssl: 'EXP1024-RC4-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'RC4_56', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: false },
-  { code: 0x0065, name: 'TLS_DHE_DSS_EXPORT1024_WITH_RC4_56_SHA', openssl: 'EXP1024-DHE-DSS-RC4-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'RC4_56', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0301, iana: false },
-  { code: 0x0066, name: 'TLS_DHE_DSS_WITH_RC4_128_SHA', openssl: 'DHE-DSS-RC4-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: false },
-  { code: 0x0067, name: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256', openssl: 'DHE-RSA-AES128-SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x0068, name: 'TLS_DH_DSS_WITH_AES_256_CBC_SHA256', openssl: 'DH-DSS-AES256-SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'AES_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x0069, name: 'TLS_DH_RSA_WITH_AES_256_CBC_SHA256', openssl: 'DH-RSA-AES256-SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x006A, name: 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA256', openssl: 'DHE-DSS-AES256-SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'AES_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x006B, name: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', openssl: 'DHE-RSA-AES256-SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x006C, name: 'TLS_DH_anon_WITH_AES_128_CBC_SHA256', openssl: 'ADH-AES128-SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x006D, name: 'TLS_DH_anon_WITH_AES_256_CBC_SHA256', openssl: 'ADH-AES256-SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'AES_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x0080, name: 'TLS_GOSTR341094_WITH_28147_CNT_IMIT', openssl: 'GOST94-GOST89-GOST89', keyExchange: 'GOST', authentication: 'GOST', cipher: '28147_CNT', mac: 'IMIT', hash: 'GOSTR3411', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: false },
-  { code: 0x0081, name: 'TLS_GOSTR341001_WITH_28147_CNT_IMIT', openssl: 'GOST2001-GOST89-GOST89', keyExchange: 'GOST', authentication: 'GOST', cipher: '28147_CNT', mac: 'IMIT', hash: 'GOSTR3411', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: false },
-  { code: 0x0082, name: 'TLS_GOSTR341094_WITH_NULL_GOSTR3411', openssl: 'GOST94-NULL-GOST94', keyExchange: 'GOST', authentication: 'GOST', cipher: 'NULL', mac: 'GOSTR3411', hash: 'GOSTR3411', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: false },
-  { code: 0x0083, name: 'TLS_GOSTR341001_WITH_NULL_GOSTR3411', openssl: 'GOST2001-NULL-GOST94', keyExchange: 'GOST', authentication: 'GOST', cipher: 'NULL', mac: 'GOSTR3411', hash: 'GOSTR3411', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: false },
-  { code: 0x0084, name: 'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA', openssl: 'CAMELLIA256-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0085, name: 'TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA', openssl: 'DH-DSS-CAMELLIA256-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: 'CAMELLIA_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0086, name: 'TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA', openssl: 'DH-RSA-CAMELLIA256-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0087, name: 'TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA', openssl: 'DHE-DSS-CAMELLIA256-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'CAMELLIA_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0088, name: 'TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA', openssl: 'DHE-RSA-CAMELLIA256-SHA', keyExchange: 'DHE', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0089, name: 'TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA', openssl: 'ADH-CAMELLIA256-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: 'CAMELLIA_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x008A, name: 'TLS_PSK_WITH_RC4_128_SHA', openssl: 'PSK-RC4-SHA', keyExchange: 'PSK', authentication: 'PSK', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x008B, name: 'TLS_PSK_WITH_3DES_EDE_CBC_SHA', openssl: 'PSK-3DES-EDE-CBC-SHA', keyExchange: 'PSK', authentication: 'PSK', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x008C, name: 'TLS_PSK_WITH_AES_128_CBC_SHA', openssl: 'PSK-AES128-CBC-SHA', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x008D, name: 'TLS_PSK_WITH_AES_256_CBC_SHA', openssl: 'PSK-AES256-CBC-SHA', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x008E, name: 'TLS_DHE_PSK_WITH_RC4_128_SHA', openssl: 'DHE-PSK-RC4-SHA', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x008F, name: 'TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA', openssl: 'DHE-PSK-3DES-EDE-CBC-SHA', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0090, name: 'TLS_DHE_PSK_WITH_AES_128_CBC_SHA', openssl: 'DHE-PSK-AES128-CBC-SHA', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0091, name: 'TLS_DHE_PSK_WITH_AES_256_CBC_SHA', openssl: 'DHE-PSK-AES256-CBC-SHA', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0092, name: 'TLS_RSA_PSK_WITH_RC4_128_SHA', openssl: 'RSA-PSK-RC4-SHA', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0093, name: 'TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA', openssl: 'RSA-PSK-3DES-EDE-CBC-SHA', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0094, name: 'TLS_RSA_PSK_WITH_AES_128_CBC_SHA', openssl: 'RSA-PSK-AES128-CBC-SHA', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0095, name: 'TLS_RSA_PSK_WITH_AES_256_CBC_SHA', openssl: 'RSA-PSK-AES256-CBC-SHA', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0096, name: 'TLS_RSA_WITH_SEED_CBC_SHA', openssl: 'SEED-SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'SEED_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0097, name: 'TLS_DH_DSS_WITH_SEED_CBC_SHA', openssl: 'DH-DSS-SEED-SHA', keyExchange: 'DH', authentication: 'DSS', cipher: 'SEED_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0098, name: 'TLS_DH_RSA_WITH_SEED_CBC_SHA', openssl: 'DH-RSA-SEED-SHA', keyExchange: 'DH', authentication: 'RSA', cipher: 'SEED_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x0099, name: 'TLS_DHE_DSS_WITH_SEED_CBC_SHA', openssl: 'DHE-DSS-SEED-SHA', keyExchange: 'DHE', authentication: 'DSS', cipher: 'SEED_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x009A, name: 'TLS_DHE_RSA_WITH_SEED_CBC_SHA', openssl: 'DHE-RSA-SEED-SHA', keyExchange: 'DHE', authentication: 'RSA', cipher: 'SEED_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x009B, name: 'TLS_DH_anon_WITH_SEED_CBC_SHA', openssl: 'ADH-SEED-SHA', keyExchange: 'DHE', authentication: 'anon', cipher: 'SEED_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0x009C, name: 'TLS_RSA_WITH_AES_128_GCM_SHA256', openssl: 'AES128-GCM-SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x009D, name: 'TLS_RSA_WITH_AES_256_GCM_SHA384', openssl: 'AES256-GCM-SHA384', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x009E, name: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', openssl: 'DHE-RSA-AES128-GCM-SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x009F, name: 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', openssl: 'DHE-RSA-AES256-GCM-SHA384', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A0, name: 'TLS_DH_RSA_WITH_AES_128_GCM_SHA256', openssl: 'DH-RSA-AES128-GCM-SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A1, name: 'TLS_DH_RSA_WITH_AES_256_GCM_SHA384', openssl: 'DH-RSA-AES256-GCM-SHA384', keyExchange: 'DH', authentication: 'RSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A2, name: 'TLS_DHE_DSS_WITH_AES_128_GCM_SHA256', openssl: 'DHE-DSS-AES128-GCM-SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A3, name: 'TLS_DHE_DSS_WITH_AES_256_GCM_SHA384', openssl: 'DHE-DSS-AES256-GCM-SHA384', keyExchange: 'DHE', authentication: 'DSS', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A4, name: 'TLS_DH_DSS_WITH_AES_128_GCM_SHA256', openssl: 'DH-DSS-AES128-GCM-SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A5, name: 'TLS_DH_DSS_WITH_AES_256_GCM_SHA384', openssl: 'DH-DSS-AES256-GCM-SHA384', keyExchange: 'DH', authentication: 'DSS', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A6, name: 'TLS_DH_anon_WITH_AES_128_GCM_SHA256', openssl: 'ADH-AES128-GCM-SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A7, name: 'TLS_DH_anon_WITH_AES_256_GCM_SHA384', openssl: 'ADH-AES256-GCM-SHA384', keyExchange: 'DHE', authentication: 'anon', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A8, name: 'TLS_PSK_WITH_AES_128_GCM_SHA256', openssl: 'PSK-AES128-GCM-SHA256', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00A9, name: 'TLS_PSK_WITH_AES_256_GCM_SHA384', openssl: 'PSK-AES256-GCM-SHA384', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00AA, name: 'TLS_DHE_PSK_WITH_AES_128_GCM_SHA256', openssl: 'DHE-PSK-AES128-GCM-SHA256', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00AB, name: 'TLS_DHE_PSK_WITH_AES_256_GCM_SHA384', openssl: 'DHE-PSK-AES256-GCM-SHA384', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00AC, name: 'TLS_RSA_PSK_WITH_AES_128_GCM_SHA256', openssl: 'RSA-PSK-AES128-GCM-SHA256', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00AD, name: 'TLS_RSA_PSK_WITH_AES_256_GCM_SHA384', openssl: 'RSA-PSK-AES256-GCM-SHA384', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00AE, name: 'TLS_PSK_WITH_AES_128_CBC_SHA256', openssl: 'PSK-AES128-CBC-SHA256', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00AF, name: 'TLS_PSK_WITH_AES_256_CBC_SHA384', openssl: 'PSK-AES256-CBC-SHA384', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B0, name: 'TLS_PSK_WITH_NULL_SHA256', openssl: 'PSK-NULL-SHA256', keyExchange: 'PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B1, name: 'TLS_PSK_WITH_NULL_SHA384', openssl: 'PSK-NULL-SHA384', keyExchange: 'PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B2, name: 'TLS_DHE_PSK_WITH_AES_128_CBC_SHA256', openssl: 'DHE-PSK-AES128-CBC-SHA256', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B3, name: 'TLS_DHE_PSK_WITH_AES_256_CBC_SHA384', openssl: 'DHE-PSK-AES256-CBC-SHA384', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B4, name: 'TLS_DHE_PSK_WITH_NULL_SHA256', openssl: 'DHE-PSK-NULL-SHA256', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B5, name: 'TLS_DHE_PSK_WITH_NULL_SHA384', openssl: 'DHE-PSK-NULL-SHA384', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B6, name: 'TLS_RSA_PSK_WITH_AES_128_CBC_SHA256', openssl: 'RSA-PSK-AES128-CBC-SHA256', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B7, name: 'TLS_RSA_PSK_WITH_AES_256_CBC_SHA384', openssl: 'RSA-PSK-AES256-CBC-SHA384', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B8, name: 'TLS_RSA_PSK_WITH_NULL_SHA256', openssl: 'RSA-PSK-NULL-SHA256', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'NULL', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00B9, name: 'TLS_RSA_PSK_WITH_NULL_SHA384', openssl: 'RSA-PSK-NULL-SHA384', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'NULL', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0x00BA, name: 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'CAMELLIA128-SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00BB, name: 'TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00BC, name: 'TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00BD, name: 'TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'DHE-DSS-CAMELLIA128-SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00BE, name: 'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'DHE-RSA-CAMELLIA128-SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00BF, name: 'TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'ADH-CAMELLIA128-SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00C0, name: 'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256', openssl: 'CAMELLIA256-SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00C1, name: 'TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'CAMELLIA_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00C2, name: 'TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00C3, name: 'TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256', openssl: 'DHE-DSS-CAMELLIA256-SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'CAMELLIA_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00C4, name: 'TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256', openssl: 'DHE-RSA-CAMELLIA256-SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00C5, name: 'TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256', openssl: 'ADH-CAMELLIA256-SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'CAMELLIA_256_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0x00C6, name: 'TLS_SM4_GCM_SM3', keyExchange: 'any', authentication: 'any', cipher: 'SM4_GCM', mac: 'AEAD', hash: 'SM3', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x00C7, name: 'TLS_SM4_CCM_SM3', keyExchange: 'any', authentication: 'any', cipher: 'SM4_CCM', mac: 'AEAD', hash: 'SM3', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x00FF, name: 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV', keyExchange: 'NULL', authentication: 'NULL', cipher: 'NULL', mac: 'NULL', hash: 'NULL', aead: false, minVersion: 0x0300, maxVersion: 0x0303, scsv: true, iana: true },
-  { code: 0x1301, name: 'TLS_AES_128_GCM_SHA256', openssl: 'TLS_AES_128_GCM_SHA256', keyExchange: 'any', authentication: 'any', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x1302, name: 'TLS_AES_256_GCM_SHA384', openssl: 'TLS_AES_256_GCM_SHA384', keyExchange: 'any', authentication: 'any', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x1303, name: 'TLS_CHACHA20_POLY1305_SHA256', openssl: 'TLS_CHACHA20_POLY1305_SHA256', keyExchange: 'any', authentication: 'any', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x1304, name: 'TLS_AES_128_CCM_SHA256', openssl: 'TLS_AES_128_CCM_SHA256', keyExchange: 'any', authentication: 'any', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x1305, name: 'TLS_AES_128_CCM_8_SHA256', openssl: 'TLS_AES_128_CCM_8_SHA256', keyExchange: 'any', authentication: 'any', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x1306, name: 'TLS_AEGIS_256_SHA512', keyExchange: 'any', authentication: 'any', cipher: 'AEGIS_256', mac: 'AEAD', hash: 'SHA512', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x1307, name: 'TLS_AEGIS_128L_SHA256', keyExchange: 'any', authentication: 'any', cipher: 'AEGIS_128L', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0x5600, name: 'TLS_FALLBACK_SCSV', keyExchange: 'NULL', authentication: 'NULL', cipher: 'NULL', mac: 'NULL', hash: 'NULL', aead: false, minVersion: 0x0300, maxVersion: 0x0303, scsv: true, iana: true },
-  { code: 0xC001, name: 'TLS_ECDH_ECDSA_WITH_NULL_SHA', openssl: 'ECDH-ECDSA-NULL-SHA', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC002, name: 'TLS_ECDH_ECDSA_WITH_RC4_128_SHA', openssl: 'ECDH-ECDSA-RC4-SHA', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC003, name: 'TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA', openssl: 'ECDH-ECDSA-DES-CBC3-SHA', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC004, name: 'TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA', openssl: 'ECDH-ECDSA-AES128-SHA', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC005, name: 'TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA', openssl: 'ECDH-ECDSA-AES256-SHA', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC006, name: 'TLS_ECDHE_ECDSA_WITH_NULL_SHA', openssl: 'ECDHE-ECDSA-NULL-SHA', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC007, name: 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA', openssl: 'ECDHE-ECDSA-RC4-SHA', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC008, name: 'TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA', openssl: 'ECDHE-ECDSA-DES-CBC3-SHA', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC009, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', openssl: 'ECDHE-ECDSA-AES128-SHA', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC00A, name: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', openssl: 'ECDHE-ECDSA-AES256-SHA', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC00B, name: 'TLS_ECDH_RSA_WITH_NULL_SHA', openssl: 'ECDH-RSA-NULL-SHA', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC00C, name: 'TLS_ECDH_RSA_WITH_RC4_128_SHA', openssl: 'ECDH-RSA-RC4-SHA', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC00D, name: 'TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA', openssl: 'ECDH-RSA-DES-CBC3-SHA', keyExchange: 'ECDH', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC00E, name: 'TLS_ECDH_RSA_WITH_AES_128_CBC_SHA', openssl: 'ECDH-RSA-AES128-SHA', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC00F, name: 'TLS_ECDH_RSA_WITH_AES_256_CBC_SHA', openssl: 'ECDH-RSA-AES256-SHA', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC010, name: 'TLS_ECDHE_RSA_WITH_NULL_SHA', openssl: 'ECDHE-RSA-NULL-SHA', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC011, name: 'TLS_ECDHE_RSA_WITH_RC4_128_SHA', openssl: 'ECDHE-RSA-RC4-SHA', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC012, name: 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA', openssl: 'ECDHE-RSA-DES-CBC3-SHA', keyExchange: 'ECDHE', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC013, name: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', openssl: 'ECDHE-RSA-AES128-SHA', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC014, name: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', openssl: 'ECDHE-RSA-AES256-SHA', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC015, name: 'TLS_ECDH_anon_WITH_NULL_SHA', openssl: 'AECDH-NULL-SHA', keyExchange: 'ECDHE', authentication: 'anon', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC016, name: 'TLS_ECDH_anon_WITH_RC4_128_SHA', openssl: 'AECDH-RC4-SHA', keyExchange: 'ECDHE', authentication: 'anon', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC017, name: 'TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA', openssl: 'AECDH-DES-CBC3-SHA', keyExchange: 'ECDHE', authentication: 'anon', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC018, name: 'TLS_ECDH_anon_WITH_AES_128_CBC_SHA', openssl: 'AECDH-AES128-SHA', keyExchange: 'ECDHE', authentication: 'anon', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC019, name: 'TLS_ECDH_anon_WITH_AES_256_CBC_SHA', openssl: 'AECDH-AES256-SHA', keyExchange: 'ECDHE', authentication: 'anon', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC01A, name: 'TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA', openssl: 'SRP-3DES-EDE-CBC-SHA', keyExchange: 'SRP', authentication: 'SRP', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC01B, name: 'TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA', openssl: 'SRP-RSA-3DES-EDE-CBC-SHA', keyExchange: 'SRP', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC01C, name: 'TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA', openssl: 'SRP-DSS-3DES-EDE-CBC-SHA', keyExchange: 'SRP', authentication: 'DSS', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC01D, name: 'TLS_SRP_SHA_WITH_AES_128_CBC_SHA', openssl: 'SRP-AES-128-CBC-SHA', keyExchange: 'SRP', authentication: 'SRP', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC01E, name: 'TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA', openssl: 'SRP-RSA-AES-128-CBC-SHA', keyExchange: 'SRP', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC01F, name: 'TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA', openssl: 'SRP-DSS-AES-128-CBC-SHA', keyExchange: 'SRP', authentication: 'DSS', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC020, name: 'TLS_SRP_SHA_WITH_AES_256_CBC_SHA', openssl: 'SRP-AES-256-CBC-SHA', keyExchange: 'SRP', authentication: 'SRP', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC021, name: 'TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA', openssl: 'SRP-RSA-AES-256-CBC-SHA', keyExchange: 'SRP', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC022, name: 'TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA', openssl: 'SRP-DSS-AES-256-CBC-SHA', keyExchange: 'SRP', authentication: 'DSS', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: true },
-  { code: 0xC023, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256', openssl: 'ECDHE-ECDSA-AES128-SHA256', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC024, name: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384', openssl: 'ECDHE-ECDSA-AES256-SHA384', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC025, name: 'TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256', openssl: 'ECDH-ECDSA-AES128-SHA256', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC026, name: 'TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384', openssl: 'ECDH-ECDSA-AES256-SHA384', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC027, name: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', openssl: 'ECDHE-RSA-AES128-SHA256', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC028, name: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', openssl: 'ECDHE-RSA-AES256-SHA384', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC029, name: 'TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256', openssl: 'ECDH-RSA-AES128-SHA256', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC02A, name: 'TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384', openssl: 'ECDH-RSA-AES256-SHA384', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC02B, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC02C, name: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC02D, name: 'TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256', openssl: 'ECDH-ECDSA-AES128-GCM-SHA256', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC02E, name: 'TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384', openssl: 'ECDH-ECDSA-AES256-GCM-SHA384', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC02F, name: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', openssl: 'ECDHE-RSA-AES128-GCM-SHA256', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC030, name: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', openssl: 'ECDHE-RSA-AES256-GCM-SHA384', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC031, name: 'TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256', openssl: 'ECDH-RSA-AES128-GCM-SHA256', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC032, name: 'TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384', openssl: 'ECDH-RSA-AES256-GCM-SHA384', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC033, name: 'TLS_ECDHE_PSK_WITH_RC4_128_SHA', openssl: 'ECDHE-PSK-RC4-SHA', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'RC4_128', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC034, name: 'TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA', openssl: 'ECDHE-PSK-3DES-EDE-CBC-SHA', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC035, name: 'TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA', openssl: 'ECDHE-PSK-AES128-CBC-SHA', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_128_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC036, name: 'TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA', openssl: 'ECDHE-PSK-AES256-CBC-SHA', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_256_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC037, name: 'TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256', openssl: 'ECDHE-PSK-AES128-CBC-SHA256', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC038, name: 'TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384', openssl: 'ECDHE-PSK-AES256-CBC-SHA384', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC039, name: 'TLS_ECDHE_PSK_WITH_NULL_SHA', openssl: 'ECDHE-PSK-NULL-SHA', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC03A, name: 'TLS_ECDHE_PSK_WITH_NULL_SHA256', openssl: 'ECDHE-PSK-NULL-SHA256', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC03B, name: 'TLS_ECDHE_PSK_WITH_NULL_SHA384', openssl: 'ECDHE-PSK-NULL-SHA384', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'NULL', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC03C, name: 'TLS_RSA_WITH_ARIA_128_CBC_SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC03D, name: 'TLS_RSA_WITH_ARIA_256_CBC_SHA384', keyExchange: 'RSA', authentication: 'RSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC03E, name: 'TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC03F, name: 'TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384', keyExchange: 'DH', authentication: 'DSS', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC040, name: 'TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC041, name: 'TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384', keyExchange: 'DH', authentication: 'RSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC042, name: 'TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC043, name: 'TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384', keyExchange: 'DHE', authentication: 'DSS', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC044, name: 'TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC045, name: 'TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384', keyExchange: 'DHE', authentication: 'RSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC046, name: 'TLS_DH_anon_WITH_ARIA_128_CBC_SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC047, name: 'TLS_DH_anon_WITH_ARIA_256_CBC_SHA384', keyExchange: 'DHE', authentication: 'anon', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC048, name: 'TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC049, name: 'TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC04A, name: 'TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC04B, name: 'TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC04C, name: 'TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC04D, name: 'TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC04E, name: 'TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC04F, name: 'TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC050, name: 'TLS_RSA_WITH_ARIA_128_GCM_SHA256', openssl: 'ARIA128-GCM-SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC051, name: 'TLS_RSA_WITH_ARIA_256_GCM_SHA384', openssl: 'ARIA256-GCM-SHA384', keyExchange: 'RSA', authentication: 'RSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC052, name: 'TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256', openssl: 'DHE-RSA-ARIA128-GCM-SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC053, name: 'TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384', openssl: 'DHE-RSA-ARIA256-GCM-SHA384', keyExchange: 'DHE', authentication: 'RSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC054, name: 'TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC055, name: 'TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384', keyExchange: 'DH', authentication: 'RSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC056, name: 'TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256', openssl: 'DHE-DSS-ARIA128-GCM-SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC057, name: 'TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384', openssl: 'DHE-DSS-ARIA256-GCM-SHA384', keyExchange: 'DHE', authentication: 'DSS', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC058, name: 'TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC059, name: 'TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384', keyExchange: 'DH', authentication: 'DSS', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC05A, name: 'TLS_DH_anon_WITH_ARIA_128_GCM_SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC05B, name: 'TLS_DH_anon_WITH_ARIA_256_GCM_SHA384', keyExchange: 'DHE', authentication: 'anon', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC05C, name: 'TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256', openssl: 'ECDHE-ECDSA-ARIA128-GCM-SHA256', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC05D, name: 'TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384', openssl: 'ECDHE-ECDSA-ARIA256-GCM-SHA384', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC05E, name: 'TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC05F, name: 'TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC060, name: 'TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256', openssl: 'ECDHE-ARIA128-GCM-SHA256', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC061, name: 'TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384', openssl: 'ECDHE-ARIA256-GCM-SHA384', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC062, name: 'TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC063, name: 'TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC064, name: 'TLS_PSK_WITH_ARIA_128_CBC_SHA256', keyExchange: 'PSK', authentication: 'PSK', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC065, name: 'TLS_PSK_WITH_ARIA_256_CBC_SHA384', keyExchange: 'PSK', authentication: 'PSK', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC066, name: 'TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC067, name: 'TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC068, name: 'TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC069, name: 'TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC06A, name: 'TLS_PSK_WITH_ARIA_128_GCM_SHA256', openssl: 'PSK-ARIA128-GCM-SHA256', keyExchange: 'PSK', authentication: 'PSK', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC06B, name: 'TLS_PSK_WITH_ARIA_256_GCM_SHA384', openssl: 'PSK-ARIA256-GCM-SHA384', keyExchange: 'PSK', authentication: 'PSK', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC06C, name: 'TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256', openssl: 'DHE-PSK-ARIA128-GCM-SHA256', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC06D, name: 'TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384', openssl: 'DHE-PSK-ARIA256-GCM-SHA384', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC06E, name: 'TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256', openssl: 'RSA-PSK-ARIA128-GCM-SHA256', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'ARIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC06F, name: 'TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384', openssl: 'RSA-PSK-ARIA256-GCM-SHA384', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'ARIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC070, name: 'TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'ARIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC071, name: 'TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'ARIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC072, name: 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'ECDHE-ECDSA-CAMELLIA128-SHA256', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC073, name: 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384', openssl: 'ECDHE-ECDSA-CAMELLIA256-SHA384', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC074, name: 'TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC075, name: 'TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC076, name: 'TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'ECDHE-RSA-CAMELLIA128-SHA256', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC077, name: 'TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384', openssl: 'ECDHE-RSA-CAMELLIA256-SHA384', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC078, name: 'TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC079, name: 'TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC07A, name: 'TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'RSA', authentication: 'RSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC07B, name: 'TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'RSA', authentication: 'RSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC07C, name: 'TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'DHE', authentication: 'RSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC07D, name: 'TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'DHE', authentication: 'RSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC07E, name: 'TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'DH', authentication: 'RSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC07F, name: 'TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'DH', authentication: 'RSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC080, name: 'TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'DHE', authentication: 'DSS', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC081, name: 'TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'DHE', authentication: 'DSS', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC082, name: 'TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'DH', authentication: 'DSS', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC083, name: 'TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'DH', authentication: 'DSS', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC084, name: 'TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'DHE', authentication: 'anon', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC085, name: 'TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'DHE', authentication: 'anon', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC086, name: 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC087, name: 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC088, name: 'TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC089, name: 'TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'ECDH', authentication: 'ECDSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC08A, name: 'TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC08B, name: 'TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC08C, name: 'TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC08D, name: 'TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'ECDH', authentication: 'RSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC08E, name: 'TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'PSK', authentication: 'PSK', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC08F, name: 'TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'PSK', authentication: 'PSK', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC090, name: 'TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC091, name: 'TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC092, name: 'TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'CAMELLIA_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC093, name: 'TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'CAMELLIA_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC094, name: 'TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'PSK-CAMELLIA128-SHA256', keyExchange: 'PSK', authentication: 'PSK', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC095, name: 'TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384', openssl: 'PSK-CAMELLIA256-SHA384', keyExchange: 'PSK', authentication: 'PSK', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC096, name: 'TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'DHE-PSK-CAMELLIA128-SHA256', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC097, name: 'TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384', openssl: 'DHE-PSK-CAMELLIA256-SHA384', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC098, name: 'TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'RSA-PSK-CAMELLIA128-SHA256', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC099, name: 'TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384', openssl: 'RSA-PSK-CAMELLIA256-SHA384', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC09A, name: 'TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256', openssl: 'ECDHE-PSK-CAMELLIA128-SHA256', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'CAMELLIA_128_CBC', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC09B, name: 'TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384', openssl: 'ECDHE-PSK-CAMELLIA256-SHA384', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'CAMELLIA_256_CBC', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0301, maxVersion: 0x0303, iana: true },
-  { code: 0xC09C, name: 'TLS_RSA_WITH_AES_128_CCM', openssl: 'AES128-CCM', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC09D, name: 'TLS_RSA_WITH_AES_256_CCM', openssl: 'AES256-CCM', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_256_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC09E, name: 'TLS_DHE_RSA_WITH_AES_128_CCM', openssl: 'DHE-RSA-AES128-CCM', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC09F, name: 'TLS_DHE_RSA_WITH_AES_256_CCM', openssl: 'DHE-RSA-AES256-CCM', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_256_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A0, name: 'TLS_RSA_WITH_AES_128_CCM_8', openssl: 'AES128-CCM8', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A1, name: 'TLS_RSA_WITH_AES_256_CCM_8', openssl: 'AES256-CCM8', keyExchange: 'RSA', authentication: 'RSA', cipher: 'AES_256_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A2, name: 'TLS_DHE_RSA_WITH_AES_128_CCM_8', openssl: 'DHE-RSA-AES128-CCM8', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A3, name: 'TLS_DHE_RSA_WITH_AES_256_CCM_8', openssl: 'DHE-RSA-AES256-CCM8', keyExchange: 'DHE', authentication: 'RSA', cipher: 'AES_256_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A4, name: 'TLS_PSK_WITH_AES_128_CCM', openssl: 'PSK-AES128-CCM', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A5, name: 'TLS_PSK_WITH_AES_256_CCM', openssl: 'PSK-AES256-CCM', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_256_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A6, name: 'TLS_DHE_PSK_WITH_AES_128_CCM', openssl: 'DHE-PSK-AES128-CCM', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A7, name: 'TLS_DHE_PSK_WITH_AES_256_CCM', openssl: 'DHE-PSK-AES256-CCM', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_256_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A8, name: 'TLS_PSK_WITH_AES_128_CCM_8', openssl: 'PSK-AES128-CCM8', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0A9, name: 'TLS_PSK_WITH_AES_256_CCM_8', openssl: 'PSK-AES256-CCM8', keyExchange: 'PSK', authentication: 'PSK', cipher: 'AES_256_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0AA, name: 'TLS_PSK_DHE_WITH_AES_128_CCM_8', openssl: 'DHE-PSK-AES128-CCM8', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0AB, name: 'TLS_PSK_DHE_WITH_AES_256_CCM_8', openssl: 'DHE-PSK-AES256-CCM8', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'AES_256_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0AC, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM', openssl: 'ECDHE-ECDSA-AES128-CCM', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0AD, name: 'TLS_ECDHE_ECDSA_WITH_AES_256_CCM', openssl: 'ECDHE-ECDSA-AES256-CCM', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_256_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0AE, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', openssl: 'ECDHE-ECDSA-AES128-CCM8', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0AF, name: 'TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8', openssl: 'ECDHE-ECDSA-AES256-CCM8', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'AES_256_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC0B0, name: 'TLS_ECCPWD_WITH_AES_128_GCM_SHA256', keyExchange: 'ECCPWD', authentication: 'ECCPWD', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0304, iana: true },
-  { code: 0xC0B1, name: 'TLS_ECCPWD_WITH_AES_256_GCM_SHA384', keyExchange: 'ECCPWD', authentication: 'ECCPWD', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0304, iana: true },
-  { code: 0xC0B2, name: 'TLS_ECCPWD_WITH_AES_128_CCM_SHA256', keyExchange: 'ECCPWD', authentication: 'ECCPWD', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0304, iana: true },
-  { code: 0xC0B3, name: 'TLS_ECCPWD_WITH_AES_256_CCM_SHA384', keyExchange: 'ECCPWD', authentication: 'ECCPWD', cipher: 'AES_256_CCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0304, iana: true },
-  { code: 0xC0B4, name: 'TLS_SHA256_SHA256', keyExchange: 'any', authentication: 'any', cipher: 'NULL', mac: 'SHA256', hash: 'SHA256', aead: false, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0xC0B5, name: 'TLS_SHA384_SHA384', keyExchange: 'any', authentication: 'any', cipher: 'NULL', mac: 'SHA384', hash: 'SHA384', aead: false, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0xC0FF, name: 'TLS_ECJPAKE_WITH_AES_128_CCM_8', keyExchange: 'ECJPAKE', authentication: 'ECJPAKE', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: false },
-  { code: 0xC100, name: 'TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC', openssl: 'GOST2012-KUZNYECHIK-KUZNYECHIKOMAC', keyExchange: 'GOST', authentication: 'GOST', cipher: 'KUZNYECHIK_CTR', mac: 'OMAC', hash: 'STREEBOG256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC101, name: 'TLS_GOSTR341112_256_WITH_MAGMA_CTR_OMAC', openssl: 'GOST2012-MAGMA-MAGMAOMAC', keyExchange: 'GOST', authentication: 'GOST', cipher: 'MAGMA_CTR', mac: 'OMAC', hash: 'STREEBOG256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC102, name: 'TLS_GOSTR341112_256_WITH_28147_CNT_IMIT', openssl: 'IANA-GOST2012-GOST8912-GOST8912', keyExchange: 'GOST', authentication: 'GOST', cipher: '28147_CNT', mac: 'IMIT', hash: 'STREEBOG256', aead: false, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xC103, name: 'TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_L', keyExchange: 'any', authentication: 'any', cipher: 'KUZNYECHIK_MGM_L', mac: 'AEAD', hash: 'STREEBOG256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0xC104, name: 'TLS_GOSTR341112_256_WITH_MAGMA_MGM_L', keyExchange: 'any', authentication: 'any', cipher: 'MAGMA_MGM_L', mac: 'AEAD', hash: 'STREEBOG256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0xC105, name: 'TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_S', keyExchange: 'any', authentication: 'any', cipher: 'KUZNYECHIK_MGM_S', mac: 'AEAD', hash: 'STREEBOG256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0xC106, name: 'TLS_GOSTR341112_256_WITH_MAGMA_MGM_S', keyExchange: 'any', authentication: 'any', cipher: 'MAGMA_MGM_S', mac: 'AEAD', hash: 'STREEBOG256', aead: true, minVersion: 0x0304, maxVersion: 0x0304, iana: true },
-  { code: 0xCC13, name: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD', aliases: ['ECDHE-RSA-CHACHA20-POLY1305-OLD'], keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: false },
-  { code: 0xCC14, name: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_OLD', aliases: ['ECDHE-ECDSA-CHACHA20-POLY1305-OLD'], keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: false },
-  { code: 0xCC15, name: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD', aliases: ['DHE-RSA-CHACHA20-POLY1305-OLD'], keyExchange: 'DHE', authentication: 'RSA', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: false },
-  { code: 0xCCA8, name: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', openssl: 'ECDHE-RSA-CHACHA20-POLY1305', keyExchange: 'ECDHE', authentication: 'RSA', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xCCA9, name: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305', keyExchange: 'ECDHE', authentication: 'ECDSA', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xCCAA, name: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256', openssl: 'DHE-RSA-CHACHA20-POLY1305', keyExchange: 'DHE', authentication: 'RSA', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xCCAB, name: 'TLS_PSK_WITH_CHACHA20_POLY1305_SHA256', openssl: 'PSK-CHACHA20-POLY1305', keyExchange: 'PSK', authentication: 'PSK', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xCCAC, name: 'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256', openssl: 'ECDHE-PSK-CHACHA20-POLY1305', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xCCAD, name: 'TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256', openssl: 'DHE-PSK-CHACHA20-POLY1305', keyExchange: 'DHE_PSK', authentication: 'PSK', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xCCAE, name: 'TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256', openssl: 'RSA-PSK-CHACHA20-POLY1305', keyExchange: 'RSA_PSK', authentication: 'RSA', cipher: 'CHACHA20_POLY1305', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xD001, name: 'TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_128_GCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xD002, name: 'TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_256_GCM', mac: 'AEAD', hash: 'SHA384', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xD003, name: 'TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_128_CCM_8', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xD005, name: 'TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256', keyExchange: 'ECDHE_PSK', authentication: 'PSK', cipher: 'AES_128_CCM', mac: 'AEAD', hash: 'SHA256', aead: true, minVersion: 0x0303, maxVersion: 0x0303, iana: true },
-  { code: 0xFEFE, name: 'SSL_RSA_FIPS_WITH_DES_CBC_SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: false },
-  { code: 0xFEFF, name: 'SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: false },
-  { code: 0xFFE0, name: 'SSL_RSA_OLDFIPS_WITH_3DES_EDE_CBC_SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: '3DES_EDE_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0303, iana: false },
-  { code: 0xFFE1, name: 'SSL_RSA_OLDFIPS_WITH_DES_CBC_SHA', keyExchange: 'RSA', authentication: 'RSA', cipher: 'DES_CBC', mac: 'SHA1', hash: 'SHA1', aead: false, minVersion: 0x0300, maxVersion: 0x0302, iana: false },
-] as const;
-type _CheckCipherSuites = Satisfies<typeof CIPHER_SUITES, readonly CipherSuiteInfo[]>;
+export const CIPHER_SUITES: readonly CipherSuiteRow[] = /* @__PURE__ */ parseCipherSuiteRows<CipherSuiteRow>(`
+0000 TLS_NULL_WITH_NULL_NULL - - NULL NULL NULL NULL NULL 0300 0303 i
+0001 TLS_RSA_WITH_NULL_MD5 NULL-MD5 - RSA RSA NULL MD5 MD5 0300 0303 i
+0002 TLS_RSA_WITH_NULL_SHA NULL-SHA - RSA RSA NULL SHA1 SHA1 0300 0303 i
+0003 TLS_RSA_EXPORT_WITH_RC4_40_MD5 EXP-RC4-MD5 - RSA RSA RC4_40 MD5 MD5 0300 0301 i
+0004 TLS_RSA_WITH_RC4_128_MD5 RC4-MD5 - RSA RSA RC4_128 MD5 MD5 0300 0303 i
+0005 TLS_RSA_WITH_RC4_128_SHA RC4-SHA - RSA RSA RC4_128 SHA1 SHA1 0300 0303 i
+0006 TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5 EXP-RC2-CBC-MD5 - RSA RSA RC2_CBC_40 MD5 MD5 0300 0301 i
+0007 TLS_RSA_WITH_IDEA_CBC_SHA IDEA-CBC-SHA - RSA RSA IDEA_CBC SHA1 SHA1 0300 0302 i
+0008 TLS_RSA_EXPORT_WITH_DES40_CBC_SHA EXP-DES-CBC-SHA - RSA RSA DES40_CBC SHA1 SHA1 0300 0301 i
+0009 TLS_RSA_WITH_DES_CBC_SHA DES-CBC-SHA - RSA RSA DES_CBC SHA1 SHA1 0300 0302 i
+000A TLS_RSA_WITH_3DES_EDE_CBC_SHA DES-CBC3-SHA - RSA RSA 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+000B TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA EXP-DH-DSS-DES-CBC-SHA - DH DSS DES40_CBC SHA1 SHA1 0300 0301 i
+000C TLS_DH_DSS_WITH_DES_CBC_SHA DH-DSS-DES-CBC-SHA - DH DSS DES_CBC SHA1 SHA1 0300 0302 i
+000D TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA DH-DSS-DES-CBC3-SHA - DH DSS 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+000E TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA EXP-DH-RSA-DES-CBC-SHA - DH RSA DES40_CBC SHA1 SHA1 0300 0301 i
+000F TLS_DH_RSA_WITH_DES_CBC_SHA DH-RSA-DES-CBC-SHA - DH RSA DES_CBC SHA1 SHA1 0300 0302 i
+0010 TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA DH-RSA-DES-CBC3-SHA - DH RSA 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+0011 TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA EXP-DHE-DSS-DES-CBC-SHA EXP-EDH-DSS-DES-CBC-SHA DHE DSS DES40_CBC SHA1 SHA1 0300 0301 i
+0012 TLS_DHE_DSS_WITH_DES_CBC_SHA DHE-DSS-DES-CBC-SHA EDH-DSS-DES-CBC-SHA DHE DSS DES_CBC SHA1 SHA1 0300 0302 i
+0013 TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA DHE-DSS-DES-CBC3-SHA EDH-DSS-DES-CBC3-SHA DHE DSS 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+0014 TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA EXP-DHE-RSA-DES-CBC-SHA EXP-EDH-RSA-DES-CBC-SHA DHE RSA DES40_CBC SHA1 SHA1 0300 0301 i
+0015 TLS_DHE_RSA_WITH_DES_CBC_SHA DHE-RSA-DES-CBC-SHA EDH-RSA-DES-CBC-SHA DHE RSA DES_CBC SHA1 SHA1 0300 0302 i
+0016 TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA DHE-RSA-DES-CBC3-SHA EDH-RSA-DES-CBC3-SHA DHE RSA 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+0017 TLS_DH_anon_EXPORT_WITH_RC4_40_MD5 EXP-ADH-RC4-MD5 - DHE anon RC4_40 MD5 MD5 0300 0301 i
+0018 TLS_DH_anon_WITH_RC4_128_MD5 ADH-RC4-MD5 - DHE anon RC4_128 MD5 MD5 0300 0303 i
+0019 TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA EXP-ADH-DES-CBC-SHA - DHE anon DES40_CBC SHA1 SHA1 0300 0301 i
+001A TLS_DH_anon_WITH_DES_CBC_SHA ADH-DES-CBC-SHA - DHE anon DES_CBC SHA1 SHA1 0300 0302 i
+001B TLS_DH_anon_WITH_3DES_EDE_CBC_SHA ADH-DES-CBC3-SHA - DHE anon 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+001E TLS_KRB5_WITH_DES_CBC_SHA KRB5-DES-CBC-SHA - KRB5 KRB5 DES_CBC SHA1 SHA1 0300 0302 i
+001F TLS_KRB5_WITH_3DES_EDE_CBC_SHA KRB5-DES-CBC3-SHA - KRB5 KRB5 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+0020 TLS_KRB5_WITH_RC4_128_SHA KRB5-RC4-SHA - KRB5 KRB5 RC4_128 SHA1 SHA1 0300 0303 i
+0021 TLS_KRB5_WITH_IDEA_CBC_SHA KRB5-IDEA-CBC-SHA - KRB5 KRB5 IDEA_CBC SHA1 SHA1 0300 0302 i
+0022 TLS_KRB5_WITH_DES_CBC_MD5 KRB5-DES-CBC-MD5 - KRB5 KRB5 DES_CBC MD5 MD5 0300 0302 i
+0023 TLS_KRB5_WITH_3DES_EDE_CBC_MD5 KRB5-DES-CBC3-MD5 - KRB5 KRB5 3DES_EDE_CBC MD5 MD5 0300 0303 i
+0024 TLS_KRB5_WITH_RC4_128_MD5 KRB5-RC4-MD5 - KRB5 KRB5 RC4_128 MD5 MD5 0300 0303 i
+0025 TLS_KRB5_WITH_IDEA_CBC_MD5 KRB5-IDEA-CBC-MD5 - KRB5 KRB5 IDEA_CBC MD5 MD5 0300 0302 i
+0026 TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA EXP-KRB5-DES-CBC-SHA - KRB5 KRB5 DES_CBC_40 SHA1 SHA1 0300 0301 i
+0027 TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA EXP-KRB5-RC2-CBC-SHA - KRB5 KRB5 RC2_CBC_40 SHA1 SHA1 0300 0301 i
+0028 TLS_KRB5_EXPORT_WITH_RC4_40_SHA EXP-KRB5-RC4-SHA - KRB5 KRB5 RC4_40 SHA1 SHA1 0300 0301 i
+0029 TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5 EXP-KRB5-DES-CBC-MD5 - KRB5 KRB5 DES_CBC_40 MD5 MD5 0300 0301 i
+002A TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5 EXP-KRB5-RC2-CBC-MD5 - KRB5 KRB5 RC2_CBC_40 MD5 MD5 0300 0301 i
+002B TLS_KRB5_EXPORT_WITH_RC4_40_MD5 EXP-KRB5-RC4-MD5 - KRB5 KRB5 RC4_40 MD5 MD5 0300 0301 i
+002C TLS_PSK_WITH_NULL_SHA PSK-NULL-SHA - PSK PSK NULL SHA1 SHA1 0300 0303 i
+002D TLS_DHE_PSK_WITH_NULL_SHA DHE-PSK-NULL-SHA - DHE_PSK PSK NULL SHA1 SHA1 0300 0303 i
+002E TLS_RSA_PSK_WITH_NULL_SHA RSA-PSK-NULL-SHA - RSA_PSK RSA NULL SHA1 SHA1 0300 0303 i
+002F TLS_RSA_WITH_AES_128_CBC_SHA AES128-SHA - RSA RSA AES_128_CBC SHA1 SHA1 0300 0303 i
+0030 TLS_DH_DSS_WITH_AES_128_CBC_SHA DH-DSS-AES128-SHA - DH DSS AES_128_CBC SHA1 SHA1 0300 0303 i
+0031 TLS_DH_RSA_WITH_AES_128_CBC_SHA DH-RSA-AES128-SHA - DH RSA AES_128_CBC SHA1 SHA1 0300 0303 i
+0032 TLS_DHE_DSS_WITH_AES_128_CBC_SHA DHE-DSS-AES128-SHA - DHE DSS AES_128_CBC SHA1 SHA1 0300 0303 i
+0033 TLS_DHE_RSA_WITH_AES_128_CBC_SHA DHE-RSA-AES128-SHA - DHE RSA AES_128_CBC SHA1 SHA1 0300 0303 i
+0034 TLS_DH_anon_WITH_AES_128_CBC_SHA ADH-AES128-SHA - DHE anon AES_128_CBC SHA1 SHA1 0300 0303 i
+0035 TLS_RSA_WITH_AES_256_CBC_SHA AES256-SHA - RSA RSA AES_256_CBC SHA1 SHA1 0300 0303 i
+0036 TLS_DH_DSS_WITH_AES_256_CBC_SHA DH-DSS-AES256-SHA - DH DSS AES_256_CBC SHA1 SHA1 0300 0303 i
+0037 TLS_DH_RSA_WITH_AES_256_CBC_SHA DH-RSA-AES256-SHA - DH RSA AES_256_CBC SHA1 SHA1 0300 0303 i
+0038 TLS_DHE_DSS_WITH_AES_256_CBC_SHA DHE-DSS-AES256-SHA - DHE DSS AES_256_CBC SHA1 SHA1 0300 0303 i
+0039 TLS_DHE_RSA_WITH_AES_256_CBC_SHA DHE-RSA-AES256-SHA - DHE RSA AES_256_CBC SHA1 SHA1 0300 0303 i
+003A TLS_DH_anon_WITH_AES_256_CBC_SHA ADH-AES256-SHA - DHE anon AES_256_CBC SHA1 SHA1 0300 0303 i
+003B TLS_RSA_WITH_NULL_SHA256 NULL-SHA256 - RSA RSA NULL SHA256 SHA256 0303 0303 i
+003C TLS_RSA_WITH_AES_128_CBC_SHA256 AES128-SHA256 - RSA RSA AES_128_CBC SHA256 SHA256 0303 0303 i
+003D TLS_RSA_WITH_AES_256_CBC_SHA256 AES256-SHA256 - RSA RSA AES_256_CBC SHA256 SHA256 0303 0303 i
+003E TLS_DH_DSS_WITH_AES_128_CBC_SHA256 DH-DSS-AES128-SHA256 - DH DSS AES_128_CBC SHA256 SHA256 0303 0303 i
+003F TLS_DH_RSA_WITH_AES_128_CBC_SHA256 DH-RSA-AES128-SHA256 - DH RSA AES_128_CBC SHA256 SHA256 0303 0303 i
+0040 TLS_DHE_DSS_WITH_AES_128_CBC_SHA256 DHE-DSS-AES128-SHA256 - DHE DSS AES_128_CBC SHA256 SHA256 0303 0303 i
+0041 TLS_RSA_WITH_CAMELLIA_128_CBC_SHA CAMELLIA128-SHA - RSA RSA CAMELLIA_128_CBC SHA1 SHA1 0300 0303 i
+0042 TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA DH-DSS-CAMELLIA128-SHA - DH DSS CAMELLIA_128_CBC SHA1 SHA1 0300 0303 i
+0043 TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA DH-RSA-CAMELLIA128-SHA - DH RSA CAMELLIA_128_CBC SHA1 SHA1 0300 0303 i
+0044 TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA DHE-DSS-CAMELLIA128-SHA - DHE DSS CAMELLIA_128_CBC SHA1 SHA1 0300 0303 i
+0045 TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA DHE-RSA-CAMELLIA128-SHA - DHE RSA CAMELLIA_128_CBC SHA1 SHA1 0300 0303 i
+0046 TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA ADH-CAMELLIA128-SHA - DHE anon CAMELLIA_128_CBC SHA1 SHA1 0300 0303 i
+0060 TLS_RSA_EXPORT1024_WITH_RC4_56_MD5 EXP1024-RC4-MD5 - RSA RSA RC4_56 MD5 MD5 0300 0301 -
+0061 TLS_RSA_EXPORT1024_WITH_RC2_CBC_56_MD5 EXP1024-RC2-CBC-MD5 - RSA RSA RC2_CBC_56 MD5 MD5 0300 0301 -
+0062 TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA EXP1024-DES-CBC-SHA - RSA RSA DES_CBC SHA1 SHA1 0300 0301 -
+0063 TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA EXP1024-DHE-DSS-DES-CBC-SHA - DHE DSS DES_CBC SHA1 SHA1 0300 0301 -
+0064 TLS_RSA_EXPORT1024_WITH_RC4_56_SHA EXP1024-RC4-SHA - RSA RSA RC4_56 SHA1 SHA1 0300 0301 -
+0065 TLS_DHE_DSS_EXPORT1024_WITH_RC4_56_SHA EXP1024-DHE-DSS-RC4-SHA - DHE DSS RC4_56 SHA1 SHA1 0300 0301 -
+0066 TLS_DHE_DSS_WITH_RC4_128_SHA DHE-DSS-RC4-SHA - DHE DSS RC4_128 SHA1 SHA1 0300 0303 -
+0067 TLS_DHE_RSA_WITH_AES_128_CBC_SHA256 DHE-RSA-AES128-SHA256 - DHE RSA AES_128_CBC SHA256 SHA256 0303 0303 i
+0068 TLS_DH_DSS_WITH_AES_256_CBC_SHA256 DH-DSS-AES256-SHA256 - DH DSS AES_256_CBC SHA256 SHA256 0303 0303 i
+0069 TLS_DH_RSA_WITH_AES_256_CBC_SHA256 DH-RSA-AES256-SHA256 - DH RSA AES_256_CBC SHA256 SHA256 0303 0303 i
+006A TLS_DHE_DSS_WITH_AES_256_CBC_SHA256 DHE-DSS-AES256-SHA256 - DHE DSS AES_256_CBC SHA256 SHA256 0303 0303 i
+006B TLS_DHE_RSA_WITH_AES_256_CBC_SHA256 DHE-RSA-AES256-SHA256 - DHE RSA AES_256_CBC SHA256 SHA256 0303 0303 i
+006C TLS_DH_anon_WITH_AES_128_CBC_SHA256 ADH-AES128-SHA256 - DHE anon AES_128_CBC SHA256 SHA256 0303 0303 i
+006D TLS_DH_anon_WITH_AES_256_CBC_SHA256 ADH-AES256-SHA256 - DHE anon AES_256_CBC SHA256 SHA256 0303 0303 i
+0080 TLS_GOSTR341094_WITH_28147_CNT_IMIT GOST94-GOST89-GOST89 - GOST GOST 28147_CNT IMIT GOSTR3411 0301 0303 -
+0081 TLS_GOSTR341001_WITH_28147_CNT_IMIT GOST2001-GOST89-GOST89 - GOST GOST 28147_CNT IMIT GOSTR3411 0301 0303 -
+0082 TLS_GOSTR341094_WITH_NULL_GOSTR3411 GOST94-NULL-GOST94 - GOST GOST NULL GOSTR3411 GOSTR3411 0301 0303 -
+0083 TLS_GOSTR341001_WITH_NULL_GOSTR3411 GOST2001-NULL-GOST94 - GOST GOST NULL GOSTR3411 GOSTR3411 0301 0303 -
+0084 TLS_RSA_WITH_CAMELLIA_256_CBC_SHA CAMELLIA256-SHA - RSA RSA CAMELLIA_256_CBC SHA1 SHA1 0300 0303 i
+0085 TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA DH-DSS-CAMELLIA256-SHA - DH DSS CAMELLIA_256_CBC SHA1 SHA1 0300 0303 i
+0086 TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA DH-RSA-CAMELLIA256-SHA - DH RSA CAMELLIA_256_CBC SHA1 SHA1 0300 0303 i
+0087 TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA DHE-DSS-CAMELLIA256-SHA - DHE DSS CAMELLIA_256_CBC SHA1 SHA1 0300 0303 i
+0088 TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA DHE-RSA-CAMELLIA256-SHA - DHE RSA CAMELLIA_256_CBC SHA1 SHA1 0300 0303 i
+0089 TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA ADH-CAMELLIA256-SHA - DHE anon CAMELLIA_256_CBC SHA1 SHA1 0300 0303 i
+008A TLS_PSK_WITH_RC4_128_SHA PSK-RC4-SHA - PSK PSK RC4_128 SHA1 SHA1 0300 0303 i
+008B TLS_PSK_WITH_3DES_EDE_CBC_SHA PSK-3DES-EDE-CBC-SHA - PSK PSK 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+008C TLS_PSK_WITH_AES_128_CBC_SHA PSK-AES128-CBC-SHA - PSK PSK AES_128_CBC SHA1 SHA1 0300 0303 i
+008D TLS_PSK_WITH_AES_256_CBC_SHA PSK-AES256-CBC-SHA - PSK PSK AES_256_CBC SHA1 SHA1 0300 0303 i
+008E TLS_DHE_PSK_WITH_RC4_128_SHA DHE-PSK-RC4-SHA - DHE_PSK PSK RC4_128 SHA1 SHA1 0300 0303 i
+008F TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA DHE-PSK-3DES-EDE-CBC-SHA - DHE_PSK PSK 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+0090 TLS_DHE_PSK_WITH_AES_128_CBC_SHA DHE-PSK-AES128-CBC-SHA - DHE_PSK PSK AES_128_CBC SHA1 SHA1 0300 0303 i
+0091 TLS_DHE_PSK_WITH_AES_256_CBC_SHA DHE-PSK-AES256-CBC-SHA - DHE_PSK PSK AES_256_CBC SHA1 SHA1 0300 0303 i
+0092 TLS_RSA_PSK_WITH_RC4_128_SHA RSA-PSK-RC4-SHA - RSA_PSK RSA RC4_128 SHA1 SHA1 0300 0303 i
+0093 TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA RSA-PSK-3DES-EDE-CBC-SHA - RSA_PSK RSA 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+0094 TLS_RSA_PSK_WITH_AES_128_CBC_SHA RSA-PSK-AES128-CBC-SHA - RSA_PSK RSA AES_128_CBC SHA1 SHA1 0300 0303 i
+0095 TLS_RSA_PSK_WITH_AES_256_CBC_SHA RSA-PSK-AES256-CBC-SHA - RSA_PSK RSA AES_256_CBC SHA1 SHA1 0300 0303 i
+0096 TLS_RSA_WITH_SEED_CBC_SHA SEED-SHA - RSA RSA SEED_CBC SHA1 SHA1 0300 0303 i
+0097 TLS_DH_DSS_WITH_SEED_CBC_SHA DH-DSS-SEED-SHA - DH DSS SEED_CBC SHA1 SHA1 0300 0303 i
+0098 TLS_DH_RSA_WITH_SEED_CBC_SHA DH-RSA-SEED-SHA - DH RSA SEED_CBC SHA1 SHA1 0300 0303 i
+0099 TLS_DHE_DSS_WITH_SEED_CBC_SHA DHE-DSS-SEED-SHA - DHE DSS SEED_CBC SHA1 SHA1 0300 0303 i
+009A TLS_DHE_RSA_WITH_SEED_CBC_SHA DHE-RSA-SEED-SHA - DHE RSA SEED_CBC SHA1 SHA1 0300 0303 i
+009B TLS_DH_anon_WITH_SEED_CBC_SHA ADH-SEED-SHA - DHE anon SEED_CBC SHA1 SHA1 0300 0303 i
+009C TLS_RSA_WITH_AES_128_GCM_SHA256 AES128-GCM-SHA256 - RSA RSA AES_128_GCM AEAD SHA256 0303 0303 ai
+009D TLS_RSA_WITH_AES_256_GCM_SHA384 AES256-GCM-SHA384 - RSA RSA AES_256_GCM AEAD SHA384 0303 0303 ai
+009E TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 DHE-RSA-AES128-GCM-SHA256 - DHE RSA AES_128_GCM AEAD SHA256 0303 0303 ai
+009F TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 DHE-RSA-AES256-GCM-SHA384 - DHE RSA AES_256_GCM AEAD SHA384 0303 0303 ai
+00A0 TLS_DH_RSA_WITH_AES_128_GCM_SHA256 DH-RSA-AES128-GCM-SHA256 - DH RSA AES_128_GCM AEAD SHA256 0303 0303 ai
+00A1 TLS_DH_RSA_WITH_AES_256_GCM_SHA384 DH-RSA-AES256-GCM-SHA384 - DH RSA AES_256_GCM AEAD SHA384 0303 0303 ai
+00A2 TLS_DHE_DSS_WITH_AES_128_GCM_SHA256 DHE-DSS-AES128-GCM-SHA256 - DHE DSS AES_128_GCM AEAD SHA256 0303 0303 ai
+00A3 TLS_DHE_DSS_WITH_AES_256_GCM_SHA384 DHE-DSS-AES256-GCM-SHA384 - DHE DSS AES_256_GCM AEAD SHA384 0303 0303 ai
+00A4 TLS_DH_DSS_WITH_AES_128_GCM_SHA256 DH-DSS-AES128-GCM-SHA256 - DH DSS AES_128_GCM AEAD SHA256 0303 0303 ai
+00A5 TLS_DH_DSS_WITH_AES_256_GCM_SHA384 DH-DSS-AES256-GCM-SHA384 - DH DSS AES_256_GCM AEAD SHA384 0303 0303 ai
+00A6 TLS_DH_anon_WITH_AES_128_GCM_SHA256 ADH-AES128-GCM-SHA256 - DHE anon AES_128_GCM AEAD SHA256 0303 0303 ai
+00A7 TLS_DH_anon_WITH_AES_256_GCM_SHA384 ADH-AES256-GCM-SHA384 - DHE anon AES_256_GCM AEAD SHA384 0303 0303 ai
+00A8 TLS_PSK_WITH_AES_128_GCM_SHA256 PSK-AES128-GCM-SHA256 - PSK PSK AES_128_GCM AEAD SHA256 0303 0303 ai
+00A9 TLS_PSK_WITH_AES_256_GCM_SHA384 PSK-AES256-GCM-SHA384 - PSK PSK AES_256_GCM AEAD SHA384 0303 0303 ai
+00AA TLS_DHE_PSK_WITH_AES_128_GCM_SHA256 DHE-PSK-AES128-GCM-SHA256 - DHE_PSK PSK AES_128_GCM AEAD SHA256 0303 0303 ai
+00AB TLS_DHE_PSK_WITH_AES_256_GCM_SHA384 DHE-PSK-AES256-GCM-SHA384 - DHE_PSK PSK AES_256_GCM AEAD SHA384 0303 0303 ai
+00AC TLS_RSA_PSK_WITH_AES_128_GCM_SHA256 RSA-PSK-AES128-GCM-SHA256 - RSA_PSK RSA AES_128_GCM AEAD SHA256 0303 0303 ai
+00AD TLS_RSA_PSK_WITH_AES_256_GCM_SHA384 RSA-PSK-AES256-GCM-SHA384 - RSA_PSK RSA AES_256_GCM AEAD SHA384 0303 0303 ai
+00AE TLS_PSK_WITH_AES_128_CBC_SHA256 PSK-AES128-CBC-SHA256 - PSK PSK AES_128_CBC SHA256 SHA256 0301 0303 i
+00AF TLS_PSK_WITH_AES_256_CBC_SHA384 PSK-AES256-CBC-SHA384 - PSK PSK AES_256_CBC SHA384 SHA384 0301 0303 i
+00B0 TLS_PSK_WITH_NULL_SHA256 PSK-NULL-SHA256 - PSK PSK NULL SHA256 SHA256 0301 0303 i
+00B1 TLS_PSK_WITH_NULL_SHA384 PSK-NULL-SHA384 - PSK PSK NULL SHA384 SHA384 0301 0303 i
+00B2 TLS_DHE_PSK_WITH_AES_128_CBC_SHA256 DHE-PSK-AES128-CBC-SHA256 - DHE_PSK PSK AES_128_CBC SHA256 SHA256 0301 0303 i
+00B3 TLS_DHE_PSK_WITH_AES_256_CBC_SHA384 DHE-PSK-AES256-CBC-SHA384 - DHE_PSK PSK AES_256_CBC SHA384 SHA384 0301 0303 i
+00B4 TLS_DHE_PSK_WITH_NULL_SHA256 DHE-PSK-NULL-SHA256 - DHE_PSK PSK NULL SHA256 SHA256 0301 0303 i
+00B5 TLS_DHE_PSK_WITH_NULL_SHA384 DHE-PSK-NULL-SHA384 - DHE_PSK PSK NULL SHA384 SHA384 0301 0303 i
+00B6 TLS_RSA_PSK_WITH_AES_128_CBC_SHA256 RSA-PSK-AES128-CBC-SHA256 - RSA_PSK RSA AES_128_CBC SHA256 SHA256 0301 0303 i
+00B7 TLS_RSA_PSK_WITH_AES_256_CBC_SHA384 RSA-PSK-AES256-CBC-SHA384 - RSA_PSK RSA AES_256_CBC SHA384 SHA384 0301 0303 i
+00B8 TLS_RSA_PSK_WITH_NULL_SHA256 RSA-PSK-NULL-SHA256 - RSA_PSK RSA NULL SHA256 SHA256 0301 0303 i
+00B9 TLS_RSA_PSK_WITH_NULL_SHA384 RSA-PSK-NULL-SHA384 - RSA_PSK RSA NULL SHA384 SHA384 0301 0303 i
+00BA TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256 CAMELLIA128-SHA256 - RSA RSA CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+00BB TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256 - - DH DSS CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+00BC TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256 - - DH RSA CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+00BD TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256 DHE-DSS-CAMELLIA128-SHA256 - DHE DSS CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+00BE TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256 DHE-RSA-CAMELLIA128-SHA256 - DHE RSA CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+00BF TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256 ADH-CAMELLIA128-SHA256 - DHE anon CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+00C0 TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256 CAMELLIA256-SHA256 - RSA RSA CAMELLIA_256_CBC SHA256 SHA256 0303 0303 i
+00C1 TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256 - - DH DSS CAMELLIA_256_CBC SHA256 SHA256 0303 0303 i
+00C2 TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256 - - DH RSA CAMELLIA_256_CBC SHA256 SHA256 0303 0303 i
+00C3 TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256 DHE-DSS-CAMELLIA256-SHA256 - DHE DSS CAMELLIA_256_CBC SHA256 SHA256 0303 0303 i
+00C4 TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256 DHE-RSA-CAMELLIA256-SHA256 - DHE RSA CAMELLIA_256_CBC SHA256 SHA256 0303 0303 i
+00C5 TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256 ADH-CAMELLIA256-SHA256 - DHE anon CAMELLIA_256_CBC SHA256 SHA256 0303 0303 i
+00C6 TLS_SM4_GCM_SM3 - - any any SM4_GCM AEAD SM3 0304 0304 ai
+00C7 TLS_SM4_CCM_SM3 - - any any SM4_CCM AEAD SM3 0304 0304 ai
+00FF TLS_EMPTY_RENEGOTIATION_INFO_SCSV - - NULL NULL NULL NULL NULL 0300 0303 si
+1301 TLS_AES_128_GCM_SHA256 TLS_AES_128_GCM_SHA256 - any any AES_128_GCM AEAD SHA256 0304 0304 ai
+1302 TLS_AES_256_GCM_SHA384 TLS_AES_256_GCM_SHA384 - any any AES_256_GCM AEAD SHA384 0304 0304 ai
+1303 TLS_CHACHA20_POLY1305_SHA256 TLS_CHACHA20_POLY1305_SHA256 - any any CHACHA20_POLY1305 AEAD SHA256 0304 0304 ai
+1304 TLS_AES_128_CCM_SHA256 TLS_AES_128_CCM_SHA256 - any any AES_128_CCM AEAD SHA256 0304 0304 ai
+1305 TLS_AES_128_CCM_8_SHA256 TLS_AES_128_CCM_8_SHA256 - any any AES_128_CCM_8 AEAD SHA256 0304 0304 ai
+1306 TLS_AEGIS_256_SHA512 - - any any AEGIS_256 AEAD SHA512 0304 0304 ai
+1307 TLS_AEGIS_128L_SHA256 - - any any AEGIS_128L AEAD SHA256 0304 0304 ai
+5600 TLS_FALLBACK_SCSV - - NULL NULL NULL NULL NULL 0300 0303 si
+C001 TLS_ECDH_ECDSA_WITH_NULL_SHA ECDH-ECDSA-NULL-SHA - ECDH ECDSA NULL SHA1 SHA1 0301 0303 i
+C002 TLS_ECDH_ECDSA_WITH_RC4_128_SHA ECDH-ECDSA-RC4-SHA - ECDH ECDSA RC4_128 SHA1 SHA1 0301 0303 i
+C003 TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA ECDH-ECDSA-DES-CBC3-SHA - ECDH ECDSA 3DES_EDE_CBC SHA1 SHA1 0301 0303 i
+C004 TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA ECDH-ECDSA-AES128-SHA - ECDH ECDSA AES_128_CBC SHA1 SHA1 0301 0303 i
+C005 TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA ECDH-ECDSA-AES256-SHA - ECDH ECDSA AES_256_CBC SHA1 SHA1 0301 0303 i
+C006 TLS_ECDHE_ECDSA_WITH_NULL_SHA ECDHE-ECDSA-NULL-SHA - ECDHE ECDSA NULL SHA1 SHA1 0301 0303 i
+C007 TLS_ECDHE_ECDSA_WITH_RC4_128_SHA ECDHE-ECDSA-RC4-SHA - ECDHE ECDSA RC4_128 SHA1 SHA1 0301 0303 i
+C008 TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA ECDHE-ECDSA-DES-CBC3-SHA - ECDHE ECDSA 3DES_EDE_CBC SHA1 SHA1 0301 0303 i
+C009 TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA ECDHE-ECDSA-AES128-SHA - ECDHE ECDSA AES_128_CBC SHA1 SHA1 0301 0303 i
+C00A TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA ECDHE-ECDSA-AES256-SHA - ECDHE ECDSA AES_256_CBC SHA1 SHA1 0301 0303 i
+C00B TLS_ECDH_RSA_WITH_NULL_SHA ECDH-RSA-NULL-SHA - ECDH RSA NULL SHA1 SHA1 0301 0303 i
+C00C TLS_ECDH_RSA_WITH_RC4_128_SHA ECDH-RSA-RC4-SHA - ECDH RSA RC4_128 SHA1 SHA1 0301 0303 i
+C00D TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA ECDH-RSA-DES-CBC3-SHA - ECDH RSA 3DES_EDE_CBC SHA1 SHA1 0301 0303 i
+C00E TLS_ECDH_RSA_WITH_AES_128_CBC_SHA ECDH-RSA-AES128-SHA - ECDH RSA AES_128_CBC SHA1 SHA1 0301 0303 i
+C00F TLS_ECDH_RSA_WITH_AES_256_CBC_SHA ECDH-RSA-AES256-SHA - ECDH RSA AES_256_CBC SHA1 SHA1 0301 0303 i
+C010 TLS_ECDHE_RSA_WITH_NULL_SHA ECDHE-RSA-NULL-SHA - ECDHE RSA NULL SHA1 SHA1 0301 0303 i
+C011 TLS_ECDHE_RSA_WITH_RC4_128_SHA ECDHE-RSA-RC4-SHA - ECDHE RSA RC4_128 SHA1 SHA1 0301 0303 i
+C012 TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA ECDHE-RSA-DES-CBC3-SHA - ECDHE RSA 3DES_EDE_CBC SHA1 SHA1 0301 0303 i
+C013 TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA ECDHE-RSA-AES128-SHA - ECDHE RSA AES_128_CBC SHA1 SHA1 0301 0303 i
+C014 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA ECDHE-RSA-AES256-SHA - ECDHE RSA AES_256_CBC SHA1 SHA1 0301 0303 i
+C015 TLS_ECDH_anon_WITH_NULL_SHA AECDH-NULL-SHA - ECDHE anon NULL SHA1 SHA1 0301 0303 i
+C016 TLS_ECDH_anon_WITH_RC4_128_SHA AECDH-RC4-SHA - ECDHE anon RC4_128 SHA1 SHA1 0301 0303 i
+C017 TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA AECDH-DES-CBC3-SHA - ECDHE anon 3DES_EDE_CBC SHA1 SHA1 0301 0303 i
+C018 TLS_ECDH_anon_WITH_AES_128_CBC_SHA AECDH-AES128-SHA - ECDHE anon AES_128_CBC SHA1 SHA1 0301 0303 i
+C019 TLS_ECDH_anon_WITH_AES_256_CBC_SHA AECDH-AES256-SHA - ECDHE anon AES_256_CBC SHA1 SHA1 0301 0303 i
+C01A TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA SRP-3DES-EDE-CBC-SHA - SRP SRP 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+C01B TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA SRP-RSA-3DES-EDE-CBC-SHA - SRP RSA 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+C01C TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA SRP-DSS-3DES-EDE-CBC-SHA - SRP DSS 3DES_EDE_CBC SHA1 SHA1 0300 0303 i
+C01D TLS_SRP_SHA_WITH_AES_128_CBC_SHA SRP-AES-128-CBC-SHA - SRP SRP AES_128_CBC SHA1 SHA1 0300 0303 i
+C01E TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA SRP-RSA-AES-128-CBC-SHA - SRP RSA AES_128_CBC SHA1 SHA1 0300 0303 i
+C01F TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA SRP-DSS-AES-128-CBC-SHA - SRP DSS AES_128_CBC SHA1 SHA1 0300 0303 i
+C020 TLS_SRP_SHA_WITH_AES_256_CBC_SHA SRP-AES-256-CBC-SHA - SRP SRP AES_256_CBC SHA1 SHA1 0300 0303 i
+C021 TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA SRP-RSA-AES-256-CBC-SHA - SRP RSA AES_256_CBC SHA1 SHA1 0300 0303 i
+C022 TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA SRP-DSS-AES-256-CBC-SHA - SRP DSS AES_256_CBC SHA1 SHA1 0300 0303 i
+C023 TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 ECDHE-ECDSA-AES128-SHA256 - ECDHE ECDSA AES_128_CBC SHA256 SHA256 0303 0303 i
+C024 TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 ECDHE-ECDSA-AES256-SHA384 - ECDHE ECDSA AES_256_CBC SHA384 SHA384 0303 0303 i
+C025 TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256 ECDH-ECDSA-AES128-SHA256 - ECDH ECDSA AES_128_CBC SHA256 SHA256 0303 0303 i
+C026 TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384 ECDH-ECDSA-AES256-SHA384 - ECDH ECDSA AES_256_CBC SHA384 SHA384 0303 0303 i
+C027 TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 ECDHE-RSA-AES128-SHA256 - ECDHE RSA AES_128_CBC SHA256 SHA256 0303 0303 i
+C028 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 ECDHE-RSA-AES256-SHA384 - ECDHE RSA AES_256_CBC SHA384 SHA384 0303 0303 i
+C029 TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256 ECDH-RSA-AES128-SHA256 - ECDH RSA AES_128_CBC SHA256 SHA256 0303 0303 i
+C02A TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384 ECDH-RSA-AES256-SHA384 - ECDH RSA AES_256_CBC SHA384 SHA384 0303 0303 i
+C02B TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 ECDHE-ECDSA-AES128-GCM-SHA256 - ECDHE ECDSA AES_128_GCM AEAD SHA256 0303 0303 ai
+C02C TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 ECDHE-ECDSA-AES256-GCM-SHA384 - ECDHE ECDSA AES_256_GCM AEAD SHA384 0303 0303 ai
+C02D TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256 ECDH-ECDSA-AES128-GCM-SHA256 - ECDH ECDSA AES_128_GCM AEAD SHA256 0303 0303 ai
+C02E TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384 ECDH-ECDSA-AES256-GCM-SHA384 - ECDH ECDSA AES_256_GCM AEAD SHA384 0303 0303 ai
+C02F TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 ECDHE-RSA-AES128-GCM-SHA256 - ECDHE RSA AES_128_GCM AEAD SHA256 0303 0303 ai
+C030 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 ECDHE-RSA-AES256-GCM-SHA384 - ECDHE RSA AES_256_GCM AEAD SHA384 0303 0303 ai
+C031 TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256 ECDH-RSA-AES128-GCM-SHA256 - ECDH RSA AES_128_GCM AEAD SHA256 0303 0303 ai
+C032 TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384 ECDH-RSA-AES256-GCM-SHA384 - ECDH RSA AES_256_GCM AEAD SHA384 0303 0303 ai
+C033 TLS_ECDHE_PSK_WITH_RC4_128_SHA ECDHE-PSK-RC4-SHA - ECDHE_PSK PSK RC4_128 SHA1 SHA1 0301 0303 i
+C034 TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA ECDHE-PSK-3DES-EDE-CBC-SHA - ECDHE_PSK PSK 3DES_EDE_CBC SHA1 SHA1 0301 0303 i
+C035 TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA ECDHE-PSK-AES128-CBC-SHA - ECDHE_PSK PSK AES_128_CBC SHA1 SHA1 0301 0303 i
+C036 TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA ECDHE-PSK-AES256-CBC-SHA - ECDHE_PSK PSK AES_256_CBC SHA1 SHA1 0301 0303 i
+C037 TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256 ECDHE-PSK-AES128-CBC-SHA256 - ECDHE_PSK PSK AES_128_CBC SHA256 SHA256 0301 0303 i
+C038 TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384 ECDHE-PSK-AES256-CBC-SHA384 - ECDHE_PSK PSK AES_256_CBC SHA384 SHA384 0301 0303 i
+C039 TLS_ECDHE_PSK_WITH_NULL_SHA ECDHE-PSK-NULL-SHA - ECDHE_PSK PSK NULL SHA1 SHA1 0301 0303 i
+C03A TLS_ECDHE_PSK_WITH_NULL_SHA256 ECDHE-PSK-NULL-SHA256 - ECDHE_PSK PSK NULL SHA256 SHA256 0301 0303 i
+C03B TLS_ECDHE_PSK_WITH_NULL_SHA384 ECDHE-PSK-NULL-SHA384 - ECDHE_PSK PSK NULL SHA384 SHA384 0301 0303 i
+C03C TLS_RSA_WITH_ARIA_128_CBC_SHA256 - - RSA RSA ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C03D TLS_RSA_WITH_ARIA_256_CBC_SHA384 - - RSA RSA ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C03E TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256 - - DH DSS ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C03F TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384 - - DH DSS ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C040 TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256 - - DH RSA ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C041 TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384 - - DH RSA ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C042 TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256 - - DHE DSS ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C043 TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384 - - DHE DSS ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C044 TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256 - - DHE RSA ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C045 TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384 - - DHE RSA ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C046 TLS_DH_anon_WITH_ARIA_128_CBC_SHA256 - - DHE anon ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C047 TLS_DH_anon_WITH_ARIA_256_CBC_SHA384 - - DHE anon ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C048 TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256 - - ECDHE ECDSA ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C049 TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384 - - ECDHE ECDSA ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C04A TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256 - - ECDH ECDSA ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C04B TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384 - - ECDH ECDSA ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C04C TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256 - - ECDHE RSA ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C04D TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384 - - ECDHE RSA ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C04E TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256 - - ECDH RSA ARIA_128_CBC SHA256 SHA256 0303 0303 i
+C04F TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384 - - ECDH RSA ARIA_256_CBC SHA384 SHA384 0303 0303 i
+C050 TLS_RSA_WITH_ARIA_128_GCM_SHA256 ARIA128-GCM-SHA256 - RSA RSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C051 TLS_RSA_WITH_ARIA_256_GCM_SHA384 ARIA256-GCM-SHA384 - RSA RSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C052 TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256 DHE-RSA-ARIA128-GCM-SHA256 - DHE RSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C053 TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384 DHE-RSA-ARIA256-GCM-SHA384 - DHE RSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C054 TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256 - - DH RSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C055 TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384 - - DH RSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C056 TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256 DHE-DSS-ARIA128-GCM-SHA256 - DHE DSS ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C057 TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384 DHE-DSS-ARIA256-GCM-SHA384 - DHE DSS ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C058 TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256 - - DH DSS ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C059 TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384 - - DH DSS ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C05A TLS_DH_anon_WITH_ARIA_128_GCM_SHA256 - - DHE anon ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C05B TLS_DH_anon_WITH_ARIA_256_GCM_SHA384 - - DHE anon ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C05C TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256 ECDHE-ECDSA-ARIA128-GCM-SHA256 - ECDHE ECDSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C05D TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384 ECDHE-ECDSA-ARIA256-GCM-SHA384 - ECDHE ECDSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C05E TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256 - - ECDH ECDSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C05F TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384 - - ECDH ECDSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C060 TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256 ECDHE-ARIA128-GCM-SHA256 - ECDHE RSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C061 TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384 ECDHE-ARIA256-GCM-SHA384 - ECDHE RSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C062 TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256 - - ECDH RSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C063 TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384 - - ECDH RSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C064 TLS_PSK_WITH_ARIA_128_CBC_SHA256 - - PSK PSK ARIA_128_CBC SHA256 SHA256 0301 0303 i
+C065 TLS_PSK_WITH_ARIA_256_CBC_SHA384 - - PSK PSK ARIA_256_CBC SHA384 SHA384 0301 0303 i
+C066 TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256 - - DHE_PSK PSK ARIA_128_CBC SHA256 SHA256 0301 0303 i
+C067 TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384 - - DHE_PSK PSK ARIA_256_CBC SHA384 SHA384 0301 0303 i
+C068 TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256 - - RSA_PSK RSA ARIA_128_CBC SHA256 SHA256 0301 0303 i
+C069 TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384 - - RSA_PSK RSA ARIA_256_CBC SHA384 SHA384 0301 0303 i
+C06A TLS_PSK_WITH_ARIA_128_GCM_SHA256 PSK-ARIA128-GCM-SHA256 - PSK PSK ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C06B TLS_PSK_WITH_ARIA_256_GCM_SHA384 PSK-ARIA256-GCM-SHA384 - PSK PSK ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C06C TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256 DHE-PSK-ARIA128-GCM-SHA256 - DHE_PSK PSK ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C06D TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384 DHE-PSK-ARIA256-GCM-SHA384 - DHE_PSK PSK ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C06E TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256 RSA-PSK-ARIA128-GCM-SHA256 - RSA_PSK RSA ARIA_128_GCM AEAD SHA256 0303 0303 ai
+C06F TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384 RSA-PSK-ARIA256-GCM-SHA384 - RSA_PSK RSA ARIA_256_GCM AEAD SHA384 0303 0303 ai
+C070 TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256 - - ECDHE_PSK PSK ARIA_128_CBC SHA256 SHA256 0301 0303 i
+C071 TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384 - - ECDHE_PSK PSK ARIA_256_CBC SHA384 SHA384 0301 0303 i
+C072 TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256 ECDHE-ECDSA-CAMELLIA128-SHA256 - ECDHE ECDSA CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+C073 TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384 ECDHE-ECDSA-CAMELLIA256-SHA384 - ECDHE ECDSA CAMELLIA_256_CBC SHA384 SHA384 0303 0303 i
+C074 TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256 - - ECDH ECDSA CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+C075 TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384 - - ECDH ECDSA CAMELLIA_256_CBC SHA384 SHA384 0303 0303 i
+C076 TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256 ECDHE-RSA-CAMELLIA128-SHA256 - ECDHE RSA CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+C077 TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384 ECDHE-RSA-CAMELLIA256-SHA384 - ECDHE RSA CAMELLIA_256_CBC SHA384 SHA384 0303 0303 i
+C078 TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256 - - ECDH RSA CAMELLIA_128_CBC SHA256 SHA256 0303 0303 i
+C079 TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384 - - ECDH RSA CAMELLIA_256_CBC SHA384 SHA384 0303 0303 i
+C07A TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256 - - RSA RSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C07B TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384 - - RSA RSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C07C TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256 - - DHE RSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C07D TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384 - - DHE RSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C07E TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256 - - DH RSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C07F TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384 - - DH RSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C080 TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256 - - DHE DSS CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C081 TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384 - - DHE DSS CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C082 TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256 - - DH DSS CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C083 TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384 - - DH DSS CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C084 TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256 - - DHE anon CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C085 TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384 - - DHE anon CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C086 TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256 - - ECDHE ECDSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C087 TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384 - - ECDHE ECDSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C088 TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256 - - ECDH ECDSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C089 TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384 - - ECDH ECDSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C08A TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256 - - ECDHE RSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C08B TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384 - - ECDHE RSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C08C TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256 - - ECDH RSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C08D TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384 - - ECDH RSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C08E TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256 - - PSK PSK CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C08F TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384 - - PSK PSK CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C090 TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256 - - DHE_PSK PSK CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C091 TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384 - - DHE_PSK PSK CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C092 TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256 - - RSA_PSK RSA CAMELLIA_128_GCM AEAD SHA256 0303 0303 ai
+C093 TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384 - - RSA_PSK RSA CAMELLIA_256_GCM AEAD SHA384 0303 0303 ai
+C094 TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256 PSK-CAMELLIA128-SHA256 - PSK PSK CAMELLIA_128_CBC SHA256 SHA256 0301 0303 i
+C095 TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384 PSK-CAMELLIA256-SHA384 - PSK PSK CAMELLIA_256_CBC SHA384 SHA384 0301 0303 i
+C096 TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256 DHE-PSK-CAMELLIA128-SHA256 - DHE_PSK PSK CAMELLIA_128_CBC SHA256 SHA256 0301 0303 i
+C097 TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384 DHE-PSK-CAMELLIA256-SHA384 - DHE_PSK PSK CAMELLIA_256_CBC SHA384 SHA384 0301 0303 i
+C098 TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256 RSA-PSK-CAMELLIA128-SHA256 - RSA_PSK RSA CAMELLIA_128_CBC SHA256 SHA256 0301 0303 i
+C099 TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384 RSA-PSK-CAMELLIA256-SHA384 - RSA_PSK RSA CAMELLIA_256_CBC SHA384 SHA384 0301 0303 i
+C09A TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256 ECDHE-PSK-CAMELLIA128-SHA256 - ECDHE_PSK PSK CAMELLIA_128_CBC SHA256 SHA256 0301 0303 i
+C09B TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384 ECDHE-PSK-CAMELLIA256-SHA384 - ECDHE_PSK PSK CAMELLIA_256_CBC SHA384 SHA384 0301 0303 i
+C09C TLS_RSA_WITH_AES_128_CCM AES128-CCM - RSA RSA AES_128_CCM AEAD SHA256 0303 0303 ai
+C09D TLS_RSA_WITH_AES_256_CCM AES256-CCM - RSA RSA AES_256_CCM AEAD SHA256 0303 0303 ai
+C09E TLS_DHE_RSA_WITH_AES_128_CCM DHE-RSA-AES128-CCM - DHE RSA AES_128_CCM AEAD SHA256 0303 0303 ai
+C09F TLS_DHE_RSA_WITH_AES_256_CCM DHE-RSA-AES256-CCM - DHE RSA AES_256_CCM AEAD SHA256 0303 0303 ai
+C0A0 TLS_RSA_WITH_AES_128_CCM_8 AES128-CCM8 - RSA RSA AES_128_CCM_8 AEAD SHA256 0303 0303 ai
+C0A1 TLS_RSA_WITH_AES_256_CCM_8 AES256-CCM8 - RSA RSA AES_256_CCM_8 AEAD SHA256 0303 0303 ai
+C0A2 TLS_DHE_RSA_WITH_AES_128_CCM_8 DHE-RSA-AES128-CCM8 - DHE RSA AES_128_CCM_8 AEAD SHA256 0303 0303 ai
+C0A3 TLS_DHE_RSA_WITH_AES_256_CCM_8 DHE-RSA-AES256-CCM8 - DHE RSA AES_256_CCM_8 AEAD SHA256 0303 0303 ai
+C0A4 TLS_PSK_WITH_AES_128_CCM PSK-AES128-CCM - PSK PSK AES_128_CCM AEAD SHA256 0303 0303 ai
+C0A5 TLS_PSK_WITH_AES_256_CCM PSK-AES256-CCM - PSK PSK AES_256_CCM AEAD SHA256 0303 0303 ai
+C0A6 TLS_DHE_PSK_WITH_AES_128_CCM DHE-PSK-AES128-CCM - DHE_PSK PSK AES_128_CCM AEAD SHA256 0303 0303 ai
+C0A7 TLS_DHE_PSK_WITH_AES_256_CCM DHE-PSK-AES256-CCM - DHE_PSK PSK AES_256_CCM AEAD SHA256 0303 0303 ai
+C0A8 TLS_PSK_WITH_AES_128_CCM_8 PSK-AES128-CCM8 - PSK PSK AES_128_CCM_8 AEAD SHA256 0303 0303 ai
+C0A9 TLS_PSK_WITH_AES_256_CCM_8 PSK-AES256-CCM8 - PSK PSK AES_256_CCM_8 AEAD SHA256 0303 0303 ai
+C0AA TLS_PSK_DHE_WITH_AES_128_CCM_8 DHE-PSK-AES128-CCM8 - DHE_PSK PSK AES_128_CCM_8 AEAD SHA256 0303 0303 ai
+C0AB TLS_PSK_DHE_WITH_AES_256_CCM_8 DHE-PSK-AES256-CCM8 - DHE_PSK PSK AES_256_CCM_8 AEAD SHA256 0303 0303 ai
+C0AC TLS_ECDHE_ECDSA_WITH_AES_128_CCM ECDHE-ECDSA-AES128-CCM - ECDHE ECDSA AES_128_CCM AEAD SHA256 0303 0303 ai
+C0AD TLS_ECDHE_ECDSA_WITH_AES_256_CCM ECDHE-ECDSA-AES256-CCM - ECDHE ECDSA AES_256_CCM AEAD SHA256 0303 0303 ai
+C0AE TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 ECDHE-ECDSA-AES128-CCM8 - ECDHE ECDSA AES_128_CCM_8 AEAD SHA256 0303 0303 ai
+C0AF TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8 ECDHE-ECDSA-AES256-CCM8 - ECDHE ECDSA AES_256_CCM_8 AEAD SHA256 0303 0303 ai
+C0B0 TLS_ECCPWD_WITH_AES_128_GCM_SHA256 - - ECCPWD ECCPWD AES_128_GCM AEAD SHA256 0303 0304 ai
+C0B1 TLS_ECCPWD_WITH_AES_256_GCM_SHA384 - - ECCPWD ECCPWD AES_256_GCM AEAD SHA384 0303 0304 ai
+C0B2 TLS_ECCPWD_WITH_AES_128_CCM_SHA256 - - ECCPWD ECCPWD AES_128_CCM AEAD SHA256 0303 0304 ai
+C0B3 TLS_ECCPWD_WITH_AES_256_CCM_SHA384 - - ECCPWD ECCPWD AES_256_CCM AEAD SHA384 0303 0304 ai
+C0B4 TLS_SHA256_SHA256 - - any any NULL SHA256 SHA256 0304 0304 i
+C0B5 TLS_SHA384_SHA384 - - any any NULL SHA384 SHA384 0304 0304 i
+C0FF TLS_ECJPAKE_WITH_AES_128_CCM_8 - - ECJPAKE ECJPAKE AES_128_CCM_8 AEAD SHA256 0303 0303 a
+C100 TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC GOST2012-KUZNYECHIK-KUZNYECHIKOMAC - GOST GOST KUZNYECHIK_CTR OMAC STREEBOG256 0303 0303 i
+C101 TLS_GOSTR341112_256_WITH_MAGMA_CTR_OMAC GOST2012-MAGMA-MAGMAOMAC - GOST GOST MAGMA_CTR OMAC STREEBOG256 0303 0303 i
+C102 TLS_GOSTR341112_256_WITH_28147_CNT_IMIT IANA-GOST2012-GOST8912-GOST8912 - GOST GOST 28147_CNT IMIT STREEBOG256 0303 0303 i
+C103 TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_L - - any any KUZNYECHIK_MGM_L AEAD STREEBOG256 0304 0304 ai
+C104 TLS_GOSTR341112_256_WITH_MAGMA_MGM_L - - any any MAGMA_MGM_L AEAD STREEBOG256 0304 0304 ai
+C105 TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_S - - any any KUZNYECHIK_MGM_S AEAD STREEBOG256 0304 0304 ai
+C106 TLS_GOSTR341112_256_WITH_MAGMA_MGM_S - - any any MAGMA_MGM_S AEAD STREEBOG256 0304 0304 ai
+CC13 TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD - ECDHE-RSA-CHACHA20-POLY1305-OLD ECDHE RSA CHACHA20_POLY1305 AEAD SHA256 0303 0303 a
+CC14 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_OLD - ECDHE-ECDSA-CHACHA20-POLY1305-OLD ECDHE ECDSA CHACHA20_POLY1305 AEAD SHA256 0303 0303 a
+CC15 TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256_OLD - DHE-RSA-CHACHA20-POLY1305-OLD DHE RSA CHACHA20_POLY1305 AEAD SHA256 0303 0303 a
+CCA8 TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 ECDHE-RSA-CHACHA20-POLY1305 - ECDHE RSA CHACHA20_POLY1305 AEAD SHA256 0303 0303 ai
+CCA9 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 ECDHE-ECDSA-CHACHA20-POLY1305 - ECDHE ECDSA CHACHA20_POLY1305 AEAD SHA256 0303 0303 ai
+CCAA TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 DHE-RSA-CHACHA20-POLY1305 - DHE RSA CHACHA20_POLY1305 AEAD SHA256 0303 0303 ai
+CCAB TLS_PSK_WITH_CHACHA20_POLY1305_SHA256 PSK-CHACHA20-POLY1305 - PSK PSK CHACHA20_POLY1305 AEAD SHA256 0303 0303 ai
+CCAC TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256 ECDHE-PSK-CHACHA20-POLY1305 - ECDHE_PSK PSK CHACHA20_POLY1305 AEAD SHA256 0303 0303 ai
+CCAD TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256 DHE-PSK-CHACHA20-POLY1305 - DHE_PSK PSK CHACHA20_POLY1305 AEAD SHA256 0303 0303 ai
+CCAE TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256 RSA-PSK-CHACHA20-POLY1305 - RSA_PSK RSA CHACHA20_POLY1305 AEAD SHA256 0303 0303 ai
+D001 TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256 - - ECDHE_PSK PSK AES_128_GCM AEAD SHA256 0303 0303 ai
+D002 TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384 - - ECDHE_PSK PSK AES_256_GCM AEAD SHA384 0303 0303 ai
+D003 TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256 - - ECDHE_PSK PSK AES_128_CCM_8 AEAD SHA256 0303 0303 ai
+D005 TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256 - - ECDHE_PSK PSK AES_128_CCM AEAD SHA256 0303 0303 ai
+FEFE SSL_RSA_FIPS_WITH_DES_CBC_SHA - - RSA RSA DES_CBC SHA1 SHA1 0300 0302 -
+FEFF SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA - - RSA RSA 3DES_EDE_CBC SHA1 SHA1 0300 0303 -
+FFE0 SSL_RSA_OLDFIPS_WITH_3DES_EDE_CBC_SHA - - RSA RSA 3DES_EDE_CBC SHA1 SHA1 0300 0303 -
+FFE1 SSL_RSA_OLDFIPS_WITH_DES_CBC_SHA - - RSA RSA DES_CBC SHA1 SHA1 0300 0302 -
+`);

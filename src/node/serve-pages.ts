@@ -172,7 +172,8 @@ function table(head: readonly string[], rows: string): string {
   return `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-const STYLE = `
+/** The style of serve's pages (the HTML page and /inspect). */
+export const STYLE = `
 :root{color-scheme:light dark;--fg:#1b1f23;--bg:#fff;--muted:#667;--line:#d0d7de;--accent:#0b6bcb;--grease:#8a5a00}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#8b949e;--line:#30363d;--accent:#58a6ff;--grease:#d29922}}
 *{box-sizing:border-box}body{margin:0 auto;max-width:72rem;padding:1rem;font:15px/1.45 system-ui,sans-serif;color:var(--fg);background:var(--bg)}

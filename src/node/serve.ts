@@ -24,6 +24,7 @@ import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import { akamaiFingerprint, Http2PrefaceReader } from '../fingerprint/http2.ts';
 import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import { inspectAnswer, readBrowserBundle } from './inspect-page.ts';
 import {
   clientHelloServerName,
   type PeekedClientHello,
@@ -68,6 +69,11 @@ export interface ServeOptions {
   readonly maxConnections?: number;
   /** The JSON view of a hello (default {@link helloView}). */
   readonly view?: (hello: ClientHello) => Record<string, unknown>;
+  /**
+   * The browser bundle `/inspect` runs (default dist/browser/hellokit.js of this package, as
+   * `npm run build` writes it); without it `/inspect` answers 503 saying so.
+   */
+  readonly browserBundle?: string;
   /** Called once per connection, with one line for the console. */
   readonly onConnection?: (line: string, event: ServeEvent) => void;
   /** Called for each HTTP request answered, with one line for the console. */
@@ -151,7 +157,8 @@ function json(body: Record<string, unknown>): Answer {
 /**
  * What to answer `method path` with: `/` by the Accept header (HTML for a browser, text for
  * curl, JSON with `json`), `/json` and `/api/all` the whole view, `/api/clean` the stable
- * fingerprints; CORS on the JSON paths and preflights.
+ * fingerprints, `/inspect` the in-browser inspector (with `bundle`, the browser bundle); CORS
+ * on the JSON paths and preflights.
  */
 export function route(
   client: ServedClient,
@@ -159,6 +166,7 @@ export function route(
   target: string,
   accept: string,
   jsonDefault: boolean,
+  bundle: string | null = null,
 ): Answer {
   const path = target.split('?')[0];
   if (method === 'OPTIONS')
@@ -178,6 +186,8 @@ export function route(
       body: 'only GET and HEAD\n',
     };
   if (path === '/json' || path === '/api/all') return json(servedJson(client));
+  const inspector = inspectAnswer(path, bundle);
+  if (inspector) return inspector;
   if (path === '/api/clean') return json(servedCleanJson(client));
   if (path === '/' || path === '') {
     if (accept.includes('text/html'))
@@ -196,7 +206,7 @@ export function route(
   return {
     status: 404,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
-    body: `not found: ${path} (try /, /json, /api/all or /api/clean)\n`,
+    body: `not found: ${path} (try /, /json, /api/all, /api/clean or /inspect)\n`,
   };
 }
 
@@ -266,6 +276,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
   const maxHelloBytes = options.maxHelloBytes ?? 65_536;
   const maxConnections = options.maxConnections ?? 100;
   const view = options.view ?? helloView;
+  const bundle = readBrowserBundle(options.browserBundle);
   const own =
     options.cert && options.key ? null : await selfSignedCertificate(['localhost', '127.0.0.1', '::1']);
   const cert = options.cert ?? own!.cert;
@@ -340,6 +351,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
           path,
           String(headers.accept ?? ''),
           options.json === true,
+          bundle,
         );
         stream.respond({ ':status': answer.status, ...answer.headers });
         stream.end(method === 'HEAD' ? undefined : answer.body);
@@ -383,6 +395,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
         head.target,
         head.header('accept') ?? '',
         options.json === true,
+        bundle,
       );
       tls.end(http1Response(a, head.method === 'HEAD'));
       reportRequest({

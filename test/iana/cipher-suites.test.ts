@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { generate, parseOpenSslCiphers, readSources } from '../../scripts/iana/cipher-suite-table.ts';
+import type { CipherSuiteName } from '../../src/iana/cipher-suites.ts';
 import {
   CIPHER_SUITE,
   CIPHER_SUITES,
@@ -174,6 +175,12 @@ describe('cipher suite table', () => {
   it('exposes codes by IANA name', () => {
     expect(CIPHER_SUITE.TLS_AES_128_GCM_SHA256).toBe(0x1301);
     expect(CIPHER_SUITE.TLS_FALLBACK_SCSV).toBe(0x5600);
+    // The types the compact table keeps (tsc checks these): each code a literal, each name in the union.
+    expectTypeOf(CIPHER_SUITE.TLS_AES_128_GCM_SHA256).toEqualTypeOf<0x1301>();
+    expectTypeOf<'TLS_CHACHA20_POLY1305_SHA256'>().toMatchTypeOf<CipherSuiteName>();
+    expectTypeOf<'TLS_NOT_A_SUITE'>().not.toMatchTypeOf<CipherSuiteName>();
+    expectTypeOf<CipherSuiteName>().toEqualTypeOf<keyof typeof CIPHER_SUITE>();
+    expect(Object.keys(CIPHER_SUITE)).toEqual(CIPHER_SUITES.map((s) => s.name));
   });
 
   it('accepts older OpenSSL names: EDH- spellings and dropped suites', () => {

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   type ServeEvent,
@@ -11,30 +9,9 @@ import {
   type ServeServer,
   startServe,
 } from '../../src/node/serve.ts';
-import { which } from '../peers/process.ts';
+import { chromium, chromiumAvailable, SERVE_NAME as NAME } from '../helpers/chromium.ts';
 
-const run = promisify(execFile);
-const NAME = 'serve.hellokit.test';
-const available = which('chromium');
-if (!available && process.env.CI)
-  throw new Error('chromium is not installed (CI installs it with .ci/install-peers.sh)');
-
-/** Headless Chromium (Debian's package), `name` mapped to 127.0.0.1 so it sends it as SNI without DNS. */
-function chromium(profile: string, args: string[]): Promise<{ stdout: string }> {
-  return run(
-    'chromium',
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--ignore-certificate-errors',
-      `--user-data-dir=${profile}`,
-      `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
-      ...args,
-    ],
-    { timeout: 60_000, maxBuffer: 16 << 20 },
-  );
-}
+const available = chromiumAvailable();
 
 describe.skipIf(!available)('hellokit serve in a real browser (Chromium)', () => {
   let server: ServeServer;

@@ -138,7 +138,7 @@ describe('hellokit serve: content for each client', () => {
     expect(pre.headers['access-control-allow-origin']).toBe('*');
     const missing = head(await curl(server.port, '/nope', ['-i', '--http1.1']));
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatch(/try \/, \/json, \/api\/all or \/api\/clean/);
+    expect(missing.body).toMatch(/try \/, \/json, \/api\/all, \/api\/clean or \/inspect/);
   });
 
   test('a plain-HTTP request on the TLS port gets a 400 that says to use https', async () => {

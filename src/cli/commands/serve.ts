@@ -41,7 +41,7 @@ async function readPem(flag: string, path: string): Promise<string> {
 export const serveCommand: Command = {
   name: 'serve',
   summary:
-    'a TLS server that shows each client its own ClientHello, JA3, JA4 and HTTP/2 fingerprint (HTML, text, /json, /api/all, /api/clean)',
+    'a TLS server that shows each client its own ClientHello, JA3, JA4 and HTTP/2 fingerprint (HTML, text, /json, /api/all, /api/clean), and /inspect: decode pasted or dropped bytes in the browser',
   usage: 'serve [--port P] [--host 127.0.0.1] [--cert FILE --key FILE] [--json]',
   flags: FLAGS,
   async run(argv: readonly string[], io: CommandIO): Promise<number> {

@@ -1,0 +1,8 @@
+/**
+ * `hellokit/browser`: the core (everything `hellokit` exports) plus {@link inspect}, bundled
+ * as one minified ES module (dist/browser/hellokit.js) for pages that load no npm tooling.
+ * The `/inspect` page of `hellokit serve` runs on it.
+ */
+
+export * from './index.ts';
+export * from './inspect/index.ts';
