@@ -7,15 +7,12 @@
  * handshake.
  */
 import { connect, isIP, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import {
-  DEFAULT_PROBE_IDLE_TIMEOUT_MS,
-  DEFAULT_PROBE_MAX_BYTES,
-  DEFAULT_PROBE_TIMEOUT_MS,
   engineFor,
   engineOptionsFrom,
+  ProbeClock,
   plannedWrites,
-  positiveOption,
+  probeBounds,
   probeResult,
 } from '../probe/session.ts';
 import type { ProbeOptions, ProbeResult, ProbeTarget, StopReason } from '../probe/types.ts';
@@ -116,12 +113,7 @@ async function runProbe(
   stopAfterServerHello: boolean,
 ): Promise<ProbeResult> {
   const { host, port } = parseProbeTarget(target);
-  const timeoutMs = positiveOption('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
-  const idleTimeoutMs = Math.min(
-    timeoutMs,
-    positiveOption('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
-  );
-  const maxBytes = positiveOption('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
+  const { timeoutMs, idleTimeoutMs, maxBytes } = probeBounds(options);
   const engineOptions = engineOptionsFrom(options, maxBytes, stopAfterServerHello);
   // Every option is checked before the key log file is opened, so a bad one leaves no file behind.
   let keylog: ReturnType<typeof keylogSink> | undefined;
@@ -133,23 +125,19 @@ async function runProbe(
   const writes = plannedWrites(engine.helloBytes, options.write ?? 'single');
   keylog = keylogSink(options.keylog);
 
-  const started = performance.now();
-  const now = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const clock = new ProbeClock(timeoutMs, idleTimeoutMs);
+  const now = () => clock.now();
   let connectMs: number | null = null;
   let firstByteMs: number | null = null;
 
   const reason = await new Promise<StopReason>((resolve) => {
     let settled = false;
-    let idleTimer: NodeJS.Timeout | undefined;
-    const timers: NodeJS.Timeout[] = [];
     let socket: Socket;
     const finish = (why: StopReason, error?: string) => {
       if (settled) return;
       settled = true;
       engine.stop(why, error);
-      clearTimeout(totalTimer);
-      if (idleTimer) clearTimeout(idleTimer);
-      for (const t of timers) clearTimeout(t);
+      clock.clear();
       socket.removeAllListeners('data');
       // Our side closes with a FIN; destroy() follows so no handle outlives the probe.
       socket.end(() => socket.destroy());
@@ -157,44 +145,26 @@ async function runProbe(
       hard.unref();
       resolve(engine.stopReason ?? why);
     };
-    const armIdle = () => {
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = setTimeout(
-        () => finish('idle_timeout', `no byte from the server for ${idleTimeoutMs} ms`),
-        idleTimeoutMs,
-      );
-    };
-    const totalTimer = setTimeout(
-      () =>
-        finish(
-          connectMs === null ? 'connect_failed' : 'timeout',
-          connectMs === null
-            ? `connect timed out after ${timeoutMs} ms`
-            : `no complete answer within ${timeoutMs} ms`,
-        ),
-      timeoutMs,
+    clock.start((why, error) =>
+      connectMs === null
+        ? finish('connect_failed', `connect timed out after ${timeoutMs} ms`)
+        : finish(why, error),
     );
     socket = connect({ host, port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     socket.setNoDelay(true);
     socket.on('connect', () => {
       connectMs = now();
-      armIdle();
-      let delay = 0;
-      for (const w of writes) {
-        delay += w.delayMs;
-        const send = () => {
-          if (settled || socket.destroyed) return;
-          engine.logSent(w.chunk, now());
-          socket.write(w.chunk);
-        };
-        if (delay === 0) send();
-        else timers.push(setTimeout(send, delay));
-      }
+      clock.armIdle();
+      clock.schedule(writes, (chunk) => {
+        if (settled || socket.destroyed) return;
+        engine.logSent(chunk, now());
+        socket.write(chunk);
+      });
     });
     socket.on('data', (chunk: Buffer) => {
       if (settled) return;
       if (firstByteMs === null) firstByteMs = now();
-      armIdle();
+      clock.armIdle();
       const step = engine.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), now());
       for (const b of step.send) {
         engine.logSent(b, now());

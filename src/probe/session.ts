@@ -163,6 +163,25 @@ export function engineFor(
   });
 }
 
+/**
+ * A probe's bounds from its options, checked: the whole-probe timeout, the idle timeout (never
+ * above the whole one) and the byte cap.
+ * @throws {RangeError} naming an option that is not a positive number
+ */
+export function probeBounds(options: ProbeOptions): {
+  timeoutMs: number;
+  idleTimeoutMs: number;
+  maxBytes: number;
+} {
+  const timeoutMs = positiveOption('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
+  const idleTimeoutMs = Math.min(
+    timeoutMs,
+    positiveOption('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
+  );
+  const maxBytes = positiveOption('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
+  return { timeoutMs, idleTimeoutMs, maxBytes };
+}
+
 /** The engine options a probe's options give (the key log sink and decompressors are the driver's). */
 export function engineOptionsFrom(
   options: ProbeOptions,
@@ -213,4 +232,68 @@ export function probeResult<C>(
     ...(engine.abortedOn ? { abort: engine.abortedOn } : {}),
   };
   return { ...base, conclusion: conclude(base) };
+}
+
+/**
+ * The clock and deadlines of one probe: milliseconds since it started, the whole-probe timer,
+ * the idle timer re-armed on every read, and the delayed writes of a write strategy, all
+ * cleared at once. Global timers and `performance` only, so any platform's driver can use it.
+ */
+export class ProbeClock {
+  private readonly started = performance.now();
+  private total?: ReturnType<typeof setTimeout>;
+  private idle?: ReturnType<typeof setTimeout>;
+  private readonly delayed: ReturnType<typeof setTimeout>[] = [];
+  private expire: (why: 'timeout' | 'idle_timeout', error: string) => void = () => {};
+
+  private readonly timeoutMs: number;
+  private readonly idleTimeoutMs: number;
+
+  constructor(timeoutMs: number, idleTimeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
+
+  /** Milliseconds since the probe started, to the microsecond. */
+  now(): number {
+    return Math.round((performance.now() - this.started) * 1000) / 1000;
+  }
+
+  /** Starts the whole-probe timer; `expire` is called once a deadline passes. */
+  start(expire: (why: 'timeout' | 'idle_timeout', error: string) => void): void {
+    this.expire = expire;
+    this.total = setTimeout(
+      () => expire('timeout', `no complete answer within ${this.timeoutMs} ms`),
+      this.timeoutMs,
+    );
+  }
+
+  /** (Re)starts the idle timer: called when the conversation starts and on every read. */
+  armIdle(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(
+      () => this.expire('idle_timeout', `no byte from the server for ${this.idleTimeoutMs} ms`),
+      this.idleTimeoutMs,
+    );
+  }
+
+  /** Sends the planned writes: the first now, each later one after its delay. */
+  schedule(
+    writes: readonly { chunk: Uint8Array; delayMs: number }[],
+    send: (chunk: Uint8Array) => void,
+  ): void {
+    let delay = 0;
+    for (const w of writes) {
+      delay += w.delayMs;
+      if (delay === 0) send(w.chunk);
+      else this.delayed.push(setTimeout(() => send(w.chunk), delay));
+    }
+  }
+
+  /** Clears every timer. */
+  clear(): void {
+    clearTimeout(this.total);
+    clearTimeout(this.idle);
+    for (const t of this.delayed) clearTimeout(t);
+  }
 }

@@ -8,13 +8,11 @@
 import type { CertificateDecompressors } from './decompress.ts';
 import { webCertificateDecompressors } from './decompress.ts';
 import {
-  DEFAULT_PROBE_IDLE_TIMEOUT_MS,
-  DEFAULT_PROBE_MAX_BYTES,
-  DEFAULT_PROBE_TIMEOUT_MS,
   engineFor,
   engineOptionsFrom,
+  ProbeClock,
   plannedWrites,
-  positiveOption,
+  probeBounds,
   probeResult,
 } from './session.ts';
 import type { ProbeOptions, ProbeResult, StopReason } from './types.ts';
@@ -136,12 +134,7 @@ export async function probeStream<C>(
     throw new TypeError(
       `"duplex" expected { readable, writable }, got ${duplex === null ? 'null' : typeof duplex}`,
     );
-  const timeoutMs = positiveOption('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
-  const idleTimeoutMs = Math.min(
-    timeoutMs,
-    positiveOption('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
-  );
-  const maxBytes = positiveOption('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
+  const { timeoutMs, idleTimeoutMs, maxBytes } = probeBounds(options);
   const engine = engineFor(options, {
     ...engineOptionsFrom(options, maxBytes, false),
     decompressors: options.decompressors ?? webCertificateDecompressors(),
@@ -149,8 +142,7 @@ export async function probeStream<C>(
   });
   const writes = plannedWrites(engine.helloBytes, options.write ?? 'single');
 
-  const started = performance.now();
-  const now = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const clock = new ProbeClock(timeoutMs, idleTimeoutMs);
   let firstByteMs: number | null = null;
   let fail: (e: unknown) => void = () => {};
   const source = sourceOf(duplex.readable);
@@ -158,43 +150,24 @@ export async function probeStream<C>(
 
   const reason = await new Promise<StopReason>((resolve) => {
     let settled = false;
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
-    const timers: ReturnType<typeof setTimeout>[] = [];
     const finish = (why: StopReason, error?: string) => {
       if (settled) return;
       settled = true;
       engine.stop(why, error);
-      clearTimeout(totalTimer);
-      if (idleTimer) clearTimeout(idleTimer);
-      for (const t of timers) clearTimeout(t);
+      clock.clear();
       sink.close();
       source.stop();
       resolve(engine.stopReason ?? why);
     };
     fail = (e) => finish(isReset(e) ? 'reset' : 'socket_error', messageOf(e));
-    const armIdle = () => {
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = setTimeout(
-        () => finish('idle_timeout', `no byte from the server for ${idleTimeoutMs} ms`),
-        idleTimeoutMs,
-      );
-    };
-    const totalTimer = setTimeout(
-      () => finish('timeout', `no complete answer within ${timeoutMs} ms`),
-      timeoutMs,
-    );
+    clock.start(finish);
     const send = (bytes: Uint8Array) => {
       if (settled) return;
-      engine.logSent(bytes, now());
+      engine.logSent(bytes, clock.now());
       sink.write(bytes);
     };
-    armIdle();
-    let delay = 0;
-    for (const w of writes) {
-      delay += w.delayMs;
-      if (delay === 0) send(w.chunk);
-      else timers.push(setTimeout(() => send(w.chunk), delay));
-    }
+    clock.armIdle();
+    clock.schedule(writes, send);
     void (async () => {
       try {
         for (;;) {
@@ -205,9 +178,9 @@ export async function probeStream<C>(
           if (!(chunk instanceof Uint8Array))
             return finish('socket_error', `the stream gave a ${typeof chunk}, not a Uint8Array`);
           if (chunk.length === 0) continue;
-          firstByteMs ??= now();
-          armIdle();
-          const step = engine.receive(chunk, now());
+          firstByteMs ??= clock.now();
+          clock.armIdle();
+          const step = engine.receive(chunk, clock.now());
           for (const b of step.send) send(b);
           if (step.done) return finish(engine.stopReason ?? 'complete');
         }
@@ -217,7 +190,7 @@ export async function probeStream<C>(
     })();
   });
 
-  const totalMs = now();
+  const totalMs = clock.now();
   const chain = await engine.certificates();
   const certificates = options.summarizeCertificates ? await options.summarizeCertificates(chain) : chain;
   return probeResult<C | Uint8Array>(
