@@ -1,7 +1,9 @@
 /**
  * The client side of one probe, without sockets: bytes from the server go in, bytes to send
  * (a second ClientHello after a HelloRetryRequest) come out, and the engine keeps what it
- * learned. `probe()` drives it over a socket; tests can drive it with recorded bytes.
+ * learned. `probe()` (hellokit/node) drives it over a socket, `probeStream()` over any byte
+ * stream; tests can drive it with recorded bytes. No `node:*` import: a compressed
+ * certificate is decompressed by the decompressors it is given (src/probe/decompress.ts).
  *
  * TLS 1.2: ServerHello, Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone.
  * TLS 1.3: ServerHello, then the encrypted flight (RFC 8446 §4.3–4.4.4) decrypted with the
