@@ -21,6 +21,12 @@ const core = files(SRC);
 
 it('finds the core sources', () => expect(core.length).toBeGreaterThan(50));
 
+it('holds the probe engine and probeStream in the core, not in node/', () => {
+  const probe = core.map((f) => relative(process.cwd(), f)).filter((f) => f.startsWith(join('src', 'probe')));
+  for (const name of ['engine.ts', 'session.ts', 'stream.ts', 'decompress.ts'])
+    expect(probe).toContain(join('src', 'probe', name));
+});
+
 it('keeps node:* imports, Buffer, process and require out of the core', () => {
   const offenders: string[] = [];
   for (const file of core) {

@@ -5,33 +5,9 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { toHex } from '../bytes/hex.ts';
+import type { CertificateSummary } from '../probe/types.ts';
 
-/** What a server certificate says, in short. */
-export interface CertificateSummary {
-  /** Distinguished name, e.g. `CN=hellokit.test`. */
-  readonly subject: string;
-  /** DNS names and IP addresses from subjectAltName, as `DNS:name` / `IP:addr` (other kinds as `kind:value`). */
-  readonly subjectAltNames: readonly string[];
-  readonly issuer: string;
-  /** ISO 8601. */
-  readonly notBefore: string;
-  readonly notAfter: string;
-  /** Lower-case hex. */
-  readonly serialNumber: string;
-  readonly publicKey: {
-    /** `EC`, `RSA`, `RSA-PSS` (an RSASSA-PSS key), `Ed25519`, `Ed448`, or OpenSSL's key type name. */
-    readonly type: string;
-    /** Key size in bits (RSA modulus, EC field size), when known. */
-    readonly size?: number;
-    /** Named curve for EC keys, e.g. `P-256`. */
-    readonly curve?: string;
-  };
-  readonly selfSigned: boolean;
-  /** SHA-256 of the DER, lower-case hex. */
-  readonly sha256: string;
-  /** DER length in bytes. */
-  readonly length: number;
-}
+export type { CertificateSummary };
 
 /** OpenSSL's curve names → the names TLS and WebCrypto use. */
 const CURVES: Readonly<Record<string, { readonly name: string; readonly size: number }>> = {

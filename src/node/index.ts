@@ -1,5 +1,6 @@
 /** hellokit/node: the socket layer — probe, the server-side ClientHello peek, scan, diagnose, serve and the demo server. */
 export * from './certificates.ts';
+export * from './decompress.ts';
 export * from './demo-server.ts';
 export * from './diagnose.ts';
 export * from './fuzz.ts';

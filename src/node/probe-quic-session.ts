@@ -32,6 +32,7 @@ import {
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { alertName } from '../iana/lookup.ts';
+import { nodeCertificateDecompressors } from './decompress.ts';
 import { ProbeEngine } from './probe-engine.ts';
 import { openLongPacket, type QuicPacketKeys, quicPacketKeys } from './probe-quic-handshake.ts';
 import {
@@ -169,6 +170,7 @@ export class QuicProbeSession {
       },
       retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
       maxBytes: MAX_SERVER_CRYPTO * 2,
+      decompressors: nodeCertificateDecompressors,
       ...(options.random ? { random: options.random } : {}),
     });
     this.clientCrypto = encodeClientHelloMessage(hello);

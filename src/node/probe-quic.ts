@@ -354,7 +354,7 @@ export async function probeQuic(
   const reason = session.stopReason ?? 'timeout';
   const engine = session.engine;
   const totalMs = now();
-  const certificates = await summarizeCertificates(engine.certificateChain);
+  const certificates = await summarizeCertificates(await engine.certificates());
   const base: Omit<QuicProbeResult, 'conclusion'> = {
     target: { host, port },
     transport: 'quic',

@@ -7,30 +7,26 @@
  * handshake.
  */
 import { connect, isIP, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { clientHello } from '../builder/client-hello.ts';
-import { parseClientHello } from '../handshake/client-hello.ts';
-import type { ClientHello } from '../handshake/types.ts';
+import {
+  engineFor,
+  engineOptionsFrom,
+  ProbeClock,
+  plannedWrites,
+  probeBounds,
+  probeResult,
+} from '../probe/session.ts';
+import type { ProbeOptions, ProbeResult, ProbeTarget, StopReason } from '../probe/types.ts';
 import { summarizeCertificates } from './certificates.ts';
+import { nodeCertificateDecompressors } from './decompress.ts';
 import { openKeyLogFile } from './keylog-file.ts';
-import { conclude } from './probe-conclusion.ts';
-import { ProbeEngine, type ProbeEngineOptions } from './probe-engine.ts';
-import type {
-  HelloWithKeyShares,
-  ProbeOptions,
-  ProbeOutcome,
-  ProbeResult,
-  ProbeTarget,
-  StopReason,
-  WriteStrategy,
-} from './probe-types.ts';
 
-/** Default whole-probe timeout, ms. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
-/** Default idle timeout, ms. */
-export const DEFAULT_PROBE_IDLE_TIMEOUT_MS = 5_000;
-/** Default read cap, bytes. */
-export const DEFAULT_PROBE_MAX_BYTES: number = 256 * 1024;
+export {
+  DEFAULT_PROBE_IDLE_TIMEOUT_MS,
+  DEFAULT_PROBE_MAX_BYTES,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  isBuiltHello,
+  positiveOption,
+} from '../probe/session.ts';
 
 /**
  * `host:port`, `[v6]:port`, `host` (port 443), a bare IPv6 address, or `{host, port}`.
@@ -65,141 +61,6 @@ export function parseProbeTarget(target: ProbeTarget, defaultPort = 443): { host
   if (!Number.isInteger(n) || n < 1 || n > 65535)
     throw new TypeError(`"target" port must be 1..65535, got ${JSON.stringify(port)}`);
   return { host, port: n };
-}
-
-/**
- * A positive number option, or `fallback` when it is left out.
- * @internal shared by probe() and probeQuic()
- * @throws {RangeError} naming the option otherwise
- */
-export function positiveOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new RangeError(`"${name}" expected a positive number, got ${value}`);
-  return value;
-}
-
-/**
- * The writes (and the wait before each) for a strategy.
- * @throws {RangeError} for split offsets out of order or range, and for `per-record` over bytes
- *   that are not whole TLS records
- */
-function plannedWrites(bytes: Uint8Array, strategy: WriteStrategy): { chunk: Uint8Array; delayMs: number }[] {
-  if (strategy === 'single') return [{ chunk: bytes, delayMs: 0 }];
-  if (strategy === 'per-record' || 'perRecord' in strategy) {
-    const delayMs = typeof strategy === 'object' ? (strategy.delayMs ?? 0) : 0;
-    const out: { chunk: Uint8Array; delayMs: number }[] = [];
-    let at = 0;
-    while (at < bytes.length) {
-      const end = at + 5 <= bytes.length ? at + 5 + ((bytes[at + 3] << 8) | bytes[at + 4]) : bytes.length + 1;
-      if (end > bytes.length)
-        throw new RangeError(
-          `"write" per record needs bytes that are whole TLS records; the record at offset ${at} runs past the ${bytes.length} bytes`,
-        );
-      out.push({ chunk: bytes.subarray(at, end), delayMs: out.length === 0 ? 0 : delayMs });
-      at = end;
-    }
-    return out;
-  }
-  const offsets = [...strategy.splitAt];
-  let previous = 0;
-  for (const o of offsets) {
-    if (!Number.isInteger(o) || o <= previous || o >= bytes.length)
-      throw new RangeError(
-        `"splitAt" offsets must increase within 1..${bytes.length - 1}, got ${offsets.join(', ')}`,
-      );
-    previous = o;
-  }
-  const cuts = [0, ...offsets, bytes.length];
-  return cuts.slice(1).map((end, i) => ({
-    chunk: bytes.subarray(cuts[i], end),
-    delayMs: i === 0 ? 0 : (strategy.delayMs ?? 0),
-  }));
-}
-
-/** The one mapping from how reading stopped (and what was read) to the eight outcomes. */
-function outcomeOf(engine: ProbeEngine, reason: StopReason): ProbeOutcome {
-  if (reason === 'connect_failed') return 'connect_failed';
-  if (engine.serverHello) return 'server_hello';
-  if (reason === 'alert') return 'alert';
-  if (
-    engine.helloRetryRequest &&
-    (!engine.retried ||
-      reason === 'hello_retry_request' ||
-      reason === 'protocol_error' ||
-      reason === 'violation')
-  )
-    return 'hello_retry_request';
-  switch (reason) {
-    case 'hello_retry_request':
-      return 'hello_retry_request';
-    case 'not_tls':
-    case 'protocol_error':
-    case 'max_bytes':
-      return 'not_tls';
-    case 'reset':
-    case 'socket_error':
-      return 'reset';
-    case 'timeout':
-    case 'idle_timeout':
-      return 'timeout';
-    default:
-      return 'closed';
-  }
-}
-
-/**
- * True when `hello` is a built ClientHello (from `clientHello()` or a parse), not builder options.
- * @internal shared by probe() and probeQuic()
- */
-export function isBuiltHello(hello: NonNullable<ProbeOptions['hello']>): hello is HelloWithKeyShares {
-  return 'legacyCompressionMethods' in hello && hello.random instanceof Uint8Array && 'extensions' in hello;
-}
-
-/** The hello `options` ask for: the built one given, or `clientHello()` of the options given. */
-function helloToSend(options: ProbeOptions): HelloWithKeyShares {
-  const given = options.hello;
-  if (given && isBuiltHello(given)) return given;
-  return clientHello({
-    ...(given ?? {}),
-    ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
-  });
-}
-
-/** The ClientHello `bytes` carry, parsed leniently (so a mutated hello still reads), or null. */
-function helloIn(bytes: Uint8Array): ClientHello | null {
-  try {
-    return parseClientHello(bytes, { strict: false });
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The engine for `options`: a hello to encode, or (`options.bytes`) the exact bytes to send.
- * Raw bytes are decrypted and a HelloRetryRequest answered only with the caller's key shares.
- */
-function engineFor(
-  options: ProbeOptions,
-  engineOptions: Omit<ProbeEngineOptions, 'helloBytes'>,
-): ProbeEngine {
-  const { bytes } = options;
-  if (bytes === undefined) {
-    const hello = helloToSend(options);
-    return new ProbeEngine(hello, options.keyShares ?? hello.keyShares ?? [], engineOptions);
-  }
-  if (!(bytes instanceof Uint8Array))
-    throw new TypeError(`"bytes" expected a Uint8Array, got ${typeof bytes}`);
-  if (options.hello !== undefined || options.serverName !== undefined)
-    throw new TypeError('"bytes" is sent instead of a hello: give "bytes" or "hello"/"serverName", not both');
-  const keyShares = options.keyShares ?? [];
-  const owned = keyShares.length > 0;
-  return new ProbeEngine(helloIn(bytes), keyShares, {
-    ...engineOptions,
-    retryOnHelloRetryRequest: owned && engineOptions.retryOnHelloRetryRequest !== false,
-    decrypt: owned && engineOptions.decrypt !== false,
-    helloBytes: bytes,
-  });
 }
 
 /**
@@ -252,46 +113,31 @@ async function runProbe(
   stopAfterServerHello: boolean,
 ): Promise<ProbeResult> {
   const { host, port } = parseProbeTarget(target);
-  const timeoutMs = positiveOption('timeoutMs', options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
-  const idleTimeoutMs = Math.min(
-    timeoutMs,
-    positiveOption('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
-  );
-  const maxBytes = positiveOption('maxBytes', options.maxBytes, DEFAULT_PROBE_MAX_BYTES);
-  const engineOptions = {
-    retryOnHelloRetryRequest: options.retryOnHelloRetryRequest ?? true,
-    decrypt: options.decrypt ?? true,
-    abortOnViolation: options.abortOnViolation ?? true,
-    maxBytes,
-    ...(options.random ? { random: options.random } : {}),
-    ...(stopAfterServerHello ? { stopAfterServerHello } : {}),
-  };
+  const { timeoutMs, idleTimeoutMs, maxBytes } = probeBounds(options);
+  const engineOptions = engineOptionsFrom(options, maxBytes, stopAfterServerHello);
   // Every option is checked before the key log file is opened, so a bad one leaves no file behind.
   let keylog: ReturnType<typeof keylogSink> | undefined;
   const engine = engineFor(options, {
     ...engineOptions,
+    decompressors: nodeCertificateDecompressors,
     ...(options.keylog ? { keylog: (line: string) => keylog?.write?.(line) } : {}),
   });
   const writes = plannedWrites(engine.helloBytes, options.write ?? 'single');
   keylog = keylogSink(options.keylog);
 
-  const started = performance.now();
-  const now = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const clock = new ProbeClock(timeoutMs, idleTimeoutMs);
+  const now = () => clock.now();
   let connectMs: number | null = null;
   let firstByteMs: number | null = null;
 
   const reason = await new Promise<StopReason>((resolve) => {
     let settled = false;
-    let idleTimer: NodeJS.Timeout | undefined;
-    const timers: NodeJS.Timeout[] = [];
     let socket: Socket;
     const finish = (why: StopReason, error?: string) => {
       if (settled) return;
       settled = true;
       engine.stop(why, error);
-      clearTimeout(totalTimer);
-      if (idleTimer) clearTimeout(idleTimer);
-      for (const t of timers) clearTimeout(t);
+      clock.clear();
       socket.removeAllListeners('data');
       // Our side closes with a FIN; destroy() follows so no handle outlives the probe.
       socket.end(() => socket.destroy());
@@ -299,44 +145,26 @@ async function runProbe(
       hard.unref();
       resolve(engine.stopReason ?? why);
     };
-    const armIdle = () => {
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = setTimeout(
-        () => finish('idle_timeout', `no byte from the server for ${idleTimeoutMs} ms`),
-        idleTimeoutMs,
-      );
-    };
-    const totalTimer = setTimeout(
-      () =>
-        finish(
-          connectMs === null ? 'connect_failed' : 'timeout',
-          connectMs === null
-            ? `connect timed out after ${timeoutMs} ms`
-            : `no complete answer within ${timeoutMs} ms`,
-        ),
-      timeoutMs,
+    clock.start((why, error) =>
+      connectMs === null
+        ? finish('connect_failed', `connect timed out after ${timeoutMs} ms`)
+        : finish(why, error),
     );
     socket = connect({ host, port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     socket.setNoDelay(true);
     socket.on('connect', () => {
       connectMs = now();
-      armIdle();
-      let delay = 0;
-      for (const w of writes) {
-        delay += w.delayMs;
-        const send = () => {
-          if (settled || socket.destroyed) return;
-          engine.logSent(w.chunk, now());
-          socket.write(w.chunk);
-        };
-        if (delay === 0) send();
-        else timers.push(setTimeout(send, delay));
-      }
+      clock.armIdle();
+      clock.schedule(writes, (chunk) => {
+        if (settled || socket.destroyed) return;
+        engine.logSent(chunk, now());
+        socket.write(chunk);
+      });
     });
     socket.on('data', (chunk: Buffer) => {
       if (settled) return;
       if (firstByteMs === null) firstByteMs = now();
-      armIdle();
+      clock.armIdle();
       const step = engine.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), now());
       for (const b of step.send) {
         engine.logSent(b, now());
@@ -359,31 +187,6 @@ async function runProbe(
 
   const totalMs = now();
   keylog.close();
-  const certificates = await summarizeCertificates(engine.certificateChain);
-  const alert = engine.alerts.find((a) => a.level !== 1) ?? engine.alerts[engine.alerts.length - 1];
-  const base: Omit<ProbeResult, 'conclusion'> = {
-    target: { host, port },
-    outcome: outcomeOf(engine, reason),
-    stopReason: reason,
-    ...(alert ? { alert } : {}),
-    alerts: engine.alerts,
-    ...(engine.serverHello ? { serverHello: engine.serverHello } : {}),
-    ...(engine.helloRetryRequest ? { helloRetryRequest: engine.helloRetryRequest } : {}),
-    retried: engine.retried,
-    certificates,
-    ...(engine.serverKeyExchange ? { serverKeyExchange: engine.serverKeyExchange } : {}),
-    ...(engine.encryptedExtensions ? { encryptedExtensions: engine.encryptedExtensions } : {}),
-    certificateRequested: engine.certificateRequested,
-    finishedVerified: engine.finishedVerified,
-    serverMessages: engine.serverMessages,
-    timings: { connectMs, firstByteMs, totalMs },
-    transcript: engine.transcript,
-    ...(engine.notTls ? { notTls: engine.notTls } : {}),
-    ...(engine.error !== undefined ? { error: engine.error } : {}),
-    sent: engine.sent,
-    bytesReceived: engine.bytesReceived,
-    violations: engine.violations,
-    ...(engine.abortedOn ? { abort: engine.abortedOn } : {}),
-  };
-  return { ...base, conclusion: conclude(base) };
+  const certificates = await summarizeCertificates(await engine.certificates());
+  return probeResult(engine, reason, { host, port }, { connectMs, firstByteMs, totalMs }, certificates);
 }

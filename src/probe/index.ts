@@ -1,4 +1,25 @@
-/** The probe layer (platform-neutral): server-conformance rules, read by probe, diagnose, scan and fuzz. */
+/** The probe layer (platform-neutral): probeStream() over any byte stream, and the server-conformance rules read by probe, diagnose, scan and fuzz. */
+
+export {
+  type CertificateCompressionName,
+  type CertificateDecompressor,
+  type CertificateDecompressors,
+  MAX_DECOMPRESSED_CERTIFICATE,
+  webCertificateDecompressors,
+} from './decompress.ts';
+export { type ProbeDuplex, probeStream, type StreamProbeOptions } from './stream.ts';
+export type {
+  CertificateSummary,
+  HelloWithKeyShares,
+  ProbeAlert,
+  ProbeOptions,
+  ProbeOutcome,
+  ProbeResult,
+  ProbeServerHello,
+  StopReason,
+  TranscriptRecord,
+  WriteStrategy,
+} from './types.ts';
 export {
   type AfterCloseNotifyEvent,
   type ConformanceEvent,
