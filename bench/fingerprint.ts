@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { md5 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromLatin1 } from '../src/bytes/hex.ts';
-import { ja3, ja3Full } from '../src/fingerprint/ja3.ts';
+import { ja3, ja3All, ja3Full } from '../src/fingerprint/ja3.ts';
 import { ja4, ja4All } from '../src/fingerprint/ja4.ts';
 import { parseClientHello } from '../src/handshake/client-hello.ts';
 import { lengthWalk } from './length-walk.ts';
@@ -49,6 +49,13 @@ export function benchFingerprint(minMillis = 500): { results: BenchResult[]; lin
     },
     minMillis,
   );
+  const bytesJa4 = measure(
+    'JA4 from the bytes, ja4(bytes) (no typed decode)',
+    () => {
+      kept = ja4(bytes);
+    },
+    minMillis,
+  );
   const ja3Floor = measure(
     'length walk + MD5 of the JA3 string (JA3 floor)',
     () => {
@@ -63,13 +70,28 @@ export function benchFingerprint(minMillis = 500): { results: BenchResult[]; lin
     },
     minMillis,
   );
-  const results = [ja4Floor, decodeJa4, decodeJa4All, ja3Floor, decodeJa3];
+  const decodeJa3All = measure(
+    'typed decode + JA3 and its string (ja3All)',
+    () => {
+      kept = ja3All(parseClientHello(bytes));
+    },
+    minMillis,
+  );
+  const bytesJa3 = measure(
+    'JA3 from the bytes, ja3(bytes) (no typed decode)',
+    () => {
+      kept = ja3(bytes);
+    },
+    minMillis,
+  );
+  const results = [ja4Floor, decodeJa4, decodeJa4All, bytesJa4, ja3Floor, decodeJa3, decodeJa3All, bytesJa3];
   const lines = results.map((r) => formatResult('fingerprint', r));
   const ratio = (floor: BenchResult, r: BenchResult): string =>
     (r.microsecondsPerOp / floor.microsecondsPerOp).toFixed(1);
   lines.push(
     `fingerprint: decode + JA4 is ${ratio(ja4Floor, decodeJa4)}x its floor (aim: within 2x); the four forms ${ratio(ja4Floor, decodeJa4All)}x${sink < 0 && kept ? '' : ''}`,
-    `fingerprint: decode + JA3 is ${ratio(ja3Floor, decodeJa3)}x its floor (length walk + MD5)`,
+    `fingerprint: JA4 from the bytes is ${ratio(ja4Floor, bytesJa4)}x the JA4 floor`,
+    `fingerprint: decode + JA3 is ${ratio(ja3Floor, decodeJa3)}x its floor (length walk + MD5); JA3 from the bytes ${ratio(ja3Floor, bytesJa3)}x`,
   );
   return { results, lines };
 }

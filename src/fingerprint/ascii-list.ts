@@ -10,8 +10,8 @@ const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 
 
 /** An ASCII text under construction; `reset()` before each use (one user at a time). */
 export class AsciiText {
-  bytes = new Uint8Array(1024);
-  length = 0;
+  bytes: Uint8Array = new Uint8Array(1024);
+  length: number = 0;
 
   /** Empties the text and makes room for at least `capacity` bytes. */
   reset(capacity: number): void {
@@ -49,12 +49,12 @@ export class AsciiText {
   }
 
   /** The bytes `[from, to)` of the text (a view: valid until the next reset). */
-  view(from = 0, to = this.length): Uint8Array {
+  view(from: number = 0, to: number = this.length): Uint8Array {
     return this.bytes.subarray(from, to);
   }
 
   /** The bytes `[from, to)` as a string. */
-  text(from = 0, to = this.length): string {
+  text(from: number = 0, to: number = this.length): string {
     let s = '';
     // In slices: String.fromCharCode takes its arguments on the stack.
     for (let i = from; i < to; i += 4096) {
@@ -69,8 +69,8 @@ export class AsciiText {
 
 /** A growable list of u16 values, reused across calls. */
 export class U16List {
-  values = new Uint16Array(256);
-  length = 0;
+  values: Uint16Array = new Uint16Array(256);
+  length: number = 0;
 
   reset(capacity: number): void {
     this.ensure(capacity);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/bytes/errors.ts';
-import { GREASE_VALUES, ja4, ja4All } from '../../src/fingerprint/index.ts';
+import { GREASE_VALUES, ja3, ja3All, ja3Full, ja4, ja4All } from '../../src/fingerprint/index.ts';
 import {
   encodeClientHello,
   encodeClientHelloMessage,
@@ -24,9 +24,10 @@ const code = fc.oneof(
 const extension = fc.record({ type: code, body: fc.uint8Array({ maxLength: 24 }) });
 
 describe('fingerprints from the bytes, without a typed decode', () => {
-  it.each(captured)('%s: every JA4 form as from the parsed hello', (_, bytes) => {
+  it.each(captured)('%s: every JA4 form and JA3 as from the parsed hello', (_, bytes) => {
     const parsed = parseClientHello(bytes);
     expect(ja4All(bytes)).toEqual(ja4All(parsed));
+    expect(ja3All(bytes)).toEqual({ ja3: ja3(parsed), ja3Full: ja3Full(parsed) });
     expect(ja4(bytes, { transport: 'quic', alpnRule: 'reference' })).toBe(
       ja4(parsed, { transport: 'quic', alpnRule: 'reference' }),
     );
@@ -43,6 +44,7 @@ describe('fingerprints from the bytes, without a typed decode', () => {
       const expected = ja4All(h);
       expect(ja4All(encodeClientHello(h))).toEqual(expected);
       expect(ja4All(encodeClientHelloMessage(h))).toEqual(expected);
+      expect(ja3All(encodeClientHello(h))).toEqual(ja3All(h));
     },
   );
 
@@ -67,6 +69,7 @@ describe('fingerprints from the bytes, without a typed decode', () => {
       5 + 4 + 2 + 32 + 1 + parsed.legacySessionId.length + 2 + 2 * parsed.cipherSuites.length + 2 + 2;
     broken[extStart + 3] += 1;
     expect(() => ja4(broken)).toThrow(DecodeError);
+    expect(() => ja3(broken)).toThrow(DecodeError);
     expect(() => ja4(broken)).toThrow(/client_hello\.extensions\[\d+\]|extensions/);
     expect(() => ja4(bytes.subarray(0, 60))).toThrow(DecodeError);
   });
