@@ -106,6 +106,17 @@ function fromHello(hello: FingerprintableHello): HelloSource {
   return s;
 }
 
+/**
+ * The end of the content of a vector with a `width`-byte length prefix at the start of
+ * `body`, clipped to the bytes there (the content is `[width, end)`; hello-fields.ts
+ * `vectorContent` without the view).
+ */
+export function contentEnd(body: Uint8Array, width: 1 | 2): number {
+  if (body.length < width) return width;
+  const declared = width === 1 ? body[0] : (body[0] << 8) | body[1];
+  return width + Math.min(declared, body.length - width);
+}
+
 function fault(offset: number, path: string, detail: string): DecodeError {
   return new DecodeError({ code: 'bad-length', offset, path, alert: 'decode_error', detail });
 }

@@ -9,7 +9,7 @@ import { md5 } from '@noble/hashes/legacy.js';
 import { fromLatin1, toHex } from '../bytes/hex.ts';
 import type { FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { helloSource } from './hello-source.ts';
+import { contentEnd, helloSource } from './hello-source.ts';
 
 /** The ServerHello fields JA3S reads. */
 export interface Ja3sInput {
@@ -37,13 +37,6 @@ function decimalList(values: Uint16Array | Uint8Array, from: number, to: number)
     if (i > from) text.byte(DASH);
     text.decimal(values[i]);
   }
-}
-
-/** The end of the content of a vector with a `width`-byte length prefix, clipped to the body. */
-function contentEnd(body: Uint8Array, width: 1 | 2): number {
-  if (body.length < width) return width;
-  const declared = width === 1 ? body[0] : (body[0] << 8) | body[1];
-  return width + Math.min(declared, body.length - width);
 }
 
 /** Writes the JA3 string of `hello` into `text`. */

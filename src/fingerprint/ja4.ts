@@ -18,7 +18,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../bytes/hex.ts';
 import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { type HelloSource, helloSource } from './hello-source.ts';
+import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
 export type Ja4Transport = 'tcp' | 'quic' | 'dtls';
@@ -89,16 +89,6 @@ function hash12(bytes: Uint8Array): string {
 
 function twoDigits(count: number): string {
   return count < 10 ? `0${count}` : String(Math.min(count, 99));
-}
-
-/**
- * The `[from, to)` range of the content of a vector with a `width`-byte length prefix at
- * the start of `body`, clipped to the bytes there (hello-fields.ts `vectorContent`).
- */
-function contentEnd(body: Uint8Array, width: 1 | 2): number {
-  if (body.length < width) return width;
-  const declared = width === 1 ? body[0] : (body[0] << 8) | body[1];
-  return width + Math.min(declared, body.length - width);
 }
 
 /**
