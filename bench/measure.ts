@@ -44,3 +44,65 @@ export function measure(name: string, fn: () => void, minMillis: number): BenchR
 export function formatResult(area: string, r: BenchResult): string {
   return `${area}: ${r.name.padEnd(60)} ${Math.round(r.opsPerSecond).toLocaleString('en-US').padStart(10)} ops/s  ${r.microsecondsPerOp.toFixed(2).padStart(9)} µs/op`;
 }
+
+/** Batch size that makes one batch of `fn` last at least {@link BATCH_MILLIS}. */
+function batchSize(fn: () => void): number {
+  let batch = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    if (performance.now() - t >= BATCH_MILLIS || batch >= MAX_BATCH) return batch;
+    batch *= 2;
+  }
+}
+
+/** Two measurements taken in alternating batches, and the median of their per-pair ratios. */
+export interface PairedResult {
+  readonly floor: BenchResult;
+  readonly result: BenchResult;
+  /** Median over the pairs of (result µs/op) / (floor µs/op). */
+  readonly ratio: number;
+}
+
+/**
+ * Measures `fn` against `floor` in alternating batches, so both see the same load: on a
+ * shared machine the load changes from second to second, and two figures taken one after
+ * the other can be off by 2x in either direction; the ratio of neighbouring batches is not.
+ */
+export function measureAgainst(
+  floorName: string,
+  floor: () => void,
+  name: string,
+  fn: () => void,
+  minMillis: number,
+): PairedResult {
+  const warm = performance.now();
+  for (let i = 0; i < 50 || performance.now() - warm < WARM_UP_MILLIS; i++) {
+    floor();
+    fn();
+  }
+  const floorBatch = batchSize(floor);
+  const batch = batchSize(fn);
+  const a: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
+  const start = performance.now();
+  while (a.length < 5 || performance.now() - start < minMillis) {
+    let t = performance.now();
+    for (let i = 0; i < floorBatch; i++) floor();
+    const x = (performance.now() - t) / floorBatch;
+    t = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    const y = (performance.now() - t) / batch;
+    a.push(x);
+    b.push(y);
+    ratios.push(y / x);
+  }
+  const median = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1];
+  const result = (n: string, ms: number): BenchResult => ({
+    name: n,
+    opsPerSecond: 1000 / ms,
+    microsecondsPerOp: ms * 1000,
+  });
+  return { floor: result(floorName, median(a)), result: result(name, median(b)), ratio: median(ratios) };
+}

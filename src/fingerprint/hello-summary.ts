@@ -18,7 +18,7 @@ import {
 } from '../handshake/hello-fields.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { extensionTypeName } from '../iana/lookup.ts';
-import { ja3, ja3Full } from './ja3.ts';
+import { ja3All } from './ja3.ts';
 import { type Ja4Options, ja4All } from './ja4.ts';
 
 /**
@@ -47,8 +47,7 @@ export function clientHelloSummary(hello: ClientHello, ja4Options: Ja4Options = 
     supportedVersions: list(EXTENSION.supported_versions, supportedVersions),
     keyShareGroups: list(EXTENSION.key_share, keyShareGroups),
     alpn: alpn === undefined ? [] : alpnProtocols(alpn),
-    ja3: ja3(hello),
-    ja3Full: ja3Full(hello),
+    ...ja3All(hello),
     ja4: fingerprints.ja4,
     ja4_r: fingerprints.ja4_r,
     ja4_o: fingerprints.ja4_o,

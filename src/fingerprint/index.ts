@@ -4,7 +4,7 @@ export type { FingerprintableHello } from '../handshake/hello-fields.ts';
 export { GREASE_VALUES, isGrease, withoutGrease } from './grease.ts';
 export * from './hello-diff.ts';
 export * from './hello-summary.ts';
-export { type Ja3sInput, ja3, ja3Full, ja3s, ja3sFull } from './ja3.ts';
+export { type Ja3Fingerprints, type Ja3sInput, ja3, ja3All, ja3Full, ja3s, ja3sFull } from './ja3.ts';
 export {
   type Ja4AlpnRule,
   type Ja4Fingerprints,

@@ -7,14 +7,9 @@
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { fromLatin1, toHex } from '../bytes/hex.ts';
-import {
-  EXTENSION,
-  ecPointFormats,
-  extensionBodies,
-  type FingerprintableHello,
-  supportedGroups,
-} from '../handshake/hello-fields.ts';
-import { isGrease, withoutGrease } from './grease.ts';
+import type { FingerprintableHello } from '../handshake/hello-fields.ts';
+import { AsciiText, U16List } from './ascii-list.ts';
+import { contentEnd, helloSource } from './hello-source.ts';
 
 /** The ServerHello fields JA3S reads. */
 export interface Ja3sInput {
@@ -24,41 +19,74 @@ export interface Ja3sInput {
   readonly extensions: readonly { readonly type: number }[] | null;
 }
 
-function checkHello(hello: FingerprintableHello): void {
-  if (typeof hello !== 'object' || hello === null || !Array.isArray(hello.cipherSuites)) {
-    throw new TypeError('"hello" expected a ClientHello with cipherSuites and extensions');
+/** JA3 and the string it hashes. */
+export interface Ja3Fingerprints {
+  readonly ja3: string;
+  readonly ja3Full: string;
+}
+
+const COMMA = 0x2c;
+const DASH = 0x2d;
+
+/** Reused from call to call (JA3 runs synchronously). */
+const groups = new U16List();
+const text = new AsciiText();
+
+function decimalList(values: Uint16Array | Uint8Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    if (i > from) text.byte(DASH);
+    text.decimal(values[i]);
   }
 }
 
+/** Writes the JA3 string of `hello` into `text`. */
+function write(hello: FingerprintableHello | Uint8Array): void {
+  const s = helloSource(hello);
+  const groupBody = s.supportedGroups;
+  const formatBody = s.ecPointFormats;
+  groups.reset(0);
+  if (groupBody) groups.pushU16sWithoutGrease(groupBody, 2, contentEnd(groupBody, 2));
+  text.reset(
+    6 * (s.ciphers.length + s.extensionTypes.length + groups.length) + 4 * (formatBody?.length ?? 0) + 16,
+  );
+  text.decimal(s.legacyVersion);
+  text.byte(COMMA);
+  decimalList(s.ciphers.values, 0, s.ciphers.length);
+  text.byte(COMMA);
+  decimalList(s.extensionTypes.values, 0, s.extensionTypes.length);
+  text.byte(COMMA);
+  decimalList(groups.values, 0, groups.length);
+  text.byte(COMMA);
+  if (formatBody) decimalList(formatBody, 1, Math.max(1, contentEnd(formatBody, 1)));
+}
+
 /**
- * The JA3 string of a ClientHello. GREASE values are left out of every list, as the
+ * The JA3 string of a ClientHello, typed or as bytes (records or the bare handshake
+ * message, read as ja4All reads them). GREASE values are left out of every list, as the
  * reference does. The version is legacy_version (771 for TLS 1.2 and 1.3 hellos alike).
  * When supported_groups or ec_point_formats appear more than once, the last one counts
  * (the reference overwrites as it walks the extensions).
  * @example ja3Full(hello) // '771,4865-4866-4867-49195,0-23-65281-10-11-35-16,29-23-24,0'
+ * @throws {DecodeError} when the bytes' lengths do not hold together
  */
-export function ja3Full(hello: FingerprintableHello): string {
-  checkHello(hello);
-  const version = String(hello.legacyVersion);
-  const ciphers = withoutGrease(hello.cipherSuites).join('-');
-  const extensions = hello.extensions ?? [];
-  const types = extensions
-    .map((ext) => ext.type)
-    .filter((t) => !isGrease(t))
-    .join('-');
-  const groupBodies = extensionBodies(hello, EXTENSION.supported_groups);
-  const formatBodies = extensionBodies(hello, EXTENSION.ec_point_formats);
-  const groups = groupBodies.length > 0 ? withoutGrease(supportedGroups(groupBodies.at(-1)!)).join('-') : '';
-  const formats = formatBodies.length > 0 ? ecPointFormats(formatBodies.at(-1)!).join('-') : '';
-  return `${version},${ciphers},${types},${groups},${formats}`;
+export function ja3Full(hello: FingerprintableHello | Uint8Array): string {
+  write(hello);
+  return text.text();
 }
 
 /**
  * JA3 of a ClientHello: the MD5 of {@link ja3Full}, lower-case hex.
  * @example ja3(hello) // '1c258ebef8eee2dfa3df6d8d07285af9'
  */
-export function ja3(hello: FingerprintableHello): string {
-  return toHex(md5(fromLatin1(ja3Full(hello))));
+export function ja3(hello: FingerprintableHello | Uint8Array): string {
+  write(hello);
+  return toHex(md5(text.view()));
+}
+
+/** JA3 and its string, the hello read once. */
+export function ja3All(hello: FingerprintableHello | Uint8Array): Ja3Fingerprints {
+  write(hello);
+  return { ja3: toHex(md5(text.view())), ja3Full: text.text() };
 }
 
 /**

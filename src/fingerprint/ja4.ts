@@ -15,17 +15,10 @@
  * docs/fingerprints.md lists every rule and every choice made where sources disagree.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromLatin1, toHex } from '../bytes/hex.ts';
-import {
-  EXTENSION,
-  extensionBodies,
-  type FingerprintableHello,
-  firstAlpnProtocol,
-  hasExtension,
-  signatureAlgorithms,
-  supportedVersions,
-} from '../handshake/hello-fields.ts';
-import { isGrease, withoutGrease } from './grease.ts';
+import { toHex } from '../bytes/hex.ts';
+import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
+import { AsciiText, U16List } from './ascii-list.ts';
+import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
 export type Ja4Transport = 'tcp' | 'quic' | 'dtls';
@@ -80,22 +73,22 @@ const VERSION_CODE: ReadonlyMap<number, string> = new Map([
 /** Written as the b or c part when its list is empty, instead of the hash of nothing. */
 const EMPTY_HASH = '000000000000';
 
-/** The two extensions part a already describes, left out of the sorted list of part c. */
-const IN_PART_A: ReadonlySet<number> = new Set([
-  EXTENSION.server_name,
-  EXTENSION.application_layer_protocol_negotiation,
-]);
+const COMMA = 0x2c;
+const UNDERSCORE = 0x5f;
 
-function hash12(text: string): string {
-  return toHex(sha256(fromLatin1(text))).slice(0, 12);
-}
+/** Reused from call to call (JA4 runs synchronously): the lists and the text being hashed. */
+const versions = new U16List();
+const sigalgs = new U16List();
+const partC = new U16List();
+const sorted = new U16List();
+const text = new AsciiText();
 
-function hex4(value: number): string {
-  return value.toString(16).padStart(4, '0');
+function hash12(bytes: Uint8Array): string {
+  return toHex(sha256(bytes).subarray(0, 6));
 }
 
 function twoDigits(count: number): string {
-  return String(Math.min(count, 99)).padStart(2, '0');
+  return count < 10 ? `0${count}` : String(Math.min(count, 99));
 }
 
 /**
@@ -104,12 +97,30 @@ function twoDigits(count: number): string {
  * (0xfefc is DTLS 1.3, 0xfeff DTLS 1.0), so for a list of DTLS codes the newest is the
  * numerically lowest; the spec's "highest value" is read as "newest version".
  */
-function offeredVersion(hello: FingerprintableHello): number {
-  const [body] = extensionBodies(hello, EXTENSION.supported_versions);
-  const versions = body ? withoutGrease(supportedVersions(body)) : [];
-  if (versions.length === 0) return hello.legacyVersion;
-  const allDtls = versions.every((v) => v >> 8 === 0xfe);
-  return allDtls ? Math.min(...versions) : Math.max(...versions);
+function offeredVersion(s: HelloSource): number {
+  const body = s.supportedVersions;
+  if (body === undefined) return s.legacyVersion;
+  versions.reset(0);
+  versions.pushU16sWithoutGrease(body, 1, contentEnd(body, 1));
+  if (versions.length === 0) return s.legacyVersion;
+  let allDtls = true;
+  let max = 0;
+  let min = 0xffff;
+  for (let i = 0; i < versions.length; i++) {
+    const v = versions.values[i];
+    if (v >> 8 !== 0xfe) allDtls = false;
+    if (v > max) max = v;
+    if (v < min) min = v;
+  }
+  return allDtls ? min : max;
+}
+
+/** The first protocol name of an ALPN body, clipped to the body; null when the list is empty. */
+function firstAlpnProtocol(body: Uint8Array): Uint8Array | null {
+  const listEnd = contentEnd(body, 2);
+  if (listEnd <= 2) return null;
+  const nameLength = Math.min(body[2], listEnd - 3);
+  return body.subarray(3, 3 + nameLength);
 }
 
 function isAlphanumeric(byte: number): boolean {
@@ -157,83 +168,127 @@ function checkOptions(options: Ja4Options): { transport: Ja4Transport; alpnRule:
   return { transport, alpnRule };
 }
 
-function checkHello(hello: FingerprintableHello): void {
-  if (typeof hello !== 'object' || hello === null || !Array.isArray(hello.cipherSuites)) {
-    throw new TypeError('"hello" expected a ClientHello with cipherSuites and extensions');
-  }
-}
+/** Which forms to build. */
+const JA4 = 1;
+const JA4_R = 2;
+const JA4_O = 4;
+const JA4_RO = 8;
 
-/**
- * All four JA4 forms of a ClientHello.
- * @example
- * const { ja4, ja4_r, ja4_o, ja4_ro } = ja4All(parseClientHello(bytes));
- * ja4 // 't13d1516h2_8daaf6152771_e5627efa2ab1'
- */
-export function ja4All(hello: FingerprintableHello, options: Ja4Options = {}): Ja4Fingerprints {
-  checkHello(hello);
+/** The forms of `forms` (others are ''), with the shared work done once. */
+function compute(
+  hello: FingerprintableHello | Uint8Array,
+  options: Ja4Options,
+  forms: number,
+): Ja4Fingerprints {
   const { transport, alpnRule } = checkOptions(options);
-
-  const ciphers = withoutGrease(hello.cipherSuites).map(hex4);
-  const extensionTypes = (hello.extensions ?? []).map((ext) => ext.type).filter((t) => !isGrease(t));
-
-  const [alpnBody] = extensionBodies(hello, EXTENSION.application_layer_protocol_negotiation);
-  const [sigalgBody] = extensionBodies(hello, EXTENSION.signature_algorithms);
+  const s = helloSource(hello);
+  const ciphers = s.ciphers;
+  const types = s.extensionTypes;
 
   const a =
     TRANSPORT_CHAR[transport] +
-    (VERSION_CODE.get(offeredVersion(hello)) ?? '00') +
+    (VERSION_CODE.get(offeredVersion(s)) ?? '00') +
     // SNI present, even with an empty body, means the client meant a domain.
-    (hasExtension(hello, EXTENSION.server_name) ? 'd' : 'i') +
+    (s.hasServerName ? 'd' : 'i') +
     twoDigits(ciphers.length) +
     // The count includes SNI and ALPN.
-    twoDigits(extensionTypes.length) +
-    alpnChars(alpnBody ? firstAlpnProtocol(alpnBody) : null, alpnRule);
+    twoDigits(types.length) +
+    alpnChars(s.alpn ? firstAlpnProtocol(s.alpn) : null, alpnRule);
 
-  const sortedCiphers = [...ciphers].sort();
-  const sortedExtensions = extensionTypes
-    .filter((t) => !IN_PART_A.has(t))
-    .map(hex4)
-    .sort();
-  // The original-order list keeps SNI and ALPN, as the reference tool's output does.
-  const originalExtensions = extensionTypes.map(hex4);
-  const sigalgs = sigalgBody ? withoutGrease(signatureAlgorithms(sigalgBody)).map(hex4).join(',') : '';
-
-  // No trailing underscore when there are no signature algorithms (spec, "Extension hash").
-  const c = (extensions: readonly string[]) => extensions.join(',') + (sigalgs === '' ? '' : `_${sigalgs}`);
-  const hashB = (list: readonly string[]) => (list.length === 0 ? EMPTY_HASH : hash12(list.join(',')));
+  sigalgs.reset(0);
+  if (s.signatureAlgorithms)
+    sigalgs.pushU16sWithoutGrease(s.signatureAlgorithms, 2, contentEnd(s.signatureAlgorithms, 2));
+  // The sorted list of part c leaves out the two extensions part a describes.
+  partC.reset(types.length);
+  for (let i = 0; i < types.length; i++) {
+    const t = types.values[i];
+    if (t !== EXTENSION.server_name && t !== EXTENSION.application_layer_protocol_negotiation) partC.push(t);
+  }
   // Part c is all zeros when the list without SNI/ALPN is empty, in both orders (the
   // reference output shows `_o` zeros for a hello whose only extension is SNI).
-  const hashC = (list: readonly string[]) => (sortedExtensions.length === 0 ? EMPTY_HASH : hash12(c(list)));
+  const noC = partC.length === 0;
 
-  return {
-    ja4: `${a}_${hashB(sortedCiphers)}_${hashC(sortedExtensions)}`,
-    ja4_r: `${a}_${sortedCiphers.join(',')}_${c(sortedExtensions)}`,
-    ja4_o: `${a}_${hashB(ciphers)}_${hashC(originalExtensions)}`,
-    ja4_ro: `${a}_${ciphers.join(',')}_${c(originalExtensions)}`,
+  text.reset(10 * (ciphers.length + types.length + sigalgs.length) + 8);
+  // Text of part b: the list, `,`-separated. Numeric order of u16 is the order of their hex.
+  const writeB = (list: U16List): [number, number] => {
+    const from = text.length;
+    text.hexList(list.values, list.length, COMMA);
+    return [from, text.length];
   };
+  // Text of part c: the list, then `_` and the signature algorithms in wire order (no
+  // underscore when there are none: spec, "Extension hash").
+  const writeC = (list: U16List): [number, number] => {
+    const from = text.length;
+    text.hexList(list.values, list.length, COMMA);
+    if (sigalgs.length > 0) {
+      text.byte(UNDERSCORE);
+      text.hexList(sigalgs.values, sigalgs.length, COMMA);
+    }
+    return [from, text.length];
+  };
+  const hashB = ([from, to]: [number, number]) =>
+    ciphers.length === 0 ? EMPTY_HASH : hash12(text.view(from, to));
+  const hashC = ([from, to]: [number, number]) => (noC ? EMPTY_HASH : hash12(text.view(from, to)));
+  const raw = ([from, to]: [number, number]) => text.text(from, to);
+
+  let ja4 = '';
+  let ja4_r = '';
+  let ja4_o = '';
+  let ja4_ro = '';
+  if (forms & (JA4 | JA4_R)) {
+    ciphers.sortedInto(sorted);
+    const b = writeB(sorted);
+    partC.sortedInto(sorted);
+    const c = writeC(sorted);
+    if (forms & JA4) ja4 = `${a}_${hashB(b)}_${hashC(c)}`;
+    if (forms & JA4_R) ja4_r = `${a}_${raw(b)}_${raw(c)}`;
+  }
+  if (forms & (JA4_O | JA4_RO)) {
+    const b = writeB(ciphers);
+    // The original-order list keeps SNI and ALPN, as the reference tool's output does.
+    const c = writeC(types);
+    if (forms & JA4_O) ja4_o = `${a}_${hashB(b)}_${hashC(c)}`;
+    if (forms & JA4_RO) ja4_ro = `${a}_${raw(b)}_${raw(c)}`;
+  }
+  return { ja4, ja4_r, ja4_o, ja4_ro };
 }
 
 /**
- * JA4 of a ClientHello.
+ * All four JA4 forms of a ClientHello, typed or as bytes (records or the bare handshake
+ * message: then only the fields JA4 reads are read, and the framing lengths checked).
+ * The work the forms share (reading the hello, part a, the lists) is done once.
+ * @example
+ * const { ja4, ja4_r, ja4_o, ja4_ro } = ja4All(parseClientHello(bytes));
+ * ja4 // 't13d1516h2_8daaf6152771_e5627efa2ab1'
+ * @example ja4All(bytes).ja4 // the same, straight from the bytes
+ * @throws {DecodeError} when the bytes' lengths do not hold together
+ */
+export function ja4All(hello: FingerprintableHello | Uint8Array, options: Ja4Options = {}): Ja4Fingerprints {
+  return compute(hello, options, JA4 | JA4_R | JA4_O | JA4_RO);
+}
+
+/**
+ * JA4 of a ClientHello, typed or as bytes (see {@link ja4All}).
  * @example ja4(hello) // 't13d1516h2_8daaf6152771_e5627efa2ab1'
  * @example ja4(hello, { transport: 'quic' }) // 'q13d1516h2_8daaf6152771_e5627efa2ab1'
  * @example ja4(hello, { alpnRule: 'reference' }) // as FoxIO's reference tool prints it
+ * @example ja4(bytes) // from a captured record, without a typed decode
  */
-export function ja4(hello: FingerprintableHello, options: Ja4Options = {}): string {
-  return ja4All(hello, options).ja4;
+export function ja4(hello: FingerprintableHello | Uint8Array, options: Ja4Options = {}): string {
+  return compute(hello, options, JA4).ja4;
 }
 
 /** JA4_r: JA4 with the sorted lists in place of their hashes. */
-export function ja4_r(hello: FingerprintableHello, options: Ja4Options = {}): string {
-  return ja4All(hello, options).ja4_r;
+export function ja4_r(hello: FingerprintableHello | Uint8Array, options: Ja4Options = {}): string {
+  return compute(hello, options, JA4_R).ja4_r;
 }
 
 /** JA4_o: JA4 hashed over the lists in wire order (SNI and ALPN kept). */
-export function ja4_o(hello: FingerprintableHello, options: Ja4Options = {}): string {
-  return ja4All(hello, options).ja4_o;
+export function ja4_o(hello: FingerprintableHello | Uint8Array, options: Ja4Options = {}): string {
+  return compute(hello, options, JA4_O).ja4_o;
 }
 
 /** JA4_ro: the lists in wire order, unhashed (SNI and ALPN kept). */
-export function ja4_ro(hello: FingerprintableHello, options: Ja4Options = {}): string {
-  return ja4All(hello, options).ja4_ro;
+export function ja4_ro(hello: FingerprintableHello | Uint8Array, options: Ja4Options = {}): string {
+  return compute(hello, options, JA4_RO).ja4_ro;
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { presetsWithJa4 } from '../../builder/presets/index.ts';
 import { type CapturedHandshake, captureHandshakes } from '../../capture/handshakes.ts';
 import type { CaptureSource } from '../../capture/source.ts';
-import { type Ja4AlpnRule, ja3, ja3Full, ja3s, ja4All } from '../../fingerprint/index.ts';
+import { type Ja4AlpnRule, ja3All, ja3s, ja4All } from '../../fingerprint/index.ts';
 import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
@@ -143,8 +143,7 @@ function entry(h: CapturedHandshake, alpnRule: Ja4AlpnRule) {
     client: h.client,
     server: h.server,
     serverName: sni === undefined ? null : serverName(sni),
-    ja3: ja3(h.clientHello),
-    ja3Full: ja3Full(h.clientHello),
+    ...ja3All(h.clientHello),
     ...fp,
     knownClients: presetsWithJa4(fp.ja4),
     serverHello: sh

@@ -1,0 +1,187 @@
+/**
+ * What the client fingerprints (JA3, JA4) read from a ClientHello, gathered in one pass
+ * either from a typed hello or straight from its bytes. From bytes only the framing is
+ * walked — record header, handshake header, the fixed fields and each extension header,
+ * every length checked against what holds it — and the few extension bodies the
+ * fingerprints read are kept as views; nothing else is decoded or allocated.
+ *
+ * Extension bodies are read as hello-fields.ts reads them for fingerprints: a vector whose
+ * length prefix overshoots is read to the end of the body, an odd trailing byte of a u16
+ * list is ignored (a fingerprint describes any hello a client actually sent).
+ *
+ * The lists are reused from call to call (fingerprints run synchronously, one at a time):
+ * read them before the next call.
+ */
+import { DecodeError } from '../bytes/errors.ts';
+import { parseClientHello } from '../handshake/client-hello.ts';
+import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
+import { U16List } from './ascii-list.ts';
+import { isGrease } from './grease.ts';
+
+/** The fields JA3 and JA4 read. */
+export interface HelloSource {
+  legacyVersion: number;
+  /** Cipher suites without GREASE, wire order. */
+  readonly ciphers: U16List;
+  /** Extension types without GREASE, wire order. */
+  readonly extensionTypes: U16List;
+  hasServerName: boolean;
+  /** Bodies of the first supported_versions, ALPN and signature_algorithms extensions. */
+  supportedVersions: Uint8Array | undefined;
+  alpn: Uint8Array | undefined;
+  signatureAlgorithms: Uint8Array | undefined;
+  /** Bodies of the last supported_groups and ec_point_formats extensions (as JA3 reads them). */
+  supportedGroups: Uint8Array | undefined;
+  ecPointFormats: Uint8Array | undefined;
+}
+
+const source: HelloSource = {
+  legacyVersion: 0,
+  ciphers: new U16List(),
+  extensionTypes: new U16List(),
+  hasServerName: false,
+  supportedVersions: undefined,
+  alpn: undefined,
+  signatureAlgorithms: undefined,
+  supportedGroups: undefined,
+  ecPointFormats: undefined,
+};
+
+function clear(): HelloSource {
+  source.ciphers.reset(0);
+  source.extensionTypes.reset(0);
+  source.hasServerName = false;
+  source.supportedVersions = undefined;
+  source.alpn = undefined;
+  source.signatureAlgorithms = undefined;
+  source.supportedGroups = undefined;
+  source.ecPointFormats = undefined;
+  return source;
+}
+
+/** Notes one extension's type; true when a fingerprint reads its body (then call {@link keep}). */
+function note(s: HelloSource, type: number): boolean {
+  if (!isGrease(type)) {
+    s.extensionTypes.ensure(s.extensionTypes.length + 1);
+    s.extensionTypes.push(type);
+  }
+  switch (type) {
+    case EXTENSION.server_name:
+      s.hasServerName = true;
+      return false;
+    // The first of these counts (JA4)...
+    case EXTENSION.supported_versions:
+      return s.supportedVersions === undefined;
+    case EXTENSION.application_layer_protocol_negotiation:
+      return s.alpn === undefined;
+    case EXTENSION.signature_algorithms:
+      return s.signatureAlgorithms === undefined;
+    // ...and the last of these (JA3: the reference overwrites as it walks).
+    case EXTENSION.supported_groups:
+    case EXTENSION.ec_point_formats:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function keep(s: HelloSource, type: number, body: Uint8Array): void {
+  if (type === EXTENSION.supported_versions) s.supportedVersions = body;
+  else if (type === EXTENSION.application_layer_protocol_negotiation) s.alpn = body;
+  else if (type === EXTENSION.signature_algorithms) s.signatureAlgorithms = body;
+  else if (type === EXTENSION.supported_groups) s.supportedGroups = body;
+  else s.ecPointFormats = body;
+}
+
+function fromHello(hello: FingerprintableHello): HelloSource {
+  if (typeof hello !== 'object' || hello === null || !Array.isArray(hello.cipherSuites)) {
+    throw new TypeError('"hello" expected a ClientHello (or its bytes) with cipherSuites and extensions');
+  }
+  const s = clear();
+  s.legacyVersion = hello.legacyVersion;
+  const suites = hello.cipherSuites;
+  s.ciphers.reset(suites.length);
+  for (const v of suites) if (!isGrease(v)) s.ciphers.push(v);
+  for (const ext of hello.extensions ?? []) if (note(s, ext.type)) keep(s, ext.type, ext.body);
+  return s;
+}
+
+/**
+ * The end of the content of a vector with a `width`-byte length prefix at the start of
+ * `body`, clipped to the bytes there (the content is `[width, end)`; hello-fields.ts
+ * `vectorContent` without the view).
+ */
+export function contentEnd(body: Uint8Array, width: 1 | 2): number {
+  if (body.length < width) return width;
+  const declared = width === 1 ? body[0] : (body[0] << 8) | body[1];
+  return width + Math.min(declared, body.length - width);
+}
+
+function fault(offset: number, path: string, detail: string): DecodeError {
+  return new DecodeError({ code: 'bad-length', offset, path, alert: 'decode_error', detail });
+}
+
+/**
+ * The fields from a ClientHello handshake message at `b[p, end)` (from its type byte),
+ * or null when it is not one (the caller then takes the general parser's path).
+ */
+function fromMessage(b: Uint8Array, p: number, end: number): HelloSource | null {
+  if (end - p < 4 || b[p] !== 1) return null;
+  const bodyEnd = p + 4 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+  if (bodyEnd !== end) return null;
+  const s = clear();
+  let q = p + 4;
+  if (end - q < 35) throw fault(q, 'client_hello', 'shorter than its fixed fields');
+  s.legacyVersion = (b[q] << 8) | b[q + 1];
+  q += 34;
+  q += 1 + b[q];
+  if (q + 2 > end) throw fault(q, 'client_hello.legacy_session_id', 'runs past the hello');
+  const suitesLength = (b[q] << 8) | b[q + 1];
+  q += 2;
+  if (suitesLength % 2 !== 0 || q + suitesLength > end) {
+    throw fault(q - 2, 'client_hello.cipher_suites', `length ${suitesLength} is odd or runs past the hello`);
+  }
+  s.ciphers.reset(suitesLength >> 1);
+  for (let i = q; i < q + suitesLength; i += 2) {
+    const v = (b[i] << 8) | b[i + 1];
+    if (!isGrease(v)) s.ciphers.push(v);
+  }
+  q += suitesLength;
+  if (q >= end) throw fault(q, 'client_hello.legacy_compression_methods', 'missing');
+  q += 1 + b[q];
+  if (q > end) throw fault(q, 'client_hello.legacy_compression_methods', 'runs past the hello');
+  if (q === end) return s;
+  if (end - q < 2) throw fault(q, 'client_hello.extensions', 'length cut short');
+  const extEnd = q + 2 + ((b[q] << 8) | b[q + 1]);
+  if (extEnd !== end) throw fault(q, 'client_hello.extensions', 'length does not end where the hello ends');
+  q += 2;
+  for (let index = 0; q < extEnd; index++) {
+    if (extEnd - q < 4) throw fault(q, `client_hello.extensions[${index}]`, 'header cut short');
+    const type = (b[q] << 8) | b[q + 1];
+    const from = q + 4;
+    const to = from + ((b[q + 2] << 8) | b[q + 3]);
+    if (to > extEnd) throw fault(q, `client_hello.extensions[${index}]`, 'body runs past the extensions');
+    if (note(s, type)) keep(s, type, b.subarray(from, to));
+    q = to;
+  }
+  return s;
+}
+
+/**
+ * The fingerprint fields of a typed hello, or of a ClientHello's bytes (TLS records or the
+ * bare handshake message, as {@link parseClientHello} accepts them). A hello in one record
+ * (nearly all) or a bare message is walked in place; anything else (a hello split over
+ * records, SSLv2, DTLS) goes through the lenient parser.
+ * @throws {DecodeError} when the bytes' lengths do not hold together
+ */
+export function helloSource(hello: FingerprintableHello | Uint8Array): HelloSource {
+  if (!(hello instanceof Uint8Array)) return fromHello(hello);
+  const b = hello;
+  let s: HelloSource | null = null;
+  if (b.length >= 5 && b[0] === 22 && b[1] === 3 && 5 + ((b[3] << 8) | b[4]) === b.length) {
+    s = fromMessage(b, 5, b.length);
+  } else if (b.length > 0 && b[0] === 1) {
+    s = fromMessage(b, 0, b.length);
+  }
+  return s ?? fromHello(parseClientHello(b, { strict: false }));
+}

@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { DecodeError } from '../../src/bytes/errors.ts';
+import { GREASE_VALUES, ja3, ja3All, ja3Full, ja4, ja4All } from '../../src/fingerprint/index.ts';
+import {
+  encodeClientHello,
+  encodeClientHelloMessage,
+  parseClientHello,
+} from '../../src/handshake/client-hello.ts';
+import { hello } from './build.ts';
+
+const dir = join(process.cwd(), 'fixtures', 'clients');
+const captured = readdirSync(dir)
+  .filter((f) => f.endsWith('.bin'))
+  .map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))] as const);
+
+const code = fc.oneof(
+  fc.integer({ min: 0, max: 0xffff }),
+  fc.constantFrom(...GREASE_VALUES),
+  fc.constantFrom(0x00, 0x0a, 0x0b, 0x0d, 0x10, 0x2b),
+);
+const extension = fc.record({ type: code, body: fc.uint8Array({ maxLength: 24 }) });
+
+describe('fingerprints from the bytes, without a typed decode', () => {
+  it.each(captured)('%s: every JA4 form and JA3 as from the parsed hello', (_, bytes) => {
+    const parsed = parseClientHello(bytes);
+    expect(ja4All(bytes)).toEqual(ja4All(parsed));
+    expect(ja3All(bytes)).toEqual({ ja3: ja3(parsed), ja3Full: ja3Full(parsed) });
+    expect(ja4(bytes, { transport: 'quic', alpnRule: 'reference' })).toBe(
+      ja4(parsed, { transport: 'quic', alpnRule: 'reference' }),
+    );
+  });
+
+  it('found captured hellos to read', () => {
+    expect(captured.length).toBeGreaterThan(10);
+  });
+
+  test.prop([fc.array(code, { maxLength: 30 }), fc.array(extension, { maxLength: 15 })])(
+    'record and bare message give what the parsed hello gives, any extension bodies',
+    (cipherSuites, extensions) => {
+      const h = hello({ cipherSuites, extensions });
+      const expected = ja4All(h);
+      expect(ja4All(encodeClientHello(h))).toEqual(expected);
+      expect(ja4All(encodeClientHelloMessage(h))).toEqual(expected);
+      expect(ja3All(encodeClientHello(h))).toEqual(ja3All(h));
+    },
+  );
+
+  it('a hello split over two records is read too', () => {
+    const [, bytes] = captured.find(([f]) => f === 'chromium-sni-1.bin')!;
+    const parsed = parseClientHello(bytes);
+    const message = encodeClientHelloMessage(parsed).length;
+    const split = encodeClientHello({
+      ...parsed,
+      record: { version: 0x0301, fragments: [100, message - 100] },
+    });
+    expect(parseClientHello(split).record?.fragments).toBeDefined();
+    expect(ja4All(split)).toEqual(ja4All(parsed));
+  });
+
+  it('lengths that do not hold together are a DecodeError naming where', () => {
+    const [, bytes] = captured.find(([f]) => f === 'chromium-sni-1.bin')!;
+    // The first extension's length, one more than its body: it runs into the next.
+    const broken = Uint8Array.from(bytes);
+    const parsed = parseClientHello(bytes);
+    const extStart =
+      5 + 4 + 2 + 32 + 1 + parsed.legacySessionId.length + 2 + 2 * parsed.cipherSuites.length + 2 + 2;
+    broken[extStart + 3] += 1;
+    expect(() => ja4(broken)).toThrow(DecodeError);
+    expect(() => ja3(broken)).toThrow(DecodeError);
+    expect(() => ja4(broken)).toThrow(/client_hello\.extensions\[\d+\]|extensions/);
+    expect(() => ja4(bytes.subarray(0, 60))).toThrow(DecodeError);
+  });
+});
