@@ -61,7 +61,7 @@ import {
 import { RecordDeframer } from '../records/deframer.ts';
 import { notTlsReason } from '../records/not-tls.ts';
 import { contentTypeName, type DecodedRecord, encodeRecord } from '../records/record.ts';
-import { EXT, findExtension, secondClientHello } from './probe-hello.ts';
+import { EXT, findRawExtension, secondClientHello } from './probe-hello.ts';
 import type {
   DecryptedContent,
   ProbeAlert,
@@ -137,7 +137,7 @@ function alpnOf(
   extensions: readonly Extension[] | null,
   context: 'server_hello' | 'encrypted_extensions',
 ): string | null {
-  return selectedAlpn(findExtension(extensions, EXT.alpn), context);
+  return selectedAlpn(findRawExtension(extensions, EXT.alpn), context);
 }
 
 /**
@@ -559,7 +559,7 @@ export class ProbeEngine {
   private handleHelloRetryRequest(hrr: ServerHello, raw: Uint8Array, send: Uint8Array[]): void {
     const selectedGroup = retryGroup(hrr);
     const cookie = extensionValue<{ cookie: Uint8Array }>(
-      findExtension(hrr.extensions, EXT.cookie),
+      findRawExtension(hrr.extensions, EXT.cookie),
       'hello_retry_request',
     )?.cookie;
     this.helloRetryRequest = {
@@ -619,7 +619,7 @@ export class ProbeEngine {
       second = secondClientHello(
         this.hello,
         newShares,
-        findExtension(hrr.extensions, EXT.cookie)?.body ?? null,
+        findRawExtension(hrr.extensions, EXT.cookie)?.body ?? null,
       );
       secondMessage = encodeClientHelloMessage(second);
       secondBytes = encodeClientHello(second);

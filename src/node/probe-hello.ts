@@ -111,8 +111,11 @@ export function withKeyShares(hello: ClientHello, shares: readonly KeyShare[]): 
   };
 }
 
-/** The extension of `type` in `extensions`, if present. */
-export function findExtension(extensions: readonly Extension[] | null, type: number): Extension | undefined {
+/** The raw extension (type and body) of code `type` in `extensions`, if present; `findExtension` in `hellokit` gives the typed value by name. */
+export function findRawExtension(
+  extensions: readonly Extension[] | null,
+  type: number,
+): Extension | undefined {
   return extensions?.find((e) => e.type === type);
 }
 
