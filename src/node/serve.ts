@@ -20,7 +20,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
-import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
+import { type ClientHelloSummary, clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import { akamaiFingerprint, Http2PrefaceReader } from '../fingerprint/http2.ts';
 import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';
@@ -66,8 +66,8 @@ export interface ServeOptions {
    * hello is the new one refused.
    */
   readonly maxConnections?: number;
-  /** The JSON view of a hello (default {@link helloView}). */
-  readonly view?: (hello: ClientHello) => Record<string, unknown>;
+  /** The JSON view of a hello (default {@link clientHelloSummary}); may add keys to the summary. */
+  readonly view?: (hello: ClientHello) => ClientHelloSummary;
   /** Called once per connection, with one line for the console. */
   readonly onConnection?: (line: string, event: ServeEvent) => void;
   /** Called for each HTTP request answered, with one line for the console. */
@@ -122,9 +122,10 @@ export interface ServeServer {
 /**
  * The ClientHello in the `decode --json` shape (wire-order lists, GREASE kept, JA3/JA4),
  * as `serve` shows it.
+ * @deprecated the same as `clientHelloSummary` from `hellokit`; use that.
  * @example helloView(parseClientHello(bytes)).ja4
  */
-export function helloView(hello: ClientHello): Record<string, unknown> {
+export function helloView(hello: ClientHello): ClientHelloSummary {
   return clientHelloSummary(hello);
 }
 
@@ -265,7 +266,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
   const helloMs = Math.min(options.helloTimeoutMs ?? 5_000, timeoutMs);
   const maxHelloBytes = options.maxHelloBytes ?? 65_536;
   const maxConnections = options.maxConnections ?? 100;
-  const view = options.view ?? helloView;
+  const view = options.view ?? clientHelloSummary;
   const own =
     options.cert && options.key ? null : await selfSignedCertificate(['localhost', '127.0.0.1', '::1']);
   const cert = options.cert ?? own!.cert;
