@@ -2,6 +2,7 @@
  * The three entry points (`hellokit`, `hellokit/node`, `hellokit/arbitraries`) never give one
  * name to two different things: a reader who learns `findExtension` in one learns it for all.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as arbitraries from '../src/arbitraries/index.ts';
 import * as core from '../src/index.ts';
@@ -42,5 +43,15 @@ describe('public API', () => {
     expect(core.findExtension).toBeTypeOf('function');
     expect('findExtension' in node).toBe(false);
     expect(node.findRawExtension).toBeTypeOf('function');
+  });
+
+  it('docs/api.md lists every value each entry point exports (run node scripts/api/reference.mjs)', () => {
+    const page = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
+    const missing = Object.entries(ENTRY_POINTS).flatMap(([entry, ns]) =>
+      Object.keys(ns)
+        .filter((name) => !page.includes(`| \`${name}\` |`))
+        .map((name) => `${entry}: ${name}`),
+    );
+    expect(missing).toEqual([]);
   });
 });

@@ -27,10 +27,11 @@ const ALIASES = {
   golang: 'go',
   nodejs: 'node',
   s_client: 'openssl',
-} as const satisfies Record<string, PresetName>;
+} as const;
 
 /** Another spelling of a preset's name (`chromium` for `chrome`, `golang` for `go`). */
 export type PresetAlias = keyof typeof ALIASES;
+const ALIAS_TARGETS: Readonly<Record<PresetAlias, PresetName>> = ALIASES;
 
 /**
  * The preset a user typed, read case-insensitively and through aliases.
@@ -39,7 +40,7 @@ export type PresetAlias = keyof typeof ALIASES;
  */
 export function parsePresetName(input: string): PresetName {
   const lower = input.toLowerCase();
-  const name = Object.hasOwn(ALIASES, lower) ? ALIASES[lower as PresetAlias] : lower;
+  const name = Object.hasOwn(ALIASES, lower) ? ALIAS_TARGETS[lower as PresetAlias] : lower;
   if (!Object.hasOwn(CAPTURED_PRESETS, name))
     throw new TypeError(`unknown preset ${JSON.stringify(input)}; presets: ${PRESET_NAMES.join(', ')}`);
   return name as PresetName;
