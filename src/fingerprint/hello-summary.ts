@@ -21,7 +21,7 @@ import {
 import type { ClientHello } from '../handshake/types.ts';
 import { extensionTypeName } from '../iana/lookup.ts';
 import { ja3, ja3Full } from './ja3.ts';
-import { type Ja4Options, ja4All } from './ja4.ts';
+import { type Ja4Fingerprints, type Ja4Options, ja4All } from './ja4.ts';
 
 /** One extension in a {@link ClientHelloSummary}, in wire order. */
 export interface ClientHelloSummaryExtension {
@@ -34,12 +34,18 @@ export interface ClientHelloSummaryExtension {
   readonly value?: unknown;
 }
 
+/** A ClientHello's JA3 and its four JA4 forms, under the names every hellokit output uses. */
+export interface HelloFingerprints extends Ja4Fingerprints {
+  readonly ja3: string;
+  readonly ja3Full: string;
+}
+
 /**
  * The contract view of one ClientHello ({@link clientHelloSummary}), in the key order it is
- * printed. Lists keep wire order and GREASE; an absent extension gives `[]` (`null` for the
+ * printed (the fingerprints come after `alpn`). Lists keep wire order and GREASE; an absent extension gives `[]` (`null` for the
  * server name).
  */
-export interface ClientHelloSummary {
+export interface ClientHelloSummary extends HelloFingerprints {
   readonly type: 'client_hello';
   readonly legacyVersion: number;
   /** Hex. */
@@ -56,12 +62,6 @@ export interface ClientHelloSummary {
   readonly supportedVersions: number[];
   readonly keyShareGroups: number[];
   readonly alpn: string[];
-  readonly ja3: string;
-  readonly ja3Full: string;
-  readonly ja4: string;
-  readonly ja4_r: string;
-  readonly ja4_o: string;
-  readonly ja4_ro: string;
   readonly extensions: ClientHelloSummaryExtension[];
   /** Bytes after the hello's last field, hex; present only when there are some. */
   readonly trailing?: string;
