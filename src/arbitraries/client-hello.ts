@@ -2,7 +2,9 @@
  * `clientHelloArb(options)`: shrinkable ClientHellos, valid by default (a strict parse of
  * their encoding gives them back), constrained the ways property tests need.
  */
+
 import fc from 'fast-check';
+import type { CodeInput } from '../builder/client-hello.ts';
 import {
   generateKeyShare,
   isSupportedKeyShareGroup,
@@ -32,8 +34,8 @@ import {
   unknownExtensionArb,
 } from './extensions.ts';
 
-/** A registry entry by IANA name, alias or code. */
-export type CodeInput = string | number;
+/** A registry entry by IANA name, alias or code (the builder's type). */
+export type { CodeInput };
 
 /** Constraints of {@link clientHelloArb}. Unset options vary. */
 export interface ClientHelloArbOptions {
