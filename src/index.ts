@@ -4,17 +4,32 @@
  * fast-check arbitraries in `hellokit/arbitraries`.
  */
 
+// The layers, lowest first; docs/api.md lists the names most programs need, then every export
+// by layer. A name means one thing in all three entry points (test/public-api.test.ts).
+
+// The builder: clientHello, presets, GREASE, padding, permutation.
 export * from './builder/index.ts';
+// Bytes: Reader, Writer, hex, DecodeError / EncodeError, JSON views.
 export * from './bytes/index.ts';
+// Captures: pcap / pcapng readers and the handshakes in them.
 export * from './capture/index.ts';
+// Crypto: key shares, the TLS 1.3 key schedule, record protection, key logs.
 export * from './crypto/index.ts';
+// Diagnose: probe plans and their reading, written against a probe function.
 export * from './diagnose/index.ts';
+// Extensions: the registry and one codec per extension (findExtension, extension bodies).
 export * from './extensions/index.ts';
+// Fingerprints and views: JA3, JA3S, JA4, clientHelloSummary, diffClientHellos.
 export * from './fingerprint/index.ts';
 export * from './fingerprint/sslv2.ts';
+// Handshake messages: parseClientHello, encodeClientHello, ServerHello, decodeStream, SSLv2 hellos.
 export * from './handshake/index.ts';
 export * from './handshake/sslv2-client-hello.ts';
+// IANA registries: code ⇄ name tables and lookups (cipherSuiteName, lookupGroup, …).
 export * from './iana/index.ts';
+// Lint: validateClientHello and its rules.
 export * from './lint/index.ts';
+// Probe rules (platform-neutral): the server conformance checks hellokit/node's probe applies.
 export * from './probe/index.ts';
+// Records: framing, fragmentation, alerts, change_cipher_spec, the stream deframer.
 export * from './records/index.ts';

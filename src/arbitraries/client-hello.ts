@@ -2,7 +2,9 @@
  * `clientHelloArb(options)`: shrinkable ClientHellos, valid by default (a strict parse of
  * their encoding gives them back), constrained the ways property tests need.
  */
+
 import fc from 'fast-check';
+import type { CodeInput } from '../builder/client-hello.ts';
 import {
   generateKeyShare,
   isSupportedKeyShareGroup,
@@ -32,13 +34,16 @@ import {
   unknownExtensionArb,
 } from './extensions.ts';
 
-/** A registry entry by IANA name, alias or code. */
-export type CodeInput = string | number;
+/** A registry entry by IANA name, alias or code (the builder's type). */
+export type { CodeInput };
 
 /** Constraints of {@link clientHelloArb}. Unset options vary. */
 export interface ClientHelloArbOptions {
-  /** `false`: no server_name; `true`: always one; a string: that host. Default: sometimes. */
-  readonly serverName?: boolean | string;
+  /**
+   * `null`: no server_name (as in `clientHello`); a string: that host; `true`: always one,
+   * any host. Default: sometimes.
+   */
+  readonly serverName?: string | null | true;
   /** supported_versions holds exactly these (no GREASE added). */
   readonly versions?: readonly CodeInput[];
   /** supported_groups holds exactly these (no GREASE added); key shares come from them. */
@@ -115,7 +120,7 @@ function uniqueCodes(values: readonly number[]): number[] {
  * Shrinking goes toward fewer extensions, shorter lists and no GREASE, padding or
  * fragmentation.
  * @example
- * fc.assert(fc.property(clientHelloArb({ serverName: false, versions: ['TLS1.3'] }), (hello) => {
+ * fc.assert(fc.property(clientHelloArb({ serverName: null, versions: ['TLS1.3'] }), (hello) => {
  *   expect(hello.extensions?.some((e) => e.type === 0)).toBe(false);
  * }));
  */
@@ -123,7 +128,7 @@ export function clientHelloArb(options: ClientHelloArbOptions = {}): fc.Arbitrar
   const tls13 = options.validForTls13 ?? false;
   const without = new Set((options.withoutExtensions ?? []).map(extensionTypeOf));
   const withTypes = new Set((options.withExtensions ?? []).map(extensionTypeOf));
-  if (options.serverName === false) without.add(SERVER_NAME);
+  if (options.serverName === null) without.add(SERVER_NAME);
   for (const t of withTypes) {
     if (without.has(t)) throw new TypeError(`extension ${t} is both in withExtensions and excluded`);
   }

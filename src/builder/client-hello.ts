@@ -35,7 +35,7 @@ import { type EchGreaseOptions, echGreaseValue } from './ech-grease.ts';
 import { BORINGSSL_GREASE, type GreasePlacement, greaseValues } from './grease.ts';
 import { boringSslPaddingLength, type PaddingRule, paddingLengthForTarget } from './padding.ts';
 import { permute } from './permute.ts';
-import { presetOptions } from './presets/index.ts';
+import { type PresetAlias, type PresetName, presetOptions } from './presets/index.ts';
 
 /** A registry entry as a user types it: IANA name, OpenSSL name, hex (`0x1301`, `1301`) or number. */
 export type CodeInput = string | number;
@@ -61,7 +61,7 @@ export type FragmentOption =
 /** Every field of a ClientHello, by value. Lists take names or codes. */
 export interface ClientHelloOptions {
   /** Start from a preset (see `PRESET_NAMES`); the other options override it. */
-  readonly preset?: string;
+  readonly preset?: PresetName | PresetAlias;
   /**
    * `'1.3'`: supported_versions offers TLS 1.3 only. `'1.2'`: a TLS 1.2 hello — no
    * supported_versions, key_share or psk_key_exchange_modes, and no TLS 1.3 suites.

@@ -3,7 +3,7 @@
  * one `clientHello` option, and a bad value is a UsageError naming the flag and what it takes.
  */
 import type { ClientHelloOptions } from '../builder/client-hello.ts';
-import { PRESET_NAMES, presetInfo } from '../builder/presets/index.ts';
+import { PRESET_NAMES, parsePresetName } from '../builder/presets/index.ts';
 import { parseCipherSuiteList, parseGroupList, parseSignatureSchemeList } from '../iana/lookup.ts';
 import { type FlagSpecs, type Flags, stringFlag } from './args.ts';
 import { UsageError } from './errors.ts';
@@ -92,13 +92,12 @@ export function helloOptionsFromFlags(command: string, flags: Flags): ClientHell
   const preset = stringFlag(flags, 'preset');
   if (preset !== undefined) {
     try {
-      presetInfo(preset);
+      out.preset = parsePresetName(preset);
     } catch {
       throw new UsageError(
         `${command}: --preset: unknown preset ${JSON.stringify(preset)} (accepted: ${PRESET_NAMES.join(', ')})`,
       );
     }
-    out.preset = preset;
   }
   const tls = stringFlag(flags, 'tls');
   if (tls !== undefined) {

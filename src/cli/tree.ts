@@ -3,6 +3,7 @@
 import { presetsWithJa4 } from '../builder/presets/index.ts';
 import { toHex } from '../bytes/hex.ts';
 import { jsonView } from '../bytes/json-view.ts';
+import type { ClientHelloSummary } from '../fingerprint/hello-summary.ts';
 import type { Ja4Options } from '../fingerprint/ja4.ts';
 import { sslv2Ja3 } from '../fingerprint/sslv2.ts';
 import { type Sslv2ClientHello, sslv2CipherSpecName } from '../handshake/sslv2-client-hello.ts';
@@ -61,7 +62,7 @@ export function sslv2Tree(h: Sslv2ClientHello): string {
   ].join('\n');
 }
 
-function clientHelloTree(h: Record<string, unknown>): string {
+function clientHelloTree(h: ClientHelloSummary): string {
   const list = (values: unknown, name: (v: number) => string) =>
     (values as number[]).map((v) => `    ${named(v, name)}`).join('\n');
   const exts = (h.extensions as { type: number; body: string }[]).map(

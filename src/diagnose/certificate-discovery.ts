@@ -10,7 +10,7 @@
  * (RFC 8422 §5.1), so the ECDSA hellos add the NIST curves to what the server accepts.
  */
 import { CIPHER_SUITES } from '../iana/cipher-suites.ts';
-import { signatureSchemeName } from '../iana/lookup.ts';
+import { signatureSchemeName, versionName } from '../iana/lookup.ts';
 import type { AnswerCertificate, ProbeAnswer, ProbeFn, ProbeSpec } from './types.ts';
 
 /** One distinct chain (by its leaf's SHA-256) and the hellos that got it. */
@@ -81,22 +81,11 @@ const AUTHENTICATION = new Map<number, string>(
   CIPHER_SUITES.filter((s) => !s.keyExchange.includes('PSK')).map((s) => [s.code, s.authentication]),
 );
 
-const VERSION_LABEL: Record<number, string> = {
-  772: 'TLS 1.3',
-  771: 'TLS 1.2',
-  770: 'TLS 1.1',
-  769: 'TLS 1.0',
-};
-
-function versionLabel(version: number): string {
-  return VERSION_LABEL[version] ?? `0x${version.toString(16).padStart(4, '0')}`;
-}
-
 /** The hello asking `base`'s server for a `type` key with SNI `serverName`, or null when `base` cannot. */
 function specFor(base: ProbeSpec, type: AuthenticationType, serverName: string | null): ProbeSpec | null {
   const version = Math.max(...base.versions);
   const sni = serverName === null ? 'no SNI' : `SNI ${serverName}`;
-  const id = `cert.${versionLabel(version).replace(/\W/g, '').toLowerCase()}.${type.id}.${serverName === null ? 'nosni' : 'sni'}`;
+  const id = `cert.${versionName(version).replace(/\W/g, '').toLowerCase()}.${type.id}.${serverName === null ? 'nosni' : 'sni'}`;
   const common = {
     id,
     serverName,
@@ -108,7 +97,7 @@ function specFor(base: ProbeSpec, type: AuthenticationType, serverName: string |
     const schemes = type.tls13.map(signatureSchemeName).join(', ');
     return {
       ...common,
-      label: `${versionLabel(version)}, ${type.label} (${schemes}), ${sni}`,
+      label: `${versionName(version)}, ${type.label} (${schemes}), ${sni}`,
       cipherSuites: base.cipherSuites,
       groups: base.groups,
       signatureAlgorithms: type.tls13,
@@ -126,7 +115,7 @@ function specFor(base: ProbeSpec, type: AuthenticationType, serverName: string |
   const label = type.suiteAuthentication === 'ECDSA' && type.tls12 === ECDSA_SCHEMES ? 'ECDSA' : type.label;
   return {
     ...common,
-    label: `${versionLabel(version)}, ${label} suites${version === 0x0303 ? ` and ${label} signature_algorithms` : ''}, ${sni}`,
+    label: `${versionName(version)}, ${label} suites${version === 0x0303 ? ` and ${label} signature_algorithms` : ''}, ${sni}`,
     cipherSuites: suites,
     groups,
     signatureAlgorithms: type.tls12,

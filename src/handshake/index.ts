@@ -1,3 +1,4 @@
+/** Handshake messages: ClientHello, ServerHello and the rest of the flight, their reassembly from records, and stream decoding. */
 export * from './certificate.ts';
 export * from './certificate-request.ts';
 export * from './certificate-verify.ts';

@@ -39,7 +39,7 @@ const EXT = 'client_hello.extensions';
 const TLS13_ONLY = ['key_share', 'pre_shared_key', 'psk_key_exchange_modes', 'early_data', 'cookie'] as const;
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
-const versionLabel = (v: number): string => `${versionName(v)} (${hex(v)})`;
+const versionAndCode = (v: number): string => `${versionName(v)} (${hex(v)})`;
 const none: LintFinding[] = [];
 const one = (path: string, message: string): LintFinding[] => [{ path, message }];
 /** A decoder fault inside the body of the extension called `name`. */
@@ -251,7 +251,7 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
       );
       if (old.length === 0) return none;
       const path = v.supportedVersions ? `${EXT}.supported_versions` : 'client_hello.legacy_version';
-      return one(path, `offers ${old.map(versionLabel).join(', ')}, deprecated by RFC 8996`);
+      return one(path, `offers ${old.map(versionAndCode).join(', ')}, deprecated by RFC 8996`);
     },
   },
   compression_not_null: {
@@ -291,7 +291,7 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
       if (missing.length === 0) return none;
       return one(
         'client_hello.cipher_suites',
-        `${missing.map(versionLabel).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} offered but no cipher suite works with ${missing.length === 1 ? 'it' : 'them'}`,
+        `${missing.map(versionAndCode).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} offered but no cipher suite works with ${missing.length === 1 ? 'it' : 'them'}`,
       );
     },
   },
@@ -309,8 +309,8 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
       if (unusable.length === 0) return none;
       const names = unusable.map((s) => cipherSuiteName(s.code));
       const offered = listed
-        ? listed.map(versionLabel).join(', ')
-        : `versions up to ${versionLabel(v.hello.legacyVersion)}`;
+        ? listed.map(versionAndCode).join(', ')
+        : `versions up to ${versionAndCode(v.hello.legacyVersion)}`;
       return one(
         'client_hello.cipher_suites',
         `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} fit none of the versions offered (${offered})`,
@@ -510,7 +510,7 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
       if (older === undefined || older < TLS10 || v.has('extended_master_secret')) return none;
       return one(
         `${EXT}.extended_master_secret`,
-        `${versionLabel(older)} is offered without extended_master_secret (the session hash protects against triple handshake attacks)`,
+        `${versionAndCode(older)} is offered without extended_master_secret (the session hash protects against triple handshake attacks)`,
       );
     },
   },
@@ -523,7 +523,7 @@ export const LINT_RULES: { readonly [K in LintRuleId]: LintRule } = {
       if (v.hello.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV)) return none;
       return one(
         `${EXT}.renegotiation_info`,
-        `${versionLabel(v.highestLegacyVersion)} is offered with neither renegotiation_info nor TLS_EMPTY_RENEGOTIATION_INFO_SCSV`,
+        `${versionAndCode(v.highestLegacyVersion)} is offered with neither renegotiation_info nor TLS_EMPTY_RENEGOTIATION_INFO_SCSV`,
       );
     },
   },

@@ -6,6 +6,7 @@
 import type { KnownClient } from '../builder/presets/index.ts';
 import { annotateText } from '../cli/annotate.ts';
 import { isGrease } from '../fingerprint/grease.ts';
+import type { ClientHelloSummary } from '../fingerprint/hello-summary.ts';
 import type { Http2Preface, Http2Priority } from '../fingerprint/http2.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import {
@@ -39,7 +40,7 @@ export interface ServedClient {
   readonly helloBytes: Uint8Array;
   readonly records: number;
   /** The `decode --json` view of the hello (wire-order lists, GREASE kept, JA3/JA4). */
-  readonly view: Record<string, unknown>;
+  readonly view: ClientHelloSummary;
   readonly knownClients: readonly KnownClient[];
   readonly http: ServedHttp | null;
 }
@@ -100,7 +101,10 @@ export function servedCleanJson(c: ServedClient): Record<string, unknown> {
 }
 
 const hex4 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
-const nums = (view: Record<string, unknown>, key: string) => (view[key] as number[] | undefined) ?? [];
+const nums = (
+  view: ClientHelloSummary,
+  key: 'supportedVersions' | 'supportedGroups' | 'keyShareGroups' | 'signatureAlgorithms',
+): number[] => view[key];
 
 /** The plain-text page (curl, openssl s_client). */
 export function servedText(c: ServedClient): string {

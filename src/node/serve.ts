@@ -20,7 +20,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
-import { clientHelloSummary } from '../fingerprint/hello-summary.ts';
+import { type ClientHelloSummary, clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import { akamaiFingerprint, Http2PrefaceReader } from '../fingerprint/http2.ts';
 import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';
@@ -67,8 +67,8 @@ export interface ServeOptions {
    * hello is the new one refused.
    */
   readonly maxConnections?: number;
-  /** The JSON view of a hello (default {@link helloView}). */
-  readonly view?: (hello: ClientHello) => Record<string, unknown>;
+  /** The JSON view of a hello (default {@link clientHelloSummary}); may add keys to the summary. */
+  readonly view?: (hello: ClientHello) => ClientHelloSummary;
   /**
    * The browser bundle `/inspect` runs (default dist/browser/hellokit.js of this package, as
    * `npm run build` writes it); without it `/inspect` answers 503 saying so.
@@ -128,9 +128,10 @@ export interface ServeServer {
 /**
  * The ClientHello in the `decode --json` shape (wire-order lists, GREASE kept, JA3/JA4),
  * as `serve` shows it.
+ * @deprecated the same as `clientHelloSummary` from `hellokit`; use that.
  * @example helloView(parseClientHello(bytes)).ja4
  */
-export function helloView(hello: ClientHello): Record<string, unknown> {
+export function helloView(hello: ClientHello): ClientHelloSummary {
   return clientHelloSummary(hello);
 }
 
@@ -275,7 +276,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
   const helloMs = Math.min(options.helloTimeoutMs ?? 5_000, timeoutMs);
   const maxHelloBytes = options.maxHelloBytes ?? 65_536;
   const maxConnections = options.maxConnections ?? 100;
-  const view = options.view ?? helloView;
+  const view = options.view ?? clientHelloSummary;
   const bundle = readBrowserBundle(options.browserBundle);
   const own =
     options.cert && options.key ? null : await selfSignedCertificate(['localhost', '127.0.0.1', '::1']);

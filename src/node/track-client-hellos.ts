@@ -9,23 +9,18 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
+import type { HelloFingerprints } from '../fingerprint/hello-summary.ts';
 import { ja3, ja3Full } from '../fingerprint/ja3.ts';
 import { ja4All } from '../fingerprint/ja4.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { clientHelloServerName, ReadClientHelloError, readClientHello } from './read-client-hello.ts';
 
 /** What {@link clientHelloOf} gives for a connection. */
-export interface TrackedClientHello {
+export interface TrackedClientHello extends HelloFingerprints {
   readonly hello: ClientHello;
   /** The records that carried the hello, as received. */
   readonly helloBytes: Uint8Array;
   readonly serverName: string | null;
-  readonly ja3: string;
-  readonly ja3Full: string;
-  readonly ja4: string;
-  readonly ja4_r: string;
-  readonly ja4_o: string;
-  readonly ja4_ro: string;
   /** hellokit presets captured from a real client with the same JA4. */
   readonly knownClients: readonly KnownClient[];
 }

@@ -59,7 +59,7 @@ import {
   compressedCertificateOf,
   decompressCertificate,
 } from './decompress.ts';
-import { EXT, findExtension, secondClientHello } from './hello.ts';
+import { EXT, findRawExtension, secondClientHello } from './hello.ts';
 import type {
   DecryptedContent,
   ProbeAlert,
@@ -150,7 +150,7 @@ function alpnOf(
   extensions: readonly Extension[] | null,
   context: 'server_hello' | 'encrypted_extensions',
 ): string | null {
-  return selectedAlpn(findExtension(extensions, EXT.alpn), context);
+  return selectedAlpn(findRawExtension(extensions, EXT.alpn), context);
 }
 
 /**
@@ -599,7 +599,7 @@ export class ProbeEngine {
   private handleHelloRetryRequest(hrr: ServerHello, raw: Uint8Array, send: Uint8Array[]): void {
     const selectedGroup = retryGroup(hrr);
     const cookie = extensionValue<{ cookie: Uint8Array }>(
-      findExtension(hrr.extensions, EXT.cookie),
+      findRawExtension(hrr.extensions, EXT.cookie),
       'hello_retry_request',
     )?.cookie;
     this.helloRetryRequest = {
@@ -659,7 +659,7 @@ export class ProbeEngine {
       second = secondClientHello(
         this.hello,
         newShares,
-        findExtension(hrr.extensions, EXT.cookie)?.body ?? null,
+        findRawExtension(hrr.extensions, EXT.cookie)?.body ?? null,
       );
       secondMessage = encodeClientHelloMessage(second);
       secondBytes = encodeClientHello(second);

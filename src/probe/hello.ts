@@ -112,7 +112,10 @@ export function withKeyShares(hello: ClientHello, shares: readonly KeyShare[]): 
 }
 
 /** The extension of `type` in `extensions`, if present. */
-export function findExtension(extensions: readonly Extension[] | null, type: number): Extension | undefined {
+export function findRawExtension(
+  extensions: readonly Extension[] | null,
+  type: number,
+): Extension | undefined {
   return extensions?.find((e) => e.type === type);
 }
 

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { clientHello, PRESET_NAMES, preset, presetInfo } from '../../src/builder/index.ts';
+import {
+  clientHello,
+  PRESET_NAMES,
+  type PresetName,
+  parsePresetName,
+  preset,
+  presetInfo,
+} from '../../src/builder/index.ts';
 import { ja3Full, ja4All } from '../../src/fingerprint/index.ts';
 import { encodeClientHello, parseClientHello } from '../../src/handshake/client-hello.ts';
 import type { ClientHello } from '../../src/handshake/types.ts';
@@ -11,7 +18,7 @@ const capture = (file: string): ClientHello =>
   parseClientHello(new Uint8Array(readFileSync(join(fixtures, file))));
 
 /** Build a preset the way the capture was made: SNI `hellokit.test` or none. */
-function build(name: string, sni: boolean, seed: string | number = 1): ClientHello {
+function build(name: PresetName, sni: boolean, seed: string | number = 1): ClientHello {
   return parseClientHello(
     encodeClientHello(clientHello({ preset: name, serverName: sni ? 'hellokit.test' : null, seed })),
   );
@@ -139,6 +146,17 @@ describe('presets reproduce their captures', () => {
   });
 
   test('an unknown preset is a TypeError listing the presets', () => {
-    expect(() => preset('netscape')).toThrow(/unknown preset "netscape"; presets: chrome, firefox/);
+    expect(() => parsePresetName('netscape')).toThrow(/unknown preset "netscape"; presets: chrome, firefox/);
+  });
+
+  test('parsePresetName reads a typed name case-insensitively and through its aliases', () => {
+    expect(parsePresetName('Chromium')).toBe('chrome');
+    expect(parsePresetName('GOLANG')).toBe('go');
+    expect(parsePresetName('openssl-tls12')).toBe('openssl-tls12');
+    expect(() => parsePresetName('toString')).toThrow(TypeError);
+  });
+
+  test('an alias builds the hello of the preset it names', () => {
+    expect(preset('chromium')).toEqual(preset('chrome'));
   });
 });

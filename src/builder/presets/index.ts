@@ -11,7 +11,7 @@ import type { CapturedPreset } from './types.ts';
 
 export type { CapturedPreset } from './types.ts';
 
-/** Names `preset()` accepts. */
+/** The presets' names: the keys of the captured preset table. */
 export type PresetName = keyof typeof CAPTURED_PRESETS;
 
 /** Every preset name, in a stable order. */
@@ -20,22 +20,35 @@ export const PRESET_NAMES: readonly PresetName[] = Object.freeze(
 );
 
 /** Other spellings users type for a preset. */
-const ALIASES: Readonly<Record<string, PresetName>> = {
+const ALIASES = {
   chromium: 'chrome',
   'firefox-esr': 'firefox',
   'gnutls-cli': 'gnutls',
   golang: 'go',
   nodejs: 'node',
   s_client: 'openssl',
-};
+} as const;
+
+/** Another spelling of a preset's name (`chromium` for `chrome`, `golang` for `go`). */
+export type PresetAlias = keyof typeof ALIASES;
+const ALIAS_TARGETS: Readonly<Record<PresetAlias, PresetName>> = ALIASES;
+
+/**
+ * The preset a user typed, read case-insensitively and through aliases.
+ * @example parsePresetName('Chromium') // 'chrome'
+ * @throws {TypeError} for an unknown name, listing the presets
+ */
+export function parsePresetName(input: string): PresetName {
+  const lower = input.toLowerCase();
+  const name = Object.hasOwn(ALIASES, lower) ? ALIAS_TARGETS[lower as PresetAlias] : lower;
+  if (!Object.hasOwn(CAPTURED_PRESETS, name))
+    throw new TypeError(`unknown preset ${JSON.stringify(input)}; presets: ${PRESET_NAMES.join(', ')}`);
+  return name as PresetName;
+}
 
 /** The captured data behind a preset. */
-export function presetInfo(name: string): CapturedPreset {
-  const key = (ALIASES[name.toLowerCase()] ?? name.toLowerCase()) as PresetName;
-  const preset: CapturedPreset | undefined = CAPTURED_PRESETS[key];
-  if (!preset)
-    throw new TypeError(`unknown preset ${JSON.stringify(name)}; presets: ${PRESET_NAMES.join(', ')}`);
-  return preset;
+export function presetInfo(name: PresetName | PresetAlias): CapturedPreset {
+  return CAPTURED_PRESETS[parsePresetName(name)];
 }
 
 /** A preset a hello matches: its name and the client it was captured from. */
@@ -65,7 +78,7 @@ export function presetsWithJa4(ja4: string): KnownClient[] {
  * @example clientHello({ ...preset('firefox'), serverName: 'example.com' })
  * @throws {TypeError} for an unknown name, listing the presets
  */
-export function preset(name: string): ClientHelloOptions {
+export function preset(name: PresetName | PresetAlias): ClientHelloOptions {
   const p = presetInfo(name);
   const extensionBodies: Record<string, Uint8Array> = {};
   for (const [code, hex] of Object.entries(p.extensionBodies)) extensionBodies[code] = fromHex(hex as string);
@@ -73,4 +86,4 @@ export function preset(name: string): ClientHelloOptions {
 }
 
 /** Same as {@link preset}; the builder's entry point for `options.preset`. */
-export const presetOptions: (name: string) => ClientHelloOptions = preset;
+export const presetOptions: (name: PresetName | PresetAlias) => ClientHelloOptions = preset;

@@ -1,5 +1,5 @@
 import { clientHello } from '../../builder/client-hello.ts';
-import { PRESET_NAMES, presetInfo } from '../../builder/presets/index.ts';
+import { PRESET_NAMES, type PresetName, parsePresetName } from '../../builder/presets/index.ts';
 import { jsonText } from '../../bytes/json-view.ts';
 import { diffClientHellos, PER_CONNECTION_FIELDS } from '../../fingerprint/hello-diff.ts';
 import { ja3 } from '../../fingerprint/ja3.ts';
@@ -88,14 +88,15 @@ async function readHello(
 ): Promise<ClientHello> {
   if (spec.startsWith(PRESET_PREFIX)) {
     const name = spec.slice(PRESET_PREFIX.length);
+    let preset: PresetName;
     try {
-      presetInfo(name);
+      preset = parsePresetName(name);
     } catch {
       throw new UsageError(
         `diff: ${label}: unknown preset ${JSON.stringify(name)} (accepted: ${PRESET_NAMES.join(', ')})`,
       );
     }
-    return clientHello({ preset: name, serverName });
+    return clientHello({ preset, serverName });
   }
   const bytes = await readTlsInput('diff', spec, io);
   try {
