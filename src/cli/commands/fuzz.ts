@@ -38,7 +38,7 @@ const FLAGS = {
   timeout: {
     type: 'string',
     value: 'TIME',
-    help: 'per-case limit, 50ms..10m: 500ms, 3s; a bare number is ms (default 3s)',
+    help: 'per-case limit, 50ms..10m: 500ms, 3s; a bare number is seconds (default 3s)',
   },
   replay: { type: 'string', value: 'ID', help: 'resend case ID (S-INDEX) alone and print its full result' },
   minimize: {
@@ -96,7 +96,7 @@ function settings(argv: readonly string[]): Settings {
   const runs = intFlag('fuzz', flags, 'runs', FUZZ_DEFAULTS.runs, 1, FUZZ_MAX_RUNS);
   const concurrency = intFlag('fuzz', flags, 'concurrency', FUZZ_DEFAULTS.concurrency, 1, 64);
   const ratePerSecond = rateFlag(flags);
-  const timeoutMs = durationFlag('fuzz', flags, 'timeout', FUZZ_DEFAULTS.timeoutMs, 50, 600_000, 'ms');
+  const timeoutMs = durationFlag('fuzz', flags, 'timeout', FUZZ_DEFAULTS.timeoutMs, 50, 600_000);
 
   let seed = stringFlag(flags, 'seed');
   if (seed !== undefined && !/^[\w.:]{1,64}$/.test(seed))
@@ -282,7 +282,7 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
 
 function connectFailed(r: ProbeResult, io: CommandIO): number {
   io.err(`hellokit fuzz: ${r.conclusion}; no case sent\n`);
-  return EXIT.failed;
+  return EXIT.unreachable;
 }
 
 /** An interesting case to shrink: an answer over silence when there is one (each timeout costs the whole limit). */
@@ -319,7 +319,7 @@ export const fuzzCommand: Command = {
     if (progress) io.err('\r\x1b[K');
     if (report.baseline.outcome === 'connect_failed') {
       io.err(`hellokit fuzz: ${report.baseline.conclusion}; no case sent\n`);
-      return EXIT.failed;
+      return EXIT.unreachable;
     }
     let minimized: MinimizedCase | null = null;
     const chosen = s.minimize ? caseToMinimize(report.cases) : undefined;

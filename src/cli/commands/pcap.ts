@@ -52,7 +52,7 @@ export const pcapCommand: Command = {
     const alpnRule = (stringFlag(f, 'ja4-alpn') ?? 'spec') as Ja4AlpnRule;
     if (alpnRule !== 'spec' && alpnRule !== 'reference')
       throw new UsageError(`pcap: --ja4-alpn expects spec or reference, got ${JSON.stringify(alpnRule)}`);
-    const flowTimeoutMs = durationFlag('pcap', f, 'flow-timeout', 120_000, 1, 365 * 86_400_000, 's');
+    const flowTimeoutMs = durationFlag('pcap', f, 'flow-timeout', 120_000, 1, 365 * 86_400_000);
     const maxFlows = intFlag('pcap', f, 'max-flows', 20_000, 1, 10_000_000);
     const json = f.json === true;
     const stream = captureHandshakes(await openCapture(positionals[0], io), {
