@@ -22,7 +22,8 @@ export function colourWanted(isTTY: boolean, env: NodeJS.ProcessEnv = process.en
 
 /** `text` in its severity's colour when `colour`, else as it is. */
 export function severityText(severity: Severity, text: string, colour: boolean): string {
-  return colour ? styleText(SEVERITY_STYLE[severity], text) : text;
+  // The decision is made once, for stdout (colourWanted); styleText is not to make it again.
+  return colour ? styleText(SEVERITY_STYLE[severity], text, { validateStream: false }) : text;
 }
 
 /**

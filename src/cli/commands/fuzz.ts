@@ -23,6 +23,7 @@ import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 import { helloProblemsJson, unforgedHelloProblems, warnAboutHello } from '../hello-problems.ts';
+import { Progress } from '../terminal.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,
@@ -303,7 +304,7 @@ export const fuzzCommand: Command = {
     // Only the seed hello: the cases are forged on purpose.
     const helloProblems = warnAboutHello(s.hello, s.json, io);
     if (s.replay !== undefined) return replay(s, s.replay, io);
-    const progress = !s.json && io.isTTY;
+    const progress = io.isTTY ? new Progress(io, s.runs, 'cases') : undefined;
     const report = await runFuzz(s.target, {
       hello: s.hello,
       seed: s.seed,
@@ -312,11 +313,9 @@ export const fuzzCommand: Command = {
       concurrency: s.concurrency,
       ratePerSecond: s.ratePerSecond,
       timeoutMs: s.timeoutMs,
-      ...(progress
-        ? { onCase: (_c: FuzzCaseResult, done: number) => io.err(`\r\x1b[K[${done}/${s.runs}]`) }
-        : {}),
+      ...(progress ? { onCase: (_c: FuzzCaseResult, done: number) => progress.update(done) } : {}),
     });
-    if (progress) io.err('\r\x1b[K');
+    progress?.clear();
     if (report.baseline.outcome === 'connect_failed') {
       io.err(`hellokit fuzz: ${report.baseline.conclusion}; no case sent\n`);
       return EXIT.unreachable;

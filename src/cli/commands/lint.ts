@@ -44,7 +44,7 @@ export const lintCommand: Command = {
     }
     if (f.json) io.out(jsonText({ schema: 'hellokit.lint/1', problems }));
     else if (problems.length === 0) io.out('no problems\n');
-    else for (const p of problems) io.out(`${problemLine(p)}\n`);
+    else for (const p of problems) io.out(`${problemLine(p, io.colour === true)}\n`);
     return problems.some((p) => p.severity === 'error') ? EXIT.finding : EXIT.ok;
   },
 };

@@ -9,6 +9,7 @@ import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { noteStdinWait } from '../input.ts';
 
 const flags = {
   json: {
@@ -92,7 +93,10 @@ export const pcapCommand: Command = {
 
 /** The capture's bytes as a stream: the file read in chunks, or standard input. */
 async function openCapture(path: string, io: CommandIO): Promise<CaptureSource> {
-  if (path === '-') return io.stdinChunks ? io.stdinChunks() : [await io.readStdin(Number.MAX_SAFE_INTEGER)];
+  if (path === '-') {
+    noteStdinWait('pcap', io);
+    return io.stdinChunks ? io.stdinChunks() : [await io.readStdin(Number.MAX_SAFE_INTEGER)];
+  }
   try {
     if (!(await stat(path)).isFile()) throw new UsageError(`pcap: ${path} is not a file`);
   } catch (e) {
