@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,31 @@ describe('exit codes (docs/cli.md)', () => {
     const answered = await cli(['probe', plainTarget, '--timeout', '5s', '--json']);
     expect(answered.code, answered.stderr).toBe(0);
     expect(JSON.parse(answered.stdout).outcome).toBe('not_tls');
+  });
+
+  it('probe --quic: 3 when no datagram comes back, refused or silent', async () => {
+    // A closed UDP port on loopback: the kernel's port-unreachable makes the send fail at once.
+    const refused = await cli(['probe', '--quic', closed, '--timeout', '5s', '--json']);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(JSON.parse(refused.stdout).outcome).toBe('connect_failed');
+    // A bound socket that never answers: silence until the limit.
+    const silent = createSocket('udp4');
+    silent.bind(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const r = await cli([
+        'probe',
+        '--quic',
+        `127.0.0.1:${silent.address().port}`,
+        '--timeout',
+        '300ms',
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'timeout', datagramsReceived: 0 });
+    } finally {
+      silent.close();
+    }
   });
 
   it('scan: 3 when nothing is reached, 0 when the server answered', async () => {
