@@ -281,7 +281,8 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
   return EXIT.ok;
 }
 
-function connectFailed(r: ProbeResult, io: CommandIO): number {
+/** The baseline could not connect: no case is sent, and the target counts as unreachable. */
+function connectFailed(r: { readonly conclusion: string }, io: CommandIO): number {
   io.err(`hellokit fuzz: ${r.conclusion}; no case sent\n`);
   return EXIT.unreachable;
 }
@@ -316,10 +317,7 @@ export const fuzzCommand: Command = {
       ...(progress ? { onCase: (_c: FuzzCaseResult, done: number) => progress.update(done) } : {}),
     });
     progress?.clear();
-    if (report.baseline.outcome === 'connect_failed') {
-      io.err(`hellokit fuzz: ${report.baseline.conclusion}; no case sent\n`);
-      return EXIT.unreachable;
-    }
+    if (report.baseline.outcome === 'connect_failed') return connectFailed(report.baseline, io);
     let minimized: MinimizedCase | null = null;
     const chosen = s.minimize ? caseToMinimize(report.cases) : undefined;
     if (chosen) {
