@@ -87,7 +87,7 @@ export const diagnoseCommand: Command = {
         );
       }
     }
-    const onProgress = flags.json === true ? undefined : progressLine(io);
+    const onProgress = progressLine(io);
     const clearProgress = () => {
       if (onProgress) io.err('\r\x1b[K');
     };

@@ -30,7 +30,7 @@ const PRESET_PREFIX = 'preset:';
  */
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'compare two ClientHellos field by field (files, stdin or preset:NAME)',
+  summary: 'compare two ClientHellos field by field (files, stdin or preset:NAME; exit 1 when they differ)',
   usage: 'diff A B [--exact] [--json]  (A, B: FILE, - or preset:NAME)',
   flags,
   async run(argv, io) {
