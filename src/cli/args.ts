@@ -86,9 +86,9 @@ export function intFlag(
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
- * A duration flag in milliseconds: `500ms`, `5s`, `2m`, `1h`, or a bare whole number in the
- * command's own unit (`bare`, what its flag always took, so existing scripts keep working).
- * Out of `minMs..maxMs` or unreadable is a UsageError naming the flag.
+ * A duration flag in milliseconds: `500ms`, `5s`, `2m`, `1h`, or a bare number of seconds
+ * (in every command, as in curl, sslscan and testssl). Out of `minMs..maxMs` or unreadable
+ * is a UsageError naming the flag.
  */
 export function durationFlag(
   command: string,
@@ -97,14 +97,13 @@ export function durationFlag(
   fallbackMs: number,
   minMs: number,
   maxMs: number,
-  bare: 'ms' | 's',
 ): number {
   const raw = stringFlag(flags, name);
   if (raw === undefined) return fallbackMs;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  const expects = `${command}: --${name} expects a duration ${formatMs(minMs)}..${formatMs(maxMs)} (500ms, 5s, 2m; a bare number is ${bare === 'ms' ? 'milliseconds' : 'seconds'})`;
+  const expects = `${command}: --${name} expects a duration ${formatMs(minMs)}..${formatMs(maxMs)} (500ms, 5s, 2m; a bare number is seconds)`;
   if (!m) throw new UsageError(`${expects}, got ${JSON.stringify(raw)}`);
-  const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? bare]);
+  const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 's']);
   if (ms < minMs || ms > maxMs) throw new UsageError(`${expects}, got ${raw}`);
   return ms;
 }

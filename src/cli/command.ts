@@ -16,6 +16,12 @@ export interface CommandIO {
   stdinChunks?(): AsyncIterable<Uint8Array>;
   /** Whether stderr is a terminal (progress lines only then). */
   readonly isTTY: boolean;
+  /** Whether stdout is a terminal (binary output is refused there). */
+  readonly stdoutIsTTY?: boolean;
+  /** Whether stdin is a terminal (a command reading it says so first). */
+  readonly stdinIsTTY?: boolean;
+  /** Whether to colour severities in what goes to stdout (a terminal, NO_COLOR and FORCE_COLOR). */
+  readonly colour?: boolean;
 }
 
 /** One `hellokit` command. */

@@ -10,10 +10,11 @@ import type { ClientHello } from '../handshake/types.ts';
 import type { LintProblem } from '../lint/types.ts';
 import { problemsNotForged, validateClientHello } from '../lint/validate.ts';
 import type { CommandIO } from './command.ts';
+import { severityText } from './terminal.ts';
 
 /** One problem as a line: `error key_share_order client_hello.extensions.key_share…: message (RFC 8446 §4.2.8)`. */
-export function problemLine(p: LintProblem): string {
-  return `${p.severity} ${p.rule} ${p.path}: ${p.message} (${p.rfc})`;
+export function problemLine(p: LintProblem, colour = false): string {
+  return `${severityText(p.severity, p.severity, colour)} ${p.rule} ${p.path}: ${p.message} (${p.rfc})`;
 }
 
 /**

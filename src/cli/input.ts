@@ -6,6 +6,15 @@ import { UsageError } from './errors.ts';
 /** Largest input file a command reads (captures may be large; hellos are small). */
 export const MAX_INPUT_BYTES: number = 256 * 1024 * 1024;
 
+/**
+ * Says on stderr that the command waits on standard input when that is a terminal, so a
+ * command typed without its FILE does not sit there silently.
+ */
+export function noteStdinWait(command: string, io: CommandIO): void {
+  if (io.stdinIsTTY === true)
+    io.err(`hellokit ${command}: reading standard input (Ctrl-D ends it; give a FILE to read one)…\n`);
+}
+
 /** Reads FILE or `-` (stdin) as bytes, up to `maxBytes`. */
 export async function readInputBytes(
   command: string,
@@ -13,7 +22,10 @@ export async function readInputBytes(
   io: CommandIO,
   maxBytes: number = MAX_INPUT_BYTES,
 ): Promise<Uint8Array> {
-  if (path === undefined || path === '-') return io.readStdin(maxBytes);
+  if (path === undefined || path === '-') {
+    noteStdinWait(command, io);
+    return io.readStdin(maxBytes);
+  }
   let size: number;
   try {
     size = (await stat(path)).size;

@@ -4,6 +4,7 @@ import { flagHelp } from './args.ts';
 import type { Command, CommandIO } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { colourWanted } from './terminal.ts';
 
 /** The command list (this loads every command, which only help needs). */
 async function usage(): Promise<string> {
@@ -54,6 +55,9 @@ const processIO: CommandIO = {
         })
       : Promise.resolve(),
   isTTY: Boolean(process.stderr.isTTY),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+  stdinIsTTY: Boolean(process.stdin.isTTY),
+  colour: colourWanted(Boolean(process.stdout.isTTY)),
 };
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */

@@ -9,6 +9,8 @@ export interface FormatOptions {
   readonly verbose?: boolean;
   /** A line printed before the findings (e.g. what the demo server is). */
   readonly intro?: string;
+  /** Dresses each finding's mark (`ERROR`, `WARN`, `ok`), e.g. in a colour on a terminal. */
+  readonly mark?: (severity: Severity, mark: string) => string;
 }
 
 /**
@@ -25,7 +27,9 @@ export function formatDiagnosis(d: Diagnosis, options: FormatOptions = {}): stri
   );
   lines.push('');
   for (const f of d.findings) {
-    lines.push(`${MARK[f.severity]} ${f.id.padEnd(18)} ${f.explanation}`);
+    lines.push(
+      `${options.mark ? options.mark(f.severity, MARK[f.severity]) : MARK[f.severity]} ${f.id.padEnd(18)} ${f.explanation}`,
+    );
     if (f.fix) lines.push(`${' '.repeat(25)}fix: ${f.fix}`);
     if (options.verbose) {
       for (const e of f.evidence) lines.push(`${' '.repeat(25)}- ${e.probe}: ${e.sent} -> ${e.got}`);

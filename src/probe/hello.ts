@@ -111,7 +111,7 @@ export function withKeyShares(hello: ClientHello, shares: readonly KeyShare[]): 
   };
 }
 
-/** The extension of `type` in `extensions`, if present. */
+/** The raw extension (type and body) of code `type` in `extensions`, if present; `findExtension` in `hellokit` gives the typed value by name. */
 export function findRawExtension(
   extensions: readonly Extension[] | null,
   type: number,

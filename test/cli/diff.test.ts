@@ -6,10 +6,10 @@ const CLIENTS = join(process.cwd(), 'fixtures', 'clients');
 const file = (name: string) => join(CLIENTS, `${name}.bin`);
 
 describe('hellokit diff', () => {
-  it('names the one field between a client with and without SNI', async () => {
+  it('names the one field between a client with and without SNI, and exits 1 for a difference', async () => {
     const { code, stdout, stderr } = await cli(['diff', file('curl-sni'), file('curl-nosni')]);
     expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^a {2}.*curl-sni\.bin: JA4 t13d\w+_\w+_\w+, JA3 [0-9a-f]{32}$/);
     expect(lines.slice(2)).toEqual([
@@ -27,9 +27,9 @@ describe('hellokit diff', () => {
     expect(stdout).toMatch(/^no differences; /m);
   });
 
-  it('--json gives both fingerprints and every difference', async () => {
+  it('--json gives both fingerprints and every difference (exit 1, as without --json)', async () => {
     const { code, stdout } = await cli(['diff', file('openssl-sni'), file('openssl-tls12-sni'), '--json']);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     const doc = JSON.parse(stdout);
     expect(doc.a).toMatchObject({ source: file('openssl-sni'), ja4: expect.stringMatching(/^t13d/) });
     expect(doc.b.ja4).toMatch(/^t12d/);

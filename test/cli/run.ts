@@ -1,8 +1,14 @@
 import type { CommandIO } from '../../src/cli/command.ts';
 import { runCli } from '../../src/cli/main.ts';
 
-/** Runs the CLI in-process with buffered output; `stdin` feeds commands that read `-`. */
-export async function cli(argv: string[], stdin: Uint8Array = new Uint8Array(0)) {
+/** What a test says about the terminal: which streams are one, and whether to colour. */
+export type Terminal = Partial<Pick<CommandIO, 'isTTY' | 'stdoutIsTTY' | 'stdinIsTTY' | 'colour'>>;
+
+/**
+ * Runs the CLI in-process with buffered output; `stdin` feeds commands that read `-`;
+ * `terminal` plays a terminal on some streams (none by default, as in a pipe).
+ */
+export async function cli(argv: string[], stdin: Uint8Array = new Uint8Array(0), terminal: Terminal = {}) {
   let stdout = '';
   let stderr = '';
   const chunks: Uint8Array[] = [];
@@ -18,6 +24,7 @@ export async function cli(argv: string[], stdin: Uint8Array = new Uint8Array(0))
     },
     readStdin: async () => stdin,
     isTTY: false,
+    ...terminal,
   };
   const code = await runCli(argv, io);
   const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

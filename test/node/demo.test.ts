@@ -99,10 +99,10 @@ describe('hellokit diagnose (CLI)', () => {
     expect(json.accepted).toEqual(['baseline', 'version.tls1.2']);
   });
 
-  test('on a terminal a progress line goes to stderr', async () => {
+  test('on a terminal a progress line with the total goes to stderr', async () => {
     const io = bufferIO(true);
     expect(await runCli(['diagnose'], io)).toBe(0);
-    expect(io.stderr).toMatch(/\[\d+\/\d+\]/);
+    expect(io.stderr).toMatch(/\r\x1b\[K\d+\/\d+ probes {2}\S/);
   });
 
   test('an unknown flag exits 2 with a one-line message naming it', async () => {
@@ -121,9 +121,9 @@ describe('hellokit diagnose (CLI)', () => {
     expect(b.stderr).toMatch(/--concurrency/);
   });
 
-  test('a closed port is a finding, not a tool failure: exit 0 with unreachable', async () => {
+  test('a closed port is the unreachable finding and exit 3, not a tool failure', async () => {
     const io = bufferIO();
-    expect(await runCli(['diagnose', '127.0.0.1:1', '--json'], io)).toBe(0);
+    expect(await runCli(['diagnose', '127.0.0.1:1', '--json'], io)).toBe(3);
     expect(JSON.parse(io.stdout).findings[0].id).toBe('unreachable');
   });
 });

@@ -67,7 +67,7 @@ function fuzzSuite(kind: 'openssl' | 'caddy', concurrency: number) {
     '--rate',
     '500/s',
     '--timeout',
-    '1000',
+    '1s',
   ];
   let first: RunJson;
 

@@ -225,7 +225,8 @@ describe('hellokit fuzz usage errors', () => {
     [['fuzz', 'h:1', '--runs', '100001'], /--runs/],
     [['fuzz', 'h:1', '--concurrency', '65'], /--concurrency/],
     [['fuzz', 'h:1', '--rate', 'fast'], /--rate/],
-    [['fuzz', 'h:1', '--timeout', '10'], /--timeout/],
+    [['fuzz', 'h:1', '--timeout', '10ms'], /--timeout/],
+    [['fuzz', 'h:1', '--timeout', '601'], /--timeout .*a bare number is seconds\), got 601\n$/],
     [['fuzz', 'h:1', '--mutators', 'nope'], /--mutators: unknown nope/],
     [['fuzz', 'h:1', '--replay', 'x'], /--replay/],
     [['fuzz', 'h:1', '--replay', 'a-1', '--seed', 'b'], /--replay a-1 is a case of seed a/],
@@ -241,7 +242,7 @@ describe('hellokit fuzz usage errors', () => {
   });
 });
 
-test('a target that refuses the baseline ends the run with exit 1 and no case sent', async () => {
+test('a target that refuses the baseline ends the run with exit 3 (unreachable) and no case sent', async () => {
   const tmp = createServer();
   tmp.listen(0, '127.0.0.1');
   await once(tmp, 'listening');
@@ -250,7 +251,7 @@ test('a target that refuses the baseline ends the run with exit 1 and no case se
   const report = await runFuzz(`127.0.0.1:${port}`, { hello, seed: 'unit', runs: 50, timeoutMs: 1000 });
   expect(report.baseline.outcome).toBe('connect_failed');
   expect(report.cases).toEqual([]);
-  const r = await cli(['fuzz', `127.0.0.1:${port}`, '--runs', '50', '--timeout', '1000']);
-  expect(r.code).toBe(1);
+  const r = await cli(['fuzz', `127.0.0.1:${port}`, '--runs', '50', '--timeout', '1']);
+  expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/could not connect .*; no case sent/);
 });

@@ -33,9 +33,9 @@ test('probe with no target, a bad port or a bad flag value is a usage error (exi
   expect((await cli(['probe', '127.0.0.1:1', '--groups', 'nosuchgroup'])).code).toBe(2);
 });
 
-test('a probe whose connection never opens says the hello was not sent', async () => {
+test('a probe whose connection never opens says the hello was not sent, and exits 3 (unreachable)', async () => {
   const { code, out } = await cli(['probe', '127.0.0.1:1']);
-  expect(code).toBe(0);
+  expect(code).toBe(3);
   expect(out).toMatch(/^→ ClientHello not sent to 127\.0\.0\.1:1 \(1 record\), TLS 1\.3\+1\.2, /m);
   expect(out).not.toMatch(/sent ClientHello/);
   expect(out).toMatch(/^= could not connect to 127\.0\.0\.1:1: ECONNREFUSED/m);

@@ -122,7 +122,7 @@ describe('hellokit scan (CLI)', () => {
     return o;
   };
 
-  test('--targets writes one JSON line per target; an unreachable one carries its error', async () => {
+  test('--targets writes one JSON line per target; an unreachable one carries its error and makes the exit 3', async () => {
     const { startDemoServer } = await import('../../src/node/demo-server.ts');
     const demo = await startDemoServer();
     const dir = mkdtempSync(join(tmpdir(), 'hk-targets-'));
@@ -130,7 +130,7 @@ describe('hellokit scan (CLI)', () => {
       const file = join(dir, 'targets.txt');
       writeFileSync(file, `# two targets\n${demo.host}:${demo.port}\n127.0.0.1:1\n`);
       const o = io();
-      expect(await runCli(['scan', '--targets', file, '--sni', demo.name, '--retries', '0'], o)).toBe(0);
+      expect(await runCli(['scan', '--targets', file, '--sni', demo.name, '--retries', '0'], o)).toBe(3);
       const lines = o.stdout
         .trim()
         .split('\n')

@@ -13,7 +13,12 @@ import { clientHelloJson } from '../summary.ts';
 const FLAGS = {
   ...HELLO_FLAGS,
   hex: { type: 'boolean', help: 'write hex text (to stdout, or to FILE with -o)' },
-  output: { type: 'string', short: 'o', value: 'FILE', help: 'write the record bytes to FILE' },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'FILE',
+    help: 'write the record bytes to FILE (- for stdout; hex on a terminal)',
+  },
   json: { type: 'boolean', help: 'print the decoded hello as JSON' },
 } as const;
 
@@ -46,6 +51,12 @@ export const buildCommand: Command = {
     const bytes = encodeClientHello(hello);
     const output = stringFlag(flags, 'output');
     const hex = flags.hex === true;
+    if (output === '-') {
+      // Binary never goes to a terminal: there the bytes are written as hex.
+      if (hex || io.stdoutIsTTY === true) io.out(`${toHex(bytes)}\n`);
+      else io.outBytes(bytes);
+      return EXIT.ok;
+    }
     if (output !== undefined) {
       try {
         await writeFile(output, hex ? `${toHex(bytes)}\n` : bytes);

@@ -1,7 +1,7 @@
 import { jsonText } from '../../bytes/json-view.ts';
 import { formatDiagnosis } from '../../diagnose/format.ts';
 import type { DiagnoseProgress } from '../../diagnose/run.ts';
-import type { Diagnosis } from '../../diagnose/types.ts';
+import type { Diagnosis, Severity } from '../../diagnose/types.ts';
 import { startDemoServer } from '../../node/demo-server.ts';
 import { diagnoseTarget } from '../../node/diagnose.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
@@ -10,6 +10,7 @@ import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { helloProblemsJson, warnAboutServerName } from '../hello-problems.ts';
 import { schemaField, targetJson, versionJson } from '../json-contract.ts';
+import { Progress, severityText } from '../terminal.ts';
 
 const FLAGS = {
   sni: {
@@ -24,30 +25,52 @@ const FLAGS = {
     value: 'TIME',
     help: 'the whole diagnosis ends within this, 1s..10m: 30s, 2m; a bare number is seconds (default 20s)',
   },
+  'fail-on': {
+    type: 'string',
+    value: 'SEVERITY',
+    help: 'exit 1 when a finding is this bad or worse: warning or error (default: exit 0 whatever is found)',
+  },
   verbose: { type: 'boolean', short: 'v', help: 'show the evidence under each finding' },
   json: { type: 'boolean', help: 'print the diagnosis as JSON' },
 } as const;
 
 function progressLine(io: CommandIO): ((p: DiagnoseProgress) => void) | undefined {
   if (!io.isTTY) return undefined;
-  return (p) => {
-    const running = p.running.slice(0, 3).join(', ');
-    io.err(`\r\x1b[K[${p.done}/${p.total}] ${running}`);
-  };
+  const progress = new Progress(io, undefined, 'probes');
+  return (p) => progress.update(p.done, p.running.slice(0, 3).join(', '), p.total);
+}
+
+const FAIL_ON: readonly Severity[] = ['warning', 'error'];
+
+/**
+ * The diagnosis's exit code: 3 when the server could not be reached, 1 when a finding is at
+ * least as bad as `--fail-on`, else 0.
+ */
+function diagnoseExit(d: Diagnosis, failOn: Severity | undefined): number {
+  if (d.findings.some((f) => f.id === 'unreachable')) return EXIT.unreachable;
+  if (failOn === undefined) return EXIT.ok;
+  const bad = failOn === 'warning' ? ['warning', 'error'] : ['error'];
+  return d.findings.some((f) => bad.includes(f.severity)) ? EXIT.finding : EXIT.ok;
 }
 
 /** `hellokit diagnose [HOST[:PORT]]`: run the probe plan and explain the findings. */
 export const diagnoseCommand: Command = {
   name: 'diagnose',
   summary: 'probe a server from many angles and explain, in words, what breaks which clients',
-  usage: 'diagnose [HOST[:PORT]] [--sni NAME] [--concurrency N] [--timeout TIME] [--json]',
+  usage:
+    'diagnose [HOST[:PORT]] [--sni NAME] [--concurrency N] [--timeout TIME] [--fail-on warning|error] [--json]',
   flags: FLAGS,
   async run(argv: readonly string[], io: CommandIO): Promise<number> {
     const { flags, positionals } = parseFlags('diagnose', argv, FLAGS);
     if (positionals.length > 1)
       throw new UsageError(`diagnose: one target at most, got ${positionals.length}`);
     const concurrency = intFlag('diagnose', flags, 'concurrency', 8, 1, 64);
-    const timeoutMs = durationFlag('diagnose', flags, 'timeout', 20_000, 1000, 600_000, 's');
+    const failOn = stringFlag(flags, 'fail-on');
+    if (failOn !== undefined && !FAIL_ON.includes(failOn as Severity))
+      throw new UsageError(
+        `diagnose: --fail-on expects ${FAIL_ON.join(' or ')}, got ${JSON.stringify(failOn)}`,
+      );
+    const timeoutMs = durationFlag('diagnose', flags, 'timeout', 20_000, 1000, 600_000);
     const sni = stringFlag(flags, 'sni');
     if (sni !== undefined && flags['no-sni'] === true)
       throw new UsageError('diagnose: --sni and --no-sni exclude each other');
@@ -65,7 +88,7 @@ export const diagnoseCommand: Command = {
         );
       }
     }
-    const onProgress = flags.json === true ? undefined : progressLine(io);
+    const onProgress = progressLine(io);
     const clearProgress = () => {
       if (onProgress) io.err('\r\x1b[K');
     };
@@ -142,8 +165,15 @@ export const diagnoseCommand: Command = {
         }),
       );
     } else {
-      io.out(formatDiagnosis(diagnosis, { verbose: flags.verbose === true, ...(intro ? { intro } : {}) }));
+      const colour = io.colour === true;
+      io.out(
+        formatDiagnosis(diagnosis, {
+          verbose: flags.verbose === true,
+          ...(intro ? { intro } : {}),
+          mark: (severity, mark) => severityText(severity, mark, colour),
+        }),
+      );
     }
-    return EXIT.ok;
+    return diagnoseExit(diagnosis, failOn as Severity | undefined);
   },
 };

@@ -31,7 +31,7 @@ const PRESET_PREFIX = 'preset:';
  */
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'compare two ClientHellos field by field (files, stdin or preset:NAME)',
+  summary: 'compare two ClientHellos field by field (files, stdin or preset:NAME; exit 1 when they differ)',
   usage: 'diff A B [--exact] [--json]  (A, B: FILE, - or preset:NAME)',
   flags,
   async run(argv, io) {
@@ -60,7 +60,7 @@ export const diffCommand: Command = {
           ...(exact ? {} : { notCompared: PER_CONNECTION_FIELDS }),
         }),
       );
-      return EXIT.ok;
+      return differences.length > 0 ? EXIT.finding : EXIT.ok;
     }
     io.out(`a  ${positionals[0]}: JA4 ${ja4(a)}, JA3 ${ja3(a)}\n`);
     io.out(`b  ${positionals[1]}: JA4 ${ja4(b)}, JA3 ${ja3(b)}\n`);
@@ -74,7 +74,7 @@ export const diffCommand: Command = {
         ? `${count} (every byte compared)\n`
         : `${count}; not compared, as they change on every connection: ${PER_CONNECTION_FIELDS.join(', ')} (--exact compares them)\n`,
     );
-    return EXIT.ok;
+    return differences.length > 0 ? EXIT.finding : EXIT.ok;
   },
 };
 

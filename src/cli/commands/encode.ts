@@ -11,7 +11,12 @@ import { schemaField } from '../json-contract.ts';
 
 const flags = {
   hex: { type: 'boolean', help: 'write hex text instead of binary' },
-  output: { type: 'string', short: 'o', value: 'FILE', help: 'write the bytes to FILE' },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'FILE',
+    help: 'write the bytes to FILE (- for stdout; hex on a terminal)',
+  },
   json: { type: 'boolean', help: 'print {"hex": ..., "length": ...}' },
 } as const;
 
@@ -43,11 +48,13 @@ export const encodeCommand: Command = {
         'encode: this decode --json output was truncated by --max-records, so its bytes would be incomplete (decode again with a larger --max-records)',
       );
     const bytes = encodeDocument(doc);
-    const output = stringFlag(f, 'output');
+    const file = stringFlag(f, 'output');
+    const output = file === '-' ? undefined : file;
     if (output !== undefined) await writeFile(output, bytes);
     if (f.json)
       io.out(`${JSON.stringify({ ...schemaField('encode'), length: bytes.length, hex: toHex(bytes) })}\n`);
-    else if (f.hex || (output === undefined && io.isTTY)) io.out(`${toHex(bytes)}\n`);
+    // Binary never goes to a terminal (stdout's, whatever stderr is): there it is hex.
+    else if (f.hex || (output === undefined && io.stdoutIsTTY === true)) io.out(`${toHex(bytes)}\n`);
     else if (output === undefined) io.outBytes(bytes);
     return EXIT.ok;
   },

@@ -23,6 +23,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 import { helloProblemsJson, unforgedHelloProblems, warnAboutHello } from '../hello-problems.ts';
 import { schemaField, targetJson } from '../json-contract.ts';
+import { Progress } from '../terminal.ts';
 import { probeJson } from './probe.ts';
 
 const FLAGS = {
@@ -39,7 +40,7 @@ const FLAGS = {
   timeout: {
     type: 'string',
     value: 'TIME',
-    help: 'per-case limit, 50ms..10m: 500ms, 3s; a bare number is ms (default 3s)',
+    help: 'per-case limit, 50ms..10m: 500ms, 3s; a bare number is seconds (default 3s)',
   },
   replay: { type: 'string', value: 'ID', help: 'resend case ID (S-INDEX) alone and print its full result' },
   minimize: {
@@ -97,7 +98,7 @@ function settings(argv: readonly string[]): Settings {
   const runs = intFlag('fuzz', flags, 'runs', FUZZ_DEFAULTS.runs, 1, FUZZ_MAX_RUNS);
   const concurrency = intFlag('fuzz', flags, 'concurrency', FUZZ_DEFAULTS.concurrency, 1, 64);
   const ratePerSecond = rateFlag(flags);
-  const timeoutMs = durationFlag('fuzz', flags, 'timeout', FUZZ_DEFAULTS.timeoutMs, 50, 600_000, 'ms');
+  const timeoutMs = durationFlag('fuzz', flags, 'timeout', FUZZ_DEFAULTS.timeoutMs, 50, 600_000);
 
   let seed = stringFlag(flags, 'seed');
   if (seed !== undefined && !/^[\w.:]{1,64}$/.test(seed))
@@ -282,9 +283,10 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
   return EXIT.ok;
 }
 
-function connectFailed(r: ProbeResult, io: CommandIO): number {
+/** The baseline could not connect: no case is sent, and the target counts as unreachable. */
+function connectFailed(r: { readonly conclusion: string }, io: CommandIO): number {
   io.err(`hellokit fuzz: ${r.conclusion}; no case sent\n`);
-  return EXIT.failed;
+  return EXIT.unreachable;
 }
 
 /** An interesting case to shrink: an answer over silence when there is one (each timeout costs the whole limit). */
@@ -305,7 +307,7 @@ export const fuzzCommand: Command = {
     // Only the seed hello: the cases are forged on purpose.
     const helloProblems = warnAboutHello(s.hello, s.json, io);
     if (s.replay !== undefined) return replay(s, s.replay, io);
-    const progress = !s.json && io.isTTY;
+    const progress = io.isTTY ? new Progress(io, s.runs, 'cases') : undefined;
     const report = await runFuzz(s.target, {
       hello: s.hello,
       seed: s.seed,
@@ -314,15 +316,10 @@ export const fuzzCommand: Command = {
       concurrency: s.concurrency,
       ratePerSecond: s.ratePerSecond,
       timeoutMs: s.timeoutMs,
-      ...(progress
-        ? { onCase: (_c: FuzzCaseResult, done: number) => io.err(`\r\x1b[K[${done}/${s.runs}]`) }
-        : {}),
+      ...(progress ? { onCase: (_c: FuzzCaseResult, done: number) => progress.update(done) } : {}),
     });
-    if (progress) io.err('\r\x1b[K');
-    if (report.baseline.outcome === 'connect_failed') {
-      io.err(`hellokit fuzz: ${report.baseline.conclusion}; no case sent\n`);
-      return EXIT.failed;
-    }
+    progress?.clear();
+    if (report.baseline.outcome === 'connect_failed') return connectFailed(report.baseline, io);
     let minimized: MinimizedCase | null = null;
     const chosen = s.minimize ? caseToMinimize(report.cases) : undefined;
     if (chosen) {

@@ -17,9 +17,6 @@ const flags = {
   },
 } as const;
 
-/** Exit code when the hello has at least one error (DESIGN.md: 1 is a finding the user asked to fail on). */
-const FOUND_ERROR = 1;
-
 /**
  * `hellokit lint [FILE|-]`: a ClientHello's RFC problems by rule id. Exit 0 without an error
  * (warnings allowed), 1 with one, 2 when the input is not a ClientHello.
@@ -47,7 +44,7 @@ export const lintCommand: Command = {
     }
     if (f.json) io.out(jsonText({ schema: 'hellokit.lint/1', problems }));
     else if (problems.length === 0) io.out('no problems\n');
-    else for (const p of problems) io.out(`${problemLine(p)}\n`);
-    return problems.some((p) => p.severity === 'error') ? FOUND_ERROR : EXIT.ok;
+    else for (const p of problems) io.out(`${problemLine(p, io.colour === true)}\n`);
+    return problems.some((p) => p.severity === 'error') ? EXIT.finding : EXIT.ok;
   },
 };

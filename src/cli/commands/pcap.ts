@@ -9,6 +9,7 @@ import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { noteStdinWait } from '../input.ts';
 import { schemaField, versionJson } from '../json-contract.ts';
 
 const flags = {
@@ -53,7 +54,7 @@ export const pcapCommand: Command = {
     const alpnRule = (stringFlag(f, 'ja4-alpn') ?? 'spec') as Ja4AlpnRule;
     if (alpnRule !== 'spec' && alpnRule !== 'reference')
       throw new UsageError(`pcap: --ja4-alpn expects spec or reference, got ${JSON.stringify(alpnRule)}`);
-    const flowTimeoutMs = durationFlag('pcap', f, 'flow-timeout', 120_000, 1, 365 * 86_400_000, 's');
+    const flowTimeoutMs = durationFlag('pcap', f, 'flow-timeout', 120_000, 1, 365 * 86_400_000);
     const maxFlows = intFlag('pcap', f, 'max-flows', 20_000, 1, 10_000_000);
     const json = f.json === true;
     const stream = captureHandshakes(await openCapture(positionals[0], io), {
@@ -94,7 +95,10 @@ export const pcapCommand: Command = {
 
 /** The capture's bytes as a stream: the file read in chunks, or standard input. */
 async function openCapture(path: string, io: CommandIO): Promise<CaptureSource> {
-  if (path === '-') return io.stdinChunks ? io.stdinChunks() : [await io.readStdin(Number.MAX_SAFE_INTEGER)];
+  if (path === '-') {
+    noteStdinWait('pcap', io);
+    return io.stdinChunks ? io.stdinChunks() : [await io.readStdin(Number.MAX_SAFE_INTEGER)];
+  }
   try {
     if (!(await stat(path)).isFile()) throw new UsageError(`pcap: ${path} is not a file`);
   } catch (e) {

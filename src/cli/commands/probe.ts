@@ -22,12 +22,12 @@ const FLAGS = {
   timeout: {
     type: 'string',
     value: 'TIME',
-    help: 'give up after TIME in all: 500ms, 10s; a bare number is ms (default 10s)',
+    help: 'give up after TIME in all: 500ms, 10s; a bare number is seconds (default 10s)',
   },
   'idle-timeout': {
     type: 'string',
     value: 'TIME',
-    help: 'give up after TIME of silence: 500ms, 5s; a bare number is ms (default 5s)',
+    help: 'give up after TIME of silence: 500ms, 5s; a bare number is seconds (default 5s)',
   },
   keylog: {
     type: 'string',
@@ -367,7 +367,7 @@ function openKeyLogFlag(flags: Flags, io: CommandIO): KeyLogFile | undefined {
 const USAGE =
   'probe HOST[:PORT] [hello flags] [--quic] [--timeout TIME] [--json] [--keylog FILE [--keylog-follow]] [--no-retry]';
 
-/** `hellokit probe HOST[:PORT]`: send one hello, report what came back. Exit 0 whatever the server did. */
+/** `hellokit probe HOST[:PORT]`: send one hello, report what came back. Exit 0 whatever the server did, 3 when it could not be reached. */
 export const probeCommand: Command = {
   name: 'probe',
   summary: 'send one ClientHello to HOST[:PORT] (default port 443) and report what came back',
@@ -387,23 +387,19 @@ export const probeCommand: Command = {
     } catch (e) {
       throw new UsageError(`probe: ${(e as Error).message}`);
     }
-    const timeoutMs = durationFlag('probe', flags, 'timeout', 10_000, 1, 600_000, 'ms');
-    const idleTimeoutMs = durationFlag(
-      'probe',
-      flags,
-      'idle-timeout',
-      Math.min(5000, timeoutMs),
-      1,
-      600_000,
-      'ms',
-    );
+    const timeoutMs = durationFlag('probe', flags, 'timeout', 10_000, 1, 600_000);
+    const idleTimeoutMs = durationFlag('probe', flags, 'idle-timeout', Math.min(5000, timeoutMs), 1, 600_000);
     if (flags.quic === true) {
       const { result, hello, sniSource } = await runQuicProbe(target, flags, timeoutMs, idleTimeoutMs, io);
       const helloProblems = warnAboutHello(hello, flags.json === true, io);
       if (flags.json === true)
         io.out(jsonText({ ...(quicJson(result) as object), ...helloProblemsJson(helloProblems) }));
       else io.out(quicStory(result, hello, flags.transcript === true, sniSource));
-      return EXIT.ok;
+      // Over UDP, nothing coming back at all is as unreachable as a refused TCP connection.
+      const unreached =
+        result.outcome === 'connect_failed' ||
+        (result.outcome === 'timeout' && result.datagramsReceived === 0);
+      return unreached ? EXIT.unreachable : EXIT.ok;
     }
     const { hello, sniSource } = helloFrom(flags, target.host);
     const helloProblems = warnAboutHello(hello, flags.json === true, io);
@@ -425,6 +421,6 @@ export const probeCommand: Command = {
     if (flags.json === true)
       io.out(jsonText({ ...(probeJson(result) as object), ...helloProblemsJson(helloProblems) }));
     else io.out(probeStory(result, hello, flags.transcript === true, sniSource));
-    return EXIT.ok;
+    return result.outcome === 'connect_failed' ? EXIT.unreachable : EXIT.ok;
   },
 };

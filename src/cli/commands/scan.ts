@@ -1,13 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { jsonText } from '../../bytes/json-view.ts';
 import { lookupVersion } from '../../iana/lookup.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
 import { type ScanResult, scanTarget } from '../../node/scan.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError, worstExit } from '../errors.ts';
 import { helloProblemsJson, warnAboutServerName } from '../hello-problems.ts';
+import { readInputBytes } from '../input.ts';
 import { schemaField, targetJson, versionJson } from '../json-contract.ts';
+import { Progress } from '../terminal.ts';
 
 const FLAGS = {
   sni: {
@@ -19,7 +20,7 @@ const FLAGS = {
   targets: {
     type: 'string',
     value: 'FILE',
-    help: 'scan every HOST[:PORT] in FILE (one a line), one JSON line per target',
+    help: 'scan every HOST[:PORT] in FILE (one a line; - reads standard input), one JSON line per target',
   },
   concurrency: { type: 'string', value: 'N', help: 'probes at once per target, 1..256 (default 16)' },
   parallel: { type: 'string', value: 'N', help: 'targets at once with --targets, 1..64 (default 4)' },
@@ -77,6 +78,17 @@ function text(r: ScanResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Most bytes of a --targets list. */
+const MAX_TARGETS_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A scan's exit code: 3 when nothing could be connected to; 0 when the server answered,
+ * even with something that is not TLS (the result says so).
+ */
+function scanExit(r: ScanResult): number {
+  return r.error !== undefined && !r.error.startsWith('not TLS') ? EXIT.unreachable : EXIT.ok;
+}
+
 function checkTarget(target: string, where: string): void {
   try {
     parseProbeTarget(target);
@@ -98,7 +110,7 @@ export const scanCommand: Command = {
     const concurrency = intFlag('scan', flags, 'concurrency', 16, 1, 256);
     const parallel = intFlag('scan', flags, 'parallel', 4, 1, 64);
     const retries = intFlag('scan', flags, 'retries', 2, 0, 5);
-    const timeoutMs = durationFlag('scan', flags, 'timeout', 120_000, 1000, 3_600_000, 's');
+    const timeoutMs = durationFlag('scan', flags, 'timeout', 120_000, 1000, 3_600_000);
     const sni = stringFlag(flags, 'sni');
     if (sni !== undefined && flags['no-sni'] === true)
       throw new UsageError('scan: --sni and --no-sni exclude each other');
@@ -109,50 +121,53 @@ export const scanCommand: Command = {
     const options = { ...serverName, concurrency, retries, timeoutMs };
     if (targetsFile !== undefined) {
       if (positionals.length > 0) throw new UsageError('scan: give a target or --targets FILE, not both');
-      let content: string;
-      try {
-        content = await readFile(targetsFile, 'utf8');
-      } catch (e) {
-        throw new UsageError(
-          `scan: --targets: cannot read ${targetsFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        );
-      }
-      const targets = content
+      const bytes = await readInputBytes('scan', targetsFile, io, MAX_TARGETS_FILE_BYTES);
+      const targets = new TextDecoder()
+        .decode(bytes)
         .split('\n')
         .map((l) => l.replace(/#.*/, '').trim())
         .filter((l) => l !== '');
-      for (const [i, t] of targets.entries()) checkTarget(t, ` on line ${i + 1} of ${targetsFile}`);
+      for (const [i, t] of targets.entries())
+        checkTarget(t, ` on line ${i + 1} of ${targetsFile === '-' ? 'standard input' : targetsFile}`);
+      const progress = io.isTTY ? new Progress(io, targets.length, 'targets') : undefined;
+      const codes: number[] = [];
       let next = 0;
+      let done = 0;
       const worker = async () => {
         while (next < targets.length) {
           const t = targets[next++];
           try {
-            io.out(`${JSON.stringify(scanJson(await scanTarget(t, options)))}\n`);
+            const result = await scanTarget(t, options);
+            codes.push(scanExit(result));
+            io.out(`${JSON.stringify(scanJson(result))}\n`);
           } catch (e) {
+            codes.push(EXIT.failed);
             const error = e instanceof Error ? e.message : String(e);
             io.out(`${JSON.stringify({ ...schemaField('scan'), target: targetJson(t), error })}\n`);
           }
+          progress?.update(++done);
         }
       };
       await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, worker));
-      return EXIT.ok;
+      progress?.clear();
+      return worstExit(codes);
     }
     if (positionals.length !== 1)
       throw new UsageError('scan: needs one target HOST[:PORT] (or --targets FILE)');
     checkTarget(positionals[0], '');
-    const progress =
-      io.isTTY && flags.json !== true ? (n: number) => io.err(`\r\x1b[K${n} probes`) : undefined;
+    // The plan grows with what the server answers, so the count has no total.
+    const progress = io.isTTY ? new Progress(io, undefined, 'probes') : undefined;
     const result = await scanTarget(positionals[0], {
       ...options,
-      ...(progress ? { onProgress: progress } : {}),
+      ...(progress ? { onProgress: (n: number) => progress.update(n) } : {}),
     });
-    if (progress) io.err('\r\x1b[K');
+    progress?.clear();
     io.out(
       flags.json === true
         ? jsonText({ ...scanJson(result), ...helloProblemsJson(helloProblems) })
         : text(result),
     );
-    return EXIT.ok;
+    return scanExit(result);
   },
 };
 

@@ -49,7 +49,7 @@ export const serveCommand: Command = {
     if (positionals.length > 0)
       throw new UsageError(`serve: unexpected argument ${JSON.stringify(positionals[0])}`);
     const port = intFlag('serve', flags, 'port', 8443, 0, 65535);
-    const timeoutMs = durationFlag('serve', flags, 'timeout', 10_000, 1000, 300_000, 's');
+    const timeoutMs = durationFlag('serve', flags, 'timeout', 10_000, 1000, 300_000);
     const maxConnections = intFlag('serve', flags, 'max-connections', 100, 1, 10_000);
     const maxHelloBytes = intFlag('serve', flags, 'max-hello', 65_536, 512, 1 << 20);
     const certPath = stringFlag(flags, 'cert');
