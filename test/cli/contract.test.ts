@@ -91,7 +91,11 @@ describe('exit codes (docs/cli.md)', () => {
     expect(mixed.code, mixed.stderr).toBe(3);
     const lines = mixed.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines.map((l) => JSON.parse(l).target).sort()).toEqual([plainTarget, closed].sort());
+    const targets = lines.map((l) => {
+      const t = JSON.parse(l).target as { host: string; port: number };
+      return `${t.host}:${t.port}`;
+    });
+    expect(targets.sort()).toEqual([plainTarget, closed].sort());
     const good = await cli(['scan', '--targets', '-'], list([plainTarget]));
     expect(good.code, good.stderr).toBe(0);
     const bad = await cli(['scan', '--targets', '-'], list(['host:99999']));
