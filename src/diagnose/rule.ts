@@ -5,9 +5,10 @@
  */
 import { accepted, pickAlert, refusalAlert } from './answer.ts';
 import type { Cause } from './bisect.ts';
+import type { CertificateChain } from './certificate-discovery.ts';
 import type { ProbeRun } from './finding.ts';
 import type { VariationId } from './plan.ts';
-import type { AnswerCertificate, Finding } from './types.ts';
+import type { Finding } from './types.ts';
 
 /** What the rules read: the hellos tried, the one that works, the cause search, the variations. */
 export interface Observations {
@@ -25,20 +26,8 @@ export interface Observations {
   readonly certificateChains?: readonly DiscoveredChain[];
 }
 
-/**
- * A certificate chain found by discovery, with the hellos that got it (the shape of
- * `CertificateChain` in certificate-discovery.ts).
- */
-export interface DiscoveredChain {
-  readonly certificates: readonly AnswerCertificate[];
-  readonly hellos: readonly {
-    readonly probe: string;
-    readonly label: string;
-    readonly serverName: string | null;
-    readonly version: number;
-    readonly cipherSuite: number;
-  }[];
-}
+/** A certificate chain found by discovery, with the hellos that got it. */
+export type DiscoveredChain = CertificateChain;
 
 /** What a rule gets besides its probes. */
 export interface RuleContext {
