@@ -7,6 +7,7 @@ import type { KeyShare } from '../crypto/key-share.ts';
 import { encodeBody } from '../extensions/block.ts';
 import { keyShareCodec } from '../extensions/key-share.ts';
 import type { Extension } from '../extensions/types.ts';
+import { EXTENSION_NAMES } from '../extensions/values.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import {
   firstExtensionBody,
@@ -17,26 +18,14 @@ import {
 import type { ClientHello } from '../handshake/types.ts';
 import type { HelloWithKeyShares } from './types.ts';
 
-/** Extension type codes the probe reads or writes by hand (IANA). */
-export const EXT = {
-  server_name: 0,
-  status_request: 5,
-  supported_groups: 10,
-  ec_point_formats: 11,
-  signature_algorithms: 13,
-  alpn: 16,
-  signed_certificate_timestamp: 18,
-  padding: 21,
-  extended_master_secret: 23,
-  session_ticket: 35,
-  pre_shared_key: 41,
-  early_data: 42,
-  supported_versions: 43,
-  cookie: 44,
-  psk_key_exchange_modes: 45,
-  key_share: 51,
-  renegotiation_info: 0xff01,
-} as const;
+/**
+ * Extension type codes by name: the registry's table (`EXTENSION_NAMES`), with `alpn` as the
+ * short name of application_layer_protocol_negotiation.
+ */
+export const EXT: typeof EXTENSION_NAMES & { readonly alpn: 16 } = {
+  ...EXTENSION_NAMES,
+  alpn: EXTENSION_NAMES.application_layer_protocol_negotiation,
+};
 
 /** client_shares for `shares`, written by the key_share registry row. */
 function keyShareBody(shares: readonly KeyShare[]): Uint8Array {
