@@ -5,33 +5,45 @@ import { runCli } from '../../src/cli/main.ts';
 export type Terminal = Partial<Pick<CommandIO, 'isTTY' | 'stdoutIsTTY' | 'stdinIsTTY' | 'colour'>>;
 
 /**
- * Runs the CLI in-process with buffered output; `stdin` feeds commands that read `-`;
- * `terminal` plays a terminal on some streams (none by default, as in a pipe).
+ * A CommandIO that keeps what a command writes (`stdout`, `stderr`, `chunks` of bytes), for a
+ * test that reads the output while the command still runs (serve).
  */
-export async function cli(argv: string[], stdin: Uint8Array = new Uint8Array(0), terminal: Terminal = {}) {
-  let stdout = '';
-  let stderr = '';
-  const chunks: Uint8Array[] = [];
-  const io: CommandIO = {
-    out: (t) => {
-      stdout += t;
+export function bufferIO(
+  stdin: Uint8Array = new Uint8Array(0),
+  terminal: Terminal = {},
+): CommandIO & { stdout: string; stderr: string; chunks: Uint8Array[] } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    chunks: [] as Uint8Array[],
+    out: (t: string) => {
+      io.stdout += t;
     },
-    err: (t) => {
-      stderr += t;
+    err: (t: string) => {
+      io.stderr += t;
     },
-    outBytes: (b) => {
-      chunks.push(b);
+    outBytes: (b: Uint8Array) => {
+      io.chunks.push(b);
     },
     readStdin: async () => stdin,
     isTTY: false,
     ...terminal,
   };
+  return io;
+}
+
+/**
+ * Runs the CLI in-process with buffered output; `stdin` feeds commands that read `-`;
+ * `terminal` plays a terminal on some streams (none by default, as in a pipe).
+ */
+export async function cli(argv: string[], stdin: Uint8Array = new Uint8Array(0), terminal: Terminal = {}) {
+  const io = bufferIO(stdin, terminal);
   const code = await runCli(argv, io);
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  const bytes = new Uint8Array(io.chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const c of chunks) {
+  for (const c of io.chunks) {
     bytes.set(c, at);
     at += c.length;
   }
-  return { code, stdout, stderr, bytes };
+  return { code, stdout: io.stdout, stderr: io.stderr, bytes };
 }

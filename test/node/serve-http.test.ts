@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { type ServeRequestEvent, type ServeServer, startServe } from '../../src/node/serve.ts';
+import { bufferIO } from '../cli/run.ts';
 
 const run = promisify(execFile);
 
@@ -151,26 +152,17 @@ describe('hellokit serve: content for each client', () => {
 
 describe('hellokit serve --json', () => {
   test('logs one NDJSON object per connection and per request on stdout', async () => {
-    let out = '';
-    let err = '';
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const done = runCli(['serve', '--port', String(port), '--json'], {
-      out: (t) => {
-        out += t;
-      },
-      err: (t) => {
-        err += t;
-      },
-      outBytes: () => {},
-      readStdin: async () => new Uint8Array(0),
-      isTTY: false,
-    });
-    for (let i = 0; i < 100 && !err.includes('listening'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(err).toContain(`listening on https://127.0.0.1:${port}/`);
+    const io = bufferIO();
+    // Port 0: the server picks a free one and says which on its first line.
+    const done = runCli(['serve', '--port', '0', '--json'], io);
+    const listening = /listening on https:\/\/127\.0\.0\.1:(\d+)\//;
+    for (let i = 0; i < 100 && !listening.test(io.stderr); i++) await new Promise((r) => setTimeout(r, 20));
+    const port = Number(listening.exec(io.stderr)?.[1]);
+    expect(port).toBeGreaterThan(0);
     await curl(port, '/api/clean', ['--http2']);
     process.emit('SIGTERM');
     expect(await done).toBe(0);
-    const lines = out
+    const lines = io.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
