@@ -5,7 +5,7 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-packages=(caddy nginx-light haproxy gnutls-bin openssl sslscan testssl.sh tshark iproute2 ca-certificates util-linux chromium curl)
+packages=(caddy nginx-light haproxy gnutls-bin openssl sslscan testssl.sh tshark iproute2 ca-certificates util-linux chromium firefox-esr curl)
 services=(nginx haproxy caddy)
 
 sudo=()
