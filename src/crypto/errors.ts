@@ -6,20 +6,19 @@
  * something hellokit cannot do (a group or cipher suite without an implementation) is an
  * {@link UnsupportedError}, a `RangeError` so it groups with the other API-misuse errors.
  */
+import { ALERT, type AlertName } from '../iana/alerts.ts';
+import type { Satisfies } from '../iana/satisfies.ts';
 
-/** The alerts the crypto layer names (IANA TLS Alerts registry). */
-export const CRYPTO_ALERTS = {
-  unexpected_message: 10,
-  bad_record_mac: 20,
-  record_overflow: 22,
-  handshake_failure: 40,
-  illegal_parameter: 47,
-  decode_error: 50,
-  decrypt_error: 51,
-} as const;
-
-/** Name of an alert the crypto layer may attach to an error. */
-export type CryptoAlert = keyof typeof CRYPTO_ALERTS;
+/** The alerts the crypto layer names, by their names in the one alert table (iana/alerts.ts). */
+export type CryptoAlert =
+  | 'unexpected_message'
+  | 'bad_record_mac'
+  | 'record_overflow'
+  | 'handshake_failure'
+  | 'illegal_parameter'
+  | 'decode_error'
+  | 'decrypt_error';
+type _CheckCryptoAlerts = Satisfies<CryptoAlert, AlertName>;
 
 /**
  * A fault in bytes received from the peer, named by the alert a strict peer would send.
@@ -35,7 +34,7 @@ export class CryptoError extends Error {
   constructor(alert: CryptoAlert, message: string) {
     super(`${message} (${alert})`);
     this.alert = alert;
-    this.alertCode = CRYPTO_ALERTS[alert];
+    this.alertCode = ALERT[alert];
   }
 }
 
