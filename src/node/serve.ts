@@ -18,7 +18,7 @@ import {
 } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { createSecureContext, TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
 import { type ClientHelloSummary, clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import { akamaiFingerprint, Http2PrefaceReader } from '../fingerprint/http2.ts';
@@ -41,6 +41,7 @@ import {
   servedJson,
   servedText,
 } from './serve-pages.ts';
+import { acceptTls, listenOn } from './tls-listener.ts';
 
 /** Options for {@link startServe}. */
 export interface ServeOptions {
@@ -472,13 +473,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
       knownClients,
       http: null,
     };
-    const tls = new TLSSocket(socket, {
-      isServer: true,
-      secureContext: context,
-      ALPNProtocols: ['h2', 'http/1.1'],
-    });
-    tls.setTimeout(timeoutMs, () => tls.destroy());
-    tls.on('error', () => tls.destroy());
+    const tls = acceptTls(socket, context, ['h2', 'http/1.1'], timeoutMs);
     tls.on('secure', () => (tls.alpnProtocol === 'h2' ? serveHttp2(tls, client) : serveHttp1(tls, client)));
   };
 
@@ -500,17 +495,10 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
     socket.once('close', () => slots.delete(slot));
     void onConnection(socket, slot);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
+  const port = await listenOn(server, host, options.port ?? 0);
   return {
     host,
-    port: typeof address === 'object' && address ? address.port : 0,
+    port,
     certificate: cert,
     dropped,
     connections: () =>
