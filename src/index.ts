@@ -22,6 +22,9 @@ export * from './extensions/index.ts';
 // Fingerprints and views: JA3, JA3S, JA4, clientHelloSummary, diffClientHellos.
 export * from './fingerprint/index.ts';
 export * from './fingerprint/sslv2.ts';
+// Fuzz cases (platform-neutral): seeded mutations, their tally, delta debugging over a send function.
+export * from './fuzz/cases.ts';
+export * from './fuzz/minimize.ts';
 // Handshake messages: parseClientHello, encodeClientHello, ServerHello, decodeStream, SSLv2 hellos.
 export * from './handshake/index.ts';
 export * from './handshake/sslv2-client-hello.ts';
@@ -33,3 +36,5 @@ export * from './lint/index.ts';
 export * from './probe/index.ts';
 // Records: framing, fragmentation, alerts, change_cipher_spec, the stream deframer.
 export * from './records/index.ts';
+// Scan (platform-neutral): versions, suites, groups and certificates through any probe transport.
+export * from './scan/scan.ts';

@@ -1,7 +1,9 @@
 /** hellokit/node: the socket layer — probe, the server-side ClientHello peek, scan, diagnose, serve and the demo server. */
 
+export * from '../diagnose/spec-hello.ts';
 export * from '../fuzz/cases.ts';
 export * from '../fuzz/minimize.ts';
+export * from '../scan/scan.ts';
 export * from './certificates.ts';
 export * from './decompress.ts';
 export * from './demo-server.ts';
