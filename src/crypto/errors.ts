@@ -6,18 +6,15 @@
  * something hellokit cannot do (a group or cipher suite without an implementation) is an
  * {@link UnsupportedError}, a `RangeError` so it groups with the other API-misuse errors.
  */
+import type { DecodeAlert } from '../bytes/errors.ts';
 import { ALERT, type AlertName } from '../iana/alerts.ts';
 import type { Satisfies } from '../iana/satisfies.ts';
 
-/** The alerts the crypto layer names, by their names in the one alert table (iana/alerts.ts). */
-export type CryptoAlert =
-  | 'unexpected_message'
-  | 'bad_record_mac'
-  | 'record_overflow'
-  | 'handshake_failure'
-  | 'illegal_parameter'
-  | 'decode_error'
-  | 'decrypt_error';
+/**
+ * The alerts the crypto layer names: a decoder's, and decrypt_error (a record or signature that
+ * fails to verify); their codes come from the one alert table, `ALERT` in iana/alerts.ts.
+ */
+export type CryptoAlert = DecodeAlert | 'decrypt_error';
 type _CheckCryptoAlerts = Satisfies<CryptoAlert, AlertName>;
 
 /**

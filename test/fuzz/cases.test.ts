@@ -9,6 +9,7 @@ import {
   type FuzzCase,
   type FuzzCaseResult,
   fuzzCase,
+  fuzzCaseResult,
   fuzzMutators,
   fuzzTable,
   parseFuzzCaseId,
@@ -16,6 +17,7 @@ import {
 import { minimizeCase, shrinkView } from '../../src/fuzz/minimize.ts';
 import { createPacer } from '../../src/fuzz/pacer.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
+import type { ProbeResult } from '../../src/probe/types.ts';
 
 const hello = clientHello({ serverName: 'hellokit.test', seed: 'unit' });
 
@@ -135,23 +137,19 @@ describe('pacer', () => {
 });
 
 describe('minimizing over a send function', () => {
-  /** An answer classified `alert:decode_error` exactly when the bytes still hold `needle`. */
+  /** A fatal decode_error alert exactly when the bytes still hold `needle`, else a ServerHello. */
   const answer =
     (needle: Uint8Array) =>
     async (c: FuzzCase): Promise<FuzzCaseResult> => {
       const hit = toHex(c.bytes).includes(toHex(needle));
-      return {
-        id: c.id,
-        index: c.index,
-        mutator: c.mutator,
-        description: c.description,
-        length: c.bytes.length,
+      // Only the fields fuzzCaseResult reads of a probe result.
+      const result = {
         outcome: hit ? 'alert' : 'server_hello',
-        outcomeClass: hit ? 'alert:decode_error' : 'server_hello',
-        interesting: false,
+        ...(hit ? { alert: { level: 2, description: 50, name: 'decode_error' } } : {}),
         violations: [],
-        totalMs: 0,
-      };
+        timings: { totalMs: 0 },
+      } as unknown as ProbeResult;
+      return fuzzCaseResult(c, result);
     };
 
   test('shrinks raw bytes to the bytes the answer depends on', async () => {
