@@ -25,6 +25,7 @@ export * from './fingerprint/sslv2.ts';
 // Fuzz cases (platform-neutral): seeded mutations, their tally, delta debugging over a send function.
 export * from './fuzz/cases.ts';
 export * from './fuzz/minimize.ts';
+export * from './fuzz/run.ts';
 // Handshake messages: parseClientHello, encodeClientHello, ServerHello, decodeStream, SSLv2 hellos.
 export * from './handshake/index.ts';
 export * from './handshake/sslv2-client-hello.ts';

@@ -1,55 +1,20 @@
 /**
- * The fuzz runner behind `hellokit fuzz`: sends the unmutated hello once as the baseline,
- * then N mutated hellos (fuzz/cases.ts draws them from the seed and the index), classifies
- * every answer and tallies mutator × outcome, within the pacer's bounds on the target.
+ * The fuzz runner behind `hellokit fuzz` over sockets: fuzz/run.ts's run, each case sent to the
+ * target with {@link sendHelloBytes}.
  */
-import { performance } from 'node:perf_hooks';
-import {
-  FUZZ_DEFAULTS,
-  FUZZ_MAX_RUNS,
-  type FuzzCase,
-  type FuzzCaseResult,
-  type FuzzTable,
-  fuzzCase,
-  fuzzCaseResult,
-  fuzzMutators,
-  fuzzTable,
-} from '../fuzz/cases.ts';
-import { createPacer } from '../fuzz/pacer.ts';
-import type { ClientHello } from '../handshake/types.ts';
+import { FUZZ_DEFAULTS, type FuzzCase, type FuzzCaseResult, fuzzCaseResult } from '../fuzz/cases.ts';
+import { type FuzzOptions, type FuzzReport, runFuzzCases } from '../fuzz/run.ts';
 import { sendHelloBytes } from './fuzz-send.ts';
 import { parseProbeTarget } from './probe.ts';
 import type { ProbeResult, ProbeTarget } from './probe-types.ts';
 
-/** Options of {@link runFuzz}. */
-export interface FuzzOptions {
-  /** The unmutated hello (e.g. `clientHello({ seed })`). */
-  readonly hello: ClientHello;
-  /** What case ids start with; the random source of every case derives from it. */
-  readonly seed: string;
-  /** Cases to send, 1..FUZZ_MAX_RUNS (default 100). */
-  readonly runs?: number;
-  /** Mutator ids to draw from (default: every mutator that applies to the hello). */
-  readonly mutators?: readonly string[];
-  /** Connections at once (default 4). */
-  readonly concurrency?: number;
-  /** Connection starts per second (default 50). */
-  readonly ratePerSecond?: number;
-  /** Per-case limit, ms (default 3000). */
-  readonly timeoutMs?: number;
-  /** Called as each case is answered (in completion order). */
-  readonly onCase?: (result: FuzzCaseResult, done: number) => void;
-}
-
-/** What {@link runFuzz} found. */
-export interface FuzzReport {
-  readonly target: { readonly host: string; readonly port: number };
-  readonly seed: string;
-  readonly baseline: FuzzCaseResult & { readonly conclusion: string };
-  /** In index order; empty when the baseline could not connect. */
-  readonly cases: readonly FuzzCaseResult[];
-  readonly table: FuzzTable;
-  readonly elapsedMs: number;
+/** Case `c`'s bytes to `target`, split at its writes, within `timeoutMs`. */
+function sendCase(target: ProbeTarget, c: FuzzCase, timeoutMs: number): Promise<ProbeResult> {
+  return sendHelloBytes(target, c.bytes, {
+    timeoutMs,
+    idleTimeoutMs: timeoutMs,
+    ...(c.writes ? { writes: c.writes } : {}),
+  });
 }
 
 /** Sends one case and classifies the answer; the full result comes along. */
@@ -58,12 +23,7 @@ export async function sendFuzzCase(
   c: FuzzCase,
   options: { readonly timeoutMs?: number; readonly baselineClass?: string } = {},
 ): Promise<{ summary: FuzzCaseResult; result: ProbeResult }> {
-  const timeoutMs = options.timeoutMs ?? FUZZ_DEFAULTS.timeoutMs;
-  const result = await sendHelloBytes(target, c.bytes, {
-    timeoutMs,
-    idleTimeoutMs: timeoutMs,
-    ...(c.writes ? { writes: c.writes } : {}),
-  });
+  const result = await sendCase(target, c, options.timeoutMs ?? FUZZ_DEFAULTS.timeoutMs);
   return { summary: fuzzCaseResult(c, result, options.baselineClass), result };
 }
 
@@ -73,59 +33,10 @@ export async function sendFuzzCase(
  * @example
  * const report = await runFuzz('127.0.0.1:8443', { hello: clientHello({ seed: 's1' }), seed: 's1', runs: 50 });
  * report.table.totals // { 'alert:decode_error': 31, server_hello: 12, timeout: 7 }
+ * @throws {TypeError} for a malformed target
  * @throws {RangeError} for runs outside 1..FUZZ_MAX_RUNS, an unknown mutator, bad bounds
  */
-export async function runFuzz(target: ProbeTarget, options: FuzzOptions): Promise<FuzzReport> {
+export function runFuzz(target: ProbeTarget, options: FuzzOptions): Promise<FuzzReport> {
   const address = parseProbeTarget(target);
-  const runs = options.runs ?? FUZZ_DEFAULTS.runs;
-  if (!Number.isInteger(runs) || runs < 1 || runs > FUZZ_MAX_RUNS)
-    throw new RangeError(`"runs" expected 1..${FUZZ_MAX_RUNS}, got ${runs}`);
-  const timeoutMs = options.timeoutMs ?? FUZZ_DEFAULTS.timeoutMs;
-  const mutators = fuzzMutators(options.hello, options.mutators);
-  const pace = createPacer(
-    options.concurrency ?? FUZZ_DEFAULTS.concurrency,
-    options.ratePerSecond ?? FUZZ_DEFAULTS.ratePerSecond,
-  );
-  const started = performance.now();
-  const baselineCase = fuzzCase(options.hello, options.seed, 0, mutators);
-  const baselineSent = await pace(() => sendFuzzCase(address, baselineCase, { timeoutMs }));
-  const baselineClass = baselineSent.summary.outcomeClass;
-  const baseline = { ...baselineSent.summary, conclusion: baselineSent.result.conclusion };
-  // Nothing listens there: sending N more connections would only repeat that.
-  if (baselineSent.result.outcome === 'connect_failed') {
-    return {
-      target: address,
-      seed: options.seed,
-      baseline,
-      cases: [],
-      table: fuzzTable([]),
-      elapsedMs: Math.round(performance.now() - started),
-    };
-  }
-
-  const cases: FuzzCaseResult[] = new Array(runs);
-  let done = 0;
-  let next = 1;
-  // As many workers as connections allowed; each takes the next index (no promise per case).
-  const worker = async () => {
-    while (next <= runs) {
-      const index = next++;
-      await pace(async () => {
-        const c = fuzzCase(options.hello, options.seed, index, mutators);
-        const { summary } = await sendFuzzCase(address, c, { timeoutMs, baselineClass });
-        cases[index - 1] = summary;
-        done++;
-        options.onCase?.(summary, done);
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? FUZZ_DEFAULTS.concurrency }, worker));
-  return {
-    target: address,
-    seed: options.seed,
-    baseline,
-    cases,
-    table: fuzzTable(cases),
-    elapsedMs: Math.round(performance.now() - started),
-  };
+  return runFuzzCases((c, timeoutMs) => sendCase(address, c, timeoutMs), address, options);
 }

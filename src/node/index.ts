@@ -3,6 +3,7 @@
 export * from '../diagnose/spec-hello.ts';
 export * from '../fuzz/cases.ts';
 export * from '../fuzz/minimize.ts';
+export * from '../fuzz/run.ts';
 export * from '../scan/scan.ts';
 export * from './certificates.ts';
 export * from './decompress.ts';

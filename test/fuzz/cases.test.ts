@@ -16,6 +16,7 @@ import {
 } from '../../src/fuzz/cases.ts';
 import { minimizeCase, shrinkView } from '../../src/fuzz/minimize.ts';
 import { createPacer } from '../../src/fuzz/pacer.ts';
+import { runFuzzCases } from '../../src/fuzz/run.ts';
 import { encodeClientHello } from '../../src/handshake/client-hello.ts';
 import type { ProbeResult } from '../../src/probe/types.ts';
 
@@ -185,5 +186,44 @@ describe('minimizing over a send function', () => {
     expect(m.bytes.length).toBe(5 + 4 + sni.length);
     expect((m.bytes[3] << 8) | m.bytes[4]).toBe(4 + sni.length);
     expect(toHex(m.bytes.subarray(9))).toBe(toHex(sni));
+  });
+});
+
+describe('a fuzz run over a send function', () => {
+  const result = (outcome: string) =>
+    ({ outcome, violations: [], timings: { totalMs: 0 }, conclusion: outcome }) as unknown as ProbeResult;
+  const target = { host: 'in-memory', port: 0 };
+
+  test('sends the baseline and every case once, and the table counts them all', async () => {
+    const sent: string[] = [];
+    const send = async (c: FuzzCase) => {
+      sent.push(c.id);
+      return result(c.index === 0 || c.mutator === 'truncate' ? 'server_hello' : 'closed');
+    };
+    const report = await runFuzzCases(send, target, {
+      hello,
+      seed: 'unit',
+      runs: 25,
+      ratePerSecond: 1e6,
+    });
+    expect(sent.sort()).toEqual(Array.from({ length: 26 }, (_, i) => `unit-${i}`).sort());
+    expect(report.cases.map((c) => c.id)).toEqual(Array.from({ length: 25 }, (_, i) => `unit-${i + 1}`));
+    expect(report.table.total).toBe(25);
+    for (const c of report.cases) expect(c.interesting).toBe(c.outcomeClass !== 'server_hello');
+  });
+
+  test('stops after the baseline when nothing could be reached', async () => {
+    let calls = 0;
+    const report = await runFuzzCases(
+      async () => {
+        calls++;
+        return result('connect_failed');
+      },
+      target,
+      { hello, seed: 'unit', runs: 10, ratePerSecond: 1e6 },
+    );
+    expect(calls).toBe(1);
+    expect(report.cases).toEqual([]);
+    expect(report.baseline.outcomeClass).toBe('connect_failed');
   });
 });
