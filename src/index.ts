@@ -33,6 +33,8 @@ export * from './handshake/sslv2-client-hello.ts';
 export * from './iana/index.ts';
 // Lint: validateClientHello and its rules.
 export * from './lint/index.ts';
+// The server-side ClientHello peek (platform-neutral): a client's first flight, chunk by chunk.
+export * from './peek/client-hello-peek.ts';
 // Probe rules (platform-neutral): the server conformance checks hellokit/node's probe applies.
 export * from './probe/index.ts';
 // Records: framing, fragmentation, alerts, change_cipher_spec, the stream deframer.
