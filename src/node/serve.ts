@@ -24,6 +24,14 @@ import { type ClientHelloSummary, clientHelloSummary } from '../fingerprint/hell
 import { akamaiFingerprint, Http2PrefaceReader } from '../fingerprint/http2.ts';
 import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import {
+  type ServedClient,
+  type ServedHttp,
+  servedCleanJson,
+  servedHtml,
+  servedJson,
+  servedText,
+} from '../inspect/serve-pages.ts';
 import { inspectAnswer, readBrowserBundle } from './inspect-page.ts';
 import {
   clientHelloServerName,
@@ -33,14 +41,6 @@ import {
   readClientHello,
 } from './read-client-hello.ts';
 import { selfSignedCertificate } from './self-signed.ts';
-import {
-  type ServedClient,
-  type ServedHttp,
-  servedCleanJson,
-  servedHtml,
-  servedJson,
-  servedText,
-} from './serve-pages.ts';
 import { acceptTls, listenOn } from './tls-listener.ts';
 
 /** Options for {@link startServe}. */

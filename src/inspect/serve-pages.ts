@@ -15,7 +15,7 @@ import {
   signatureSchemeName,
   versionName,
 } from '../iana/lookup.ts';
-import { annotateText } from '../inspect/annotate.ts';
+import { annotateText } from './annotate.ts';
 
 /** The HTTP side of a connection, when the client sent a request. */
 export interface ServedHttp {
