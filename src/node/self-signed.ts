@@ -32,8 +32,13 @@ function loadX509(): Promise<X509Module> {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** The key types {@link selfSignedCertificate} makes, with the WebCrypto parameters of each. */
-const KEY_ALGORITHMS = {
+/** The keys {@link selfSignedCertificate} makes. */
+export type SelfSignedKeyType = 'ecdsa-p256' | 'rsa-2048';
+
+/** The WebCrypto parameters of each key type (the hash is the certificate's signature hash). */
+const KEY_ALGORITHMS: Readonly<
+  Record<SelfSignedKeyType, (webcrypto.EcKeyGenParams | webcrypto.RsaHashedKeyGenParams) & { hash: string }>
+> = {
   'ecdsa-p256': { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' },
   'rsa-2048': {
     name: 'RSASSA-PKCS1-v1_5',
@@ -41,14 +46,14 @@ const KEY_ALGORITHMS = {
     publicExponent: new Uint8Array([1, 0, 1]),
     modulusLength: 2048,
   },
-} as const;
+};
 
 /** What {@link selfSignedCertificate} makes besides the names. */
 export interface SelfSignedOptions {
   readonly notBefore?: Date;
   readonly notAfter?: Date;
   /** The key (default `ecdsa-p256`, signed ecdsa-with-SHA256; `rsa-2048` signs sha256WithRSAEncryption). */
-  readonly keyType?: keyof typeof KEY_ALGORITHMS;
+  readonly keyType?: SelfSignedKeyType;
 }
 
 /**
