@@ -22,6 +22,10 @@ export * from './extensions/index.ts';
 // Fingerprints and views: JA3, JA3S, JA4, clientHelloSummary, diffClientHellos.
 export * from './fingerprint/index.ts';
 export * from './fingerprint/sslv2.ts';
+// Fuzz cases (platform-neutral): seeded mutations, their tally, delta debugging over a send function.
+export * from './fuzz/cases.ts';
+export * from './fuzz/minimize.ts';
+export * from './fuzz/run.ts';
 // Handshake messages: parseClientHello, encodeClientHello, ServerHello, decodeStream, SSLv2 hellos.
 export * from './handshake/index.ts';
 export * from './handshake/sslv2-client-hello.ts';
@@ -29,7 +33,11 @@ export * from './handshake/sslv2-client-hello.ts';
 export * from './iana/index.ts';
 // Lint: validateClientHello and its rules.
 export * from './lint/index.ts';
+// The server-side ClientHello peek (platform-neutral): a client's first flight, chunk by chunk.
+export * from './peek/client-hello-peek.ts';
 // Probe rules (platform-neutral): the server conformance checks hellokit/node's probe applies.
 export * from './probe/index.ts';
 // Records: framing, fragmentation, alerts, change_cipher_spec, the stream deframer.
 export * from './records/index.ts';
+// Scan (platform-neutral): versions, suites, groups and certificates through any probe transport.
+export * from './scan/scan.ts';

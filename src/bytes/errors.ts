@@ -21,23 +21,23 @@ export type DecodeErrorCode =
   | 'unexpected-message'
   | 'not-tls';
 
-/** The alerts a decoder may name; codes from the IANA TLS Alerts registry. */
-export const DECODE_ALERTS = {
-  unexpected_message: 10,
-  bad_record_mac: 20,
-  record_overflow: 22,
-  handshake_failure: 40,
-  illegal_parameter: 47,
-  decode_error: 50,
-  protocol_version: 70,
-  internal_error: 80,
-  missing_extension: 109,
-  unsupported_extension: 110,
-  unrecognized_name: 112,
-} as const;
-
-/** Name of an alert a decoder may attach to an error. */
-export type DecodeAlert = keyof typeof DECODE_ALERTS;
+/**
+ * The alerts a decoder may name, by their IANA names. The codes live in the one alert table,
+ * `ALERT` in iana/alerts.ts (which also checks at compile time that every name here is an IANA
+ * name): `ALERT[error.alert]` or `lookupAlert(error.alert)` gives the code.
+ */
+export type DecodeAlert =
+  | 'unexpected_message'
+  | 'bad_record_mac'
+  | 'record_overflow'
+  | 'handshake_failure'
+  | 'illegal_parameter'
+  | 'decode_error'
+  | 'protocol_version'
+  | 'internal_error'
+  | 'missing_extension'
+  | 'unsupported_extension'
+  | 'unrecognized_name';
 
 /** One element of a field path: a field name or a list index. */
 export type PathSegment = string | number;
@@ -71,8 +71,8 @@ export class DecodeError extends Error implements Problem {
   readonly code: DecodeErrorCode;
   readonly offset: number;
   readonly path: string;
+  /** The alert a strict peer would send, by its IANA name (its code: `ALERT[e.alert]`). */
   readonly alert: DecodeAlert;
-  readonly alertCode: number;
   readonly detail: string;
 
   constructor(problem: Problem) {
@@ -83,7 +83,6 @@ export class DecodeError extends Error implements Problem {
     this.offset = problem.offset;
     this.path = problem.path;
     this.alert = problem.alert;
-    this.alertCode = DECODE_ALERTS[problem.alert];
     this.detail = problem.detail;
   }
 }

@@ -11,6 +11,7 @@ import {
   clientHello,
   DEFAULT_OPTIONS,
 } from '../builder/client-hello.ts';
+import { concatBytes } from '../bytes/hex.ts';
 import { Writer } from '../bytes/writer.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import { encodeBody } from '../extensions/block.ts';
@@ -159,13 +160,6 @@ export function sslv2CompatibleHello(random: RandomSource): Uint8Array {
 
 /** A ChangeCipherSpec record (RFC 8446 §5: `14 03 03 00 01 01`). */
 const CHANGE_CIPHER_SPEC_RECORD = Uint8Array.of(0x14, 0x03, 0x03, 0x00, 0x01, 0x01);
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 /** The default hello's cipher_suites vector content (18 bytes). */
 function defaultCipherSuiteBytes(): Uint8Array {
@@ -331,7 +325,7 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     what: 'cipher_suites holds the default 18 bytes plus one more (0x13): a vector of 2-byte codes with an odd length (RFC 8446 §4.1.2; decode_error).',
     rfc: 'abort',
     build: fromOptions({
-      rawCipherSuites: concat(defaultCipherSuiteBytes(), Uint8Array.of(0x13)),
+      rawCipherSuites: concatBytes(defaultCipherSuiteBytes(), Uint8Array.of(0x13)),
     }),
   },
   // --- key_share and supported_groups (RFC 8446 §4.2.7, §4.2.8) ---
@@ -605,7 +599,9 @@ export const CATALOGUE: readonly CatalogueCase[] = [
     title: 'ChangeCipherSpec before the hello',
     what: 'A change_cipher_spec record before the hello: RFC 8446 §5 allows it only after the first ClientHello (unexpected_message).',
     rfc: 'abort',
-    build: (random) => ({ bytes: concat(CHANGE_CIPHER_SPEC_RECORD, encodeClientHello(baseHello(random))) }),
+    build: (random) => ({
+      bytes: concatBytes(CHANGE_CIPHER_SPEC_RECORD, encodeClientHello(baseHello(random))),
+    }),
   },
   {
     id: 'sslv2-compatible-hello',

@@ -6,20 +6,16 @@
  * something hellokit cannot do (a group or cipher suite without an implementation) is an
  * {@link UnsupportedError}, a `RangeError` so it groups with the other API-misuse errors.
  */
+import type { DecodeAlert } from '../bytes/errors.ts';
+import { ALERT, type AlertName } from '../iana/alerts.ts';
+import type { Satisfies } from '../iana/satisfies.ts';
 
-/** The alerts the crypto layer names (IANA TLS Alerts registry). */
-export const CRYPTO_ALERTS = {
-  unexpected_message: 10,
-  bad_record_mac: 20,
-  record_overflow: 22,
-  handshake_failure: 40,
-  illegal_parameter: 47,
-  decode_error: 50,
-  decrypt_error: 51,
-} as const;
-
-/** Name of an alert the crypto layer may attach to an error. */
-export type CryptoAlert = keyof typeof CRYPTO_ALERTS;
+/**
+ * The alerts the crypto layer names: a decoder's, and decrypt_error (a record or signature that
+ * fails to verify); their codes come from the one alert table, `ALERT` in iana/alerts.ts.
+ */
+export type CryptoAlert = DecodeAlert | 'decrypt_error';
+type _CheckCryptoAlerts = Satisfies<CryptoAlert, AlertName>;
 
 /**
  * A fault in bytes received from the peer, named by the alert a strict peer would send.
@@ -35,7 +31,7 @@ export class CryptoError extends Error {
   constructor(alert: CryptoAlert, message: string) {
     super(`${message} (${alert})`);
     this.alert = alert;
-    this.alertCode = CRYPTO_ALERTS[alert];
+    this.alertCode = ALERT[alert];
   }
 }
 

@@ -2,7 +2,6 @@
 
 export * from './aes-ccm.ts';
 export {
-  CRYPTO_ALERTS,
   type CryptoAlert,
   CryptoError,
   UnsupportedError,

@@ -8,4 +8,5 @@ export * from './interpret.ts';
 export * from './plan.ts';
 export * from './rules.ts';
 export * from './run.ts';
+export * from './spec-hello.ts';
 export type * from './types.ts';

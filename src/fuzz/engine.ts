@@ -9,7 +9,7 @@
 
 import { MUTATORS, type Mutator } from '../arbitraries/mutators.ts';
 import { DecodeError } from '../bytes/errors.ts';
-import { equalBytes, toHex } from '../bytes/hex.ts';
+import { concatBytes, equalBytes, toHex } from '../bytes/hex.ts';
 import { Reader } from '../bytes/reader.ts';
 import { Writer } from '../bytes/writer.ts';
 import { captureHandshakes } from '../capture/handshakes.ts';
@@ -218,17 +218,17 @@ function mutateBytes(rng: Rng, input: Uint8Array, corpus: Corpus): Uint8Array {
         break;
       case 3: {
         const ins = rng.bytes(1 + rng.int(8));
-        b = concat(b.subarray(0, at), ins, b.subarray(at));
+        b = concatBytes(b.subarray(0, at), ins, b.subarray(at));
         break;
       }
       case 4: {
         const n = 1 + rng.int(16);
-        b = concat(b.subarray(0, at), b.subarray(Math.min(b.length, at + n)));
+        b = concatBytes(b.subarray(0, at), b.subarray(Math.min(b.length, at + n)));
         break;
       }
       case 5: {
         const n = 1 + rng.int(32);
-        b = concat(b.subarray(0, at), b.subarray(at, at + n), b.subarray(at));
+        b = concatBytes(b.subarray(0, at), b.subarray(at, at + n), b.subarray(at));
         break;
       }
       case 6:
@@ -237,23 +237,11 @@ function mutateBytes(rng: Rng, input: Uint8Array, corpus: Corpus): Uint8Array {
       default: {
         const other = rng.pick(corpus.streams);
         const from = rng.int(other.length);
-        b = concat(b.subarray(0, at), other.subarray(from, from + 1 + rng.int(64)));
+        b = concatBytes(b.subarray(0, at), other.subarray(from, from + 1 + rng.int(64)));
       }
     }
   }
   return b;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function randomBytes(rng: Rng): Uint8Array {

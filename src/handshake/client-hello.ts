@@ -3,6 +3,7 @@
  * encode back byte-identically.
  */
 import { DecodeError, type Problem } from '../bytes/errors.ts';
+import { concatBytes } from '../bytes/hex.ts';
 import { Reader } from '../bytes/reader.ts';
 import { Writer } from '../bytes/writer.ts';
 import { decodeExtensions, encodeExtensions } from '../extensions/block.ts';
@@ -85,11 +86,7 @@ export function parseClientHello(bytes: Uint8Array, options: ParseClientHelloOpt
 }
 
 function concatTrailing(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
-  if (!a || a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+  return !a || a.length === 0 ? b : concatBytes(a, b);
 }
 
 function parseFromRecords(bytes: Uint8Array, strict: boolean, baseOffset: number): ClientHello {

@@ -1,4 +1,5 @@
 /** TLS Alerts (IANA "TLS Alerts") and the two alert levels. */
+import type { DecodeAlert } from '../bytes/errors.ts';
 import type { RegistryEntry } from './registry-entry.ts';
 import { type CodesByName, codesByName } from './registry-entry.ts';
 import type { Satisfies } from './satisfies.ts';
@@ -63,6 +64,9 @@ type _CheckAlertDescriptions = Satisfies<typeof ALERT_DESCRIPTIONS, readonly Ale
 
 /** The IANA name of an alert description in the table. */
 export type AlertName = (typeof ALERT_DESCRIPTIONS)[number]['name'];
+// bytes/ imports nothing, so its DecodeError names its alerts without this table: the compiler
+// holds those names to this table's.
+type _CheckDecodeAlerts = Satisfies<DecodeAlert, AlertName>;
 
 /**
  * Alert description codes by name.

@@ -1,8 +1,8 @@
 /**
  * Everything `hellokit decode`, `lint` and `pcap` tell about some bytes, as text and values,
  * in one platform-neutral call: what the `/inspect` page of `hellokit serve` shows, computed
- * in the browser. The tree and the annotated hex are the CLI's own formatters (src/cli/tree.ts
- * and annotate.ts use only the core), so the page and the CLI print the same thing.
+ * in the browser. The tree and the annotated hex (tree.ts, annotate.ts here) are the ones the
+ * CLI prints too, so the page and the CLI print the same thing.
  */
 import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
 import { DecodeError, EncodeError } from '../bytes/errors.ts';
@@ -10,8 +10,6 @@ import { fromHexText, isHexText } from '../bytes/hex.ts';
 import { captureHandshakes } from '../capture/handshakes.ts';
 import { pcapMagic } from '../capture/pcap.ts';
 import { isPcapng } from '../capture/pcapng.ts';
-import { annotateText } from '../cli/annotate.ts';
-import { messageTree, recordLine, sslv2Tree } from '../cli/tree.ts';
 import { ja3, ja3Full } from '../fingerprint/ja3.ts';
 import { type Ja4Fingerprints, ja4All } from '../fingerprint/ja4.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
@@ -20,6 +18,8 @@ import { decodeStreamEvents } from '../handshake/stream.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import type { LintProblem } from '../lint/types.ts';
 import { validateClientHello } from '../lint/validate.ts';
+import { annotateText } from './annotate.ts';
+import { messageTree, recordLine, sslv2Tree } from './tree.ts';
 
 /** Records (or bare messages) listed and annotated before inspecting stops and says so. */
 const MAX_RECORDS = 10_000;

@@ -8,9 +8,10 @@
  * the socket, with the peeked bytes put back, goes to a `tls.TLSSocket`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { clientHelloServerName, readClientHello } from './read-client-hello.ts';
 import { selfSignedCertificate } from './self-signed.ts';
+import { acceptTls, listenOn } from './tls-listener.ts';
 
 /** Options for {@link startDemoServer}. */
 export interface DemoServerOptions {
@@ -81,13 +82,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    const tls = new TLSSocket(socket, {
-      isServer: true,
-      secureContext: context,
-      ALPNProtocols: ['http/1.1'],
-    });
-    tls.setTimeout(timeoutMs, () => tls.destroy());
-    tls.on('error', () => tls.destroy());
+    const tls = acceptTls(socket, context, ['http/1.1'], timeoutMs);
     tls.on('secure', () => {
       tls.setTimeout(timeoutMs, () => tls.end());
       const body = `hello from the hellokit demo server (${name})\n`;
@@ -102,15 +97,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const server: Server = createServer((socket) => {
     void onConnection(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOn(server, host, options.port ?? 0);
   return {
     host,
     port,

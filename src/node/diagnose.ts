@@ -1,15 +1,13 @@
 /**
- * The Node driver of diagnose: turns each planned {@link ProbeSpec} into a real hello,
- * sends it with `probe()`, and keeps the whole run inside one time budget.
+ * The Node driver of diagnose: sends each planned hello (diagnose/spec-hello.ts builds it)
+ * with `probe()`, and keeps the whole run inside one time budget.
  */
 import { isIP } from 'node:net';
-import { type BuiltClientHello, clientHello } from '../builder/client-hello.ts';
 import { discoverCertificates } from '../diagnose/certificate-discovery.ts';
-import type { DiagnoseProgress, Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from '../diagnose/index.ts';
+import type { DiagnoseProgress, Diagnosis, ProbeFn } from '../diagnose/index.ts';
 import { type DiagnoseOptions, diagnose } from '../diagnose/run.ts';
-import { encodeClientHello, encodeClientHelloMessage } from '../handshake/client-hello.ts';
+import { specProbe } from '../diagnose/spec-hello.ts';
 import { parseProbeTarget, probe } from './probe.ts';
-import type { WriteStrategy } from './probe-types.ts';
 
 /** Options for {@link probeFunction}. */
 export interface ProbeFunctionOptions {
@@ -20,58 +18,16 @@ export interface ProbeFunctionOptions {
 }
 
 /**
- * The ClientHello (built with hellokit's builder, with its key shares) and write strategy a
- * plan entry stands for: padded to `padToLength`, split over `records`, written in
- * `segmentBytes` pieces 20 ms apart. TLS 1.0/1.1 hellos are TLS 1.2-shaped hellos with that
- * legacy_version and no supported_versions.
- */
-export function helloForSpec(spec: ProbeSpec): { hello: BuiltClientHello; write: WriteStrategy } {
-  const maxVersion = Math.max(...spec.versions);
-  const tls13 = spec.versions.includes(0x0304);
-  const hello = clientHello({
-    serverName: spec.serverName,
-    ...(tls13 ? { versions: spec.versions } : { tls: '1.2' as const, legacyVersion: maxVersion }),
-    cipherSuites: spec.cipherSuites,
-    groups: spec.groups,
-    keyShares: tls13 ? (spec.keyShareGroups ?? spec.groups.slice(0, 1)) : null,
-    alpn: spec.alpn ?? null,
-    ...(spec.signatureAlgorithms ? { signatureAlgorithms: spec.signatureAlgorithms } : {}),
-    grease: spec.grease ?? false,
-    padding: spec.padToLength ?? false,
-    ...(spec.records !== undefined && spec.records > 1 ? { fragment: spec.records } : {}),
-  });
-  let write: WriteStrategy = 'single';
-  if (spec.segmentBytes !== undefined) {
-    const total = encodeClientHello(hello).length;
-    const splitAt: number[] = [];
-    for (let at = spec.segmentBytes; at < total; at += spec.segmentBytes) splitAt.push(at);
-    write = { splitAt, delayMs: 20 };
-  }
-  return { hello, write };
-}
-
-/**
  * A {@link ProbeFn} that sends each plan entry to `target` with hellokit/node's `probe()`.
  * @example const fn = probeFunction('127.0.0.1:8443'); await fn(candidateHellos({ serverName: 'x' })[0]);
  */
 export function probeFunction(target: string, options: ProbeFunctionOptions = {}): ProbeFn {
   const perProbe = options.timeoutMs ?? 5_000;
-  return async (spec: ProbeSpec): Promise<ProbeAnswer> => {
-    const { hello, write } = helloForSpec(spec);
-    const left = options.deadline === undefined ? perProbe : Math.max(100, options.deadline - Date.now());
-    const timeoutMs = Math.min(perProbe, left);
-    const result = await probe(target, {
-      hello,
-      keyShares: hello.keyShares,
-      write,
-      timeoutMs,
-      idleTimeoutMs: timeoutMs,
-      // Every answer is read to its end: a ServerHello followed by an alert (Caddy's encrypted
-      // no_application_protocol) is a refusal, and only the decrypted flight shows it.
-      decrypt: true,
-    });
-    return { ...result, helloLength: encodeClientHelloMessage(hello).length };
-  };
+  const deadline = options.deadline;
+  return specProbe(
+    (probeOptions) => probe(target, probeOptions),
+    () => Math.min(perProbe, deadline === undefined ? perProbe : Math.max(100, deadline - Date.now())),
+  );
 }
 
 /** Options for {@link diagnoseTarget}. */

@@ -1,4 +1,12 @@
 /** hellokit/node: the socket layer — probe, the server-side ClientHello peek, scan, diagnose, serve and the demo server. */
+
+// The platform-neutral halves of diagnose, fuzz and scan (also in `hellokit`), still exported
+// here beside their socket adapters so that code importing them from hellokit/node keeps working.
+export * from '../diagnose/spec-hello.ts';
+export * from '../fuzz/cases.ts';
+export * from '../fuzz/minimize.ts';
+export * from '../fuzz/run.ts';
+export * from '../scan/scan.ts';
 export * from './certificates.ts';
 export * from './decompress.ts';
 export * from './demo-server.ts';

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STYLE } from './serve-pages.ts';
+import { STYLE } from '../inspect/serve-pages.ts';
 
 /** An answer to one request (serve's shape). */
 interface InspectAnswer {

@@ -3,7 +3,7 @@
  * `JSON.stringify(probeResultToJson(r))` is safe to print. The private key shares of the
  * hellos sent are left out.
  */
-import { toHex } from '../bytes/hex.ts';
+import { jsonView } from '../bytes/json-view.ts';
 import type { ProbeResult } from './probe-types.ts';
 
 /** `T` with every `Uint8Array` replaced by its hex string, recursively. */
@@ -15,17 +15,6 @@ export type Jsonified<T> = T extends Uint8Array
       ? { [K in keyof T]: Jsonified<T[K]> }
       : T;
 
-function convert(value: unknown): unknown {
-  if (value instanceof Uint8Array) return toHex(value);
-  if (Array.isArray(value)) return value.map(convert);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = convert(v);
-    return out;
-  }
-  return value;
-}
-
 /**
  * The result with bytes as hex.
  * @example console.log(JSON.stringify(probeResultToJson(await probe('127.0.0.1:8443')), null, 2));
@@ -36,5 +25,5 @@ export function probeResultToJson(result: ProbeResult): Jsonified<ProbeResult> {
     const { keyShares: _private, ...hello } = h as typeof h & { keyShares?: unknown };
     return hello;
   });
-  return convert({ ...result, sent }) as Jsonified<ProbeResult>;
+  return jsonView({ ...result, sent }) as Jsonified<ProbeResult>;
 }

@@ -32,22 +32,46 @@ function loadX509(): Promise<X509Module> {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
+/** The keys {@link selfSignedCertificate} makes. */
+export type SelfSignedKeyType = 'ecdsa-p256' | 'rsa-2048';
+
+/** The WebCrypto parameters of each key type (the hash is the certificate's signature hash). */
+const KEY_ALGORITHMS: Readonly<
+  Record<SelfSignedKeyType, (webcrypto.EcKeyGenParams | webcrypto.RsaHashedKeyGenParams) & { hash: string }>
+> = {
+  'ecdsa-p256': { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' },
+  'rsa-2048': {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 2048,
+  },
+};
+
+/** What {@link selfSignedCertificate} makes besides the names. */
+export interface SelfSignedOptions {
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+  /** The key (default `ecdsa-p256`, signed ecdsa-with-SHA256; `rsa-2048` signs sha256WithRSAEncryption). */
+  readonly keyType?: SelfSignedKeyType;
+}
+
 /**
- * A fresh ECDSA P-256 key and a self-signed certificate (ecdsa-with-SHA256) for `names`
- * (DNS names or IP literals, all in subjectAltName; the first is also the CN), valid from
- * an hour ago for 30 days unless `validity` says otherwise. Not a CA: basicConstraints CA false, keyUsage
- * digitalSignature, extKeyUsage serverAuth.
+ * A fresh key (ECDSA P-256 unless `options.keyType` says otherwise) and a self-signed certificate
+ * for `names` (DNS names or IP literals, all in subjectAltName; the first is also the CN), valid
+ * from an hour ago for 30 days unless `options` says otherwise. Not a CA: basicConstraints CA
+ * false, keyUsage digitalSignature, extKeyUsage serverAuth.
  * @example const { cert, key } = await selfSignedCertificate(['demo.hellokit.test']);
  * @throws {RangeError} when `names` is empty
  */
 export async function selfSignedCertificate(
   names: readonly string[],
-  validity: { readonly notBefore?: Date; readonly notAfter?: Date } = {},
+  options: SelfSignedOptions = {},
 ): Promise<SelfSignedCertificate> {
   if (names.length === 0) throw new RangeError('"names" expected at least one name');
   const x509 = await loadX509();
   type Params = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>;
-  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const algorithm = KEY_ALGORITHMS[options.keyType ?? 'ecdsa-p256'];
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const now = Date.now();
   const serial = new Uint8Array(8);
@@ -58,8 +82,8 @@ export async function selfSignedCertificate(
     {
       serialNumber: Buffer.from(serial).toString('hex'),
       name: [{ CN: [names[0]] }],
-      notBefore: validity.notBefore ?? new Date(now - HOUR_MS),
-      notAfter: validity.notAfter ?? new Date(now + 30 * DAY_MS),
+      notBefore: options.notBefore ?? new Date(now - HOUR_MS),
+      notAfter: options.notAfter ?? new Date(now + 30 * DAY_MS),
       signingAlgorithm: algorithm,
       keys: keys as unknown as Params[0]['keys'],
       extensions: [

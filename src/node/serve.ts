@@ -18,12 +18,20 @@ import {
 } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { createSecureContext, TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
 import { type ClientHelloSummary, clientHelloSummary } from '../fingerprint/hello-summary.ts';
 import { akamaiFingerprint, Http2PrefaceReader } from '../fingerprint/http2.ts';
 import { sslv2ClientHelloSummary } from '../fingerprint/sslv2.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import {
+  type ServedClient,
+  type ServedHttp,
+  servedCleanJson,
+  servedHtml,
+  servedJson,
+  servedText,
+} from '../inspect/serve-pages.ts';
 import { inspectAnswer, readBrowserBundle } from './inspect-page.ts';
 import {
   clientHelloServerName,
@@ -33,14 +41,7 @@ import {
   readClientHello,
 } from './read-client-hello.ts';
 import { selfSignedCertificate } from './self-signed.ts';
-import {
-  type ServedClient,
-  type ServedHttp,
-  servedCleanJson,
-  servedHtml,
-  servedJson,
-  servedText,
-} from './serve-pages.ts';
+import { acceptTls, listenOn } from './tls-listener.ts';
 
 /** Options for {@link startServe}. */
 export interface ServeOptions {
@@ -472,13 +473,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
       knownClients,
       http: null,
     };
-    const tls = new TLSSocket(socket, {
-      isServer: true,
-      secureContext: context,
-      ALPNProtocols: ['h2', 'http/1.1'],
-    });
-    tls.setTimeout(timeoutMs, () => tls.destroy());
-    tls.on('error', () => tls.destroy());
+    const tls = acceptTls(socket, context, ['h2', 'http/1.1'], timeoutMs);
     tls.on('secure', () => (tls.alpnProtocol === 'h2' ? serveHttp2(tls, client) : serveHttp1(tls, client)));
   };
 
@@ -500,17 +495,10 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
     socket.once('close', () => slots.delete(slot));
     void onConnection(socket, slot);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
+  const port = await listenOn(server, host, options.port ?? 0);
   return {
     host,
-    port: typeof address === 'object' && address ? address.port : 0,
+    port,
     certificate: cert,
     dropped,
     connections: () =>

@@ -2,6 +2,7 @@
  * Incremental record deframing: bytes arrive in any chunking, whole records come out.
  */
 import { DecodeError, type Problem } from '../bytes/errors.ts';
+import { concatBytes } from '../bytes/hex.ts';
 import { Reader } from '../bytes/reader.ts';
 import { notTlsError } from './not-tls.ts';
 import { checkRecordHeader, type DecodedRecord, RECORD_HEADER_LENGTH } from './record.ts';
@@ -72,7 +73,7 @@ export class RecordDeframer {
   push(chunk: Uint8Array): DecodedRecord[] {
     if (this.failed) throw this.failed;
     if (chunk.length === 0) return [];
-    const data = this.buffer.length === 0 ? chunk : join(this.buffer, chunk);
+    const data = this.buffer.length === 0 ? chunk : concatBytes(this.buffer, chunk);
     const out: DecodedRecord[] = [];
     let pos = 0;
     try {
@@ -143,11 +144,4 @@ export class RecordDeframer {
       throw this.failed;
     }
   }
-}
-
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

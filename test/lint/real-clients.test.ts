@@ -9,8 +9,8 @@ import { clientHello } from '../../src/builder/client-hello.ts';
 import { PRESET_NAMES } from '../../src/builder/presets/index.ts';
 import { fromHex } from '../../src/bytes/hex.ts';
 import { candidateHellos, variationPlan } from '../../src/diagnose/plan.ts';
+import { helloForSpec } from '../../src/diagnose/spec-hello.ts';
 import { validateClientHello } from '../../src/lint/index.ts';
-import { helloForSpec } from '../../src/node/diagnose.ts';
 
 const errors = (bytesOrHello: Parameters<typeof validateClientHello>[0]) =>
   validateClientHello(bytesOrHello).filter((p) => p.severity === 'error');

@@ -4,7 +4,7 @@
  * shape, this file changes and the tests do not.
  */
 import type { CertificateSummary } from '../../src/node/certificates.ts';
-import type { ScanResult } from '../../src/node/scan.ts';
+import type { ScanResult } from '../../src/scan/scan.ts';
 import type { OrderKind } from './truth.ts';
 
 /** What a scan found, as truth.json states it. */

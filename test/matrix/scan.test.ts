@@ -4,7 +4,8 @@
  * settled about the same configuration (truth.json, written by scripts/matrix/collect.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ScanResult, scanTarget } from '../../src/node/scan.ts';
+import { scanTarget } from '../../src/node/scan.ts';
+import type { ScanResult } from '../../src/scan/scan.ts';
 import { describePeer, stopAll } from '../peers/index.ts';
 import { MATRIX } from './configurations.ts';
 import { type ScanFacts, scanFacts } from './read-scan.ts';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fromHex } from '../../src/bytes/hex.ts';
-import { outcomeClass } from '../../src/node/fuzz.ts';
+import { outcomeClass } from '../../src/fuzz/cases.ts';
 import { sendHelloBytes } from '../../src/node/fuzz-send.ts';
 import { cli } from '../cli/run.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';

@@ -1,24 +1,14 @@
 /**
- * The fuzz runner without real servers: case derivation from the seed, case ids, the table,
- * the shrink view, the pacer's bounds, runs against loopback node:net servers, and the
- * command's usage errors.
+ * The fuzz runner against loopback node:net servers, and the command's usage errors (the
+ * platform-neutral cases, shrink view and pacer are in test/fuzz/cases.test.ts).
  */
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { clientHello } from '../../src/builder/client-hello.ts';
-import { encodeClientHello } from '../../src/handshake/client-hello.ts';
-import {
-  type FuzzCaseResult,
-  fuzzCase,
-  fuzzMutators,
-  fuzzTable,
-  parseFuzzCaseId,
-  runFuzz,
-} from '../../src/node/fuzz.ts';
-import { minimizeFuzzCase, shrinkView } from '../../src/node/fuzz-minimize.ts';
-import { createPacer } from '../../src/node/fuzz-pacer.ts';
+import { fuzzCase } from '../../src/fuzz/cases.ts';
+import { runFuzz } from '../../src/node/fuzz.ts';
+import { minimizeFuzzCase } from '../../src/node/fuzz-minimize.ts';
 import { sendHelloBytes } from '../../src/node/fuzz-send.ts';
 import { cli } from '../cli/run.ts';
 
@@ -44,123 +34,6 @@ afterAll(async () => {
 });
 
 const hello = clientHello({ serverName: 'hellokit.test', seed: 'unit' });
-
-describe('fuzz cases', () => {
-  test('the same seed and index give the same mutation, whatever else ran', () => {
-    const a = Array.from({ length: 30 }, (_, i) => fuzzCase(hello, 'unit', i + 1));
-    const b = Array.from({ length: 30 }, (_, i) =>
-      fuzzCase(clientHello({ serverName: 'hellokit.test', seed: 'unit' }), 'unit', 30 - i),
-    ).reverse();
-    expect(b.map((c) => [c.id, c.mutator, c.description])).toEqual(
-      a.map((c) => [c.id, c.mutator, c.description]),
-    );
-    expect(b.map((c) => Buffer.from(c.bytes).toString('hex'))).toEqual(
-      a.map((c) => Buffer.from(c.bytes).toString('hex')),
-    );
-    const other = Array.from({ length: 30 }, (_, i) => fuzzCase(hello, 'other', i + 1));
-    expect(other.map((c) => c.description)).not.toEqual(a.map((c) => c.description));
-  });
-
-  test('index 0 is the unmutated hello', () => {
-    const c = fuzzCase(hello, 'unit', 0);
-    expect(c).toMatchObject({ id: 'unit-0', mutator: 'baseline' });
-    expect(c.bytes).toEqual(encodeClientHello(hello));
-  });
-
-  test('--mutators restricts the draw', () => {
-    const only = fuzzMutators(hello, ['truncate', 'record-type']);
-    const cases = Array.from({ length: 20 }, (_, i) => fuzzCase(hello, 'unit', i + 1, only));
-    expect(new Set(cases.map((c) => c.mutator))).toEqual(new Set(['truncate', 'record-type']));
-    expect(() => fuzzMutators(hello, ['no-such'])).toThrow(RangeError);
-  });
-
-  test('case ids are SEED-INDEX, the index after the last dash', () => {
-    expect(parseFuzzCaseId('s1-17')).toEqual({ seed: 's1', index: 17 });
-    expect(parseFuzzCaseId('a-b-3')).toEqual({ seed: 'a-b', index: 3 });
-    for (const bad of ['17', '-17', 's1-', 's1-x', 's1-1000001'])
-      expect(() => parseFuzzCaseId(bad)).toThrow(RangeError);
-  });
-
-  test('the table counts mutator × outcome class and sums to the cases', () => {
-    const c = (mutator: string, outcomeClass: string): FuzzCaseResult => ({
-      id: 'x-1',
-      index: 1,
-      mutator,
-      description: '',
-      length: 1,
-      outcome: 'alert',
-      outcomeClass,
-      interesting: false,
-      violations: [],
-      totalMs: 1,
-    });
-    const t = fuzzTable([
-      c('truncate', 'timeout'),
-      c('truncate', 'timeout'),
-      c('flip-bytes', 'alert:decode_error'),
-    ]);
-    expect(t.total).toBe(3);
-    expect(t.classes).toEqual(['alert:decode_error', 'timeout']);
-    expect(t.rows).toEqual([
-      { mutator: 'truncate', counts: { timeout: 2 }, total: 2 },
-      { mutator: 'flip-bytes', counts: { 'alert:decode_error': 1 }, total: 1 },
-    ]);
-    expect(t.totals).toEqual({ timeout: 2, 'alert:decode_error': 1 });
-  });
-});
-
-describe('shrink view', () => {
-  test('a well-framed hello shrinks inside its handshake message, lengths recomputed', () => {
-    const bytes = encodeClientHello(hello);
-    const view = shrinkView(bytes);
-    expect(view.framing).toBe('records+handshake');
-    expect(view.rebuild(view.unit)).toEqual(bytes);
-    expect(Array.from(view.rebuild(Uint8Array.of(7, 8)))).toEqual([22, 3, 1, 0, 6, 1, 0, 0, 2, 7, 8]);
-  });
-
-  test('a message over several records keeps the record sizes that still fit', () => {
-    const bytes = encodeClientHello(clientHello({ seed: 'unit', fragment: 3 }));
-    const view = shrinkView(bytes);
-    expect(view.framing).toBe('records+handshake');
-    expect(view.rebuild(view.unit)).toEqual(bytes);
-    const small = view.rebuild(view.unit.subarray(0, 10));
-    expect(small[0]).toBe(22);
-    expect((small[3] << 8) | small[4]).toBe(14);
-  });
-
-  test('a wrong handshake length shrinks the record payload; broken records shrink as bytes', () => {
-    const message = encodeClientHello(hello).slice();
-    message[7] ^= 1; // handshake length no longer matches
-    expect(shrinkView(message).framing).toBe('records');
-    expect(shrinkView(message.subarray(0, 40)).framing).toBe('bytes');
-  });
-});
-
-describe('pacer', () => {
-  test('never runs more than `concurrency` tasks at once', async () => {
-    const pace = createPacer(3, 10_000);
-    let active = 0;
-    let most = 0;
-    await Promise.all(
-      Array.from({ length: 20 }, () =>
-        pace(async () => {
-          active++;
-          most = Math.max(most, active);
-          await new Promise((r) => setTimeout(r, 5));
-          active--;
-        }),
-      ),
-    );
-    expect(most).toBe(3);
-  });
-
-  test('spaces starts by 1/rate', async () => {
-    const pace = createPacer(10, 50);
-    const starts: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, () => pace(async () => starts.push(performance.now()))));
-    expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(5 * 20 - 5);
-  });
-});
 
 describe('fuzz against loopback servers', () => {
   let alertTarget = '';

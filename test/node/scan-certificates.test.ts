@@ -8,7 +8,6 @@
  * (TLS 1.3), which get the EC and the RSA certificate of the dual servers.
  */
 import { execFileSync } from 'node:child_process';
-import { webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,35 +61,6 @@ function opensslCertificate(newkey: string[]): { cert: string; key: string } {
   return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
 }
 
-/** A self-signed RSA-2048 certificate for NAME that expired 10 days ago (made with @peculiar/x509). */
-async function expiredRsa(): Promise<{ cert: string; key: string }> {
-  await import('reflect-metadata');
-  const x509 = await import('@peculiar/x509');
-  const algorithm = {
-    name: 'RSASSA-PKCS1-v1_5',
-    hash: 'SHA-256',
-    publicExponent: new Uint8Array([1, 0, 1]),
-    modulusLength: 2048,
-  };
-  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
-  type Params = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: '01',
-      name: `CN=${NAME}`,
-      notBefore: new Date(Date.now() - 40 * DAY),
-      notAfter: new Date(Date.now() - 10 * DAY),
-      signingAlgorithm: algorithm,
-      keys: keys as unknown as Params[0]['keys'],
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: NAME }])],
-    },
-    webcrypto as unknown as Params[1],
-  );
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
-  return { cert: cert.toString('pem'), key };
-}
-
 /** The hellos a server accepts in TLS 1.3 and 1.2 (what a scan hands the discovery). */
 const accepted: ProbeSpec[] = [
   {
@@ -134,7 +104,12 @@ describePeer('nginx', () => {
 describePeer('node', () => {
   test('a valid ECDSA and an expired RSA certificate: the RSA chain alone gets cert_expired, naming its chain', async () => {
     const ecdsa = await selfSignedCertificate([NAME]);
-    const rsa = await expiredRsa();
+    // An RSA-2048 certificate that expired 10 days ago.
+    const rsa = await selfSignedCertificate([NAME], {
+      keyType: 'rsa-2048',
+      notBefore: new Date(Date.now() - 40 * DAY),
+      notAfter: new Date(Date.now() - 10 * DAY),
+    });
     const target = await tlsServer([ecdsa.cert, rsa.cert], [ecdsa.key, rsa.key]);
 
     const chains = await discoverCertificates(probeFunction(target), { serverName: NAME, accepted });

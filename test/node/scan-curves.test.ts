@@ -7,7 +7,8 @@
  * (Description `(DHE-FFDHE3072)`); openssl s_client sends no FFDHE group in a TLS 1.2-only hello.
  */
 import { afterAll, expect, test } from 'vitest';
-import { type ScanResult, scanTarget } from '../../src/node/scan.ts';
+import { scanTarget } from '../../src/node/scan.ts';
+import type { ScanResult } from '../../src/scan/scan.ts';
 import { describePeer, startPeer, stopAll } from '../peers/index.ts';
 
 afterAll(stopAll);

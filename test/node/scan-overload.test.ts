@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from 'vitest';
-import { type ScanResult, scanTarget } from '../../src/node/scan.ts';
+import { scanTarget } from '../../src/node/scan.ts';
+import type { ScanResult } from '../../src/scan/scan.ts';
 import { describePeer, startPeer, stopAll } from '../peers/index.ts';
 
 afterAll(stopAll);

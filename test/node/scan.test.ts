@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { CommandIO } from '../../src/cli/command.ts';
 import { runCli } from '../../src/cli/main.ts';
-import { type ScanResult, scanTarget } from '../../src/node/scan.ts';
+import { scanTarget } from '../../src/node/scan.ts';
+import type { ScanResult } from '../../src/scan/scan.ts';
 import { describePeer, startPeer, stopAll } from '../peers/index.ts';
 import { type SslscanResult, sslscan, testsslSuites } from '../peers/reference-scanners.ts';
 

@@ -3,12 +3,12 @@ import { type BuiltClientHello, clientHello } from '../../builder/client-hello.t
 import { toHex } from '../../bytes/hex.ts';
 import { jsonText } from '../../bytes/json-view.ts';
 import { encodeClientHello } from '../../handshake/client-hello.ts';
+import { clientHelloJson } from '../../inspect/summary.ts';
 import { parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { HELLO_FLAGS, helloOptionsFromFlags } from '../hello-flags.ts';
 import { schemaField } from '../json-contract.ts';
-import { clientHelloJson } from '../summary.ts';
 
 const FLAGS = {
   ...HELLO_FLAGS,

@@ -10,15 +10,15 @@ import {
   type StreamMessage,
   type StreamRecord,
 } from '../../handshake/stream.ts';
-import { annotateLines } from '../annotate.ts';
+import { annotateLines } from '../../inspect/annotate.ts';
+import { messageJson, recordJson } from '../../inspect/summary.ts';
+import { messageTree, recordLine, sslv2Tree } from '../../inspect/tree.ts';
 import { intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { MAX_TLS_HEX_TEXT_BYTES, MAX_TLS_INPUT_BYTES, readTlsInput } from '../input.ts';
 import { schemaField } from '../json-contract.ts';
 import { JsonObjectWriter, TextOutput } from '../json-stream.ts';
-import { messageJson, recordJson } from '../summary.ts';
-import { messageTree, recordLine, sslv2Tree } from '../tree.ts';
 
 /** Records (and messages) listed before decode stops and says so. */
 export const DEFAULT_MAX_RECORDS = 100_000;

@@ -11,10 +11,10 @@ import {
   fuzzCase,
   fuzzMutators,
   parseFuzzCaseId,
-  runFuzz,
-  sendFuzzCase,
-} from '../../node/fuzz.ts';
-import { type MinimizedCase, minimizeFuzzCase } from '../../node/fuzz-minimize.ts';
+} from '../../fuzz/cases.ts';
+import type { MinimizedCase, MinimizeOptions } from '../../fuzz/minimize.ts';
+import { runFuzz, sendFuzzCase } from '../../node/fuzz.ts';
+import { minimizeFuzzCase } from '../../node/fuzz-minimize.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
 import type { ProbeResult } from '../../node/probe-types.ts';
 import { durationFlag, type Flags, intFlag, parseFlags, stringFlag } from '../args.ts';
@@ -65,6 +65,16 @@ interface Settings {
   replay: number | undefined;
   minimize: boolean;
   json: boolean;
+}
+
+/** `--minimize` shrinks within the run's own bounds on the target. */
+function minimizeOptions(s: Settings): MinimizeOptions {
+  return {
+    maxProbes: MINIMIZE_PROBES,
+    concurrency: s.concurrency,
+    ratePerSecond: s.ratePerSecond,
+    timeoutMs: s.timeoutMs,
+  };
 }
 
 function rateFlag(flags: Flags): number {
@@ -244,12 +254,7 @@ async function replay(s: Settings, index: number, io: CommandIO): Promise<number
   });
   let minimized: MinimizedCase | null = null;
   if (s.minimize && summary.interesting) {
-    minimized = await minimizeFuzzCase(s.target, c, summary.outcomeClass, {
-      maxProbes: MINIMIZE_PROBES,
-      concurrency: s.concurrency,
-      ratePerSecond: s.ratePerSecond,
-      timeoutMs: s.timeoutMs,
-    });
+    minimized = await minimizeFuzzCase(s.target, c, summary.outcomeClass, minimizeOptions(s));
   }
   if (s.json) {
     io.out(
@@ -328,12 +333,7 @@ export const fuzzCommand: Command = {
         s.target,
         fuzzCase(s.hello, s.seed, chosen.index, mutators),
         chosen.outcomeClass,
-        {
-          maxProbes: MINIMIZE_PROBES,
-          concurrency: s.concurrency,
-          ratePerSecond: s.ratePerSecond,
-          timeoutMs: s.timeoutMs,
-        },
+        minimizeOptions(s),
       );
     }
     if (s.json) {

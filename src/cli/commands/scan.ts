@@ -1,7 +1,8 @@
 import { jsonText } from '../../bytes/json-view.ts';
 import { lookupVersion } from '../../iana/lookup.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
-import { type ScanResult, scanTarget } from '../../node/scan.ts';
+import { scanTarget } from '../../node/scan.ts';
+import type { ScanResult } from '../../scan/scan.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError, worstExit } from '../errors.ts';

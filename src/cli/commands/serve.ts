@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { clientHelloJson } from '../../inspect/summary.ts';
 import { startServe } from '../../node/serve.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import { clientHelloJson } from '../summary.ts';
 
 const FLAGS = {
   port: { type: 'string', value: 'P', help: 'port to listen on (default 8443; 0 picks a free one)' },

@@ -1,8 +1,8 @@
 /**
  * The fuzzer's bounds on the target: at most `concurrency` connections at once, and starts
- * spaced at least `1000 / ratePerSecond` ms apart.
+ * spaced at least `1000 / ratePerSecond` ms apart. Platform-neutral: the global `performance`
+ * clock and `setTimeout` are in every runtime hellokit supports.
  */
-import { performance } from 'node:perf_hooks';
 
 /** Runs tasks within the bounds; each call waits for a slot and its start time. */
 export type Pacer = <T>(task: () => Promise<T>) => Promise<T>;

@@ -4,7 +4,6 @@
  * alone (`/api/clean`). Every view is built from one {@link ServedClient}.
  */
 import type { KnownClient } from '../builder/presets/index.ts';
-import { annotateText } from '../cli/annotate.ts';
 import { isGrease } from '../fingerprint/grease.ts';
 import type { ClientHelloSummary } from '../fingerprint/hello-summary.ts';
 import type { Http2Preface, Http2Priority } from '../fingerprint/http2.ts';
@@ -16,6 +15,7 @@ import {
   signatureSchemeName,
   versionName,
 } from '../iana/lookup.ts';
+import { annotateText } from './annotate.ts';
 
 /** The HTTP side of a connection, when the client sent a request. */
 export interface ServedHttp {

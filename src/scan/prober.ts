@@ -1,17 +1,26 @@
 /**
  * What every question of `hellokit scan` sends its hellos through: bounded concurrency, retries
  * of transient failures, one deadline, one key share per group per scan, and the probe count.
+ * The hellos go out through a {@link ScanTransport}: hellokit/node's sockets, or anything else
+ * that answers probe options with a probe result.
  */
 import { clientHello } from '../builder/client-hello.ts';
 import { generateKeyShare, type KeyShare } from '../crypto/key-share.ts';
 import { DISCOVERY_SIGNATURE_SCHEMES } from '../diagnose/certificate-discovery.ts';
 import { silentFailure } from '../diagnose/run.ts';
+import { specProbe } from '../diagnose/spec-hello.ts';
 import type { ProbeAnswer, ProbeFn } from '../diagnose/types.ts';
+import { withKeyShares } from '../probe/hello.ts';
+import type { HelloWithKeyShares, ProbeOptions, ProbeResult } from '../probe/types.ts';
 import type { ServerViolation } from '../probe/violations.ts';
-import { probeFunction } from './diagnose.ts';
-import { probe, probeServerHello } from './probe.ts';
-import { withKeyShares } from './probe-hello.ts';
-import type { HelloWithKeyShares, ProbeResult } from './probe-types.ts';
+
+/** How a scan reaches its target: one probe per call, each within the options' time limit. */
+export interface ScanTransport {
+  /** Sends the hello and reads the whole answer (a TLS 1.3 flight decrypted unless `decrypt: false`). */
+  probe(options: ProbeOptions): Promise<ProbeResult>;
+  /** Sends the hello and stops reading at the ServerHello or HelloRetryRequest. */
+  probeServerHello(options: ProbeOptions): Promise<ProbeResult>;
+}
 
 /** The classic groups the suite and version probes offer. */
 export const CLASSIC_GROUPS: readonly number[] = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101];
@@ -75,7 +84,7 @@ export class ScanProber {
   /** The server's RFC violations seen in any answer, one entry per rule, with how many answers had it. */
   readonly violations: Map<string, ServerViolation & { answers: number }> = new Map();
   readonly serverName: string | null;
-  private readonly target: string;
+  private readonly transport: ScanTransport;
   private readonly limiter: Limiter;
   private readonly deadline: number;
   private readonly options: ScanProberOptions;
@@ -85,8 +94,8 @@ export class ScanProber {
   // The shares live only as long as the scan.
   private readonly shares = new Map<number, KeyShare>();
 
-  constructor(target: string, options: ScanProberOptions) {
-    this.target = target;
+  constructor(transport: ScanTransport, options: ScanProberOptions) {
+    this.transport = transport;
     this.options = options;
     this.serverName = options.serverName;
     this.limiter = new Limiter(options.concurrency);
@@ -127,14 +136,14 @@ export class ScanProber {
   /** Sends `hello` and reads up to the ServerHello or HelloRetryRequest only. */
   serverHello(hello: HelloWithKeyShares): Promise<ProbeResult> {
     return this.run(() =>
-      probeServerHello(this.target, { hello, timeoutMs: this.timeLeft(), retryOnHelloRetryRequest: false }),
+      this.transport.probeServerHello({ hello, timeoutMs: this.timeLeft(), retryOnHelloRetryRequest: false }),
     );
   }
 
   /** Sends `hello` and reads the whole TLS 1.2 flight (ServerKeyExchange included). */
   flight(hello: HelloWithKeyShares): Promise<ProbeResult> {
     return this.run(() =>
-      probe(this.target, {
+      this.transport.probe({
         hello,
         timeoutMs: this.timeLeft(),
         retryOnHelloRetryRequest: false,
@@ -145,7 +154,11 @@ export class ScanProber {
 
   /** A {@link ProbeFn} for the platform-neutral certificate discovery, through the same limits. */
   probeFunction(): ProbeFn {
-    return (spec) => this.run(() => probeFunction(this.target, { timeoutMs: this.timeLeft() })(spec));
+    const send = specProbe(
+      (options) => this.transport.probe(options),
+      () => this.timeLeft(),
+    );
+    return (spec) => this.run(() => send(spec));
   }
 
   /** This scan's key shares for `groups`, made on first use. */

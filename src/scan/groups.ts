@@ -17,8 +17,8 @@ import { HandshakeReassembler } from '../handshake/reassembler.ts';
 import { CIPHER_SUITES } from '../iana/cipher-suites.ts';
 import { NAMED_GROUPS } from '../iana/groups.ts';
 import { groupName } from '../iana/lookup.ts';
-import type { ProbeResult } from './probe-types.ts';
-import { refused, type ScanProber } from './scan-prober.ts';
+import type { ProbeResult } from '../probe/types.ts';
+import { refused, type ScanProber } from './prober.ts';
 
 /** A curve the server takes only when the hello also offers another one. */
 export interface GroupNeedingCompany {

@@ -4,7 +4,7 @@
  * crypto/tls, and so Caddy, prefers AES-GCM unless the client lists ChaCha20-Poly1305 first).
  */
 import { cipherSuiteInfo } from '../iana/lookup.ts';
-import { picked, type ScanProber } from './scan-prober.ts';
+import { picked, type ScanProber } from './prober.ts';
 
 /** What {@link serverOrder} found. */
 export interface ServerOrder {
