@@ -1,4 +1,22 @@
 /** hellokit/node: the socket layer — probe, the server-side ClientHello peek, scan, diagnose, serve and the demo server. */
+
+// The QUIC pieces hellokit/node exported before they moved to the platform-neutral core (src/quic/).
+export {
+  ackFrame,
+  type BareLongHeader,
+  clientTransportParameters,
+  connectionCloseFrame,
+  cryptoFrame,
+  encodeVarint,
+  type InitialFrames,
+  QUIC_MIN_INITIAL_DATAGRAM,
+  quicVersionName,
+  readBareLongHeader,
+  readInitialFrames,
+  TRANSPORT_PARAMETER,
+  transportErrorName,
+  versionNegotiationVersions,
+} from '../quic/index.ts';
 export * from './certificates.ts';
 export * from './decompress.ts';
 export * from './demo-server.ts';
@@ -12,7 +30,6 @@ export * from './probe-engine.ts';
 export * from './probe-hello.ts';
 export * from './probe-json.ts';
 export * from './probe-quic.ts';
-export * from './probe-quic-packets.ts';
 export * from './probe-quic-session.ts';
 export type * from './probe-quic-types.ts';
 export type * from './probe-types.ts';
