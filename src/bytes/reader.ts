@@ -269,7 +269,7 @@ export class Reader {
     const d = this.data;
     const at = this.pos;
     const width = 1 << (d[at] >> 6);
-    this.need(width, field, `a ${width}-byte varint`);
+    this.need(width, field, `${width === 8 ? 'an' : 'a'} ${width}-byte varint`);
     // Each prefix is smaller than the whole, so the value is exact while it is below 2^53.
     let v = d[at] & 0x3f;
     for (let i = 1; i < width; i++) v = v * 256 + d[at + i];

@@ -69,7 +69,9 @@ export function readTransportParameters(body: Uint8Array): TransportParameterEnt
   return parameters.map((p) => {
     const row = BY_ID.get(p.id);
     if (!row || row.kind === 'bytes') return { id: p.id, ...(row ? { name: row.name } : {}), value: p.value };
-    const r = new Reader(p.value, { path: ['quic_transport_parameters', row.name] });
+    // The value is a view into `body`: errors give offsets in the body.
+    const baseOffset = p.value.byteOffset - body.byteOffset;
+    const r = new Reader(p.value, { path: ['quic_transport_parameters', row.name], baseOffset });
     const value = row.kind === 'varint' ? r.varint('value') : true;
     r.done('value');
     return { id: p.id, name: row.name, value };
