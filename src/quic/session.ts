@@ -1,21 +1,14 @@
 /**
- * The client side of one QUIC connection attempt, without sockets: it seals the Initial
- * datagrams to send, reads what the server's datagrams hold (coalesced packets, Initial
- * frames, Retry, Version Negotiation), reassembles the server's Initial CRYPTO stream and
- * hands it to a TLS engine as TLS records, which reads the ServerHello or HelloRetryRequest.
- * With the handshake secret the engine logs, it opens the server's Handshake packets and
- * hands their CRYPTO stream on as TLS 1.3 records sealed with that secret, so the engine's own
- * TLS 1.3 reader decrypts EncryptedExtensions, Certificate, CertificateVerify and Finished.
- * It never sends a Handshake packet. `probeQuic()` (hellokit/node) drives it over a UDP
- * socket; anything that moves datagrams can.
+ * The client side of one QUIC connection attempt, without sockets or timers: it seals the
+ * Initial datagrams to send (initial-sender.ts), reads what the server's datagrams hold
+ * (coalesced packets, Initial and Handshake packets, Retry, Version Negotiation) and hands
+ * the CRYPTO streams to a TLS engine (tls-bridge.ts). It never sends a Handshake packet.
+ * `probeQuic()` (hellokit/node) drives it over a UDP socket; anything that moves datagrams can.
  */
-import { concatBytes, equalBytes, fromHex } from '../bytes/hex.ts';
-import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
+import { equalBytes } from '../bytes/hex.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { alertName } from '../iana/lookup.ts';
-import { CryptoStream } from './crypto-stream.ts';
 import { type QuicConnectionClose, readInitialFrames } from './frames.ts';
-import { HandshakeSpace } from './handshake-space.ts';
 import {
   type BareLongHeader,
   parseLongHeader,
@@ -25,6 +18,7 @@ import {
 import { InitialSender, initialKeyVersion } from './initial-sender.ts';
 import { type InitialKeys, initialKeys } from './keys.ts';
 import { openInitial, retryIntegrityTag } from './protection.ts';
+import { QuicTlsBridge } from './tls-bridge.ts';
 import type {
   QuicClientSessionOptions,
   QuicDatagramRecord,
@@ -38,12 +32,16 @@ import type {
 } from './types.ts';
 import { isSupportedQuicVersion, longPacketType, quicVersionName } from './version.ts';
 
-/** Most bytes of each server CRYPTO stream kept (a ServerHello is a few hundred, a flight a few thousand). */
-const MAX_SERVER_CRYPTO = 64 * 1024;
-/** Most bytes handed to the TLS engine in one record. */
-const RECORD_CHUNK = 16_384;
 /** ACK-only Initial datagrams sent to widen the server's anti-amplification budget (RFC 9000 §8.1). */
 const MAX_ACK_DATAGRAMS = 3;
+
+/** One packet of a datagram as read: its transcript entry, whether it belongs to this connection, where the next starts. */
+interface PacketRead {
+  readonly record: QuicPacketRecord;
+  readonly ours: boolean;
+  readonly end?: number;
+  readonly close?: QuicConnectionClose;
+}
 
 /**
  * One QUIC connection attempt: Initial packets out, the server's Initial and Handshake flight in.
@@ -76,14 +74,10 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
   private readonly sender: InitialSender;
   private serverKeys: InitialKeys;
   private largestServerPacket = -1;
-  private readonly serverCrypto = new CryptoStream(MAX_SERVER_CRYPTO);
-  private readonly handshake = new HandshakeSpace(MAX_SERVER_CRYPTO);
-  private serverHandshakeSecret?: Uint8Array;
+  private readonly tls: QuicTlsBridge<E>;
   private ackDatagramsLeft = MAX_ACK_DATAGRAMS;
   /** A CONNECTION_CLOSE found in a Handshake packet that was kept until its keys were known. */
   private lateClose?: QuicConnectionClose;
-  /** The client's Initial CRYPTO stream: the ClientHello, then the second one after a HelloRetryRequest. */
-  private clientCrypto: Uint8Array;
 
   /** @throws {RangeError} for connection IDs over 20 bytes */
   constructor(
@@ -96,14 +90,8 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
     this.version = options.version;
     this.originalDestinationConnectionId = options.destinationConnectionId;
     this.sourceConnectionId = options.sourceConnectionId;
-    const keylog = options.keylog;
-    this.engine = createEngine((line) => {
-      // The server handshake traffic secret gives the Handshake packet keys (RFC 9001 §5.1).
-      const [label, , secret] = line.split(' ');
-      if (label === 'SERVER_HANDSHAKE_TRAFFIC_SECRET' && secret) this.serverHandshakeSecret = fromHex(secret);
-      keylog?.(line);
-    });
-    this.clientCrypto = encodeClientHelloMessage(hello);
+    this.tls = new QuicTlsBridge(hello, createEngine, options.keylog);
+    this.engine = this.tls.engine;
     this.sender = new InitialSender(
       this.version,
       options.destinationConnectionId,
@@ -129,12 +117,12 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
 
   /** The first flight: the ClientHello in CRYPTO frames, one or more padded Initial datagrams. */
   start(atMs: number): Uint8Array[] {
-    return this.sender.cryptoDatagrams(0, this.clientCrypto, atMs);
+    return this.sender.cryptoDatagrams(0, this.tls.clientCrypto, atMs);
   }
 
   /** The whole client CRYPTO stream again, in packets with new numbers (a resend after silence). */
   resend(atMs: number): Uint8Array[] {
-    return this.sender.cryptoDatagrams(0, this.clientCrypto, atMs);
+    return this.sender.cryptoDatagrams(0, this.tls.clientCrypto, atMs);
   }
 
   /**
@@ -182,7 +170,7 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
     if (!this.done) this.feedEngine(send, atMs);
     close ??= this.lateClose;
     if (close) this.closed(close);
-    if (!this.done && this.handshake.ready && ours && this.ackDatagramsLeft > 0) {
+    if (!this.done && this.tls.handshakeReady && ours && this.ackDatagramsLeft > 0) {
       // Each client datagram lets the server send three times as much before the handshake completes.
       this.ackDatagramsLeft--;
       send.push(this.sender.ack(this.largestServerPacket, atMs));
@@ -191,63 +179,48 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
   }
 
   /** Reads the packet at `pos`; `end` is where the next coalesced packet starts (undefined: none is read). */
-  private packet(
-    datagram: Uint8Array,
-    pos: number,
-    send: Uint8Array[],
-    atMs: number,
-  ): { record: QuicPacketRecord; ours: boolean; end?: number; close?: QuicConnectionClose } {
+  private packet(datagram: Uint8Array, pos: number, send: Uint8Array[], atMs: number): PacketRead {
     const rest = datagram.subarray(pos);
+    // A packet that runs to the end of the datagram (or that ends reading it).
+    const last = (type: string, ours: boolean, note?: string): PacketRead => ({
+      record: { type, length: rest.length, ...(note === undefined ? {} : { note }) },
+      ours,
+    });
     if ((rest[0] & 0x80) === 0) {
       // A short header: 1-RTT, to the end of the datagram. Its keys come after the handshake.
       const scid = this.sourceConnectionId;
       const mine = rest.length > scid.length && equalBytes(rest.subarray(1, 1 + scid.length), scid);
-      return {
-        record: {
-          type: '1rtt',
-          length: rest.length,
-          note: mine ? 'not decrypted' : 'not for this connection',
-        },
-        ours: mine,
-      };
+      return last('1rtt', mine, mine ? 'not decrypted' : 'not for this connection');
     }
     const bare = readBareLongHeader(rest);
-    if (!bare)
-      return { record: { type: 'unknown', length: rest.length, note: 'long header cut short' }, ours: false };
+    if (!bare) return last('unknown', false, 'long header cut short');
     if (!equalBytes(bare.destinationConnectionId, this.sourceConnectionId))
-      return {
-        record: { type: 'unknown', length: rest.length, note: 'not for this connection' },
-        ours: false,
-      };
+      return last('unknown', false, 'not for this connection');
     if (bare.version === 0) {
       this.versionNegotiationPacket(rest, bare);
-      return { record: { type: 'version_negotiation', length: rest.length }, ours: true };
+      return last('version_negotiation', true);
     }
-    if (bare.version !== this.version) {
-      const note = `version ${quicVersionName(bare.version)}, not the one sent`;
-      return { record: { type: 'unknown', length: rest.length, note }, ours: false };
-    }
+    if (bare.version !== this.version)
+      return last('unknown', false, `version ${quicVersionName(bare.version)}, not the one sent`);
     const type = longPacketType(this.version, rest[0]);
-    if (type === 'retry')
-      return {
-        record: { type, length: rest.length, ...this.retryPacket(rest, bare, send, atMs) },
-        ours: true,
-      };
+    if (type === 'retry') return last(type, true, this.retryPacket(rest, bare, send, atMs));
     const header = isSupportedQuicVersion(this.version) ? parseLongHeader(datagram, pos) : undefined;
-    if (!header) return { record: { type, length: rest.length, note: 'malformed long header' }, ours: false };
+    if (!header) return last(type, false, 'malformed long header');
     const length = header.end - pos;
+    const end = header.end;
     if (type === 'handshake') {
       const record: QuicPacketRecord & { note?: string } = { type, length };
-      const close = this.handshake.packet(datagram.slice(pos, header.end), record, !this.engine.done);
-      return { record, ours: true, end: header.end, ...(close ? { close } : {}) };
+      const close = this.tls.handshakePacket(datagram.slice(pos, end), record);
+      return { record, ours: true, end, ...(close ? { close } : {}) };
     }
-    if (type !== 'initial')
-      return { record: { type, length, note: 'not decrypted' }, ours: true, end: header.end };
+    if (type !== 'initial') return { record: { type, length, note: 'not decrypted' }, ours: true, end };
     const opened = openInitial(datagram, header, this.serverKeys, this.largestServerPacket);
-    if (!opened) {
-      const note = 'cannot be opened with the server Initial keys';
-      return { record: { type, length, note }, ours: true, end: header.end };
-    }
+    if (!opened)
+      return {
+        record: { type, length, note: 'cannot be opened with the server Initial keys' },
+        ours: true,
+        end,
+      };
     this.largestServerPacket = Math.max(this.largestServerPacket, opened.packetNumber);
     if (!this.serverConnectionId) {
       // RFC 9000 §7.2: the client sends to the server's chosen connection ID from now on.
@@ -255,22 +228,18 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
       this.sender.sendTo(this.serverConnectionId);
     }
     const frames = readInitialFrames(opened.payload);
-    const record: QuicPacketRecord = {
-      type,
-      length,
-      packetNumber: opened.packetNumber,
-      frames: frames.names,
-      ...(frames.error ? { note: frames.error } : {}),
-    };
-    for (const c of frames.crypto) this.serverCrypto.write(c.offset, c.data);
+    const packetNumber = opened.packetNumber;
+    const note = frames.error ? { note: frames.error } : {};
+    const record: QuicPacketRecord = { type, length, packetNumber, frames: frames.names, ...note };
+    for (const c of frames.crypto) this.tls.initialCrypto(c.offset, c.data);
     const close = frames.close ? { close: frames.close } : {};
     if (frames.error) {
-      this.stop('protocol_error', `the server's Initial packet ${opened.packetNumber}: ${frames.error}`);
+      this.stop('protocol_error', `the server's Initial packet ${packetNumber}: ${frames.error}`);
       return { record, ours: true, ...close };
     }
     // The ServerHello gives the Handshake keys a coalesced Handshake packet needs next.
     this.feedEngine(send, atMs);
-    return { record, ours: true, end: header.end, ...close };
+    return { record, ours: true, end, ...close };
   }
 
   private versionNegotiationPacket(b: Uint8Array, header: BareLongHeader): void {
@@ -291,19 +260,19 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
     this.stop('version_negotiation');
   }
 
+  /** Follows a Retry (RFC 9000 §17.2.5); else says why it was ignored. */
   private retryPacket(
     b: Uint8Array,
     header: BareLongHeader,
     send: Uint8Array[],
     atMs: number,
-  ): { note?: string } {
-    if (this.retry || this.serverConnectionId)
-      return { note: 'ignored: only one Retry, before any server Initial' };
-    if (b.length < header.rest + 16) return { note: 'too short for a Retry Integrity Tag' };
+  ): string | undefined {
+    if (this.retry || this.serverConnectionId) return 'ignored: only one Retry, before any server Initial';
+    if (b.length < header.rest + 16) return 'too short for a Retry Integrity Tag';
     const token = b.slice(header.rest, b.length - 16);
-    if (token.length === 0) return { note: 'ignored: a Retry without a token' };
+    if (token.length === 0) return 'ignored: a Retry without a token';
     if (!this.sender.fits(header.sourceConnectionId, token.length))
-      return { note: `ignored: a token of ${token.length} bytes leaves no room in a 1200-byte Initial` };
+      return `ignored: a token of ${token.length} bytes leaves no room in a 1200-byte Initial`;
     let verified = false;
     try {
       const tag = retryIntegrityTag(
@@ -315,13 +284,13 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
     } catch {
       verified = false;
     }
-    if (!verified) return { note: 'ignored: the Retry Integrity Tag does not match' };
+    if (!verified) return 'ignored: the Retry Integrity Tag does not match';
     const sourceConnectionId = header.sourceConnectionId.slice();
     this.retry = { token, sourceConnectionId, integrityVerified: true };
     this.sender.retry(sourceConnectionId, token);
     this.serverKeys = initialKeys(this.version, sourceConnectionId, 'server');
-    for (const d of this.sender.cryptoDatagrams(0, this.clientCrypto, atMs)) send.push(d);
-    return {};
+    for (const d of this.sender.cryptoDatagrams(0, this.tls.clientCrypto, atMs)) send.push(d);
+    return undefined;
   }
 
   private closed(close: QuicConnectionClose): void {
@@ -342,56 +311,18 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
     this.stop('connection_close', `CONNECTION_CLOSE ${close.errorName}${reason}`);
   }
 
-  /** Hands the newly contiguous server CRYPTO bytes to the TLS engine as handshake records. */
+  /** Hands the new server CRYPTO bytes to the TLS engine; a second ClientHello goes out in Initial packets. */
   private feedEngine(send: Uint8Array[], atMs: number): void {
-    const fresh = this.serverCrypto.take();
-    for (let at = 0; at < fresh.length && !this.engine.done; at += RECORD_CHUNK) {
-      const chunk = fresh.subarray(at, at + RECORD_CHUNK);
-      const record = new Uint8Array(5 + chunk.length);
-      record.set([22, 3, 3, chunk.length >> 8, chunk.length & 0xff]);
-      record.set(chunk, 5);
-      const step = this.engine.receive(record, atMs);
-      for (const bytes of step.send) this.secondHello(bytes, send, atMs);
-    }
-    this.lateClose ??= this.handshakeKeysReady();
-    for (const record of this.handshake.tlsRecords()) {
-      if (this.engine.done) break;
-      this.engine.receive(record, atMs);
-    }
-    if (this.engine.done) {
-      const reason = this.engine.stopReason;
-      if (reason === 'server_hello' || reason === 'hello_retry_request' || reason === 'complete')
-        this.stop(reason, this.engine.error);
-      else if (reason === 'violation') this.stop('violation', this.engine.error);
-      else this.stop('protocol_error', this.engine.error ?? `the server's handshake stopped: ${reason}`);
-    }
-  }
-
-  /** Once the ServerHello gave the handshake secret: the Handshake keys, then the packets held until now. */
-  private handshakeKeysReady(): QuicConnectionClose | undefined {
-    const sh = this.engine.serverHello;
-    if (this.handshake.ready || !sh || !this.serverHandshakeSecret) return undefined;
-    try {
-      return this.handshake.setKeys(sh.cipherSuite, this.serverHandshakeSecret);
-    } catch (e) {
-      this.error ??= `Handshake packets not decrypted: ${(e as Error).message}`;
-      return undefined;
-    }
-  }
-
-  /** The second ClientHello (TLS records from the engine) goes on in the CRYPTO stream. */
-  private secondHello(records: Uint8Array, send: Uint8Array[], atMs: number): void {
-    const parts: Uint8Array[] = [];
-    for (let at = 0; at + 5 <= records.length; ) {
-      const length = (records[at + 3] << 8) | records[at + 4];
-      // change_cipher_spec has no place in QUIC (RFC 9001 §8.4); only handshake records carry the hello.
-      if (records[at] === 22) parts.push(records.subarray(at + 5, at + 5 + length));
-      at += 5 + length;
-    }
-    if (parts.length === 0) return;
-    const message = concatBytes(...parts);
-    const offset = this.clientCrypto.length;
-    this.clientCrypto = concatBytes(this.clientCrypto, message);
-    for (const d of this.sender.cryptoDatagrams(offset, message, atMs)) send.push(d);
+    const fed = this.tls.feed(atMs);
+    for (const c of fed.crypto)
+      for (const d of this.sender.cryptoDatagrams(c.offset, c.data, atMs)) send.push(d);
+    this.lateClose ??= fed.close;
+    if (fed.error !== undefined) this.error ??= fed.error;
+    if (!this.engine.done) return;
+    const reason = this.engine.stopReason;
+    if (reason === 'server_hello' || reason === 'hello_retry_request' || reason === 'complete')
+      this.stop(reason, this.engine.error);
+    else if (reason === 'violation') this.stop('violation', this.engine.error);
+    else this.stop('protocol_error', this.engine.error ?? `the server's handshake stopped: ${reason}`);
   }
 }
