@@ -5,10 +5,10 @@
 import type { KeyShare } from '../crypto/key-share.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
-import { ProbeEngine } from '../probe/engine.ts';
 import { QuicClientSession } from '../quic/session.ts';
 import type { QuicClientSessionOptions } from '../quic/types.ts';
 import { nodeCertificateDecompressors } from './decompress.ts';
+import { ProbeEngine } from './probe-engine.ts';
 
 /** Options of a {@link QuicProbeSession}: the session's, and what the TLS engine is told. */
 export interface QuicSessionOptions extends QuicClientSessionOptions {
