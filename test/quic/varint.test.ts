@@ -6,20 +6,11 @@ import { fromHex, toHex } from '../../src/bytes/hex.ts';
 import { Reader, traceReads } from '../../src/bytes/reader.ts';
 import { varintLength, Writer } from '../../src/bytes/writer.ts';
 import { encodeVarint, readVarint } from '../../src/quic/varint.ts';
+import { decodeErrorOf } from '../extensions/helpers.ts';
 
 const read = (hex: string) => new Reader(fromHex(hex)).varint('v');
 const write = (value: number, width?: 1 | 2 | 4 | 8) =>
   toHex(new Writer().varint(value, 'v', width).finish());
-
-function decodeError(fn: () => unknown): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DecodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 describe('the four forms at their boundaries', () => {
   // [value, shortest encoding]: the smallest and largest value of each length.
@@ -82,7 +73,7 @@ describe('bad values and truncated input', () => {
   test('a varint cut short is a truncated DecodeError at the varint start, naming the field', () => {
     const r = new Reader(fromHex('0180 00'), { path: ['frames'], baseOffset: 100 });
     r.u8('frame_type');
-    const e = decodeError(() => r.varint('offset'));
+    const e = decodeErrorOf(() => r.varint('offset'));
     expect(e.code).toBe('truncated');
     expect(e.offset).toBe(101);
     expect(e.path).toBe('frames.offset');
@@ -91,7 +82,7 @@ describe('bad values and truncated input', () => {
   });
 
   test('an empty input has no varint', () => {
-    const e = decodeError(() => new Reader(new Uint8Array(0)).varint('length'));
+    const e = decodeErrorOf(() => new Reader(new Uint8Array(0)).varint('length'));
     expect([e.code, e.offset, e.path]).toEqual(['truncated', 0, 'length']);
     expect(e.detail).toBe('needs 1 byte for a varint, 0 left');
   });
