@@ -257,6 +257,26 @@ export class Reader {
     if (activeTrace) this.trace(this.pos - 4, field, 'value', v);
     return v;
   }
+  /**
+   * A QUIC variable-length integer (RFC 9000 §16): the first byte's two high bits give its
+   * length, 1, 2, 4 or 8 bytes. Every form is accepted, the shortest or not (RFC 9000 §16 lets
+   * a sender use a longer one). Exact up to 2^53; above that the number is approximate and the
+   * exact bytes are `data.subarray(start, pos)`.
+   * @example new Reader(Uint8Array.of(0x40, 0x25)).varint('length') // 37
+   */
+  varint(field: PathSegment): number {
+    this.need(1, field, 'a varint');
+    const d = this.data;
+    const at = this.pos;
+    const width = 1 << (d[at] >> 6);
+    this.need(width, field, `${width === 8 ? 'an' : 'a'} ${width}-byte varint`);
+    // Each prefix is smaller than the whole, so the value is exact while it is below 2^53.
+    let v = d[at] & 0x3f;
+    for (let i = 1; i < width; i++) v = v * 256 + d[at + i];
+    this.pos = at + width;
+    if (activeTrace) this.trace(at, field, 'value', v);
+    return v;
+  }
   /** A length read with the given width. */
   uint(width: PrefixWidth, field: PathSegment): number {
     switch (width) {

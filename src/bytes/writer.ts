@@ -3,6 +3,20 @@ import type { PrefixWidth } from './reader.ts';
 
 const MAX_FOR_WIDTH = [0, 0xff, 0xffff, 0xffffff, 0xffffffff] as const;
 
+/** Bytes a QUIC variable-length integer takes (RFC 9000 §16). */
+export type VarintWidth = 1 | 2 | 4 | 8;
+
+/** The two high bits of a varint's first byte, by width. */
+const VARINT_PREFIX: Readonly<Record<VarintWidth, number>> = { 1: 0x00, 2: 0x40, 4: 0x80, 8: 0xc0 };
+
+/**
+ * Bytes of the shortest QUIC varint for `value` (RFC 9000 §16: up to 63, 16 383, 2^30 − 1, 2^62 − 1).
+ * @example varintLength(16384) // 4
+ */
+export function varintLength(value: number): VarintWidth {
+  return value < 0x40 ? 1 : value < 0x4000 ? 2 : value < 0x40000000 ? 4 : 8;
+}
+
 /**
  * A growable byte builder. Nested length prefixes are scopes, as in Go's cryptobyte:
  * the prefix is filled in when the scope closes, content too long for the prefix is an
@@ -88,6 +102,26 @@ export class Writer {
       default:
         return this.u32(value, field);
     }
+  }
+  /**
+   * A QUIC variable-length integer (RFC 9000 §16), in its shortest form unless `width` asks for
+   * a longer one (QUIC allows any form that fits; packet Length fields are often 2 bytes).
+   * @throws {RangeError} for a value that is not a safe non-negative integer, or does not fit `width`
+   * @example new Writer().varint(37, 'length', 2).finish() // 40 25
+   */
+  varint(value: number, field = 'varint', width?: VarintWidth): this {
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`"${field}" expected a safe non-negative integer, got ${value}`);
+    const shortest = varintLength(value);
+    const w = width ?? shortest;
+    if (VARINT_PREFIX[w] === undefined || w < shortest)
+      throw new RangeError(`"${field}" ${value} does not fit a ${w}-byte varint`);
+    this.ensure(w);
+    let v = value;
+    for (let i = w - 1; i >= 0; i--, v = Math.floor(v / 256)) this.buf[this.len + i] = v % 256;
+    this.buf[this.len] |= VARINT_PREFIX[w];
+    this.len += w;
+    return this;
   }
   /** Raw bytes. */
   bytes(data: Uint8Array): this {

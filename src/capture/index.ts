@@ -1,5 +1,6 @@
 /** Capture readers (pcap, pcapng) and the TCP/QUIC handshake stream extraction above them. */
 
+export * from '../bytes/range-buffer.ts';
 export * from './handshake-progress.ts';
 export * from './handshakes.ts';
 export * from './ip.ts';
@@ -7,9 +8,7 @@ export * from './link.ts';
 export * from './pcap.ts';
 export * from './pcapng.ts';
 export * from './quic.ts';
-export * from './quic-initial.ts';
 export * from './read-capture.ts';
-export * from './reassembly.ts';
 export * from './scanner.ts';
 export * from './source.ts';
 export * from './streams.ts';

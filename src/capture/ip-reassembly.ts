@@ -6,8 +6,9 @@
  * datagram, datagrams pending at once (the oldest is dropped first). Fragments that overlap
  * with different bytes make the datagram ambiguous (RFC 5722 drops it for IPv6): it is dropped.
  */
+
+import { RangeBuffer } from '../bytes/range-buffer.ts';
 import type { IpPacket } from './ip.ts';
-import { RangeBuffer } from './reassembly.ts';
 
 /** Limits of an {@link IpReassembler}. */
 export interface IpReassemblyLimits {

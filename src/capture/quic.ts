@@ -6,27 +6,12 @@
  */
 
 import { equalBytes } from '../bytes/hex.ts';
-import {
-  type InitialKeys,
-  initialKeys,
-  type LongHeader,
-  openInitial,
-  parseLongHeader,
-  readVarint,
-} from './quic-initial.ts';
-import { RangeBuffer } from './reassembly.ts';
+import { RangeBuffer } from '../bytes/range-buffer.ts';
+import { readInitialFrames } from '../quic/frames.ts';
+import { type LongHeader, parseLongHeader } from '../quic/header.ts';
+import { type InitialKeys, initialKeys } from '../quic/keys.ts';
+import { openInitial } from '../quic/protection.ts';
 import type { Endpoint } from './tcp.ts';
-
-/** Frame types that may appear in Initial packets (RFC 9000 §12.4, §19). */
-export const QUIC_FRAME = {
-  padding: 0x00,
-  ping: 0x01,
-  ack: 0x02,
-  ackEcn: 0x03,
-  crypto: 0x06,
-  connectionClose: 0x1c,
-  connectionCloseApplication: 0x1d,
-} as const;
 
 /** One QUIC connection's Initial CRYPTO streams. */
 export interface QuicConnection {
@@ -275,61 +260,9 @@ export class QuicInitialTracker {
   }
 
   private frames(p: Uint8Array, crypto: RangeBuffer, where: string): void {
-    let pos = 0;
-    const end = p.length;
-    const varint = (): number => {
-      const v = readVarint(p, pos, end);
-      if (!v) throw new RangeError('truncated');
-      pos = v.next;
-      return v.value;
-    };
-    try {
-      while (pos < end) {
-        const type = varint();
-        switch (type) {
-          case QUIC_FRAME.padding:
-          case QUIC_FRAME.ping:
-            break;
-          case QUIC_FRAME.ack:
-          case QUIC_FRAME.ackEcn: {
-            varint(); // largest acknowledged
-            varint(); // ack delay
-            const ranges = varint();
-            varint(); // first range
-            for (let i = 0; i < ranges; i++) {
-              varint();
-              varint();
-            }
-            if (type === QUIC_FRAME.ackEcn) for (let i = 0; i < 3; i++) varint();
-            break;
-          }
-          case QUIC_FRAME.crypto: {
-            const offset = varint();
-            const length = varint();
-            if (pos + length > end) throw new RangeError('truncated');
-            crypto.write(offset, p.subarray(pos, pos + length));
-            pos += length;
-            break;
-          }
-          case QUIC_FRAME.connectionClose:
-          case QUIC_FRAME.connectionCloseApplication: {
-            varint(); // error code
-            if (type === QUIC_FRAME.connectionClose) varint(); // frame type
-            const reason = varint();
-            if (pos + reason > end) throw new RangeError('truncated');
-            pos += reason;
-            break;
-          }
-          default:
-            this.warn(
-              `${where}: frame type 0x${type.toString(16)} is not allowed in Initial packets; rest of packet skipped`,
-            );
-            return;
-        }
-      }
-    } catch {
-      this.warn(`${where}: a frame runs past the end of the packet; rest of packet skipped`);
-    }
+    const frames = readInitialFrames(p);
+    for (const c of frames.crypto) crypto.write(c.offset, c.data);
+    if (frames.error) this.warn(`${where}: ${frames.error}; rest of packet skipped`);
   }
 
   private warn(message: string): void {

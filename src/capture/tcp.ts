@@ -5,7 +5,7 @@
  * first copy of a byte wins), and a per-direction byte cap so memory stays bounded.
  */
 
-import { RangeBuffer } from './reassembly.ts';
+import { RangeBuffer } from '../bytes/range-buffer.ts';
 import { TCP_FLAGS, type TcpSegment } from './transport.ts';
 
 /** An IP address and port. */

@@ -4,7 +4,8 @@
  */
 import { toHex } from '../bytes/hex.ts';
 import { QuicInitialTracker } from '../capture/quic.ts';
-import { parseLongHeader, QUIC_VERSION } from '../capture/quic-initial.ts';
+import { parseLongHeader } from '../quic/header.ts';
+import { QUIC_VERSION } from '../quic/version.ts';
 import { UsageError } from './errors.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { equalBytes } from '../bytes/hex.ts';
-import type { Reader } from '../bytes/reader.ts';
-import type { Writer } from '../bytes/writer.ts';
+import { Reader } from '../bytes/reader.ts';
+import { Writer } from '../bytes/writer.ts';
 import type { ExtensionCodec } from './types.ts';
 
 /** One transport parameter (RFC 9000 §18): a varint id, a varint length and the raw value. */
@@ -20,8 +20,6 @@ export interface QuicTransportParameters {
   readonly parameters: readonly QuicTransportParameter[];
 }
 
-const TWO_32 = 2 ** 32;
-
 function varintWidth(first: number): number {
   return 1 << (first >> 6);
 }
@@ -29,38 +27,16 @@ function varintWidth(first: number): number {
 /** A QUIC varint (RFC 9000 §16) and its bytes. */
 function readVarint(r: Reader, field: string): { value: number; bytes: Uint8Array } {
   const start = r.pos;
-  const first = r.u8(field);
-  const width = varintWidth(first);
-  if (width > 1) r.bytes(width - 1, field);
-  const bytes = r.data.subarray(start, start + width);
-  return { value: varintValue(bytes), bytes };
+  const value = r.varint(field);
+  return { value, bytes: r.data.subarray(start, r.pos) };
 }
 
 function varintValue(bytes: Uint8Array): number {
-  let hi = 0;
-  let lo = bytes[0] & 0x3f;
-  for (let i = 1; i < bytes.length; i++) {
-    // keep 32 bits in `lo`, the rest in `hi`, so 8-byte varints stay exact up to 2^53
-    const next = lo * 256 + bytes[i];
-    hi = hi * 256 + Math.floor(next / TWO_32);
-    lo = next % TWO_32;
-  }
-  return hi * TWO_32 + lo;
+  return new Reader(bytes).varint('varint');
 }
 
 function minimalVarint(value: number, field: string): Uint8Array {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`"${field}" expected a safe non-negative integer, got ${value}`);
-  }
-  const width = value < 64 ? 1 : value < 16384 ? 2 : value < 2 ** 30 ? 4 : 8;
-  const out = new Uint8Array(width);
-  let v = value;
-  for (let i = width - 1; i >= 0; i--) {
-    out[i] = v % 256;
-    v = Math.floor(v / 256);
-  }
-  out[0] |= [0, 0, 0x40, 0, 0x80, 0, 0, 0, 0xc0][width];
-  return out;
+  return new Writer(8).varint(value, field).finish();
 }
 
 function isValidVarint(bytes: Uint8Array | undefined): bytes is Uint8Array {

@@ -7,6 +7,23 @@ export * from '../fuzz/cases.ts';
 export * from '../fuzz/minimize.ts';
 export * from '../fuzz/run.ts';
 export * from '../scan/scan.ts';
+// The QUIC pieces hellokit/node exported before they moved to the platform-neutral core (src/quic/).
+export {
+  ackFrame,
+  type BareLongHeader,
+  clientTransportParameters,
+  connectionCloseFrame,
+  cryptoFrame,
+  encodeVarint,
+  type InitialFrames,
+  QUIC_MIN_INITIAL_DATAGRAM,
+  quicVersionName,
+  readBareLongHeader,
+  readInitialFrames,
+  TRANSPORT_PARAMETER,
+  transportErrorName,
+  versionNegotiationVersions,
+} from '../quic/index.ts';
 export * from './certificates.ts';
 export * from './decompress.ts';
 export * from './demo-server.ts';
@@ -20,7 +37,6 @@ export * from './probe-engine.ts';
 export * from './probe-hello.ts';
 export * from './probe-json.ts';
 export * from './probe-quic.ts';
-export * from './probe-quic-packets.ts';
 export * from './probe-quic-session.ts';
 export type * from './probe-quic-types.ts';
 export type * from './probe-types.ts';

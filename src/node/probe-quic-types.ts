@@ -7,6 +7,8 @@ import type { ClientHelloOptions } from '../builder/client-hello.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import type { ServerViolation } from '../probe/violations.ts';
+import type { QuicConnectionClose } from '../quic/frames.ts';
+import type { QuicDatagramRecord, QuicRetry, QuicStopReason, QuicVersionNegotiation } from '../quic/types.ts';
 import type { CertificateSummary } from './certificates.ts';
 import type { ViolationAbort } from './probe-engine.ts';
 import type {
@@ -35,27 +37,6 @@ export type QuicProbeOutcome =
   | 'connect_failed'
   | 'version_negotiation'
   | 'not_quic';
-
-/** Why the QUIC probe stopped reading (finer than `outcome`). */
-export type QuicStopReason =
-  /** The server's flight was read to its Finished (which `finishedVerified` says matched). */
-  | 'complete'
-  /** Stopped after the ServerHello: `decrypt` is false, or the Handshake keys could not be made. */
-  | 'server_hello'
-  | 'hello_retry_request'
-  | 'alert'
-  | 'connection_close'
-  | 'version_negotiation'
-  | 'timeout'
-  | 'idle_timeout'
-  | 'max_bytes'
-  | 'max_datagrams'
-  /** The server's Initial CRYPTO stream or packets broke the protocol. */
-  | 'protocol_error'
-  /** The server broke an RFC rule where a client aborts: the CONNECTION_CLOSE carries the alert (CRYPTO_ERROR). */
-  | 'violation'
-  | 'connect_failed'
-  | 'socket_error';
 
 /** Options of {@link probeQuic}. */
 export interface QuicProbeOptions {
@@ -105,58 +86,6 @@ export interface QuicProbeOptions {
   readonly random?: RandomSource;
   /** Bind the local end to this address (default: the OS picks). */
   readonly localAddress?: string;
-}
-
-/** One QUIC packet in a datagram, as far as the probe could read it. */
-export interface QuicPacketRecord {
-  /** `initial`, `0rtt`, `handshake`, `retry`, `version_negotiation`, `1rtt` (short header) or `unknown`. */
-  readonly type: string;
-  /** Bytes of the packet in the datagram. */
-  readonly length: number;
-  /** For Initial packets the probe opened (sent ones always). */
-  readonly packetNumber?: number;
-  /** Frame names of an opened Initial packet, in order (runs of padding count once). */
-  readonly frames?: readonly string[];
-  /** Why the packet was not read (cannot decrypt, malformed, ...). */
-  readonly note?: string;
-}
-
-/** One datagram sent or received. */
-export interface QuicDatagramRecord {
-  readonly direction: 'sent' | 'received';
-  /** Milliseconds since the probe started. */
-  readonly atMs: number;
-  /** Bytes in the UDP payload. */
-  readonly size: number;
-  readonly packets: readonly QuicPacketRecord[];
-}
-
-/** A CONNECTION_CLOSE frame (RFC 9000 §19.19) from the server. */
-export interface QuicConnectionClose {
-  readonly errorCode: number;
-  /** Transport error name (RFC 9000 §20.1), `CRYPTO_ERROR` for 0x0100–0x01ff. */
-  readonly errorName: string;
-  /** The frame type that caused it (0 when unknown). */
-  readonly frameType: number;
-  /** The reason phrase, as text. */
-  readonly reason: string;
-}
-
-/** A Version Negotiation packet (RFC 9000 §17.2.1). */
-export interface QuicVersionNegotiation {
-  /** The versions the server listed, in its order. */
-  readonly versions: readonly number[];
-  /** `QUIC v1`, `QUIC v2`, `draft-29`, or hex. */
-  readonly versionNames: readonly string[];
-}
-
-/** A Retry packet (RFC 9000 §17.2.5) the probe followed. */
-export interface QuicRetry {
-  readonly token: Uint8Array;
-  /** The server's new Source Connection ID (the Initial keys are derived from it). */
-  readonly sourceConnectionId: Uint8Array;
-  /** The Retry Integrity Tag matched (RFC 9001 §5.8). */
-  readonly integrityVerified: boolean;
 }
 
 /** Timings, in ms since the probe started. */
@@ -221,3 +150,13 @@ export interface QuicProbeResult {
   /** One sentence: what happened and what it means. */
   readonly conclusion: string;
 }
+
+export type { QuicConnectionClose } from '../quic/frames.ts';
+export type {
+  QuicDatagramRecord,
+  QuicPacketRecord,
+  QuicRetry,
+  QuicStep,
+  QuicStopReason,
+  QuicVersionNegotiation,
+} from '../quic/types.ts';

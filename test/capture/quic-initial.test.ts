@@ -1,14 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../../src/bytes/hex.ts';
+import { captureStreams, QuicInitialTracker } from '../../src/capture/index.ts';
 import {
-  captureStreams,
   decodePacketNumber,
   initialKeys,
   openInitial,
   parseLongHeader,
   QUIC_VERSION,
-  QuicInitialTracker,
-} from '../../src/capture/index.ts';
+} from '../../src/quic/index.ts';
 import {
   cryptoFrame,
   ethernet,

@@ -7,7 +7,7 @@ import {
   QUIC_VERSION,
   retryIntegrityTag,
   sealInitial,
-} from '../../src/capture/quic-initial.ts';
+} from '../../src/quic/index.ts';
 
 // RFC 9001 Appendix A: connection ID, client Initial (A.2), server Initial (A.3), Retry (A.4).
 const dcid = fromHex('8394c8f03e515708');

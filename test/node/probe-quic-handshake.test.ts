@@ -1,7 +1,7 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { describe, expect, test } from 'vitest';
 import { fromHex, toHex } from '../../src/bytes/hex.ts';
-import { quicHeaderMask, quicPacketKeys } from '../../src/node/probe-quic-handshake.ts';
+import { quicHeaderMask, quicPacketKeys } from '../../src/quic/index.ts';
 
 // RFC 9001 Appendix A.5: a ChaCha20-Poly1305 short-header packet.
 const secret = fromHex('9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b');

@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { fromHex, toHex } from '../../src/bytes/hex.ts';
 import { probeQuic } from '../../src/node/probe-quic.ts';
 import type { QuicProbeResult } from '../../src/node/probe-quic-types.ts';
+import { readTransportParameters } from '../../src/quic/transport-parameters.ts';
 import { cli } from '../cli/run.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
 
@@ -80,6 +82,20 @@ describePeer('caddy', () => {
     expect(r.conclusion).toBe(
       `TLS 1.3 ServerHello with TLS_AES_128_GCM_SHA256 over x25519; certificate for DNS:${NAME} (EC P-256); Finished verified`,
     );
+  });
+
+  test("Caddy's transport parameters, read from its EncryptedExtensions, name both connection IDs (RFC 9000 §7.3)", async () => {
+    const destinationConnectionId = fromHex('0a0b0c0d0e0f1011');
+    const r = await probeQuic(at(), { ...bounds, serverName: NAME, destinationConnectionId });
+    const body = r.encryptedExtensions!.find((e) => e.name === 'quic_transport_parameters')!.body;
+    const params = new Map(readTransportParameters(body).map((p) => [p.name, p.value]));
+    expect(toHex(params.get('original_destination_connection_id') as Uint8Array)).toBe('0a0b0c0d0e0f1011');
+    expect(toHex(params.get('initial_source_connection_id') as Uint8Array)).toBe(
+      toHex(r.connectionIds.server!),
+    );
+    // A server's parameters: no retry_source_connection_id without a Retry, numbers for the limits.
+    expect(params.has('retry_source_connection_id')).toBe(false);
+    expect(params.get('initial_max_data')).toBeTypeOf('number');
   });
 
   test('decrypt: false stops at the ServerHello', async () => {

@@ -2,15 +2,6 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../../src/bytes/hex.ts';
 import { QuicInitialTracker } from '../../src/capture/quic.ts';
-import {
-  initialKeys,
-  openInitial,
-  parseLongHeader,
-  QUIC_VERSION,
-  readVarint,
-  retryIntegrityTag,
-  sealInitial,
-} from '../../src/capture/quic-initial.ts';
 import { respondToKeyShare } from '../../src/crypto/key-share.ts';
 import type { KeyShareClientHello } from '../../src/extensions/key-share.ts';
 import { decodeExtensionBody } from '../../src/extensions/values.ts';
@@ -22,10 +13,17 @@ import {
   clientTransportParameters,
   connectionCloseFrame,
   cryptoFrame,
+  initialKeys,
+  openInitial,
+  parseLongHeader,
+  QUIC_VERSION,
   readBareLongHeader,
   readInitialFrames,
+  readVarint,
+  retryIntegrityTag,
+  sealInitial,
   TRANSPORT_PARAMETER,
-} from '../../src/node/probe-quic-packets.ts';
+} from '../../src/quic/index.ts';
 
 /** A UDP server on 127.0.0.1 that hands each datagram to `answer` and records what came in. */
 async function udpServer(

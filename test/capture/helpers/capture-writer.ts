@@ -2,7 +2,7 @@
 
 import { ecb, gcm } from '@noble/ciphers/aes.js';
 import { concatBytes } from '../../../src/bytes/hex.ts';
-import { type InitialKeys, initialKeys } from '../../../src/capture/quic-initial.ts';
+import { type InitialKeys, initialKeys } from '../../../src/quic/index.ts';
 
 export interface WrittenPacket {
   seconds: number;
