@@ -7,6 +7,7 @@
 import type { ClientHello } from '../handshake/types.ts';
 import { cipherSuiteInfo } from '../iana/lookup.ts';
 import { helloServerName, helloVersions } from './hello.ts';
+import { versionLabel } from './states/expect-server-hello.ts';
 import type { CertificateSummary, ProbeResult } from './types.ts';
 
 /** A result without its conclusion; certificates may be summaries or raw DER (probeStream without a summariser). */
@@ -41,7 +42,7 @@ function alertMeaning(description: number, hello: ClientHello, sni: string | nul
         return 'the hello offered only RSA-authenticated suites; the server may have only an ECDSA certificate, offer an ECDHE-ECDSA suite';
       return 'nothing in common: no shared cipher suite, group, signature algorithm or usable certificate (GnuTLS also uses it for no shared version)';
     case 70:
-      return `no TLS version in common (the hello offered ${versions.map(label).join(', ')})`;
+      return `no TLS version in common (the hello offered ${versions.map(versionLabel).join(', ')})`;
     case 71:
       return 'the server wants stronger cipher suites than the hello offered';
     case 47:
@@ -59,18 +60,6 @@ function alertMeaning(description: number, hello: ClientHello, sni: string | nul
     default:
       return 'see RFC 8446 §6.2 for what the server means';
   }
-}
-
-function label(v: number): string {
-  return v === 0x0304
-    ? 'TLS 1.3'
-    : v === 0x0303
-      ? 'TLS 1.2'
-      : v === 0x0302
-        ? 'TLS 1.1'
-        : v === 0x0301
-          ? 'TLS 1.0'
-          : `0x${v.toString(16)}`;
 }
 
 /** Longest conclusion, in characters: one line a terminal and a log keep whole. */

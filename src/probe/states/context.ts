@@ -6,12 +6,15 @@
  * The states themselves hold the protocol state (key shares, transcript, keys); this holds
  * only what is reported.
  */
+
+import type { KeyShare } from '../../crypto/key-share.ts';
 import { tls13KeyLogLines } from '../../crypto/keylog.ts';
 import type { RandomSource } from '../../crypto/random.ts';
 import { encryptRecord, type RecordProtectionState } from '../../crypto/record-protection.ts';
 import type { Certificate } from '../../handshake/certificate.ts';
 import { handshakeTypeName } from '../../handshake/header.ts';
 import { type ParsedHandshakeMessage, parseHandshakeMessage } from '../../handshake/messages.ts';
+import type { ServerHello } from '../../handshake/server-hello.ts';
 import type { ClientHello } from '../../handshake/types.ts';
 import { ALERT } from '../../iana/alerts.ts';
 import { alertLevelName, alertName } from '../../iana/lookup.ts';
@@ -185,6 +188,22 @@ export class EngineContext {
       alert: { name: alert, description, encrypted: client !== undefined },
     };
     return this.stop('violation', `${violation.message} (${violation.rfc})`);
+  }
+
+  /**
+   * The conformance rules on a ServerHello or HelloRetryRequest answering the last ClientHello
+   * (none for raw bytes that do not parse as one); the stopped state when the engine aborted.
+   */
+  conformServerHello(
+    message: ServerHello,
+    previousRetry: ServerHello | null,
+    keyShares: readonly KeyShare[],
+    sharedSecret?: () => Uint8Array,
+  ): ProbeState | undefined {
+    const hello = this.lastSent;
+    if (!hello) return undefined;
+    const event = { kind: 'server_hello', hello, message, previousRetry, keyShares } as const;
+    return this.conform(sharedSecret ? { ...event, sharedSecret } : event, {});
   }
 
   /** Decodes a handshake message leniently; a message that does not decode stops the engine (null). */

@@ -111,21 +111,17 @@ export class ExpectServerHello implements ProbeState {
       extensions: probeExtensions(sh.extensions),
     };
     const { options } = ctx;
-    const answered = ctx.lastSent;
-    if (answered) {
-      const event = {
-        kind: 'server_hello',
-        hello: answered,
-        message: sh,
-        previousRetry: this.retry?.parsed ?? null,
-        keyShares: this.keyShares,
-        // The share is checked by computing the secret only when the probe goes on to decrypt
-        // (scans that stop at the ServerHello pay no key agreement); its size is always checked.
-        ...(options.stopAfterServerHello || options.decrypt === false ? {} : { sharedSecret }),
-      } as const;
-      const aborted = ctx.conform(event, {});
-      if (aborted) return aborted;
-    }
+    // The share is checked by computing the secret only when the probe goes on to decrypt
+    // (scans that stop at the ServerHello pay no key agreement); its size is always checked.
+    const decrypting = !options.stopAfterServerHello && options.decrypt !== false;
+    const previousRetry = this.retry?.parsed ?? null;
+    const aborted = ctx.conformServerHello(
+      sh,
+      previousRetry,
+      this.keyShares,
+      decrypting ? sharedSecret : undefined,
+    );
+    if (aborted) return aborted;
     if (options.stopAfterServerHello) return ctx.stop('server_hello');
     if (!tls13) return new ExpectServerCertificate(negotiated);
     if (options.decrypt === false) return ctx.stop('server_hello');

@@ -9,6 +9,8 @@ import { encodeClientHello, encodeClientHelloMessage } from '../../handshake/cli
 import type { ServerHello } from '../../handshake/server-hello.ts';
 import type { ClientHello } from '../../handshake/types.ts';
 import { cipherSuiteName, groupName } from '../../iana/lookup.ts';
+import { changeCipherSpecRecord } from '../../records/change-cipher-spec.ts';
+import { encodeRecord } from '../../records/record.ts';
 import { EXT, findRawExtension, secondClientHello } from '../hello.ts';
 import { extensionValue, retryGroup } from '../violations.ts';
 import type { EngineContext } from './context.ts';
@@ -40,18 +42,8 @@ export function answerHelloRetryRequest(
     cookieLength: cookieValue?.length ?? 0,
     extensions: probeExtensions(hrr.extensions),
   };
-  const answered = ctx.lastSent;
-  if (answered) {
-    const event = {
-      kind: 'server_hello',
-      hello: answered,
-      message: hrr,
-      previousRetry: previous.retry?.parsed ?? null,
-      keyShares: previous.keyShares,
-    } as const;
-    const aborted = ctx.conform(event, {});
-    if (aborted) return aborted;
-  }
+  const aborted = ctx.conformServerHello(hrr, previous.retry?.parsed ?? null, previous.keyShares);
+  if (aborted) return aborted;
   if (ctx.found.retried)
     return ctx.stop(
       'hello_retry_request',
@@ -92,7 +84,7 @@ export function answerHelloRetryRequest(
   ctx.found.retried = true;
   // A client in middlebox compatibility mode (non-empty session id) sends change_cipher_spec
   // before its second flight (RFC 8446 D.4); servers accept it either way.
-  if (hello.legacySessionId.length > 0) ctx.send.push(new Uint8Array([20, 3, 3, 0, 1, 1]));
+  if (hello.legacySessionId.length > 0) ctx.send.push(encodeRecord(changeCipherSpecRecord()));
   ctx.send.push(secondBytes);
   return {
     keyShares: newShares ?? previous.keyShares,

@@ -9,7 +9,7 @@ import { HANDSHAKE_TYPES } from '../../handshake/header.ts';
 import type { ReassembledMessage } from '../../handshake/reassembler.ts';
 import { cipherSuiteInfo, groupName } from '../../iana/lookup.ts';
 import type { EngineContext } from './context.ts';
-import { DONE, type Negotiated, type ProbeState } from './types.ts';
+import { DONE, type Negotiated, type ProbeState, type ProbeStateName } from './types.ts';
 
 const TLS12_MESSAGES = 'a Certificate, ServerKeyExchange, CertificateRequest or ServerHelloDone';
 
@@ -34,13 +34,19 @@ function parse(m: ReassembledMessage, negotiated: Negotiated, ctx: EngineContext
   return ctx.parse(m.raw, sh.version, keyExchangeOf(sh.cipherSuite));
 }
 
-/** Waits for the server's Certificate (RFC 5246 §7.4.2). */
-export class ExpectServerCertificate implements ProbeState {
-  readonly name = 'ExpectServerCertificate' as const;
+/** A state of the TLS 1.2 flight: it holds the ServerHello. */
+abstract class Tls12State implements ProbeState {
+  abstract readonly name: ProbeStateName;
   readonly negotiated: Negotiated;
   constructor(negotiated: Negotiated) {
     this.negotiated = negotiated;
   }
+  abstract handle(m: ReassembledMessage, ctx: EngineContext): ProbeState;
+}
+
+/** Waits for the server's Certificate (RFC 5246 §7.4.2). */
+export class ExpectServerCertificate extends Tls12State {
+  readonly name = 'ExpectServerCertificate' as const;
 
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     const next = new ExpectServerKeyExchange(this.negotiated);
@@ -53,12 +59,8 @@ export class ExpectServerCertificate implements ProbeState {
 }
 
 /** Waits for CertificateStatus or ServerKeyExchange (RFC 5246 §7.4.3: the group or DH size the server chose). */
-export class ExpectServerKeyExchange implements ProbeState {
+export class ExpectServerKeyExchange extends Tls12State {
   readonly name = 'ExpectServerKeyExchange' as const;
-  readonly negotiated: Negotiated;
-  constructor(negotiated: Negotiated) {
-    this.negotiated = negotiated;
-  }
 
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     // certificate_status comes between Certificate and ServerKeyExchange; nothing in it is reported.
@@ -84,12 +86,8 @@ export class ExpectServerKeyExchange implements ProbeState {
 }
 
 /** Waits for CertificateRequest (RFC 5246 §7.4.4) and ServerHelloDone, which ends the flight. */
-export class ExpectServerHelloDone implements ProbeState {
+export class ExpectServerHelloDone extends Tls12State {
   readonly name = 'ExpectServerHelloDone' as const;
-  readonly negotiated: Negotiated;
-  constructor(negotiated: Negotiated) {
-    this.negotiated = negotiated;
-  }
 
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     switch (m.msgType) {

@@ -29,8 +29,12 @@ abstract class EncryptedState implements ProbeState {
     this.keys = keys;
   }
 
-  /** Adds the message to the transcript, then lets the state take it. */
+  /** True in the states a Finished may end (see each state). */
+  protected readonly takesFinished: boolean = false;
+
+  /** Checks a Finished the state takes; adds anything else to the transcript and lets the state take it. */
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
+    if (this.takesFinished && m.msgType === HANDSHAKE_TYPES.finished) return finish(this.keys, m, ctx);
     this.keys.transcript.update(m.raw);
     return this.take(m, ctx);
   }
@@ -65,6 +69,22 @@ export class ExpectEncryptedExtensions extends EncryptedState {
   }
 }
 
+/** Checks the server Finished (§4.4.4) against the key schedule and stops; the application secrets go to the key log. */
+function finish(keys: HandshakeKeys, m: ReassembledMessage, ctx: EngineContext): ProbeState {
+  const { transcript, secrets } = keys;
+  const expected = finishedVerifyData(
+    transcript.hash,
+    secrets.serverHandshakeTrafficSecret,
+    transcript.digest(),
+  );
+  ctx.found.finishedVerified = equalBytes(expected, m.body);
+  transcript.update(m.raw);
+  ctx.keyLog(applicationSecrets(transcript.hash, secrets.masterSecret, transcript.digest()));
+  return ctx.found.finishedVerified
+    ? ctx.stop('complete')
+    : ctx.stop('protocol_error', 'the server Finished does not match the key schedule');
+}
+
 /** Takes a Certificate or CompressedCertificate; CertificateVerify comes next. */
 function takeCertificate(state: EncryptedState, m: ReassembledMessage, ctx: EngineContext): ProbeState {
   if (m.msgType === HANDSHAKE_TYPES.compressed_certificate) {
@@ -93,11 +113,7 @@ function isCertificate(m: ReassembledMessage): boolean {
 export class ExpectCertificateOrCertificateRequest extends EncryptedState {
   readonly name = 'ExpectCertificateOrCertificateRequest' as const;
 
-  override handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
-    if (m.msgType === HANDSHAKE_TYPES.finished)
-      return new ExpectFinished(this.negotiated, this.keys).handle(m, ctx);
-    return super.handle(m, ctx);
-  }
+  protected override readonly takesFinished = true;
 
   protected take(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     if (m.msgType === HANDSHAKE_TYPES.certificate_request) {
@@ -126,11 +142,7 @@ export class ExpectCertificate extends EncryptedState {
 export class ExpectCertificateVerify extends EncryptedState {
   readonly name = 'ExpectCertificateVerify' as const;
 
-  override handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
-    if (m.msgType === HANDSHAKE_TYPES.finished)
-      return new ExpectFinished(this.negotiated, this.keys).handle(m, ctx);
-    return super.handle(m, ctx);
-  }
+  protected override readonly takesFinished = true;
 
   protected take(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     if (m.msgType !== HANDSHAKE_TYPES.certificate_verify) return ctx.unexpected('a CertificateVerify', m);
@@ -142,21 +154,7 @@ export class ExpectCertificateVerify extends EncryptedState {
 export class ExpectFinished extends EncryptedState {
   readonly name = 'ExpectFinished' as const;
 
-  override handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
-    if (m.msgType !== HANDSHAKE_TYPES.finished) return super.handle(m, ctx);
-    const { transcript, secrets } = this.keys;
-    const expected = finishedVerifyData(
-      transcript.hash,
-      secrets.serverHandshakeTrafficSecret,
-      transcript.digest(),
-    );
-    ctx.found.finishedVerified = equalBytes(expected, m.body);
-    transcript.update(m.raw);
-    ctx.keyLog(applicationSecrets(transcript.hash, secrets.masterSecret, transcript.digest()));
-    return ctx.found.finishedVerified
-      ? ctx.stop('complete')
-      : ctx.stop('protocol_error', 'the server Finished does not match the key schedule');
-  }
+  protected override readonly takesFinished = true;
 
   protected take(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     return ctx.unexpected('a Finished', m);
