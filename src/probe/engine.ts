@@ -210,13 +210,18 @@ export class ProbeEngine extends EngineFindings {
           return ctx.stop('protocol_error', (e as Error).message);
         }
         entry.messages = messages.map((m) => handshakeTypeName(m.msgType));
+        // RFC 8446 §5.1: what follows the TLS 1.3 ServerHello is encrypted, so no message may
+        // share its plaintext record (the messages are named, as the server sent them).
+        let unencrypted = this.reassembler.pending > 0;
         for (const m of messages) {
           if (this.done) break;
-          // RFC 8446 §5.1: nothing after the ServerHello may share its plaintext records.
-          if (this.state.keys) this.found.serverMessages.push(handshakeTypeName(m.msgType));
-          else this.message(m, false);
+          if (!this.state.keys) this.message(m, false);
+          else {
+            this.found.serverMessages.push(handshakeTypeName(m.msgType));
+            unencrypted = true;
+          }
         }
-        if (this.state.keys && this.reassembler.pending > 0)
+        if (this.state.keys && unencrypted)
           return ctx.stop(
             'protocol_error',
             'a handshake message after the TLS 1.3 ServerHello was not encrypted',

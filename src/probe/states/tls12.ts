@@ -11,8 +11,6 @@ import { cipherSuiteInfo, groupName } from '../../iana/lookup.ts';
 import type { EngineContext } from './context.ts';
 import { DONE, type Negotiated, type ProbeState, type ProbeStateName } from './types.ts';
 
-const TLS12_MESSAGES = 'a Certificate, ServerKeyExchange, CertificateRequest or ServerHelloDone';
-
 /** The key exchange a TLS 1.2 suite names, which decides how a ServerKeyExchange reads. */
 function keyExchangeOf(cipherSuite: number): 'ecdhe' | 'dhe' | undefined {
   const kx = cipherSuiteInfo(cipherSuite)?.keyExchange;
@@ -97,7 +95,7 @@ export class ExpectServerHelloDone extends Tls12State {
       case HANDSHAKE_TYPES.server_hello_done:
         return ctx.stop('complete');
       default:
-        return ctx.unexpected(TLS12_MESSAGES, m);
+        return ctx.unexpected('a CertificateRequest or ServerHelloDone', m);
     }
   }
 }
