@@ -16,6 +16,7 @@ import { ProbeEngine, type ProbeStateName } from '../../src/probe/engine.ts';
 import { engineOptionsFrom, probeResult } from '../../src/probe/session.ts';
 import type { HelloWithKeyShares, ProbeResult } from '../../src/probe/types.ts';
 import { describePeer, type Peer, startPeer, stopAll } from '../peers/index.ts';
+import { TLS13_CERTIFICATE_PATH } from './state-paths.ts';
 
 afterAll(stopAll);
 
@@ -108,14 +109,7 @@ describePeer('openssl', () => {
     const { replayed } = await recordAndReplay(peer, hello, 'replay-13');
     expect(replayed.result.finishedVerified).toBe(true);
     expect(replayed.result.stopReason).toBe('complete');
-    expect(replayed.states).toEqual([
-      'ExpectServerHello',
-      'ExpectEncryptedExtensions',
-      'ExpectCertificateOrCertificateRequest',
-      'ExpectCertificateVerify',
-      'ExpectFinished',
-      'Done',
-    ]);
+    expect(replayed.states).toEqual(TLS13_CERTIFICATE_PATH);
   });
 
   test('a HelloRetryRequest replayed: the same second ClientHello goes out and the flight after it verifies', async () => {

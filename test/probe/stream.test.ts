@@ -17,6 +17,7 @@ import { selfSignedCertificate } from '../../src/node/self-signed.ts';
 import { decompressCertificate, webCertificateDecompressors } from '../../src/probe/decompress.ts';
 import { ProbeEngine, probeStream } from '../../src/probe/index.ts';
 import type { ProbeResult } from '../../src/probe/types.ts';
+import { TLS13_CERTIFICATE_PATH } from './state-paths.ts';
 
 const NAME = 'stream.hellokit.test';
 let tls: SecureContextOptions;
@@ -161,14 +162,7 @@ describe('probeStream over an in-memory pipe to a Node TLS server', () => {
     expect(engine.stopReason).toBe('complete');
     expect(engine.finishedVerified).toBe(true);
     expect(engine.serverHello?.versionName).toBe('TLS 1.3');
-    expect(states).toEqual([
-      'ExpectServerHello',
-      'ExpectEncryptedExtensions',
-      'ExpectCertificateOrCertificateRequest',
-      'ExpectCertificateVerify',
-      'ExpectFinished',
-      'Done',
-    ]);
+    expect(states).toEqual(TLS13_CERTIFICATE_PATH);
     expect(messages).toEqual([
       'server_hello',
       'encrypted_extensions (encrypted)',
