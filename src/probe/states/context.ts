@@ -142,10 +142,11 @@ export class EngineContext {
     return this.found.sent[this.found.sent.length - 1];
   }
 
-  /** Records why reading stopped (the first reason wins) and returns the stopped state. */
+  /** Records why reading stopped and returns the stopped state; once stopped, later reasons are ignored. */
   stop(reason: StopReason, error?: string): ProbeState {
-    if (this.found.stopReason === null) this.found.stopReason = reason;
-    if (error !== undefined && this.found.error === undefined) this.found.error = error;
+    if (this.found.stopReason !== null) return DONE;
+    this.found.stopReason = reason;
+    if (error !== undefined) this.found.error ??= error;
     return DONE;
   }
 
