@@ -5,8 +5,10 @@
  */
 
 import type { ClientHello } from '../handshake/types.ts';
+import { ALERT } from '../iana/alerts.ts';
 import { cipherSuiteInfo } from '../iana/lookup.ts';
 import { helloServerName, helloVersions } from './hello.ts';
+import { versionLabel } from './states/expect-server-hello.ts';
 import type { CertificateSummary, ProbeResult } from './types.ts';
 
 /** A result without its conclusion; certificates may be summaries or raw DER (probeStream without a summariser). */
@@ -28,49 +30,37 @@ function alertMeaning(description: number, hello: ClientHello, sni: string | nul
   const versions = helloVersions(hello);
   const tls12Only = !versions.includes(0x0304);
   switch (description) {
-    case 80:
+    case ALERT.internal_error:
       return sni === null
         ? 'the hello had no SNI and this server picks certificates by name; try --sni NAME'
         : `the server failed on its side; it may not serve the name ${JSON.stringify(sni)} (Caddy answers unknown names this way)`;
-    case 112:
+    case ALERT.unrecognized_name:
       return sni === null
         ? 'the server wants a name it knows and the hello had no SNI; try --sni NAME'
         : `the server has no certificate for ${JSON.stringify(sni)}; try the name it serves`;
-    case 40:
+    case ALERT.handshake_failure:
       if (tls12Only && offeredOnlyRsaAuth(hello))
         return 'the hello offered only RSA-authenticated suites; the server may have only an ECDSA certificate, offer an ECDHE-ECDSA suite';
       return 'nothing in common: no shared cipher suite, group, signature algorithm or usable certificate (GnuTLS also uses it for no shared version)';
-    case 70:
-      return `no TLS version in common (the hello offered ${versions.map(label).join(', ')})`;
-    case 71:
+    case ALERT.protocol_version:
+      return `no TLS version in common (the hello offered ${versions.map(versionLabel).join(', ')})`;
+    case ALERT.insufficient_security:
       return 'the server wants stronger cipher suites than the hello offered';
-    case 47:
+    case ALERT.illegal_parameter:
       return 'the server found a field of the hello invalid';
-    case 50:
+    case ALERT.decode_error:
       return 'the server could not decode the hello';
-    case 109:
+    case ALERT.missing_extension:
       return 'the server requires an extension the hello lacks';
-    case 110:
+    case ALERT.unsupported_extension:
       return 'the hello carried an extension the server does not accept there';
-    case 120:
+    case ALERT.no_application_protocol:
       return 'no ALPN protocol in common';
-    case 0:
+    case ALERT.close_notify:
       return 'the server closed the connection politely without answering';
     default:
       return 'see RFC 8446 §6.2 for what the server means';
   }
-}
-
-function label(v: number): string {
-  return v === 0x0304
-    ? 'TLS 1.3'
-    : v === 0x0303
-      ? 'TLS 1.2'
-      : v === 0x0302
-        ? 'TLS 1.1'
-        : v === 0x0301
-          ? 'TLS 1.0'
-          : `0x${v.toString(16)}`;
 }
 
 /** Longest conclusion, in characters: one line a terminal and a log keep whole. */

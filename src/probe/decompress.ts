@@ -7,6 +7,7 @@
  */
 
 import { concatBytes } from '../bytes/hex.ts';
+import { Reader } from '../bytes/reader.ts';
 import { HANDSHAKE_TYPES } from '../handshake/header.ts';
 import { CERTIFICATE_COMPRESSION_ALGORITHMS } from '../iana/certificate-compression.ts';
 
@@ -35,14 +36,21 @@ export interface CompressedCertificate {
   readonly data: Uint8Array;
 }
 
-/** The fields of a CompressedCertificate body (RFC 8879 §4), or a reason string. */
+/**
+ * The fields of a CompressedCertificate body (RFC 8879 §4: `uint16 algorithm; uint24
+ * uncompressed_length; opaque compressed_certificate_message<1..2^24-1>`), or a reason string.
+ */
 export function compressedCertificateOf(body: Uint8Array): CompressedCertificate | string {
-  if (body.length < 8) return 'a CompressedCertificate too short to hold its header';
-  return {
-    algorithm: (body[0] << 8) | body[1],
-    uncompressedLength: (body[2] << 16) | (body[3] << 8) | body[4],
-    data: body.subarray(8),
-  };
+  try {
+    const r = new Reader(body, { path: ['compressed_certificate'] });
+    const algorithm = r.u16('algorithm');
+    const uncompressedLength = r.u24('uncompressed_length');
+    const data = r.vectorBytes(3, 'compressed_certificate_message', { min: 1 });
+    r.done();
+    return { algorithm, uncompressedLength, data };
+  } catch (e) {
+    return `the server's CompressedCertificate does not decode: ${(e as Error).message}`;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The probe layer (platform-neutral): probeStream() over any byte stream, and the server-conformance rules read by probe, diagnose, scan and fuzz. */
+/** The probe layer (platform-neutral): the client engine (a state machine over bytes in, bytes out), probeStream() over any byte stream, and the server-conformance rules read by probe, diagnose, scan and fuzz. */
 
 export {
   type CertificateCompressionName,
@@ -7,6 +7,14 @@ export {
   MAX_DECOMPRESSED_CERTIFICATE,
   webCertificateDecompressors,
 } from './decompress.ts';
+export {
+  type EngineEvent,
+  type EngineStep,
+  ProbeEngine,
+  type ProbeEngineOptions,
+  type ProbeStateName,
+  type ViolationAbort,
+} from './engine.ts';
 export { type ProbeDuplex, probeStream, type StreamProbeOptions } from './stream.ts';
 export type {
   CertificateSummary,

@@ -9,13 +9,15 @@ import { Duplex } from 'node:stream';
 import { createServer, type SecureContextOptions, type Server, type TlsOptions } from 'node:tls';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientHello } from '../../src/builder/client-hello.ts';
 import { summarizeCertificates } from '../../src/node/certificates.ts';
 import { nodeCertificateDecompressors } from '../../src/node/decompress.ts';
 import { probe } from '../../src/node/probe.ts';
 import { selfSignedCertificate } from '../../src/node/self-signed.ts';
 import { decompressCertificate, webCertificateDecompressors } from '../../src/probe/decompress.ts';
-import { probeStream } from '../../src/probe/index.ts';
+import { ProbeEngine, probeStream } from '../../src/probe/index.ts';
 import type { ProbeResult } from '../../src/probe/types.ts';
+import { TLS13_CERTIFICATE_PATH } from './state-paths.ts';
 
 const NAME = 'stream.hellokit.test';
 let tls: SecureContextOptions;
@@ -138,6 +140,38 @@ describe('probeStream over an in-memory pipe to a Node TLS server', () => {
     );
     expect(r.finishedVerified).toBe(true);
     expect(essentials(r)).toEqual(essentials(w));
+  });
+
+  it('ProbeEngine driven by hand over the pipe, as docs/probe.md shows, walks the TLS 1.3 states to a verified Finished', async () => {
+    const hello = clientHello({ serverName: NAME });
+    const engine = new ProbeEngine(hello, hello.keyShares);
+    const end = tlsOverPipe();
+    const states: string[] = [engine.stateName];
+    const messages: string[] = [];
+    end.write(engine.helloBytes);
+    for await (const chunk of end as AsyncIterable<Uint8Array>) {
+      const step = engine.receive(chunk, 0);
+      for (const bytes of step.send) end.write(bytes);
+      for (const e of step.events) {
+        if (e.kind === 'state') states.push(e.state);
+        if (e.kind === 'message') messages.push(`${e.name}${e.encrypted ? ' (encrypted)' : ''}`);
+      }
+      if (step.done) break;
+    }
+    end.end();
+    expect(engine.stopReason).toBe('complete');
+    expect(engine.finishedVerified).toBe(true);
+    expect(engine.serverHello?.versionName).toBe('TLS 1.3');
+    expect(states).toEqual(TLS13_CERTIFICATE_PATH);
+    expect(messages).toEqual([
+      'server_hello',
+      'encrypted_extensions (encrypted)',
+      'certificate (encrypted)',
+      'certificate_verify (encrypted)',
+      'finished (encrypted)',
+    ]);
+    const [leaf] = await summarizeCertificates(await engine.certificates());
+    expect(leaf.subjectAltNames).toEqual([`DNS:${NAME}`]);
   });
 
   it('a stream that ends without a byte is closed; one that stays silent times out within the bound', async () => {
