@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { versionName } from '../iana/lookup.ts';
-import { parseProbeTarget } from '../node/probe.ts';
+import { parseProbeTarget } from '../node/target.ts';
 
 /** The commands whose `--json` output this contract covers (one schema file each). */
 export const JSON_COMMANDS = [

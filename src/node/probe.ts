@@ -6,7 +6,7 @@
  * and closes its side of the connection with a TCP FIN; servers log that as an aborted
  * handshake.
  */
-import { connect, isIP, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import {
   engineFor,
   engineOptionsFrom,
@@ -19,6 +19,7 @@ import type { ProbeOptions, ProbeResult, ProbeTarget, StopReason } from '../prob
 import { summarizeCertificates } from './certificates.ts';
 import { nodeCertificateDecompressors } from './decompress.ts';
 import { openKeyLogFile } from './keylog-file.ts';
+import { parseProbeTarget } from './target.ts';
 
 export {
   DEFAULT_PROBE_IDLE_TIMEOUT_MS,
@@ -27,41 +28,7 @@ export {
   isBuiltHello,
   positiveOption,
 } from '../probe/session.ts';
-
-/**
- * `host:port`, `[v6]:port`, `host` (port 443), a bare IPv6 address, or `{host, port}`.
- * @example parseProbeTarget('example.test:8443') // { host: 'example.test', port: 8443 }
- * @throws {TypeError} when the target has no host or a port outside 1..65535
- */
-export function parseProbeTarget(target: ProbeTarget, defaultPort = 443): { host: string; port: number } {
-  let host: string;
-  let port: number | string | undefined;
-  if (typeof target === 'string') {
-    const text = target.trim();
-    const bracket = /^\[([^\]]+)\](?::(\d*))?$/.exec(text);
-    if (bracket) {
-      host = bracket[1];
-      port = bracket[2];
-    } else if (isIP(text) === 6) {
-      host = text;
-    } else {
-      const at = text.lastIndexOf(':');
-      host = at >= 0 ? text.slice(0, at) : text;
-      port = at >= 0 ? text.slice(at + 1) : undefined;
-    }
-  } else if (target && typeof target === 'object') {
-    host = target.host;
-    port = target.port;
-  } else {
-    throw new TypeError(`"target" expected "host:port" or {host, port}, got ${typeof target}`);
-  }
-  if (typeof host !== 'string' || host === '')
-    throw new TypeError(`"target" has no host: ${JSON.stringify(target)}`);
-  const n = port === undefined || port === '' ? defaultPort : Number(port);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new TypeError(`"target" port must be 1..65535, got ${JSON.stringify(port)}`);
-  return { host, port: n };
-}
+export { parseProbeTarget } from './target.ts';
 
 /**
  * The key log sink; a file is opened (see openKeyLogFile: append, a new one 0600, no symbolic

@@ -41,4 +41,20 @@ describe('the bin (the bundled CLI)', () => {
     expect(JSON.parse(fromBin)).toEqual(JSON.parse(fromSource.stdout));
     expect(manifest.bin.hellokit).toBe('dist/cli-bundle/main.js');
   });
+
+  it('reports bad input found inside a command with exit 2 and one line (each command is a bundle of its own)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
+    const bin = ensureBuiltCli();
+    const notTls = new URL('../../package.json', import.meta.url).pathname;
+    const bad = spawnSync(process.execPath, [bin, 'decode', notTls], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^hellokit decode: .*not TLS.*\n$/);
+    expect(bad.stderr.split('\n')).toHaveLength(2);
+    const flag = spawnSync(process.execPath, [bin, 'probe', '--timeout', 'soon', '127.0.0.1:9'], {
+      encoding: 'utf8',
+    });
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toMatch(/^hellokit probe: --timeout expects a duration/);
+  });
 });
