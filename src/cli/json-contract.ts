@@ -35,10 +35,18 @@ export interface TargetJson {
   ip: string | null;
 }
 
-/** A target `{host, port, ip}` from its parts or from `HOST[:PORT]` text. */
-export function targetJson(target: string | { host: string; port: number }, ip?: string | null): TargetJson {
+/**
+ * A target `{host, port, ip}` from its parts or from `HOST[:PORT]` text; `ip` is the address
+ * connected to (given, or carried by the target as hellokit/node's probe() reports it), else
+ * the host when it is an address.
+ */
+export function targetJson(
+  target: string | { readonly host: string; readonly port: number; readonly ip?: string | null },
+  ip?: string | null,
+): TargetJson {
   const { host, port } = typeof target === 'string' ? parseProbeTarget(target) : target;
-  return { host, port, ip: ip ?? (isIP(host) !== 0 ? host : null) };
+  const connected = ip ?? (typeof target === 'string' ? null : (target.ip ?? null));
+  return { host, port, ip: connected ?? (isIP(host) !== 0 ? host : null) };
 }
 
 /** A protocol version `{code, name}`: `{code: 772, name: 'TLS 1.3'}`. */

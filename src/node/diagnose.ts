@@ -70,7 +70,7 @@ export function probeFunction(target: string, options: ProbeFunctionOptions = {}
       // no_application_protocol) is a refusal, and only the decrypted flight shows it.
       decrypt: true,
     });
-    return { ...result, helloLength: encodeClientHelloMessage(hello).length };
+    return { ...result, ip: result.target.ip, helloLength: encodeClientHelloMessage(hello).length };
   };
 }
 

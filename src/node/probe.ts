@@ -6,7 +6,7 @@
  * and closes its side of the connection with a TCP FIN; servers log that as an aborted
  * handshake.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import {
   engineFor,
   engineOptionsFrom,
@@ -19,7 +19,7 @@ import type { ProbeOptions, ProbeResult, ProbeTarget, StopReason } from '../prob
 import { summarizeCertificates } from './certificates.ts';
 import { nodeCertificateDecompressors } from './decompress.ts';
 import { openKeyLogFile } from './keylog-file.ts';
-import { parseProbeTarget } from './target.ts';
+import { type ConnectedTarget, parseProbeTarget } from './target.ts';
 
 export {
   DEFAULT_PROBE_IDLE_TIMEOUT_MS,
@@ -28,7 +28,10 @@ export {
   isBuiltHello,
   positiveOption,
 } from '../probe/session.ts';
-export { parseProbeTarget } from './target.ts';
+export { type ConnectedTarget, parseProbeTarget } from './target.ts';
+
+/** What {@link probe} found, its target with the address the connection went to. */
+export type NodeProbeResult = ProbeResult & { readonly target: ConnectedTarget };
 
 /**
  * The key log sink; a file is opened (see openKeyLogFile: append, a new one 0600, no symbolic
@@ -58,7 +61,7 @@ function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) =>
  * r.alert?.name // 'decode_error'
  * @throws {TypeError|RangeError} for a malformed target or option; every server behaviour is a result
  */
-export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<NodeProbeResult> {
   return runProbe(target, options, false);
 }
 
@@ -70,7 +73,7 @@ export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<
  * @internal used by `hellokit scan`
  * @throws {TypeError|RangeError} as {@link probe}
  */
-export function probeServerHello(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+export function probeServerHello(target: ProbeTarget, options: ProbeOptions = {}): Promise<NodeProbeResult> {
   return runProbe(target, options, true);
 }
 
@@ -78,7 +81,7 @@ async function runProbe(
   target: ProbeTarget,
   options: ProbeOptions,
   stopAfterServerHello: boolean,
-): Promise<ProbeResult> {
+): Promise<NodeProbeResult> {
   const { host, port } = parseProbeTarget(target);
   const { timeoutMs, idleTimeoutMs, maxBytes } = probeBounds(options);
   const engineOptions = engineOptionsFrom(options, maxBytes, stopAfterServerHello);
@@ -96,6 +99,8 @@ async function runProbe(
   const now = () => clock.now();
   let connectMs: number | null = null;
   let firstByteMs: number | null = null;
+  // The address connected to; for a name, the one DNS gave (the last one tried when none connected).
+  let ip: string | null = isIP(host) !== 0 ? host : null;
 
   const reason = await new Promise<StopReason>((resolve) => {
     let settled = false;
@@ -119,8 +124,15 @@ async function runProbe(
     );
     socket = connect({ host, port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     socket.setNoDelay(true);
+    socket.on('lookup', (error: Error | null, address: string | undefined) => {
+      if (!error && address) ip = address;
+    });
+    socket.on('connectionAttempt', (address: string) => {
+      ip = address;
+    });
     socket.on('connect', () => {
       connectMs = now();
+      ip = socket.remoteAddress ?? ip;
       clock.armIdle();
       clock.schedule(writes, (chunk) => {
         if (settled || socket.destroyed) return;
@@ -155,5 +167,12 @@ async function runProbe(
   const totalMs = now();
   keylog.close();
   const certificates = await summarizeCertificates(await engine.certificates());
-  return probeResult(engine, reason, { host, port }, { connectMs, firstByteMs, totalMs }, certificates);
+  const result = probeResult(
+    engine,
+    reason,
+    { host, port },
+    { connectMs, firstByteMs, totalMs },
+    certificates,
+  );
+  return { ...result, target: { host, port, ip } };
 }

@@ -9,7 +9,7 @@ import { silentFailure } from '../diagnose/run.ts';
 import type { ProbeAnswer, ProbeFn } from '../diagnose/types.ts';
 import type { ServerViolation } from '../probe/violations.ts';
 import { probeFunction } from './diagnose.ts';
-import { probe, probeServerHello } from './probe.ts';
+import { type NodeProbeResult, probe, probeServerHello } from './probe.ts';
 import { withKeyShares } from './probe-hello.ts';
 import type { HelloWithKeyShares, ProbeResult } from './probe-types.ts';
 
@@ -125,7 +125,7 @@ export class ScanProber {
   }
 
   /** Sends `hello` and reads up to the ServerHello or HelloRetryRequest only. */
-  serverHello(hello: HelloWithKeyShares): Promise<ProbeResult> {
+  serverHello(hello: HelloWithKeyShares): Promise<NodeProbeResult> {
     return this.run(() =>
       probeServerHello(this.target, { hello, timeoutMs: this.timeLeft(), retryOnHelloRetryRequest: false }),
     );

@@ -88,6 +88,8 @@ export interface ScannedCertificates {
 /** What {@link scanTarget} found. */
 export interface ScanResult {
   readonly target: string;
+  /** The address the scan's first connection went to (see `ConnectedTarget.ip`); null when the name did not resolve. */
+  readonly ip: string | null;
   readonly serverName: string | null;
   readonly versions: readonly ScannedVersion[];
   readonly certificates: readonly ScannedCertificates[];
@@ -236,6 +238,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
   if (first.outcome === 'connect_failed' || first.outcome === 'not_tls') {
     return {
       target: `${host}:${port}`,
+      ip: first.target.ip,
       serverName,
       versions: [],
       certificates: [],
@@ -360,6 +363,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
   );
   return {
     target: `${host}:${port}`,
+    ip: first.target.ip,
     serverName,
     versions: scans.map((s) => s.result),
     certificates,

@@ -5,6 +5,17 @@
 import { isIP } from 'node:net';
 import type { ProbeTarget } from '../probe/types.ts';
 
+/** A target as a socket reached it: the host and port asked for, and the address connected to. */
+export interface ConnectedTarget {
+  readonly host: string;
+  readonly port: number;
+  /**
+   * The IP address the TCP connection went to: the host itself when it is an address, else the
+   * one DNS gave (the last one tried when none connected); null when the name did not resolve.
+   */
+  readonly ip: string | null;
+}
+
 /**
  * `host:port`, `[v6]:port`, `host` (port 443), a bare IPv6 address, or `{host, port}`.
  * @example parseProbeTarget('example.test:8443') // { host: 'example.test', port: 8443 }

@@ -197,6 +197,26 @@ describePeer('node', () => {
     }
   });
 
+  it('probe, scan and diagnose of a host name give the address they connected to as target.ip', async () => {
+    // /etc/hosts maps localhost to loopback; the peer listens on 127.0.0.1 only, so that is
+    // the one address a connection can reach whatever else the name resolves to.
+    expect(peer.host).toBe('127.0.0.1');
+    const named = `localhost:${peer.port}`;
+    const expected = { host: 'localhost', port: peer.port, ip: '127.0.0.1' };
+    const p = await single('probe', [named, '--sni', 'hellokit.test']);
+    expect(p.outcome).toBe('server_hello');
+    expect(p.target).toEqual(expected);
+    const s = await single('scan', [named, '--sni', 'hellokit.test', '--timeout', '60s']);
+    expect(s.target).toEqual(expected);
+    expect(s).not.toHaveProperty('ip');
+    const d = await single('diagnose', [named, '--sni', 'hellokit.test']);
+    expect(d.target).toEqual(expected);
+    // Refused: the address tried is still the one DNS gave.
+    const refused = await single('probe', [`localhost:1`, '--timeout', '5s']);
+    expect(refused.outcome).toBe('connect_failed');
+    expect(refused.target).toEqual({ host: 'localhost', port: 1, ip: '127.0.0.1' });
+  });
+
   it('fuzz: a run and a replayed case', async () => {
     const run = await single('fuzz', [at(), '--runs', '3', '--seed', 'schema']);
     const cases = run.cases as { id: string }[];
