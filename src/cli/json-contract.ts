@@ -23,9 +23,19 @@ export const JSON_COMMANDS = [
 ] as const;
 export type JsonCommand = (typeof JSON_COMMANDS)[number];
 
-/** The `schema` field of a command's JSON output: `{schema: 'hellokit.probe/1'}`. */
-export function schemaField(command: JsonCommand): { schema: string } {
-  return { schema: `hellokit.${command}/1` };
+/** `serve`'s JSON: its answers to /json and /api/all, to /api/clean, and its `--json` log lines. */
+export const SERVE_SCHEMAS = ['serve', 'serve-clean', 'serve-log'] as const;
+
+/** Every schema the package ships, as `schemas/<name>.json` and `hellokit/schemas/<name>.json`. */
+export const JSON_SCHEMAS: readonly (JsonCommand | (typeof SERVE_SCHEMAS)[number])[] = [
+  ...JSON_COMMANDS,
+  ...SERVE_SCHEMAS,
+];
+export type JsonSchemaName = (typeof JSON_SCHEMAS)[number];
+
+/** The `schema` field of a JSON output: `{schema: 'hellokit.probe/1'}`. */
+export function schemaField(name: JsonSchemaName): { schema: string } {
+  return { schema: `hellokit.${name}/1` };
 }
 
 export interface TargetJson {
