@@ -29,6 +29,21 @@ describe('the package', () => {
   });
 });
 
+describe('the README', () => {
+  it('lists exactly the commands that take the hello flags', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const listed = /^Hello flags \(([a-z, ]+);/m.exec(readme)?.[1].split(', ');
+    expect(listed).toEqual(['build', 'probe', 'fuzz']);
+    const { COMMANDS } = await import('../../src/cli/commands/index.ts');
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
+      expect(Object.hasOwn(command.flags, 'preset') && Object.hasOwn(command.flags, 'tls'), entry.name).toBe(
+        listed?.includes(entry.name),
+      );
+    }
+  });
+});
+
 describe('the bin (the bundled CLI)', () => {
   it('decodes a real hello exactly as the CLI run from source does', async () => {
     const { execFileSync } = await import('node:child_process');
