@@ -41,10 +41,26 @@ await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir, plugi
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
   .map((f) => f.slice(0, -3));
+/**
+ * In the bin, the key shares' X25519 and NIST curves are Node's crypto (src/node/native-curves.ts):
+ * noble's cold start cost a probe 80–110 ms per curve. Only src/crypto/key-share.ts is redirected;
+ * the library, and everything else in the bin, keeps what it imports.
+ */
+const nativeCurves = {
+  name: 'native-curves',
+  setup(b) {
+    const native = new URL('../../src/node/native-curves.ts', import.meta.url).pathname;
+    b.onResolve({ filter: /^@noble\/curves\/(ed25519|nist)\.js$/ }, (args) =>
+      /[\\/]src[\\/]crypto[\\/]key-share\.ts$/.test(args.importer) ? { path: native } : undefined,
+    );
+  },
+};
+
 await build({
   ...common,
   entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])),
   outdir: `${outdir}/commands`,
+  plugins: [nativeCurves],
 });
 
 await buildBrowserBundle();

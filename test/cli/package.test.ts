@@ -72,4 +72,47 @@ describe('the bin (the bundled CLI)', () => {
     expect(flag.status).toBe(2);
     expect(flag.stderr).toMatch(/^hellokit probe: --timeout expects a duration/);
   });
+
+  it("writes the same seeded hello as the library, key shares on every curve included (the bin's curves are OpenSSL's)", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
+    const bin = ensureBuiltCli();
+    const groups = 'x25519,secp256r1,secp384r1,secp521r1,x448,X25519MLKEM768';
+    const argv = ['build', '--seed', 'bin', '--groups', groups, '--key-shares', groups, '--json'];
+    const fromBin = JSON.parse(execFileSync(process.execPath, [bin, ...argv], { encoding: 'utf8' }));
+    const fromSource = await cli(argv);
+    expect(fromSource.code).toBe(0);
+    expect(fromBin.clientHello.keyShareGroups).toEqual([0x1d, 0x17, 0x18, 0x19, 0x1e, 0x11ec]);
+    expect(fromBin).toEqual(JSON.parse(fromSource.stdout));
+  });
+
+  it('completes TLS 1.3 handshakes with a real server over x25519 and secp256r1', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
+    const { startPeer } = await import('../peers/index.ts');
+    const bin = ensureBuiltCli();
+    const peer = await startPeer('node', { names: ['hellokit.test'] });
+    try {
+      for (const group of ['x25519', 'secp256r1']) {
+        const { stdout } = await promisify(execFile)(process.execPath, [
+          bin,
+          'probe',
+          `${peer.host}:${peer.port}`,
+          '--sni',
+          'hellokit.test',
+          '--groups',
+          group,
+          '--key-shares',
+          group,
+          '--json',
+        ]);
+        const result = JSON.parse(stdout);
+        expect(result.serverHello.groupName, group).toBe(group);
+        expect(result.finishedVerified, group).toBe(true);
+      }
+    } finally {
+      await peer.stop();
+    }
+  });
 });
