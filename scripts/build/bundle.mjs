@@ -42,17 +42,37 @@ const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
   .map((f) => f.slice(0, -3));
 /**
- * In the bin, the key shares' X25519 and NIST curves are Node's crypto (src/node/native-curves.ts):
- * noble's cold start cost a probe 80–110 ms per curve. Only src/crypto/key-share.ts is redirected;
- * the library, and everything else in the bin, keeps what it imports.
+ * In the bin, the crypto a probe runs once per process is Node's (OpenSSL): the key shares'
+ * X25519 and NIST curves (src/node/native-curves.ts), and the TLS 1.3 key schedule's hashes and
+ * the record AEADs (src/node/native-symmetric.ts). noble's first run of each cost a probe more
+ * than all the rest of its work (docs/performance.md). Only these three modules' imports are
+ * redirected; the library, and everything else in the bin, keeps noble.
  */
-const nativeCurves = {
-  name: 'native-curves',
+const NATIVE = [
+  {
+    importer: 'src/crypto/key-share.ts',
+    from: /^@noble\/curves\/(ed25519|nist)\.js$/,
+    to: 'native-curves.ts',
+  },
+  {
+    importer: 'src/crypto/key-schedule.ts',
+    from: /^@noble\/hashes\/(hkdf|hmac|sha2)\.js$/,
+    to: 'native-symmetric.ts',
+  },
+  {
+    importer: 'src/crypto/record-protection.ts',
+    from: /^@noble\/ciphers\/(aes|chacha)\.js$/,
+    to: 'native-symmetric.ts',
+  },
+];
+const nativeCrypto = {
+  name: 'native-crypto',
   setup(b) {
-    const native = new URL('../../src/node/native-curves.ts', import.meta.url).pathname;
-    b.onResolve({ filter: /^@noble\/curves\/(ed25519|nist)\.js$/ }, (args) =>
-      /[\\/]src[\\/]crypto[\\/]key-share\.ts$/.test(args.importer) ? { path: native } : undefined,
-    );
+    b.onResolve({ filter: /^@noble\// }, (args) => {
+      const importer = args.importer.replaceAll('\\', '/');
+      const rule = NATIVE.find((r) => importer.endsWith(`/${r.importer}`) && r.from.test(args.path));
+      return rule ? { path: new URL(`../../src/node/${rule.to}`, import.meta.url).pathname } : undefined;
+    });
   },
 };
 
@@ -60,7 +80,7 @@ await build({
   ...common,
   entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])),
   outdir: `${outdir}/commands`,
-  plugins: [nativeCurves],
+  plugins: [nativeCrypto],
 });
 
 await buildBrowserBundle();

@@ -86,7 +86,7 @@ describe('the bin (the bundled CLI)', () => {
     expect(fromBin).toEqual(JSON.parse(fromSource.stdout));
   });
 
-  it('completes TLS 1.3 handshakes with a real server over x25519 and secp256r1', async () => {
+  it('completes TLS 1.3 handshakes with a real server on every group and suite its native crypto covers', async () => {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
     const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
@@ -94,22 +94,20 @@ describe('the bin (the bundled CLI)', () => {
     const bin = ensureBuiltCli();
     const peer = await startPeer('node', { names: ['hellokit.test'] });
     try {
-      for (const group of ['x25519', 'secp256r1']) {
+      for (const [group, suite] of [
+        ['x25519', 'TLS_AES_128_GCM_SHA256'],
+        ['secp256r1', 'TLS_AES_256_GCM_SHA384'],
+        ['secp384r1', 'TLS_CHACHA20_POLY1305_SHA256'],
+      ]) {
+        const argv = ['probe', `${peer.host}:${peer.port}`, '--sni', 'hellokit.test', '--tls', '1.3'];
         const { stdout } = await promisify(execFile)(process.execPath, [
           bin,
-          'probe',
-          `${peer.host}:${peer.port}`,
-          '--sni',
-          'hellokit.test',
-          '--groups',
-          group,
-          '--key-shares',
-          group,
-          '--json',
+          ...argv,
+          ...['--groups', group, '--key-shares', group, '--ciphers', suite, '--json'],
         ]);
         const result = JSON.parse(stdout);
-        expect(result.serverHello.groupName, group).toBe(group);
-        expect(result.finishedVerified, group).toBe(true);
+        expect([result.serverHello.groupName, result.serverHello.cipherSuiteName]).toEqual([group, suite]);
+        expect(result.finishedVerified, `${group} ${suite}`).toBe(true);
       }
     } finally {
       await peer.stop();
