@@ -43,10 +43,11 @@ const commands = readdirSync('src/cli/commands')
   .map((f) => f.slice(0, -3));
 /**
  * In the bin, the crypto a probe runs once per process is Node's (OpenSSL): the key shares'
- * X25519 and NIST curves (src/node/native-curves.ts), and the TLS 1.3 key schedule's hashes and
- * the record AEADs (src/node/native-symmetric.ts). noble's first run of each cost a probe more
- * than all the rest of its work (docs/performance.md). Only these three modules' imports are
- * redirected; the library, and everything else in the bin, keeps noble.
+ * X25519 and NIST curves (src/node/native-curves.ts), and the TLS 1.3 key schedule's hashes, the
+ * record AEADs, AES-CCM's block modes and QUIC header protection (src/node/native-symmetric.ts).
+ * noble's first run of each, and the AES tables its module builds when it loads, cost a probe
+ * more than all the rest of its work (docs/performance.md). Only the imports of the modules
+ * named here are redirected; the library, and everything else in the bin, keeps noble.
  */
 const NATIVE = [
   {
@@ -64,7 +65,18 @@ const NATIVE = [
     from: /^@noble\/ciphers\/(aes|chacha)\.js$/,
     to: 'native-symmetric.ts',
   },
+  { importer: 'src/crypto/aes-ccm.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
+  // probe --quic: its header protection, and the server's Initials read with the capture reader's code.
+  {
+    importer: 'src/node/probe-quic-handshake.ts',
+    from: /^@noble\/ciphers\/aes\.js$/,
+    to: 'native-symmetric.ts',
+  },
+  { importer: 'src/capture/quic-initial.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
 ];
+/** The commands that make key shares or connect get OpenSSL's crypto; the others (pcap, decode, …) keep noble. */
+const NATIVE_COMMANDS = new Set(['build', 'probe', 'scan', 'diagnose', 'fuzz']);
+
 const nativeCrypto = {
   name: 'native-crypto',
   setup(b) {
@@ -76,9 +88,15 @@ const nativeCrypto = {
   },
 };
 
+const entries = (names) => Object.fromEntries(names.map((c) => [c, `src/cli/commands/${c}.ts`]));
 await build({
   ...common,
-  entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])),
+  entryPoints: entries(commands.filter((c) => !NATIVE_COMMANDS.has(c))),
+  outdir: `${outdir}/commands`,
+});
+await build({
+  ...common,
+  entryPoints: entries(commands.filter((c) => NATIVE_COMMANDS.has(c))),
   outdir: `${outdir}/commands`,
   plugins: [nativeCrypto],
 });

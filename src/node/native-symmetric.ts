@@ -1,10 +1,11 @@
 /**
- * SHA-256/384, HMAC, HKDF, AES-GCM and ChaCha20-Poly1305 by Node's crypto (OpenSSL), behind
- * the calls src/crypto/key-schedule.ts and src/crypto/record-protection.ts make on
- * `@noble/hashes` and `@noble/ciphers`. The bin (scripts/build/bundle.mjs) gives those two
- * modules these instead: a `hellokit probe` process runs its key schedule and opens its
- * records once, and noble's first run of each (its GHASH tables, cold hash code) was most of
- * the handshake's own time (docs/performance.md). The library keeps noble, which runs everywhere.
+ * SHA-256/384, HMAC, HKDF, AES-GCM, ChaCha20-Poly1305 and the AES block modes by Node's crypto
+ * (OpenSSL), behind the calls the TLS 1.3 key schedule, record protection, AES-CCM and QUIC
+ * header protection make on `@noble/hashes` and `@noble/ciphers`. The bin
+ * (scripts/build/bundle.mjs) gives those modules these instead: a `hellokit probe` process runs
+ * its key schedule and opens its records once, and noble's first run of each (cold hash code,
+ * AES tables built when its module loads, GHASH tables) was most of the handshake's own time
+ * (docs/performance.md). The library keeps noble, which runs everywhere.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, type Hash } from 'node:crypto';
 
@@ -120,4 +121,48 @@ export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Aead 
 /** ChaCha20-Poly1305 (RFC 8439). */
 export function chacha20poly1305(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Aead {
   return aead('chacha20-poly1305', key, nonce, aad);
+}
+
+/** A block mode with its key (and IV) fixed, as noble's `cbc(key, iv, opts)`, `ctr` and `ecb`. */
+export interface BlockCipher {
+  encrypt(plaintext: Uint8Array): Uint8Array;
+  decrypt(ciphertext: Uint8Array): Uint8Array;
+}
+
+/** Options of noble's block modes that callers pass: `disablePadding` (PKCS#7 padding otherwise). */
+export interface BlockOptions {
+  readonly disablePadding?: boolean;
+}
+
+function aesMode(
+  mode: 'ecb' | 'cbc' | 'ctr',
+  key: Uint8Array,
+  iv: Uint8Array | null,
+  padding: boolean,
+): BlockCipher {
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32)
+    throw new RangeError(`AES key must be 16, 24 or 32 bytes, got ${key.length}`);
+  const algorithm = `aes-${key.length * 8}-${mode}`;
+  const run = (decipher: boolean, input: Uint8Array): Uint8Array => {
+    const c = decipher ? createDecipheriv(algorithm, key, iv) : createCipheriv(algorithm, key, iv);
+    c.setAutoPadding(padding);
+    const out = Buffer.concat([c.update(input), c.final()]);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  };
+  return { encrypt: (p) => run(false, p), decrypt: (c) => run(true, c) };
+}
+
+/** AES-ECB (QUIC header protection masks one block with it, RFC 9001 §5.4.3). */
+export function ecb(key: Uint8Array, options: BlockOptions = {}): BlockCipher {
+  return aesMode('ecb', key, null, options.disablePadding !== true);
+}
+
+/** AES-CBC (AES-CCM's CBC-MAC). */
+export function cbc(key: Uint8Array, iv: Uint8Array, options: BlockOptions = {}): BlockCipher {
+  return aesMode('cbc', key, iv, options.disablePadding !== true);
+}
+
+/** AES-CTR with a 128-bit big-endian counter block, as noble's and OpenSSL's (AES-CCM's encryption). */
+export function ctr(key: Uint8Array, counter: Uint8Array): BlockCipher {
+  return aesMode('ctr', key, counter, false);
 }

@@ -3,14 +3,17 @@
  * node:crypto) against noble's, which the library uses: the same digests, HKDF and HMAC outputs,
  * and ciphertexts, and the same refusal of a changed record.
  */
-import { gcm as nobleGcm } from '@noble/ciphers/aes.js';
+import { cbc as nobleCbc, ctr as nobleCtr, ecb as nobleEcb, gcm as nobleGcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 as nobleChacha } from '@noble/ciphers/chacha.js';
 import { expand as nobleExpand, extract as nobleExtract } from '@noble/hashes/hkdf.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256, sha384 as nobleSha384 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import {
+  cbc,
   chacha20poly1305,
+  ctr,
+  ecb,
   expand,
   extract,
   gcm,
@@ -75,5 +78,26 @@ describe.each([
     expect(() => native(key, nonce, aad).decrypt(changed)).toThrow();
     expect(() => native(key, nonce, bytes(5, 15)).decrypt(sealed)).toThrow();
     expect(() => native(key, nonce, aad).decrypt(sealed.subarray(0, 10))).toThrow();
+  });
+});
+
+describe("native AES block modes (AES-CCM's CBC-MAC and CTR, QUIC header protection)", () => {
+  it("give noble's ECB, unpadded CBC and CTR output, and CTR carries past a counter wrap", () => {
+    for (const keyLength of [16, 32]) {
+      const key = bytes(keyLength, 20);
+      const blocks = bytes(64, 21);
+      expect(ecb(key, { disablePadding: true }).encrypt(blocks.subarray(0, 16))).toEqual(
+        nobleEcb(key, { disablePadding: true }).encrypt(blocks.subarray(0, 16)),
+      );
+      expect(cbc(key, bytes(16, 22), { disablePadding: true }).encrypt(blocks)).toEqual(
+        nobleCbc(key, bytes(16, 22), { disablePadding: true }).encrypt(blocks),
+      );
+      const nearWrap = new Uint8Array(16).fill(0xff);
+      nearWrap[15] = 0xfe;
+      for (const counter of [bytes(16, 23), nearWrap])
+        expect(ctr(key, counter).encrypt(bytes(77, 24))).toEqual(
+          nobleCtr(key, counter).encrypt(bytes(77, 24)),
+        );
+    }
   });
 });
