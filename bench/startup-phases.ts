@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   console.log(`probe start-up by phase, each cold in a fresh process, median of ${runs} (ms)`);
   for (const [phase, ms] of times) console.log(`  ${median(ms).toFixed(1).padStart(7)}  ${phase}`);
   const floor = median(times.get('node start (to first line of user code)') ?? []);
-  console.log(`  aim for a whole probe process: 2.5 × node -e '' ≈ ${(2.5 * floor).toFixed(0)} ms`);
+  console.log(`  a whole probe process within 2.5 × Node's start: ${(2.5 * floor).toFixed(0)} ms`);
 }
 
 await main();
