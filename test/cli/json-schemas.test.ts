@@ -14,9 +14,8 @@ import { promisify } from 'node:util';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_SCHEMAS } from '../../src/cli/json-contract.ts';
-import { runCli } from '../../src/cli/main.ts';
 import { describePeer, type Peer, startPeer } from '../peers/index.ts';
-import { bufferIO, cli } from './run.ts';
+import { cli, serveInProcess } from './run.ts';
 
 const ROOT = new URL('../../', import.meta.url);
 const FIXTURE = (p: string) => new URL(`fixtures/${p}`, ROOT).pathname;
@@ -245,12 +244,7 @@ describe('serve: its answers and its --json log, from real clients on loopback',
       .stdout;
 
   it('/json, /api/all, /api/clean and / validate, and so does every log line', async () => {
-    const io = bufferIO();
-    const done = runCli(['serve', '--port', '0', '--json'], io);
-    const listening = /listening on https:\/\/127\.0\.0\.1:(\d+)\//;
-    for (let i = 0; i < 250 && !listening.test(io.stderr); i++) await new Promise((r) => setTimeout(r, 20));
-    const port = Number(listening.exec(io.stderr)?.[1]);
-    expect(port, io.stderr).toBeGreaterThan(0);
+    const { io, port, stop } = await serveInProcess(['--json']);
     try {
       const h2 = valid('serve', JSON.parse(await curl(port, '/json', ['--http2'])));
       expect(h2.http).toMatchObject({
@@ -274,8 +268,7 @@ describe('serve: its answers and its --json log, from real clients on loopback',
       notTls.end('GARBAGE, NOT TLS\r\n');
       await once(notTls, 'close');
     } finally {
-      process.emit('SIGTERM');
-      expect(await done).toBe(0);
+      expect(await stop()).toBe(0);
     }
     const logged = io.stdout
       .trim()
