@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describePeer, startPeer } from '../peers/index.ts';
 import { cli } from './run.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -111,6 +112,24 @@ describe('the bin (the bundled CLI)', () => {
       }
     } finally {
       await peer.stop();
+    }
+  });
+});
+
+describePeer('caddy', () => {
+  it("the bin's probe --quic (OpenSSL for its key schedule, AEAD and header protection) completes a QUIC handshake with Caddy", async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
+    const bin = ensureBuiltCli();
+    const caddy = await startPeer('caddy', { names: ['hellokit.test'], http3: true });
+    try {
+      const argv = ['probe', '--quic', `127.0.0.1:${caddy.port}`, '--sni', 'hellokit.test', '--json'];
+      const result = JSON.parse((await promisify(execFile)(process.execPath, [bin, ...argv])).stdout);
+      expect(result.outcome).toBe('server_hello');
+      expect(result.finishedVerified).toBe(true);
+    } finally {
+      await caddy.stop();
     }
   });
 });
