@@ -1,28 +1,104 @@
-// Bundles the CLI into a few files (dist/cli-bundle/: one per command, loaded when that
-// command runs) so a `hellokit` process loads a handful of modules instead of a hundred:
-// ESM loading, not the work, dominated its start-up. The library stays as tsc writes it.
-import { rmSync } from 'node:fs';
+// Bundles the CLI (the package's bin) into dist/cli-bundle/: main.js (argument dispatch and
+// help) and one self-contained file per command in commands/, imported only when that command
+// runs. A `hellokit` process so loads two modules: Node's ESM loader costs about 1.5 ms per
+// module file, which with esbuild's shared chunks (18 of them for decode) was a quarter of
+// decode's start-up (docs/performance.md). Code shared by several commands is repeated in
+// each of their files; the library stays as tsc writes it.
+import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { buildBrowserBundle } from './browser-bundle.mjs';
 
-// Chunk names carry content hashes: start empty so old chunks do not pile up.
-rmSync('dist/cli-bundle', { recursive: true, force: true });
+const outdir = 'dist/cli-bundle';
+rmSync(outdir, { recursive: true, force: true });
 
-await build({
-  entryPoints: { main: 'src/cli/main.ts' },
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  outdir: 'dist/cli-bundle',
-  chunkNames: 'chunks/[name]-[hash]',
   // The certificate maker for serve and the demo is loaded from node_modules as Node would load
   // it (its ESM build, after its Reflect polyfill), not bundled in its CommonJS form.
   external: ['@peculiar/x509', 'reflect-metadata'],
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+/** src/cli/commands/index.ts imports each command as `./NAME.ts`: in the bundle that is commands/NAME.js. */
+const commandsApart = {
+  name: 'commands-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[\w-]+\.ts$/ }, (args) =>
+      args.kind === 'dynamic-import' && /[\\/]src[\\/]cli[\\/]commands[\\/]index\.ts$/.test(args.importer)
+        ? { path: `./commands/${args.path.slice(2, -3)}.js`, external: true }
+        : undefined,
+    );
+  },
+};
+
+await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir, plugins: [commandsApart] });
+
+const commands = readdirSync('src/cli/commands')
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+  .map((f) => f.slice(0, -3));
+/**
+ * In the bin, the crypto a probe runs once per process is Node's (OpenSSL): the key shares'
+ * X25519 and NIST curves (src/node/native-curves.ts), and the TLS 1.3 key schedule's hashes, the
+ * record AEADs, AES-CCM's block modes and QUIC header protection (src/node/native-symmetric.ts).
+ * noble's first run of each, and the AES tables its module builds when it loads, cost a probe
+ * more than all the rest of its work (docs/performance.md). Only the imports of the modules
+ * named here are redirected; the library, and everything else in the bin, keeps noble.
+ */
+const NATIVE = [
+  {
+    importer: 'src/crypto/key-share.ts',
+    from: /^@noble\/curves\/(ed25519|nist)\.js$/,
+    to: 'native-curves.ts',
+  },
+  {
+    importer: 'src/crypto/key-schedule.ts',
+    from: /^@noble\/hashes\/(hkdf|hmac|sha2)\.js$/,
+    to: 'native-symmetric.ts',
+  },
+  {
+    importer: 'src/crypto/record-protection.ts',
+    from: /^@noble\/ciphers\/(aes|chacha)\.js$/,
+    to: 'native-symmetric.ts',
+  },
+  { importer: 'src/crypto/aes-ccm.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
+  // probe --quic: its header protection, and the server's Initials read with the capture reader's code.
+  {
+    importer: 'src/node/probe-quic-handshake.ts',
+    from: /^@noble\/ciphers\/aes\.js$/,
+    to: 'native-symmetric.ts',
+  },
+  { importer: 'src/capture/quic-initial.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
+];
+/** The commands that make key shares or connect get OpenSSL's crypto; the others (pcap, decode, …) keep noble. */
+const NATIVE_COMMANDS = new Set(['build', 'probe', 'scan', 'diagnose', 'fuzz']);
+
+const nativeCrypto = {
+  name: 'native-crypto',
+  setup(b) {
+    b.onResolve({ filter: /^@noble\// }, (args) => {
+      const importer = args.importer.replaceAll('\\', '/');
+      const rule = NATIVE.find((r) => importer.endsWith(`/${r.importer}`) && r.from.test(args.path));
+      return rule ? { path: new URL(`../../src/node/${rule.to}`, import.meta.url).pathname } : undefined;
+    });
+  },
+};
+
+const entries = (names) => Object.fromEntries(names.map((c) => [c, `src/cli/commands/${c}.ts`]));
+await build({
+  ...common,
+  entryPoints: entries(commands.filter((c) => !NATIVE_COMMANDS.has(c))),
+  outdir: `${outdir}/commands`,
+});
+await build({
+  ...common,
+  entryPoints: entries(commands.filter((c) => NATIVE_COMMANDS.has(c))),
+  outdir: `${outdir}/commands`,
+  plugins: [nativeCrypto],
 });
 
 await buildBrowserBundle();

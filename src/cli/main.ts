@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { DecodeError, EncodeError } from '../bytes/errors.ts';
 import { flagHelp } from './args.ts';
 import type { Command, CommandIO } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -90,12 +89,20 @@ export async function runCli(argv: readonly string[], io: CommandIO = processIO)
   }
 }
 
+/**
+ * Whether `e` is one of hellokit's error classes, by its name: in the bin each command runs from
+ * a bundle of its own that holds its own copy of these classes, so `instanceof` cannot tell.
+ */
+function isNamed(e: unknown, ...names: readonly string[]): e is Error {
+  return e instanceof Error && names.includes(e.name);
+}
+
 function reportError(command: string, e: unknown, io: CommandIO): number {
-  if (e instanceof UsageError) {
+  if (isNamed(e, 'UsageError')) {
     io.err(`hellokit ${command}: ${e.message.replace(new RegExp(`^${command}: `), '')}\n`);
     return EXIT.usage;
   }
-  if (e instanceof DecodeError || e instanceof EncodeError) {
+  if (isNamed(e, 'DecodeError', 'EncodeError')) {
     io.err(`hellokit ${command}: ${e.message}\n`);
     return EXIT.usage;
   }

@@ -61,6 +61,6 @@ export function specProbe(
       // no_application_protocol) is a refusal, and only the decrypted flight shows it.
       decrypt: true,
     });
-    return { ...result, helloLength: encodeClientHelloMessage(hello).length };
+    return { ...result, ip: result.target.ip ?? null, helloLength: encodeClientHelloMessage(hello).length };
   };
 }

@@ -96,6 +96,8 @@ export interface ProbeAnswer {
   readonly error?: string;
   /** Length of the ClientHello message sent (handshake header included). */
   readonly helloLength?: number;
+  /** The IP address the probe connected to (hellokit/node's `ConnectedTarget.ip`). */
+  readonly ip?: string | null;
   /**
    * The server's RFC violations seen in this answer (hellokit/node's `ProbeResult.violations`),
    * e.g. a HelloRetryRequest answering a TLS 1.0-only hello. An answer that carries any is

@@ -6,7 +6,6 @@ export * from '../diagnose/spec-hello.ts';
 export * from '../fuzz/cases.ts';
 export * from '../fuzz/minimize.ts';
 export * from '../fuzz/run.ts';
-export * from '../scan/scan.ts';
 // The QUIC pieces hellokit/node exported before they moved to the platform-neutral core (src/quic/).
 export {
   ackFrame,
@@ -24,6 +23,7 @@ export {
   transportErrorName,
   versionNegotiationVersions,
 } from '../quic/index.ts';
+export * from '../scan/scan.ts';
 export * from './certificates.ts';
 export * from './decompress.ts';
 export * from './demo-server.ts';

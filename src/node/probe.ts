@@ -19,6 +19,7 @@ import type { ProbeOptions, ProbeResult, ProbeTarget, StopReason } from '../prob
 import { summarizeCertificates } from './certificates.ts';
 import { nodeCertificateDecompressors } from './decompress.ts';
 import { openKeyLogFile } from './keylog-file.ts';
+import { type ConnectedTarget, parseProbeTarget } from './target.ts';
 
 export {
   DEFAULT_PROBE_IDLE_TIMEOUT_MS,
@@ -27,41 +28,10 @@ export {
   isBuiltHello,
   positiveOption,
 } from '../probe/session.ts';
+export { type ConnectedTarget, parseProbeTarget } from './target.ts';
 
-/**
- * `host:port`, `[v6]:port`, `host` (port 443), a bare IPv6 address, or `{host, port}`.
- * @example parseProbeTarget('example.test:8443') // { host: 'example.test', port: 8443 }
- * @throws {TypeError} when the target has no host or a port outside 1..65535
- */
-export function parseProbeTarget(target: ProbeTarget, defaultPort = 443): { host: string; port: number } {
-  let host: string;
-  let port: number | string | undefined;
-  if (typeof target === 'string') {
-    const text = target.trim();
-    const bracket = /^\[([^\]]+)\](?::(\d*))?$/.exec(text);
-    if (bracket) {
-      host = bracket[1];
-      port = bracket[2];
-    } else if (isIP(text) === 6) {
-      host = text;
-    } else {
-      const at = text.lastIndexOf(':');
-      host = at >= 0 ? text.slice(0, at) : text;
-      port = at >= 0 ? text.slice(at + 1) : undefined;
-    }
-  } else if (target && typeof target === 'object') {
-    host = target.host;
-    port = target.port;
-  } else {
-    throw new TypeError(`"target" expected "host:port" or {host, port}, got ${typeof target}`);
-  }
-  if (typeof host !== 'string' || host === '')
-    throw new TypeError(`"target" has no host: ${JSON.stringify(target)}`);
-  const n = port === undefined || port === '' ? defaultPort : Number(port);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new TypeError(`"target" port must be 1..65535, got ${JSON.stringify(port)}`);
-  return { host, port: n };
-}
+/** What {@link probe} found, its target with the address the connection went to. */
+export type NodeProbeResult = ProbeResult & { readonly target: ConnectedTarget };
 
 /**
  * The key log sink; a file is opened (see openKeyLogFile: append, a new one 0600, no symbolic
@@ -91,7 +61,7 @@ function keylogSink(keylog: ProbeOptions['keylog']): { write?: (line: string) =>
  * r.alert?.name // 'decode_error'
  * @throws {TypeError|RangeError} for a malformed target or option; every server behaviour is a result
  */
-export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<NodeProbeResult> {
   return runProbe(target, options, false);
 }
 
@@ -103,7 +73,7 @@ export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<
  * @internal used by `hellokit scan`
  * @throws {TypeError|RangeError} as {@link probe}
  */
-export function probeServerHello(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+export function probeServerHello(target: ProbeTarget, options: ProbeOptions = {}): Promise<NodeProbeResult> {
   return runProbe(target, options, true);
 }
 
@@ -111,7 +81,7 @@ async function runProbe(
   target: ProbeTarget,
   options: ProbeOptions,
   stopAfterServerHello: boolean,
-): Promise<ProbeResult> {
+): Promise<NodeProbeResult> {
   const { host, port } = parseProbeTarget(target);
   const { timeoutMs, idleTimeoutMs, maxBytes } = probeBounds(options);
   const engineOptions = engineOptionsFrom(options, maxBytes, stopAfterServerHello);
@@ -129,6 +99,8 @@ async function runProbe(
   const now = () => clock.now();
   let connectMs: number | null = null;
   let firstByteMs: number | null = null;
+  // The address connected to; for a name, the one DNS gave (the last one tried when none connected).
+  let ip: string | null = isIP(host) !== 0 ? host : null;
 
   const reason = await new Promise<StopReason>((resolve) => {
     let settled = false;
@@ -152,8 +124,15 @@ async function runProbe(
     );
     socket = connect({ host, port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     socket.setNoDelay(true);
+    socket.on('lookup', (error: Error | null, address: string | undefined) => {
+      if (!error && address) ip = address;
+    });
+    socket.on('connectionAttempt', (address: string) => {
+      ip = address;
+    });
     socket.on('connect', () => {
       connectMs = now();
+      ip = socket.remoteAddress ?? ip;
       clock.armIdle();
       clock.schedule(writes, (chunk) => {
         if (settled || socket.destroyed) return;
@@ -188,5 +167,12 @@ async function runProbe(
   const totalMs = now();
   keylog.close();
   const certificates = await summarizeCertificates(await engine.certificates());
-  return probeResult(engine, reason, { host, port }, { connectMs, firstByteMs, totalMs }, certificates);
+  const result = probeResult(
+    engine,
+    reason,
+    { host, port },
+    { connectMs, firstByteMs, totalMs },
+    certificates,
+  );
+  return { ...result, target: { host, port, ip } };
 }

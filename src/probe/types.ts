@@ -255,7 +255,11 @@ export type StopReason =
 
 /** What {@link probe} found. */
 export interface ProbeResult<C = CertificateSummary> {
-  readonly target: { readonly host: string; readonly port: number };
+  /**
+   * Where the probe went. `ip`, set by hellokit/node's socket adapter, is the address connected
+   * to (for a host name, the one DNS gave); transports that do not know it leave it out.
+   */
+  readonly target: { readonly host: string; readonly port: number; readonly ip?: string | null };
   readonly outcome: ProbeOutcome;
   /** Why reading stopped (finer than `outcome`). */
   readonly stopReason: StopReason;

@@ -90,6 +90,8 @@ export interface ScannedCertificates {
 /** What {@link scanTarget} (and {@link scan}) found. */
 export interface ScanResult {
   readonly target: string;
+  /** The address the scan's first connection went to (hellokit/node's `ConnectedTarget.ip`); null when not known. */
+  readonly ip: string | null;
   readonly serverName: string | null;
   readonly versions: readonly ScannedVersion[];
   readonly certificates: readonly ScannedCertificates[];
@@ -237,6 +239,7 @@ export async function scan(
   if (first.outcome === 'connect_failed' || first.outcome === 'not_tls') {
     return {
       target: subject.target,
+      ip: first.target.ip ?? null,
       serverName,
       versions: [],
       certificates: [],
@@ -362,6 +365,7 @@ export async function scan(
   );
   return {
     target: subject.target,
+    ip: first.target.ip ?? null,
     serverName,
     versions: scans.map((s) => s.result),
     certificates,

@@ -152,6 +152,18 @@ describe('hellokit encode', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('messages[0].random');
   });
+
+  it("refuses JSON with nothing to encode (another command's output) with exit 2, naming what it got", async () => {
+    const built = await cli(['build', '--preset', 'curl', '--json']);
+    const fromBuild = await cli(['encode', '-'], new TextEncoder().encode(built.stdout));
+    expect(fromBuild.code).toBe(2);
+    expect(fromBuild.stdout).toBe('');
+    expect(fromBuild.stderr).toBe(
+      'hellokit encode: (root) has no records and no messages to encode; it reads the JSON of decode --json, not hellokit.build/1\n',
+    );
+    const empty = await cli(['encode', '-'], new TextEncoder().encode('{}'));
+    expect(empty.code).toBe(2);
+  });
 });
 
 describe('hellokit decode: input limits and --max-records', () => {

@@ -3,15 +3,19 @@
  * captures, a real TLS server on loopback — names its shape in `schema` and validates against
  * the JSON Schema the package ships for it (ajv, draft 2020-12).
  */
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JSON_COMMANDS } from '../../src/cli/json-contract.ts';
+import { JSON_SCHEMAS } from '../../src/cli/json-contract.ts';
 import { describePeer, type Peer, startPeer } from '../peers/index.ts';
-import { cli } from './run.ts';
+import { cli, serveInProcess } from './run.ts';
 
 const ROOT = new URL('../../', import.meta.url);
 const FIXTURE = (p: string) => new URL(`fixtures/${p}`, ROOT).pathname;
@@ -20,7 +24,7 @@ const manifest = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8'))
 
 const ajv = new Ajv2020({ allErrors: true });
 const validators = new Map<string, ValidateFunction>(
-  JSON_COMMANDS.map((c) => [
+  JSON_SCHEMAS.map((c) => [
     c,
     ajv.compile(JSON.parse(readFileSync(new URL(`schemas/${c}.json`, ROOT), 'utf8'))),
   ]),
@@ -55,22 +59,25 @@ async function lines(command: string, argv: string[]): Promise<Record<string, un
 }
 
 describe('the schema files', () => {
-  it('ship in the package and are exported as hellokit/schemas/<command>.json', () => {
+  it("ship in the package and are exported as hellokit/schemas/<name>.json (serve's three too)", () => {
+    expect(JSON_SCHEMAS).toEqual(expect.arrayContaining(['probe', 'serve', 'serve-clean', 'serve-log']));
     expect(manifest.files).toContain('schemas');
     expect(manifest.exports['./schemas/*.json']).toBe('./schemas/*.json');
     // Resolved as a user's program resolves it: through the package's exports map.
     const require = createRequire(import.meta.url);
-    for (const c of JSON_COMMANDS) {
+    for (const c of JSON_SCHEMAS) {
       expect(require.resolve(`hellokit/schemas/${c}.json`)).toBe(new URL(`schemas/${c}.json`, ROOT).pathname);
       const schema = require(`hellokit/schemas/${c}.json`);
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+      // The project has no public address: the ids are names, not URLs to fetch.
+      expect(schema.$id).toBe(`urn:hellokit:schemas:${c}`);
       expect(schema.properties.schema).toEqual({ const: `hellokit.${c}/1` });
     }
   });
 
   it('say the same thing once: target, version and alert have one definition in every file', () => {
     const seen = new Map<string, string>();
-    for (const c of JSON_COMMANDS) {
+    for (const c of JSON_SCHEMAS) {
       const defs = JSON.parse(readFileSync(new URL(`schemas/${c}.json`, ROOT), 'utf8')).$defs ?? {};
       for (const [name, def] of Object.entries(defs)) {
         const text = JSON.stringify(def);
@@ -197,6 +204,26 @@ describePeer('node', () => {
     }
   });
 
+  it('probe, scan and diagnose of a host name give the address they connected to as target.ip', async () => {
+    // /etc/hosts maps localhost to loopback; the peer listens on 127.0.0.1 only, so that is
+    // the one address a connection can reach whatever else the name resolves to.
+    expect(peer.host).toBe('127.0.0.1');
+    const named = `localhost:${peer.port}`;
+    const expected = { host: 'localhost', port: peer.port, ip: '127.0.0.1' };
+    const p = await single('probe', [named, '--sni', 'hellokit.test']);
+    expect(p.outcome).toBe('server_hello');
+    expect(p.target).toEqual(expected);
+    const s = await single('scan', [named, '--sni', 'hellokit.test', '--timeout', '60s']);
+    expect(s.target).toEqual(expected);
+    expect(s).not.toHaveProperty('ip');
+    const d = await single('diagnose', [named, '--sni', 'hellokit.test']);
+    expect(d.target).toEqual(expected);
+    // Refused: the address tried is still the one DNS gave.
+    const refused = await single('probe', [`localhost:1`, '--timeout', '5s']);
+    expect(refused.outcome).toBe('connect_failed');
+    expect(refused.target).toEqual({ host: 'localhost', port: 1, ip: '127.0.0.1' });
+  });
+
   it('fuzz: a run and a replayed case', async () => {
     const run = await single('fuzz', [at(), '--runs', '3', '--seed', 'schema']);
     const cases = run.cases as { id: string }[];
@@ -207,5 +234,63 @@ describePeer('node', () => {
       port: peer.port,
       ip: peer.host,
     });
+  });
+});
+
+describe('serve: its answers and its --json log, from real clients on loopback', () => {
+  const execFileAsync = promisify(execFile);
+  const curl = async (port: number, path: string, args: string[]) =>
+    (await execFileAsync('curl', ['-sk', '--max-time', '10', ...args, `https://127.0.0.1:${port}${path}`]))
+      .stdout;
+
+  it('/json, /api/all, /api/clean and / validate, and so does every log line', async () => {
+    const { io, port, stop } = await serveInProcess(['--json']);
+    try {
+      const h2 = valid('serve', JSON.parse(await curl(port, '/json', ['--http2'])));
+      expect(h2.http).toMatchObject({
+        version: 'h2',
+        path: '/json',
+        akamai: expect.stringMatching(/\|m,p,s,a$/),
+      });
+      expect((h2.tls as { hello: { ja4: string } }).hello.ja4).toMatch(/^t13/);
+      const h1 = valid('serve', JSON.parse(await curl(port, '/api/all', ['--http1.1'])));
+      expect(h1.http).toMatchObject({ version: 'http/1.1', path: '/api/all' });
+      // With --json, / answers curl with the same document.
+      valid('serve', JSON.parse(await curl(port, '/', ['--http1.1'])));
+      const cleanH2 = valid('serve-clean', JSON.parse(await curl(port, '/api/clean', ['--http2'])));
+      expect(cleanH2.akamaiHash).toMatch(/^[0-9a-f]{32}$/);
+      const cleanH1 = valid('serve-clean', JSON.parse(await curl(port, '/api/clean', ['--http1.1'])));
+      expect(cleanH1.akamai).toBeNull();
+      expect(cleanH1.ja4).toBe(String(cleanH2.ja4).replace(/h2_/, 'h1_'));
+      // A client that sends no hello at all: a connection line with the error.
+      const notTls = connect(port, '127.0.0.1');
+      notTls.on('error', () => {});
+      notTls.end('GARBAGE, NOT TLS\r\n');
+      await once(notTls, 'close');
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+    const logged = io.stdout
+      .trim()
+      .split('\n')
+      .map((l) => valid('serve-log', JSON.parse(l)));
+    expect(logged.filter((l) => l.event === 'request').map((l) => l.path)).toEqual([
+      '/json',
+      '/api/all',
+      '/',
+      '/api/clean',
+      '/api/clean',
+    ]);
+    const connections = logged.filter((l) => l.event === 'connection');
+    expect(connections).toHaveLength(6);
+    expect(connections.at(-1)).toMatchObject({ error: expect.any(String), errorCode: 'not-tls' });
+  });
+
+  it('the log schema refuses a connection line with neither a hello nor an error', () => {
+    const log = validators.get('serve-log');
+    expect(
+      log?.({ schema: 'hellokit.serve-log/1', event: 'connection', remote: '127.0.0.1:1', serverName: null }),
+    ).toBe(false);
+    expect(log?.({ schema: 'hellokit.serve-log/1', event: 'request', remote: '127.0.0.1:1' })).toBe(false);
   });
 });

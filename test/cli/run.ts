@@ -47,3 +47,22 @@ export async function cli(argv: string[], stdin: Uint8Array = new Uint8Array(0),
   }
   return { code, stdout: io.stdout, stderr: io.stderr, bytes };
 }
+
+/**
+ * Runs `hellokit serve` in-process on a port it picks (port 0), waits for its listening line,
+ * and returns the port, its output and `stop()` (SIGTERM, as Ctrl-C would), which resolves to
+ * its exit code.
+ */
+export async function serveInProcess(flags: string[] = []) {
+  const io = bufferIO();
+  const done = runCli(['serve', '--port', '0', ...flags], io);
+  const listening = /listening on https:\/\/127\.0\.0\.1:(\d+)\//;
+  for (let i = 0; i < 250 && !listening.test(io.stderr); i++) await new Promise((r) => setTimeout(r, 20));
+  const port = Number(listening.exec(io.stderr)?.[1]);
+  if (!(port > 0)) throw new Error(`serve did not say where it listens: ${io.stderr}`);
+  const stop = () => {
+    process.emit('SIGTERM');
+    return done;
+  };
+  return { io, port, stop };
+}

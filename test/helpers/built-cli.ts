@@ -26,13 +26,14 @@ export function ensureBuiltCli(): string {
     built = statSync(CLI).mtimeMs;
   } catch {}
   if (built < newest(join(root, 'src'))) {
+    const build = { cwd: root, stdio: 'inherit' } as const;
     execFileSync(
       process.execPath,
       [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
-      {
-        stdio: 'inherit',
-      },
+      build,
     );
+    // The bin is the bundle: tsc alone would leave it as old as it was.
+    execFileSync(process.execPath, [join(root, 'scripts/build/bundle.mjs')], build);
   }
   return CLI;
 }

@@ -3,9 +3,8 @@ import { connect as http2Connect } from 'node:http2';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
 import { type ServeRequestEvent, type ServeServer, startServe } from '../../src/node/serve.ts';
-import { bufferIO } from '../cli/run.ts';
+import { serveInProcess } from '../cli/run.ts';
 
 const run = promisify(execFile);
 
@@ -152,16 +151,10 @@ describe('hellokit serve: content for each client', () => {
 
 describe('hellokit serve --json', () => {
   test('logs one NDJSON object per connection and per request on stdout', async () => {
-    const io = bufferIO();
     // Port 0: the server picks a free one and says which on its first line.
-    const done = runCli(['serve', '--port', '0', '--json'], io);
-    const listening = /listening on https:\/\/127\.0\.0\.1:(\d+)\//;
-    for (let i = 0; i < 100 && !listening.test(io.stderr); i++) await new Promise((r) => setTimeout(r, 20));
-    const port = Number(listening.exec(io.stderr)?.[1]);
-    expect(port).toBeGreaterThan(0);
+    const { io, port, stop } = await serveInProcess(['--json']);
     await curl(port, '/api/clean', ['--http2']);
-    process.emit('SIGTERM');
-    expect(await done).toBe(0);
+    expect(await stop()).toBe(0);
     const lines = io.stdout
       .trim()
       .split('\n')

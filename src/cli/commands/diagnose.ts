@@ -125,7 +125,7 @@ export const diagnoseCommand: Command = {
       io.out(
         jsonText({
           ...schemaField('diagnose'),
-          target: targetJson(diagnosis.target),
+          target: targetJson(diagnosis.target, diagnosis.probes.find((p) => p.answer.ip)?.answer.ip),
           serverName: diagnosis.serverName,
           elapsedMs: Math.round(diagnosis.elapsedMs),
           working: diagnosis.working,

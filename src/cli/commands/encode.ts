@@ -67,6 +67,11 @@ export function encodeDocument(doc: unknown): Uint8Array {
   const root = object(doc, '(root)');
   const messages = array(root.messages ?? [], 'messages');
   const records = array(root.records ?? [], 'records');
+  // Another command's JSON (build --json, probe --json) is an object too: say what was expected.
+  if (messages.length === 0 && records.length === 0)
+    throw new UsageError(
+      `encode: (root) has no records and no messages to encode; it reads the JSON of decode --json${typeof root.schema === 'string' ? `, not ${root.schema}` : ''}`,
+    );
   const handshake: Uint8Array[] = [];
   const opaqueRecords = new Set<number>();
   messages.forEach((m, i) => {

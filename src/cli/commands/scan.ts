@@ -177,10 +177,10 @@ export const scanCommand: Command = {
  * contract's shapes, a target `{host, port, ip}` and every version `{code, name}`.
  */
 function scanJson(result: ScanResult) {
-  const { target, versions, certificates, ...rest } = result;
+  const { target, ip, versions, certificates, ...rest } = result;
   return {
     ...schemaField('scan'),
-    target: targetJson(target),
+    target: targetJson(target, ip),
     ...rest,
     versions: versions.map(({ version: _name, code, ...v }) => ({ version: versionJson(code), ...v })),
     certificates: certificates.map((c) => ({

@@ -4,6 +4,7 @@ import { startServe } from '../../node/serve.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { schemaField } from '../json-contract.ts';
 
 const FLAGS = {
   port: { type: 'string', value: 'P', help: 'port to listen on (default 8443; 0 picks a free one)' },
@@ -74,11 +75,11 @@ export const serveCommand: Command = {
         view: (hello) => clientHelloJson(hello),
         onConnection: (line, event) =>
           json
-            ? io.out(`${JSON.stringify({ schema: 'hellokit.serve-log/1', event: 'connection', ...event })}\n`)
+            ? io.out(`${JSON.stringify({ ...schemaField('serve-log'), event: 'connection', ...event })}\n`)
             : io.err(`${line}\n`),
         onRequest: (line, event) =>
           json
-            ? io.out(`${JSON.stringify({ schema: 'hellokit.serve-log/1', event: 'request', ...event })}\n`)
+            ? io.out(`${JSON.stringify({ ...schemaField('serve-log'), event: 'request', ...event })}\n`)
             : io.err(`${line}\n`),
       });
     } catch (e) {
