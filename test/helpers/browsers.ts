@@ -74,7 +74,7 @@ export function launchBrowser(browser: BrowserName): Promise<Browser> {
     args: [
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       '--disable-gpu',
-      `--host-resolver-rules=MAP ${SERVE_NAME} 127.0.0.1, MAP * ~NOTFOUND`,
+      `--host-resolver-rules=MAP ${SERVE_NAME} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`,
     ],
   });
 }
