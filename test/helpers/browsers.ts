@@ -5,10 +5,11 @@
  * launch (puppeteer removes it on close), and host names that resolve to loopback only.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { describe, test } from 'vitest';
 
 const run = promisify(execFile);
@@ -95,4 +96,22 @@ export async function buildBrowserBundle(outfile: string): Promise<void> {
     ],
     { timeout: 120_000, cwd: ROOT },
   );
+}
+
+/**
+ * Takes a screenshot of `page` as it is (the viewport) and returns the PNG. With
+ * `HELLOKIT_UPDATE_SCREENSHOT` set it also writes it to docs/`name`, the picture the docs show.
+ */
+export async function screenshot(page: Page, name: `${string}.png`): Promise<Uint8Array> {
+  const png = await page.screenshot({ type: 'png' });
+  if (process.env.HELLOKIT_UPDATE_SCREENSHOT) writeFileSync(join(ROOT, 'docs', name), png);
+  return png;
+}
+
+/** The width and height a PNG's IHDR gives, or null when `png` is not a PNG. */
+export function pngSize(png: Uint8Array): { width: number; height: number } | null {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (png.length < 24 || signature.some((b, i) => png[i] !== b)) return null;
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }

@@ -4,16 +4,18 @@
  * serve logged for the connection on its NDJSON log. `HELLOKIT_UPDATE_SCREENSHOT=1` also writes
  * the screenshot docs/serve.md shows (docs/serve-page.png).
  */
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { bufferIO } from '../cli/run.ts';
-import { type BrowserName, describeBrowser, launchBrowser, SERVE_NAME } from '../helpers/browsers.ts';
+import {
+  type BrowserName,
+  describeBrowser,
+  launchBrowser,
+  pngSize,
+  SERVE_NAME,
+  screenshot,
+} from '../helpers/browsers.ts';
 
 /** One NDJSON line of `serve --json` (hellokit.serve-log/1). */
 interface LogLine {
@@ -97,24 +99,13 @@ browserSuite('chromium', 'hellokit serve in Chromium', (browser) => {
   });
 
   test('the page renders (a screenshot; HELLOKIT_UPDATE_SCREENSHOT=1 writes docs/serve-page.png)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hellokit-serve-shot-'));
-    const out = process.env.HELLOKIT_UPDATE_SCREENSHOT
-      ? fileURLToPath(new URL('../../docs/serve-page.png', import.meta.url))
-      : join(dir, 'serve-page.png');
-    try {
-      const page = await browser().newPage();
-      await page.setViewport({ width: 1100, height: 1500 });
-      await page.goto(`https://${SERVE_NAME}:${port}/`, { waitUntil: 'load' });
-      await page.screenshot({ path: out as `${string}.png` });
-      await page.close();
-      const png = readFileSync(out);
-      expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
-      // IHDR: the viewport's size.
-      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1100, 1500]);
-      expect(png.length).toBeGreaterThan(20_000);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const page = await browser().newPage();
+    await page.setViewport({ width: 1100, height: 1500 });
+    await page.goto(`https://${SERVE_NAME}:${port}/`, { waitUntil: 'load' });
+    const png = await screenshot(page, 'serve-page.png');
+    await page.close();
+    expect(pngSize(png)).toEqual({ width: 1100, height: 1500 });
+    expect(png.length).toBeGreaterThan(20_000);
   });
 });
 

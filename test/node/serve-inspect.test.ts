@@ -16,7 +16,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { toHex } from '../../src/bytes/hex.ts';
 import { type ServeRequestEvent, type ServeServer, startServe } from '../../src/node/serve.ts';
 import { cli } from '../cli/run.ts';
-import { buildBrowserBundle, describeBrowser, launchBrowser, SERVE_NAME } from '../helpers/browsers.ts';
+import {
+  buildBrowserBundle,
+  describeBrowser,
+  launchBrowser,
+  pngSize,
+  SERVE_NAME,
+  screenshot,
+} from '../helpers/browsers.ts';
 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'hellokit-inspect-'));
@@ -126,8 +133,11 @@ describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
    */
   async function dropFile(path: string): Promise<string> {
     await clearStatus();
-    const box = await (await page.$('#drop'))?.boundingBox();
-    if (!box) throw new Error('the page has no drop zone');
+    const zone = await page.$('#drop');
+    if (!zone) throw new Error('the page has no drop zone');
+    await zone.scrollIntoView();
+    const box = await zone.boundingBox();
+    if (!box) throw new Error('the drop zone is not displayed');
     const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     const data = { items: [], files: [resolve(path)], dragOperationsMask: 1 };
     await page.mouse.dragEnter(point, data);
@@ -154,6 +164,15 @@ describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
     // The page asked serve for nothing while it read and decoded the file.
     await new Promise((r) => setTimeout(r, 200));
     expect(requests.slice(seen)).toEqual([]);
+  });
+
+  test('the inspector renders a dropped hello (a screenshot; HELLOKIT_UPDATE_SCREENSHOT=1 writes docs/inspect-page.png)', async () => {
+    await page.setViewport({ width: 1100, height: 1400 });
+    expect(await dropFile('fixtures/clients/chromium-sni-1.bin')).toMatch(/^chromium-sni-1\.bin: /);
+    await page.evaluate('window.scrollTo(0, 0)');
+    const png = await screenshot(page, 'inspect-page.png');
+    expect(pngSize(png)).toEqual({ width: 1100, height: 1400 });
+    expect(png.length).toBeGreaterThan(20_000);
   });
 
   test('a pcapng capture dropped: each handshake with the JA4 `hellokit pcap` gives', async () => {
