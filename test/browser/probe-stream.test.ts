@@ -1,5 +1,5 @@
 /**
- * probeStream() in a real browser: headless Chromium (puppeteer-core) loads the browser bundle
+ * probeStream() in real browsers: headless Chromium and Firefox ESR (puppeteer-core) load the browser bundle
  * (`hellokit/browser`, built here as `npm run build` builds it), opens a WebSocket to a
  * WebSocket-to-TCP bridge on loopback in front of a real TLS server (openssl s_server), wraps
  * it with webSocketDuplex() and probes. What the page gets must be what probe() in Node gets
@@ -70,87 +70,113 @@ const probeInPage = (page: Page, options: Record<string, unknown>): Promise<Carr
     return JSON.parse(JSON.stringify(r, (k, v) => (v instanceof Uint8Array ? toHex(v) : v)));
   })()`) as Promise<Carried>;
 
-describeBrowser('chromium', 'probeStream in Chromium, through a WebSocket-to-TCP bridge', () => {
-  describePeer('openssl', () => {
-    let work: string;
-    let browser: Browser;
-    let bundle: string;
-    const servers: { peer: Peer; bridge: Bridge; page: Page }[] = [];
+describePeer('openssl', () => {
+  let work: string;
+  /** openssl s_server with TLS 1.2 and 1.3, and one with TLS 1.2 only, each behind a bridge. */
+  const servers: Partial<Record<'tls13' | 'tls12', { peer: Peer; bridge: Bridge }>> = {};
+  const server = (which: 'tls13' | 'tls12') => {
+    const s = servers[which];
+    if (!s) throw new Error(`the ${which} server did not start`);
+    return s;
+  };
+  /** What probe() in Node gets from the same server. */
+  const inNode = async ({ peer }: { peer: Peer }) =>
+    carry(await probe({ host: peer.host, port: peer.port }, { serverName: NAME }));
 
-    /** A TLS server (openssl s_server) with a bridge in front, and a page on the bridge's origin. */
-    async function serverWithBridge(versions: ('TLS1.2' | 'TLS1.3')[]) {
-      const peer = await startPeer('openssl', { names: [NAME], versions });
-      const bridge = await startBridge(peer, {
-        '/': { type: 'text/html; charset=utf-8', body: '<!doctype html><title>probeStream</title>' },
-        '/hellokit.js': { type: 'text/javascript; charset=utf-8', body: bundle },
-      });
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${bridge.port}/`, { waitUntil: 'load' });
-      const server = { peer, bridge, page };
-      servers.push(server);
-      return server;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'hellokit-probe-stream-'));
+    await buildBrowserBundle(join(work, 'hellokit.js'));
+    const files = {
+      '/': { type: 'text/html; charset=utf-8', body: '<!doctype html><title>probeStream</title>' },
+      '/hellokit.js': {
+        type: 'text/javascript; charset=utf-8',
+        body: readFileSync(join(work, 'hellokit.js'), 'utf8'),
+      },
+    };
+    for (const [which, versions] of [
+      ['tls13', ['TLS1.2', 'TLS1.3']],
+      ['tls12', ['TLS1.2']],
+    ] as const) {
+      const peer = await startPeer('openssl', { names: [NAME], versions: [...versions] });
+      servers[which] = { peer, bridge: await startBridge(peer, files) };
     }
+  });
+  afterAll(async () => {
+    for (const s of Object.values(servers)) {
+      await s.bridge.close();
+      await s.peer.stop();
+    }
+    if (work) await rm(work, { recursive: true, force: true });
+  });
 
-    beforeAll(async () => {
-      work = await mkdtemp(join(tmpdir(), 'hellokit-probe-stream-'));
-      await buildBrowserBundle(join(work, 'hellokit.js'));
-      bundle = readFileSync(join(work, 'hellokit.js'), 'utf8');
-      browser = await launchBrowser('chromium');
-    });
-    afterAll(async () => {
-      await browser?.close();
-      for (const { peer, bridge } of servers) {
-        await bridge.close();
-        await peer.stop();
-      }
-      await rm(work, { recursive: true, force: true });
-    });
-
-    test('TLS 1.3: the page gets what probe() gets — version, suite, group, the decrypted certificate, a verified Finished', async () => {
-      const { peer, bridge, page } = await serverWithBridge(['TLS1.2', 'TLS1.3']);
-      const options = { serverName: NAME, target: { host: peer.host, port: peer.port } };
-      const inPage = await probeInPage(page, options);
-      const inNode = carry(await probe({ host: peer.host, port: peer.port }, { serverName: NAME }));
-      expect(bridge.connections()).toBe(1);
-      expect(inPage.target).toEqual(options.target);
-      expect(negotiated(inPage)).toEqual(negotiated(inNode));
-      expect(negotiated(inPage)).toMatchObject({
-        outcome: 'server_hello',
-        serverHello: { versionName: 'TLS 1.3' },
-        finishedVerified: true,
+  for (const [name, title] of [
+    ['chromium', 'Chromium'],
+    ['firefox', 'Firefox ESR'],
+  ] as const) {
+    describeBrowser(name, `probeStream in ${title}, through a WebSocket-to-TCP bridge`, () => {
+      let browser: Browser;
+      beforeAll(async () => {
+        browser = await launchBrowser(name);
       });
-      // The page has raw DER (the core has no X.509 parser); summarised in Node, it is probe()'s chain.
-      expect(inPage.certificates.length).toBeGreaterThan(0);
-      expect(await summarizeCertificates(inPage.certificates.map((c) => fromHex(c)))).toEqual(
-        inNode.certificates,
-      );
-      expect((inNode.certificates as unknown as { subjectAltNames: string[] }[])[0].subjectAltNames).toEqual([
-        `DNS:${NAME}`,
-      ]);
-    });
+      afterAll(async () => {
+        await browser?.close();
+      });
+      /** A page on the bridge's origin (it serves the bundle too). */
+      const pageAt = async (bridge: Bridge): Promise<Page> => {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${bridge.port}/`, { waitUntil: 'load' });
+        return page;
+      };
 
-    test('TLS 1.2 only: the page reads the plaintext certificate and the server key exchange as probe() does', async () => {
-      const { peer, page } = await serverWithBridge(['TLS1.2']);
-      const inPage = await probeInPage(page, { serverName: NAME });
-      const inNode = carry(await probe({ host: peer.host, port: peer.port }, { serverName: NAME }));
-      expect(negotiated(inPage)).toEqual(negotiated(inNode));
-      expect(negotiated(inPage).serverHello?.versionName).toBe('TLS 1.2');
-      expect((inPage.serverKeyExchange as { groupName?: string } | undefined)?.groupName).toBe(
-        (inNode.serverKeyExchange as { groupName?: string } | undefined)?.groupName,
-      );
-      expect(await summarizeCertificates(inPage.certificates.map((c) => fromHex(c)))).toEqual(
-        inNode.certificates,
-      );
-    });
+      test('TLS 1.3: the page gets what probe() gets — version, suite, group, the decrypted certificate, a verified Finished', async () => {
+        const { peer, bridge } = server('tls13');
+        const page = await pageAt(bridge);
+        const before = bridge.connections();
+        const options = { serverName: NAME, target: { host: peer.host, port: peer.port } };
+        const inPage = await probeInPage(page, options);
+        await page.close();
+        const expected = await inNode(server('tls13'));
+        expect(bridge.connections()).toBe(before + 1);
+        expect(inPage.target).toEqual(options.target);
+        expect(negotiated(inPage)).toEqual(negotiated(expected));
+        expect(negotiated(inPage)).toMatchObject({
+          outcome: 'server_hello',
+          serverHello: { versionName: 'TLS 1.3' },
+          finishedVerified: true,
+        });
+        // The page has raw DER (the core has no X.509 parser); summarised in Node, it is probe()'s chain.
+        expect(inPage.certificates.length).toBeGreaterThan(0);
+        expect(await summarizeCertificates(inPage.certificates.map((c) => fromHex(c)))).toEqual(
+          expected.certificates,
+        );
+        expect(
+          (expected.certificates as unknown as { subjectAltNames: string[] }[])[0].subjectAltNames,
+        ).toEqual([`DNS:${NAME}`]);
+      });
 
-    test('webSocketDuplex in Node (the ws package) through the same bridge: the same answer again', async () => {
-      const { peer, bridge } = servers[0];
-      const socket = new WebSocket(`ws://127.0.0.1:${bridge.port}/bridge`);
-      const r = await probeStream(webSocketDuplex(socket), { serverName: NAME, summarizeCertificates });
-      const inNode = carry(await probe({ host: peer.host, port: peer.port }, { serverName: NAME }));
-      expect(negotiated(carry(r))).toEqual(negotiated(inNode));
-      expect(carry(r).certificates).toEqual(inNode.certificates);
+      test('TLS 1.2 only: the page reads the plaintext certificate and the server key exchange as probe() does', async () => {
+        const page = await pageAt(server('tls12').bridge);
+        const inPage = await probeInPage(page, { serverName: NAME });
+        await page.close();
+        const expected = await inNode(server('tls12'));
+        expect(negotiated(inPage)).toEqual(negotiated(expected));
+        expect(negotiated(inPage).serverHello?.versionName).toBe('TLS 1.2');
+        expect((inPage.serverKeyExchange as { groupName?: string } | undefined)?.groupName).toBe(
+          (expected.serverKeyExchange as { groupName?: string } | undefined)?.groupName,
+        );
+        expect(await summarizeCertificates(inPage.certificates.map((c) => fromHex(c)))).toEqual(
+          expected.certificates,
+        );
+      });
     });
+  }
+
+  test('webSocketDuplex in Node (the ws package) through the same bridge: the same answer again', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${server('tls13').bridge.port}/bridge`);
+    const r = await probeStream(webSocketDuplex(socket), { serverName: NAME, summarizeCertificates });
+    const expected = await inNode(server('tls13'));
+    expect(negotiated(carry(r))).toEqual(negotiated(expected));
+    expect(carry(r).certificates).toEqual(expected.certificates);
   });
 });
 

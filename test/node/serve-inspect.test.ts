@@ -98,14 +98,34 @@ describe('/inspect', () => {
   });
 });
 
-/** A page-side test (an expression: the tests' TypeScript has no DOM types) that the status line starts with `prefix`. */
-const statusStartsWith = (prefix: string) =>
-  `document.getElementById('status')?.textContent?.startsWith(${JSON.stringify(prefix)})`;
+const inspectUrl = () => `https://${SERVE_NAME}:${server.port}/inspect`;
+
+/**
+ * Waits until the page's status line speaks of `source` (the page writes it once it has the
+ * bytes) and returns it. The wait is a page-side expression: the tests' TypeScript has no DOM types.
+ */
+async function statusOf(page: Page, source: string): Promise<string> {
+  const prefix = JSON.stringify(`${source}: `);
+  await page.waitForFunction(`document.getElementById('status')?.textContent?.startsWith(${prefix})`, {
+    timeout: 20_000,
+  });
+  return page.$eval('#status', (e) => e.textContent ?? '');
+}
+
+/** The text of the element `id` on `page`. */
+const textOf = (page: Page, id: string) => page.$eval(`#${id}`, (e) => e.textContent ?? '');
+
+/** The JA4 `hellokit decode` prints for the file at `path`. */
+const decodeJa4 = async (path: string) =>
+  /\n {2}ja4: (\S+)\n/.exec((await cli(['decode', path])).stdout)?.[1];
+
+/** The JA4 of each handshake `hellokit pcap --json` lists for `path`. */
+const pcapJa4s = async (path: string) =>
+  [...(await cli(['pcap', '--json', path])).stdout.matchAll(/"ja4":"([^"]+)"/g)].map((m) => m[1]);
 
 describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
   let browser: Browser;
   let page: Page;
-  const inspectUrl = () => `https://${SERVE_NAME}:${server.port}/inspect`;
   beforeAll(async () => {
     browser = await launchBrowser('chromium');
     page = await browser.newPage();
@@ -115,12 +135,7 @@ describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
     await browser?.close();
   });
 
-  const text = (id: string) => page.$eval(`#${id}`, (e) => e.textContent ?? '');
-  /** Waits until the status line speaks of `source` (the page writes it once it has the bytes). */
-  const statusOf = async (source: string, on: Page = page) => {
-    await on.waitForFunction(statusStartsWith(`${source}: `), { timeout: 20_000 });
-    return on.$eval('#status', (e) => e.textContent ?? '');
-  };
+  const text = (id: string) => textOf(page, id);
   const clearStatus = () =>
     page.$eval('#status', (e) => {
       e.textContent = '';
@@ -143,17 +158,14 @@ describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
     await page.mouse.dragEnter(point, data);
     await page.mouse.dragOver(point, data);
     await page.mouse.drop(point, data);
-    return statusOf(basename(path));
+    return statusOf(page, basename(path));
   }
 
-  /** The JA4 of each handshake `hellokit pcap --json` lists for `path`. */
-  const pcapJa4s = async (path: string) =>
-    [...(await cli(['pcap', '--json', path])).stdout.matchAll(/"ja4":"([^"]+)"/g)].map((m) => m[1]);
   const shownJa4s = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => text(`ja4-${i}`)));
 
   test('a captured Chromium hello dropped as a .bin file: the page shows the JA4 `hellokit decode` prints, and sends the bytes nowhere', async () => {
     const path = 'fixtures/clients/chromium-sni-1.bin';
-    const expected = /\n {2}ja4: (\S+)\n/.exec((await cli(['decode', path])).stdout)?.[1];
+    const expected = await decodeJa4(path);
     const seen = requests.length;
     expect(await dropFile(path)).toBe('chromium-sni-1.bin: 1953 bytes, tls, 1 ClientHello');
     expect(expected).toMatch(/^t13d\d{4}h2_/);
@@ -198,12 +210,12 @@ describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
 
   test("a file picked with the page's file input: the JA4 `hellokit decode` prints", async () => {
     const path = 'fixtures/clients/firefox-sni.bin';
-    const expected = /\n {2}ja4: (\S+)\n/.exec((await cli(['decode', path])).stdout)?.[1];
+    const expected = await decodeJa4(path);
     await clearStatus();
     const input = await page.$('input#file');
     if (!input) throw new Error('the page has no file input');
     await input.uploadFile(resolve(path));
-    await statusOf('firefox-sni.bin');
+    await statusOf(page, 'firefox-sni.bin');
     expect(await text('ja4-0')).toBe(expected);
     expect(await text('known-0')).toMatch(/^firefox \(Mozilla Firefox/);
   });
@@ -211,12 +223,12 @@ describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
   test("a hello given as hex in the link's fragment: the JA4 `hellokit decode` prints; only the page and its two scripts were fetched", async () => {
     const path = 'fixtures/clients/chromium-sni-2.bin';
     const bytes = new Uint8Array(readFileSync(path));
-    const expected = /\n {2}ja4: (\S+)\n/.exec((await cli(['decode', path])).stdout)?.[1];
+    const expected = await decodeJa4(path);
     const seen = requests.length;
     const fresh = await browser.newPage();
     try {
       await fresh.goto(`${inspectUrl()}#hex=${toHex(bytes)}`, { waitUntil: 'load' });
-      expect(await statusOf('the link', fresh)).toBe(`the link: ${bytes.length} bytes, tls, 1 ClientHello`);
+      expect(await statusOf(fresh, 'the link')).toBe(`the link: ${bytes.length} bytes, tls, 1 ClientHello`);
       expect(await fresh.$eval('#ja4-0', (e) => e.textContent)).toBe(expected);
     } finally {
       await fresh.close();
@@ -235,6 +247,42 @@ describeBrowser('chromium', '/inspect in a real browser (Chromium)', () => {
   test('text that is not hex: the page says what and where', async () => {
     await clearStatus();
     await page.goto(`${inspectUrl()}#hex=16%2003%20zz`, { waitUntil: 'load' });
-    expect(await statusOf('the link')).toBe('the link: not hex: "z" at character 6');
+    expect(await statusOf(page, 'the link')).toBe('the link: not hex: "z" at character 6');
+  });
+});
+
+describeBrowser('firefox', '/inspect in Firefox ESR', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser('firefox');
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test("a pcapng capture picked with the page's file input (WebDriver BiDi sets the file): the JA4s `hellokit pcap` gives", async () => {
+    const path = 'fixtures/captures/ip-fragments.pcapng';
+    const page = await browser.newPage();
+    await page.goto(inspectUrl(), { waitUntil: 'load' });
+    const input = await page.$('input#file');
+    if (!input) throw new Error('the page has no file input');
+    await input.uploadFile(resolve(path));
+    expect(await statusOf(page, 'ip-fragments.pcapng')).toBe(
+      `ip-fragments.pcapng: ${readFileSync(path).length} bytes, pcapng, 2 ClientHellos`,
+    );
+    expect([await textOf(page, 'ja4-0'), await textOf(page, 'ja4-1')]).toEqual(await pcapJa4s(path));
+    await page.close();
+  });
+
+  test('a captured Firefox hello in a #hex= link: the JA4 `hellokit decode` prints, known as the firefox preset', async () => {
+    const path = 'fixtures/clients/firefox-sni.bin';
+    const page = await browser.newPage();
+    await page.goto(`${inspectUrl()}#hex=${toHex(new Uint8Array(readFileSync(path)))}`, {
+      waitUntil: 'load',
+    });
+    expect(await statusOf(page, 'the link')).toMatch(/^the link: \d+ bytes, tls, 1 ClientHello$/);
+    expect(await textOf(page, 'ja4-0')).toBe(await decodeJa4(path));
+    expect(await textOf(page, 'known-0')).toMatch(/^firefox \(Mozilla Firefox/);
+    await page.close();
   });
 });
