@@ -7,9 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { md5 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { fromLatin1 } from '../src/bytes/hex.ts';
+import { md5Hex, sha256Hex } from '../src/fingerprint/digest.ts';
 import { ja3, ja3All, ja3Full } from '../src/fingerprint/ja3.ts';
 import { ja4, ja4All } from '../src/fingerprint/ja4.ts';
 import { parseClientHello } from '../src/handshake/client-hello.ts';
@@ -31,10 +30,10 @@ export function benchFingerprint(minMillis = 1000): { results: BenchResult[]; li
   let sink = 0;
   let kept: unknown = null;
   const ja4Floor = (): void => {
-    sink += lengthWalk(bytes) + sha256(partB)[0] + sha256(partC)[0];
+    sink += lengthWalk(bytes) + sha256Hex(partB, 12).length + sha256Hex(partC, 12).length;
   };
   const ja3Floor = (): void => {
-    sink += lengthWalk(bytes) + md5(ja3Text)[0];
+    sink += lengthWalk(bytes) + md5Hex(ja3Text).length;
   };
   const JA4_FLOOR = 'length walk + 2 SHA-256 of the JA4 lists (JA4 floor)';
   const JA3_FLOOR = 'length walk + MD5 of the JA3 string (JA3 floor)';
