@@ -82,7 +82,7 @@ function line(tool: string, size: number, m: Measured): string {
 }
 
 /** Counters: handshake lines of the NDJSON, of the text output, and tshark's lines. */
-const NDJSON_HANDSHAKES = `grep -c '^{"type":"handshake"'`;
+const NDJSON_HANDSHAKES = `grep -c '^{"schema":"hellokit.pcap/1","type":"handshake"'`;
 const TEXT_HANDSHAKES = "grep -c '^  ja4 '";
 const LINES = 'wc -l';
 

@@ -9,7 +9,8 @@ import { buildBrowserBundle } from './browser-bundle.mjs';
 rmSync('dist/cli-bundle', { recursive: true, force: true });
 
 await build({
-  entryPoints: { main: 'src/cli/main.ts' },
+  // The pcap command's worker threads run a script of their own (src/cli/commands/pcap-batch.ts finds it).
+  entryPoints: { main: 'src/cli/main.ts', 'pcap-worker': 'src/node/pcap-worker.ts' },
   bundle: true,
   splitting: true,
   format: 'esm',
