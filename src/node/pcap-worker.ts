@@ -10,6 +10,7 @@ import { unpackBatch } from '../cli/commands/pcap-batch.ts';
 import { type PcapLineOptions, streamLines } from '../cli/commands/pcap-lines.ts';
 
 const options = workerData as PcapLineOptions;
+const utf8 = new TextEncoder();
 
 parentPort?.on('message', (batch: PcapBatch) => {
   let text = '';
@@ -21,6 +22,7 @@ parentPort?.on('message', (batch: PcapBatch) => {
     handshakes.push(lines.handshakes);
     warnings.push(lines.warnings);
   }
-  const result: PcapBatchResult = { id: batch.id, text, handshakes, warnings };
-  parentPort?.postMessage(result);
+  const lines = utf8.encode(text);
+  const result: PcapBatchResult = { id: batch.id, lines, handshakes, warnings };
+  parentPort?.postMessage(result, [lines.buffer]);
 });

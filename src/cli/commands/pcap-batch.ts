@@ -28,10 +28,13 @@ export interface PcapBatch {
   readonly bytes: ArrayBuffer;
 }
 
-/** A worker's answer to a batch: the lines, and per connection its handshake count and warnings. */
+/**
+ * A worker's answer to a batch: the lines (UTF-8, so the command's thread only writes them),
+ * and per connection its handshake count and warnings.
+ */
 export interface PcapBatchResult {
   readonly id: number;
-  readonly text: string;
+  readonly lines: Uint8Array;
   readonly handshakes: readonly number[];
   readonly warnings: readonly (readonly string[])[];
 }

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { CaptureScanner, type PendingStream } from '../../capture/scanner.ts';
 import { type CaptureSource, chunksOf } from '../../capture/source.ts';
 import type { Ja4AlpnRule } from '../../fingerprint/index.ts';
@@ -35,7 +34,7 @@ const flags = {
   threads: {
     type: 'string',
     value: 'N',
-    help: 'worker threads that decode and fingerprint (default: one per core, at most 4; 0 = none)',
+    help: 'worker threads that decode and fingerprint while this one reads (default 0: it does all; see docs/pcap.md)',
   },
 } as const;
 
@@ -54,7 +53,7 @@ export const pcapCommand: Command = {
   name: 'pcap',
   summary:
     'list the TLS/QUIC handshakes in a pcap or pcapng capture of any size (read as a stream), with JA3/JA4 (256 KiB kept per direction of a connection)',
-  usage: 'pcap FILE|- [--json] [--flow-timeout TIME] [--max-flows N]',
+  usage: 'pcap FILE|- [--json] [--flow-timeout TIME] [--max-flows N] [--threads N]',
   flags,
   async run(argv, io) {
     const started = performance.now();
@@ -66,7 +65,7 @@ export const pcapCommand: Command = {
       throw new UsageError(`pcap: --ja4-alpn expects spec or reference, got ${JSON.stringify(alpnRule)}`);
     const flowTimeoutMs = durationFlag('pcap', f, 'flow-timeout', 120_000, 1, 365 * 86_400_000);
     const maxFlows = intFlag('pcap', f, 'max-flows', 20_000, 1, 10_000_000);
-    const threads = intFlag('pcap', f, 'threads', Math.min(4, availableParallelism()), 0, 64);
+    const threads = intFlag('pcap', f, 'threads', 0, 0, 64);
     const lineOptions: PcapLineOptions = { json: f.json === true, alpnRule };
     const json = lineOptions.json;
     const source = await openCapture(positionals[0], io);
@@ -85,8 +84,7 @@ export const pcapCommand: Command = {
       const r = await sent.result;
       for (let i = 0; i < sent.streams.length; i++)
         scanner.settle(sent.streams[i], r.handshakes[i], r.warnings[i]);
-      out.write(r.text);
-      await out.maybeFlush();
+      await out.writeBytes(r.lines);
     };
     const handle = async (streams: PendingStream[], last: boolean): Promise<void> => {
       if (!workers && script && scanner.stats().bytes >= WORKERS_AFTER) {
@@ -173,6 +171,13 @@ class BatchedOutput {
 
   write(text: string): void {
     this.pending += text;
+  }
+
+  /** Lines a worker already encoded (UTF-8): written as they are, after what is pending. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    this.flush();
+    if (bytes.length > 0) this.io.outBytes(bytes);
+    await this.io.drain?.();
   }
 
   async maybeFlush(): Promise<void> {
