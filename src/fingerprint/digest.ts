@@ -10,8 +10,6 @@
  * tries to run in constant time.
  */
 
-const HEX = '0123456789abcdef';
-
 /** The last, padded block(s) of a message: at most two blocks. */
 const tail = new Uint8Array(128);
 
@@ -120,9 +118,16 @@ export function sha256Hex(bytes: Uint8Array, hexDigits: number = 64): string {
   for (let at = 0; at < whole; at += 64) sha256Block(bytes, at);
   const blocks = pad(bytes, whole, bytes.length, true);
   for (let i = 0; i < blocks; i++) sha256Block(tail, 64 * i);
+  // Whole words through Number#toString (one native call per 8 digits, not a string per digit).
   let out = '';
-  for (let i = 0; i < hexDigits; i++) out += HEX[(h[i >> 3] >>> (28 - 4 * (i & 7))) & 15];
-  return out;
+  for (let i = 0; i < hexDigits; i += 8) out += word(h[i >> 3]);
+  return out.length === hexDigits ? out : out.slice(0, hexDigits);
+}
+
+/** Eight hex digits of a 32-bit word, big-endian. */
+function word(w: number): string {
+  const hex = (w >>> 0).toString(16);
+  return hex.length === 8 ? hex : '00000000'.slice(hex.length) + hex;
 }
 
 /** MD5 per-step shift amounts and sine constants (RFC 1321 §3.4). */
@@ -190,9 +195,10 @@ export function md5Hex(bytes: Uint8Array): string {
   const blocks = pad(bytes, whole, bytes.length, false);
   for (let i = 0; i < blocks; i++) md5Block(tail, 64 * i);
   let out = '';
-  for (let i = 0; i < 16; i++) {
-    const byte = (md5State[i >> 2] >>> (8 * (i & 3))) & 0xff;
-    out += HEX[byte >> 4] + HEX[byte & 15];
+  for (let i = 0; i < 4; i++) {
+    // MD5 writes its words little-endian: swap the bytes, then eight digits.
+    const w = md5State[i];
+    out += word(((w & 0xff) << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | ((w >>> 24) & 0xff));
   }
   return out;
 }
