@@ -56,6 +56,14 @@ function batchSize(fn: () => void): number {
   }
 }
 
+function median(values: number[]): number {
+  return values.sort((p, q) => p - q)[values.length >> 1];
+}
+
+function result(name: string, millisPerOp: number): BenchResult {
+  return { name, opsPerSecond: 1000 / millisPerOp, microsecondsPerOp: millisPerOp * 1000 };
+}
+
 /** Two measurements taken in alternating batches, and the median of their per-pair ratios. */
 export interface PairedResult {
   readonly floor: BenchResult;
@@ -98,12 +106,6 @@ export function measureAgainst(
     b.push(y);
     ratios.push(y / x);
   }
-  const median = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1];
-  const result = (n: string, ms: number): BenchResult => ({
-    name: n,
-    opsPerSecond: 1000 / ms,
-    microsecondsPerOp: ms * 1000,
-  });
   return { floor: result(floorName, median(a)), result: result(name, median(b)), ratio: median(ratios) };
 }
 
@@ -147,12 +149,6 @@ export async function measurePeer(
     theirs.push(y);
     ratios.push(y / x);
   }
-  const median = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1];
-  const result = (n: string, ms: number): BenchResult => ({
-    name: n,
-    opsPerSecond: 1000 / ms,
-    microsecondsPerOp: ms * 1000,
-  });
   return {
     result: result(name, median(ours)),
     peer: result(peerName, median(theirs)),

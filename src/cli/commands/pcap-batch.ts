@@ -45,20 +45,12 @@ export function packBatch(id: number, streams: readonly PendingStream[]): PcapBa
   for (const s of streams) total += s.clientBytes.length + s.serverBytes.length;
   const bytes = new Uint8Array(total);
   let at = 0;
-  const fields = streams.map((s) => {
-    bytes.set(s.clientBytes, at);
-    at += s.clientBytes.length;
-    bytes.set(s.serverBytes, at);
-    at += s.serverBytes.length;
-    return {
-      transport: s.transport,
-      index: s.index,
-      client: s.client,
-      server: s.server,
-      firstSeen: s.firstSeen,
-      clientLength: s.clientBytes.length,
-      serverLength: s.serverBytes.length,
-    };
+  const fields = streams.map(({ clientBytes, serverBytes, evicted: _evicted, ...stream }) => {
+    bytes.set(clientBytes, at);
+    at += clientBytes.length;
+    bytes.set(serverBytes, at);
+    at += serverBytes.length;
+    return { ...stream, clientLength: clientBytes.length, serverLength: serverBytes.length };
   });
   return { id, streams: fields, bytes: bytes.buffer };
 }
@@ -67,20 +59,12 @@ export function packBatch(id: number, streams: readonly PendingStream[]): PcapBa
 export function unpackBatch(batch: PcapBatch): CapturedStream[] {
   const bytes = new Uint8Array(batch.bytes);
   let at = 0;
-  return batch.streams.map((s) => {
-    const clientBytes = bytes.subarray(at, at + s.clientLength);
-    at += s.clientLength;
-    const serverBytes = bytes.subarray(at, at + s.serverLength);
-    at += s.serverLength;
-    return {
-      transport: s.transport,
-      index: s.index,
-      client: s.client,
-      server: s.server,
-      firstSeen: s.firstSeen,
-      clientBytes,
-      serverBytes,
-    };
+  return batch.streams.map(({ clientLength, serverLength, ...stream }) => {
+    const clientBytes = bytes.subarray(at, at + clientLength);
+    at += clientLength;
+    const serverBytes = bytes.subarray(at, at + serverLength);
+    at += serverLength;
+    return { ...stream, clientBytes, serverBytes };
   });
 }
 
