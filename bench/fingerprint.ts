@@ -2,7 +2,8 @@
  * Fingerprint speed on a Chrome-sized ClientHello from the fixtures: decode + JA4 (and the
  * four JA4 forms, JA4 from the bytes, and the same for JA3) against the floor the fingerprint
  * cannot avoid: the length walk of a validating parser plus the hashes of the fingerprint's
- * own text (two SHA-256 for JA4, one MD5 for JA3), already built, as bytes. Each row is
+ * own text (two SHA-256 for JA4, one MD5 for JA3), already built, as bytes, hashed with the same
+ * digest the fingerprints use (src/fingerprint/digest.ts). Each row is
  * measured in batches alternating with its floor's, so the ratio holds on a loaded machine.
  */
 import { readFileSync } from 'node:fs';
