@@ -56,6 +56,14 @@ function batchSize(fn: () => void): number {
   }
 }
 
+function median(values: number[]): number {
+  return values.sort((p, q) => p - q)[values.length >> 1];
+}
+
+function result(name: string, millisPerOp: number): BenchResult {
+  return { name, opsPerSecond: 1000 / millisPerOp, microsecondsPerOp: millisPerOp * 1000 };
+}
+
 /** Two measurements taken in alternating batches, and the median of their per-pair ratios. */
 export interface PairedResult {
   readonly floor: BenchResult;
@@ -98,11 +106,52 @@ export function measureAgainst(
     b.push(y);
     ratios.push(y / x);
   }
-  const median = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1];
-  const result = (n: string, ms: number): BenchResult => ({
-    name: n,
-    opsPerSecond: 1000 / ms,
-    microsecondsPerOp: ms * 1000,
-  });
   return { floor: result(floorName, median(a)), result: result(name, median(b)), ratio: median(ratios) };
+}
+
+/**
+ * Measures a synchronous `fn` against an asynchronous `peer` in alternating batches (as
+ * {@link measureAgainst}); the ratio is the median over the pairs of (peer µs/op) / (fn µs/op),
+ * how many times faster `fn` is.
+ */
+export async function measurePeer(
+  name: string,
+  fn: () => void,
+  peerName: string,
+  peer: () => Promise<unknown>,
+  minMillis: number,
+): Promise<{ result: BenchResult; peer: BenchResult; speedup: number }> {
+  const warm = performance.now();
+  for (let i = 0; i < 50 || performance.now() - warm < WARM_UP_MILLIS; i++) {
+    fn();
+    await peer();
+  }
+  const batch = batchSize(fn);
+  let peerBatch = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < peerBatch; i++) await peer();
+    if (performance.now() - t >= BATCH_MILLIS || peerBatch >= MAX_BATCH) break;
+    peerBatch *= 2;
+  }
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const ratios: number[] = [];
+  const start = performance.now();
+  while (ours.length < 5 || performance.now() - start < minMillis) {
+    let t = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    const x = (performance.now() - t) / batch;
+    t = performance.now();
+    for (let i = 0; i < peerBatch; i++) await peer();
+    const y = (performance.now() - t) / peerBatch;
+    ours.push(x);
+    theirs.push(y);
+    ratios.push(y / x);
+  }
+  return {
+    result: result(name, median(ours)),
+    peer: result(peerName, median(theirs)),
+    speedup: median(ratios),
+  };
 }

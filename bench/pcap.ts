@@ -11,6 +11,10 @@
  * tshark keeps state for every packet, several times the file's size in memory (see the
  * first capture's line), and the text output costs what --json costs (see the first line).
  *
+ * The small capture is also read with `--threads 2` (two worker threads fingerprint while the
+ * main one reads). The load average is printed with the ratios: on a shared machine it says
+ * how much the wall times mean.
+ *
  * Usage: npm run bench:pcap [-- --connections N] [--large-mb M] [--tshark-large]
  * Needs `npm run build` (the script runs it) and tshark on PATH.
  */
@@ -25,7 +29,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureHellos, syntheticCapture } from '../test/capture/helpers/synthetic-capture.ts';
@@ -82,7 +86,7 @@ function line(tool: string, size: number, m: Measured): string {
 }
 
 /** Counters: handshake lines of the NDJSON, of the text output, and tshark's lines. */
-const NDJSON_HANDSHAKES = `grep -c '^{"type":"handshake"'`;
+const NDJSON_HANDSHAKES = `grep -c '^{"schema":"hellokit.pcap/1","type":"handshake"'`;
 const TEXT_HANDSHAKES = "grep -c '^  ja4 '";
 const LINES = 'wc -l';
 
@@ -102,8 +106,17 @@ function bench(name: string, path: string, size: number, withTshark: boolean): v
   console.log(line('tshark -T fields ja3', size, tshark));
   const text = measure(process.execPath, [cli, 'pcap', path], TEXT_HANDSHAKES);
   console.log(line('hellokit pcap (text)', size, text));
+  const threads = measure(
+    process.execPath,
+    [cli, 'pcap', '--json', '--threads', '2', path],
+    NDJSON_HANDSHAKES,
+  );
+  console.log(line('… --json --threads 2', size, threads));
+  const ratio = (m: Measured) => (tshark.seconds / m.seconds).toFixed(2);
   console.log(
-    `  tshark / hellokit wall time: --json ${(tshark.seconds / json.seconds).toFixed(2)}×, text ${(tshark.seconds / text.seconds).toFixed(2)}× (aim: 3×)`,
+    `  tshark / hellokit wall time: --json ${ratio(json)}×, text ${ratio(text)}×, --json --threads 2 ${ratio(threads)}× (aim: 3×); load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
 }
 

@@ -37,6 +37,8 @@ const commandsApart = {
 };
 
 await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir, plugins: [commandsApart] });
+// The pcap command's worker threads run a script of their own (src/cli/commands/pcap-batch.ts finds it).
+await build({ ...common, entryPoints: { 'pcap-worker': 'src/node/pcap-worker.ts' }, outdir });
 
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
@@ -67,12 +69,8 @@ const NATIVE = [
   },
   { importer: 'src/crypto/aes-ccm.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
   // probe --quic: its header protection, and the server's Initials read with the capture reader's code.
-  {
-    importer: 'src/node/probe-quic-handshake.ts',
-    from: /^@noble\/ciphers\/aes\.js$/,
-    to: 'native-symmetric.ts',
-  },
-  { importer: 'src/capture/quic-initial.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
+  { importer: 'src/quic/keys.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
+  { importer: 'src/quic/protection.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
 ];
 /** The commands that make key shares or connect get OpenSSL's crypto; the others (pcap, decode, …) keep noble. */
 const NATIVE_COMMANDS = new Set(['build', 'probe', 'scan', 'diagnose', 'fuzz']);

@@ -124,8 +124,9 @@ export class RangeBuffer {
 
   private grow(end: number): void {
     if (end <= this.data.length) return;
-    // Small first (most handshake streams are a few hundred bytes), then doubling.
-    let size = Math.max(this.data.length * 2, 512);
+    // The first piece's size (most handshake streams are one segment, a few hundred bytes:
+    // a buffer of just that size waits for the server without being trimmed), then doubling.
+    let size = this.data.length === 0 ? Math.max(end, 256) : this.data.length * 2;
     while (size < end) size *= 2;
     size = Math.min(size, this.cap);
     const next = new Uint8Array(size);

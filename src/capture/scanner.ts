@@ -63,6 +63,15 @@ export interface CaptureScanStats {
   readonly warnings: Readonly<Record<string, number>>;
 }
 
+/**
+ * A connection whose handshake bytes are all read, waiting to be decoded: what
+ * {@link CaptureScanner.pushStreams} gives a caller that decodes elsewhere (in a worker).
+ */
+export interface PendingStream extends CapturedStream {
+  /** Set when the connection left the flow table before the server's first message was whole. */
+  readonly evicted?: 'idle' | 'count' | 'memory';
+}
+
 const DEFAULTS = {
   flowTimeoutSeconds: 120,
   maxFlows: 20_000,
@@ -95,9 +104,8 @@ export class CaptureScanner {
   private readonly idleSeconds: number;
   private readonly maxFlows: number;
   private readonly maxBufferedBytes: number;
-  private out: CapturedHandshake[] = [];
+  private out: PendingStream[] = [];
   private readonly evicted = { idle: 0, count: 0, memory: 0 };
-  private readonly decodeWarnings: string[] = [];
   private bytes = 0;
   private packets = 0;
   private handshakes = 0;
@@ -141,8 +149,29 @@ export class CaptureScanner {
    * @throws {DecodeError} when the input does not start like a pcap or pcapng file
    */
   push(chunk: Uint8Array): CapturedHandshake[] {
+    return this.decode(this.pushStreams(chunk));
+  }
+
+  /** The input is over: connections still open are decoded with what they have. */
+  end(): CapturedHandshake[] {
+    if (this.ended) return [];
+    const out = this.decode(this.endStreams());
+    this.finish();
+    return out;
+  }
+
+  /**
+   * Reads one more chunk; the connections it completed, not yet decoded. A caller that
+   * decodes them elsewhere (`streamHandshakes`, in a worker) reports each one back with
+   * {@link settle}, in this order, and calls {@link finish} after the last.
+   * @throws {DecodeError} when the input does not start like a pcap or pcapng file
+   */
+  pushStreams(chunk: Uint8Array): PendingStream[] {
     if (this.ended) throw new TypeError('CaptureScanner: push() after end()');
     this.bytes += chunk.length;
+    // A subclass (Node's Buffer) makes every packet's subarray go through its constructor.
+    if (chunk.constructor !== Uint8Array)
+      chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     if (!this.parser) {
       const head = new Uint8Array(this.head.length + chunk.length);
       head.set(this.head);
@@ -159,8 +188,8 @@ export class CaptureScanner {
     return this.take();
   }
 
-  /** The input is over: connections still open are decoded with what they have. */
-  end(): CapturedHandshake[] {
+  /** The input is over: every connection still open, not yet decoded (see {@link pushStreams}). */
+  endStreams(): PendingStream[] {
     if (this.ended) return [];
     this.ended = true;
     if (!this.parser) this.start(this.head);
@@ -169,6 +198,26 @@ export class CaptureScanner {
     this.flushing = true;
     this.tcp.evict(Number.POSITIVE_INFINITY, { idleSeconds: 0, maxFlows: 0, maxBufferedBytes: 0 });
     this.quic.evict(Number.POSITIVE_INFINITY, 0, 0, (conn) => this.flushQuic(conn));
+    return this.take();
+  }
+
+  /**
+   * What decoding one pending stream found: its handshake count and the warnings its bytes
+   * gave. An evicted connection that held a ClientHello is counted and named in a warning.
+   */
+  settle(stream: PendingStream, handshakes: number, decodeWarnings: readonly string[]): void {
+    this.handshakes += handshakes;
+    for (const w of decodeWarnings) this.warnings.add('stream-decoding', w);
+    if (stream.evicted === undefined || handshakes === 0) return;
+    this.evicted[stream.evicted]++;
+    this.warnings.add(
+      'evicted',
+      `${stream.transport} stream ${stream.index} (${where(stream.client, stream.server)}) evicted (${REASONS[stream.evicted]}) before the server's first message; its ClientHello is reported without it`,
+    );
+  }
+
+  /** After the last stream is settled: the warnings that sum up the capture (fragments, evictions). */
+  finish(): void {
     const { dropped, incomplete } = this.fragments.stats();
     if (dropped + incomplete > 0) {
       this.warnings.add(
@@ -183,7 +232,19 @@ export class CaptureScanner {
         `${lost} connection${lost === 1 ? '' : 's'} with a ClientHello evicted before the server's first message: ${this.evicted.idle} idle longer than ${this.idleSeconds} s of capture time, ${this.evicted.count} over the ${this.maxFlows}-flow limit, ${this.evicted.memory} over the ${this.maxBufferedBytes}-byte buffer budget`,
       );
     }
-    return this.take();
+  }
+
+  /** Decodes pending streams here and settles them. */
+  private decode(streams: PendingStream[]): CapturedHandshake[] {
+    const out: CapturedHandshake[] = [];
+    const warnings: string[] = [];
+    for (const stream of streams) {
+      const found = streamHandshakes(stream, warnings);
+      this.settle(stream, found.length, warnings);
+      warnings.length = 0;
+      for (const h of found) out.push(h);
+    }
+    return out;
   }
 
   /** Counts so far. */
@@ -217,12 +278,9 @@ export class CaptureScanner {
     }
   }
 
-  private take(): CapturedHandshake[] {
-    for (const w of this.decodeWarnings) this.warnings.add('stream-decoding', w);
-    this.decodeWarnings.length = 0;
+  private take(): PendingStream[] {
     const out = this.out;
     this.out = [];
-    this.handshakes += out.length;
     return out;
   }
 
@@ -273,10 +331,7 @@ export class CaptureScanner {
       const dst = { ip: ip.dst, port: udp.dstPort };
       const conn = this.quic.push(time, src, dst, udp.payload, this.conversation(time, src, dst));
       if (conn && !conn.released) this.checkQuic(conn);
-      this.quic.evict(time, this.idleSeconds, this.maxFlows, (c, reason) => {
-        this.evicted[reason]++;
-        this.flushQuic(c, reason);
-      });
+      this.quic.evict(time, this.idleSeconds, this.maxFlows, (c, reason) => this.flushQuic(c, reason));
     }
   }
 
@@ -330,21 +385,13 @@ export class CaptureScanner {
   }
 
   private dropTcp(flow: TcpFlowState, reason: TcpDropReason): void {
-    const found = this.flushTcp(flow);
-    if (reason === 'replaced' || found === 0 || this.flushing) return;
-    this.evicted[reason]++;
-    const h = this.out[this.out.length - 1];
-    this.warnings.add(
-      'evicted',
-      `tcp stream ${flow.index} (${where(h.client, h.server)}) evicted (${REASONS[reason]}) before the server's first message; its ClientHello is reported without it`,
-    );
+    this.flushTcp(flow, reason === 'replaced' || this.flushing ? undefined : reason);
   }
 
-  private flushTcp(flow: TcpFlowState): number {
-    const f = this.tcp.view(flow);
-    this.tcp.release(flow);
+  private flushTcp(flow: TcpFlowState, evicted?: PendingStream['evicted']): void {
+    const f = this.tcp.take(flow);
     flow.helloScan = undefined;
-    return this.emit({
+    this.out.push({
       transport: 'tcp',
       index: f.index,
       client: f.client,
@@ -352,6 +399,7 @@ export class CaptureScanner {
       firstSeen: f.firstSeen,
       clientBytes: f.clientBytes,
       serverBytes: f.serverBytes,
+      ...(evicted ? { evicted } : {}),
     });
   }
 
@@ -367,7 +415,7 @@ export class CaptureScanner {
   private flushQuic(conn: QuicConnectionState, reason?: 'idle' | 'count'): void {
     const c = this.quic.view(conn);
     this.quic.release(conn);
-    const found = this.emit({
+    this.out.push({
       transport: 'quic',
       index: c.index,
       client: c.client,
@@ -375,19 +423,8 @@ export class CaptureScanner {
       firstSeen: c.firstSeen,
       clientBytes: c.clientCrypto,
       serverBytes: c.serverCrypto,
+      ...(reason ? { evicted: reason } : {}),
     });
-    if (reason && found > 0) {
-      this.warnings.add(
-        'evicted',
-        `quic stream ${c.index} (${where(c.client, c.server)}) evicted (${REASONS[reason]}) before the server's first message; its ClientHello is reported without it`,
-      );
-    }
-  }
-
-  private emit(stream: CapturedStream): number {
-    const found = streamHandshakes(stream, this.decodeWarnings);
-    for (const h of found) this.out.push(h);
-    return found.length;
   }
 }
 

@@ -3,7 +3,8 @@
  * connection and the server's ServerHello, decoded leniently (a capture shows what clients
  * really send, faults included). Fingerprinting them is the caller's step (src/fingerprint).
  */
-import type { DecodeError, Problem } from '../bytes/errors.ts';
+import { DecodeError, type Problem } from '../bytes/errors.ts';
+import { parseClientHello } from '../handshake/client-hello.ts';
 import type { ServerHello } from '../handshake/server-hello.ts';
 import { decodeStream, type StreamMessage } from '../handshake/stream.ts';
 import type { ClientHello } from '../handshake/types.ts';
@@ -32,12 +33,28 @@ export interface CapturedHandshake {
 export function streamHandshakes(stream: CapturedStream, warnings: string[] = []): CapturedHandshake[] {
   const start = stream.transport === 'quic' ? 0 : findClientHelloRecord(stream.clientBytes);
   if (start < 0) return [];
-  const where = `${stream.transport} stream ${stream.index} (${stream.client.ip}:${stream.client.port} → ${stream.server.ip}:${stream.server.port})`;
-  const client = decodeStream(stream.clientBytes.subarray(start), { strict: false });
-  if (client.error) warnings.push(`${where}: client bytes stop decoding: ${describe(client.error, start)}`);
   const server = stream.serverBytes.length > 0 ? decodeStream(stream.serverBytes, { strict: false }) : null;
   const serverHello = server ? firstServerHello(server.messages) : null;
   const out: CapturedHandshake[] = [];
+  const single = stream.transport === 'tcp' ? singleRecordHello(stream.clientBytes, start) : null;
+  if (single) {
+    out.push({
+      transport: stream.transport,
+      stream: stream.index,
+      helloIndex: 1,
+      client: stream.client,
+      server: stream.server,
+      firstSeen: stream.firstSeen,
+      clientHello: single,
+      clientHelloOffset: start + RECORD_HEADER,
+      serverHello,
+      problems: single.problems ?? [],
+    });
+    return out;
+  }
+  const where = `${stream.transport} stream ${stream.index} (${stream.client.ip}:${stream.client.port} → ${stream.server.ip}:${stream.server.port})`;
+  const client = decodeStream(stream.clientBytes.subarray(start), { strict: false });
+  if (client.error) warnings.push(`${where}: client bytes stop decoding: ${describe(client.error, start)}`);
   for (const m of client.messages) {
     if (m.type !== 'client_hello') continue;
     const hello = m as unknown as ClientHello & { offset: number; problems?: readonly Problem[] };
@@ -55,6 +72,36 @@ export function streamHandshakes(stream: CapturedStream, warnings: string[] = []
     });
   }
   return out;
+}
+
+const RECORD_HEADER = 5;
+const HANDSHAKE_HEADER = 4;
+
+/**
+ * The usual case, decoded without the general stream decoder: the client's bytes from `start`
+ * are one handshake record of at most 2^14 bytes holding exactly one ClientHello message, and
+ * nothing follows it. The message is decoded as that decoder decodes it (lenient, problems
+ * kept, offsets in the stream), without its record and message bookkeeping. Null otherwise.
+ */
+function singleRecordHello(bytes: Uint8Array, start: number): ClientHello | null {
+  const at = start + RECORD_HEADER;
+  if (bytes.length < at + HANDSHAKE_HEADER) return null;
+  const recordLength = (bytes[start + 3] << 8) | bytes[start + 4];
+  const messageLength = (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+  if (
+    bytes[at] !== 1 ||
+    recordLength > 16384 ||
+    at + recordLength !== bytes.length ||
+    HANDSHAKE_HEADER + messageLength !== recordLength
+  )
+    return null;
+  try {
+    return parseClientHello(bytes.subarray(at), { strict: false, baseOffset: at });
+  } catch (e) {
+    // A structural fault: the general decoder says where the client's bytes stop decoding.
+    if (e instanceof DecodeError) return null;
+    throw e;
+  }
 }
 
 function firstServerHello(messages: readonly StreamMessage[]): ServerHello | null {

@@ -219,6 +219,20 @@ export class TcpReassembler {
 
   /** A flow's client and server bytes (copies), with how its client was recognised. */
   view(flow: TcpFlowState): TcpFlow {
+    return this.flow(flow, true);
+  }
+
+  /**
+   * A flow's bytes as in {@link view}, handed over instead of copied (views of its buffers),
+   * and the flow {@link release}d: its buffers are no longer the reassembler's.
+   */
+  take(flow: TcpFlowState): TcpFlow {
+    const f = this.flow(flow, flow.released);
+    this.release(flow);
+    return f;
+  }
+
+  private flow(flow: TcpFlowState, copy: boolean): TcpFlow {
     const [clientIsA, evidence] = this.clientSide(flow);
     const [ab, ba] = flow.dirs;
     const up = clientIsA ? ab : ba;
@@ -231,8 +245,8 @@ export class TcpReassembler {
       server: clientIsA ? flow.b : flow.a,
       clientEvidence: evidence,
       firstSeen: flow.firstSeen,
-      clientBytes: up.buffer.contiguous(),
-      serverBytes: down.buffer.contiguous(),
+      clientBytes: copy ? up.buffer.contiguous() : up.buffer.peek(),
+      serverBytes: copy ? down.buffer.contiguous() : down.buffer.peek(),
       incomplete,
     };
   }

@@ -55,17 +55,13 @@ export class AsciiText {
 
   /** The bytes `[from, to)` as a string. */
   text(from: number = 0, to: number = this.length): string {
-    let s = '';
-    // In slices: String.fromCharCode takes its arguments on the stack.
-    for (let i = from; i < to; i += 4096) {
-      s += String.fromCharCode.apply(
-        null,
-        this.bytes.subarray(i, Math.min(to, i + 4096)) as unknown as number[],
-      );
-    }
-    return s;
+    // The text is ASCII, which is UTF-8: the decoder is several times faster than
+    // String.fromCharCode over the bytes (the WHATWG TextDecoder runs everywhere the core does).
+    return ASCII.decode(this.bytes.subarray(from, to));
   }
 }
+
+const ASCII = new TextDecoder();
 
 /** A growable list of u16 values, reused across calls. */
 export class U16List {

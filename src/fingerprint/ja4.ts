@@ -14,10 +14,10 @@
  * `_r` shows the lists instead of their hashes, `_o` keeps the wire order, `_ro` both.
  * docs/fingerprints.md lists every rule and every choice made where sources disagree.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../bytes/hex.ts';
 import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
+import { sha256Hex } from './digest.ts';
 import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
@@ -84,7 +84,7 @@ const sorted = new U16List();
 const text = new AsciiText();
 
 function hash12(bytes: Uint8Array): string {
-  return toHex(sha256(bytes).subarray(0, 6));
+  return sha256Hex(bytes, 12);
 }
 
 function twoDigits(count: number): string {

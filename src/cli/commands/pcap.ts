@@ -1,16 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { presetsWithJa4 } from '../../builder/presets/index.ts';
-import { type CapturedHandshake, captureHandshakes } from '../../capture/handshakes.ts';
-import type { CaptureSource } from '../../capture/source.ts';
-import { type Ja4AlpnRule, ja3All, ja3s, ja4All } from '../../fingerprint/index.ts';
-import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';
-import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
+import { CaptureScanner, type PendingStream } from '../../capture/scanner.ts';
+import { type CaptureSource, chunksOf } from '../../capture/source.ts';
+import type { Ja4AlpnRule } from '../../fingerprint/index.ts';
 import { durationFlag, intFlag, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { noteStdinWait } from '../input.ts';
-import { schemaField, versionJson } from '../json-contract.ts';
+import { schemaField } from '../json-contract.ts';
+import { PcapWorkers, pcapWorkerScript } from './pcap-batch.ts';
+import { type PcapLineOptions, streamLines } from './pcap-lines.ts';
 
 const flags = {
   json: {
@@ -32,19 +31,29 @@ const flags = {
     value: 'N',
     help: 'most TCP connections (and UDP conversations) tracked at once (default 20000)',
   },
+  threads: {
+    type: 'string',
+    value: 'N',
+    help: 'worker threads that decode and fingerprint while this one reads (default 0: it does all; see docs/pcap.md)',
+  },
 } as const;
 
 /** Bytes of output gathered before one write (a write per line would cost a system call each). */
 const OUTPUT_BATCH = 64 * 1024;
 /** Bytes read from a capture file per chunk. */
 const READ_CHUNK = 256 * 1024;
+/** Capture bytes read before worker threads are started: a small capture is done sooner without them. */
+const WORKERS_AFTER = 8 * 1024 * 1024;
+/** Connections per batch sent to a worker, and batches in flight per worker. */
+const BATCH_STREAMS = 256;
+const IN_FLIGHT_PER_WORKER = 4;
 
 /** `hellokit pcap FILE`: the handshakes in a pcap/pcapng capture with their fingerprints, streamed. */
 export const pcapCommand: Command = {
   name: 'pcap',
   summary:
     'list the TLS/QUIC handshakes in a pcap or pcapng capture of any size (read as a stream), with JA3/JA4 (256 KiB kept per direction of a connection)',
-  usage: 'pcap FILE|- [--json] [--flow-timeout TIME] [--max-flows N]',
+  usage: 'pcap FILE|- [--json] [--flow-timeout TIME] [--max-flows N] [--threads N]',
   flags,
   async run(argv, io) {
     const started = performance.now();
@@ -56,21 +65,64 @@ export const pcapCommand: Command = {
       throw new UsageError(`pcap: --ja4-alpn expects spec or reference, got ${JSON.stringify(alpnRule)}`);
     const flowTimeoutMs = durationFlag('pcap', f, 'flow-timeout', 120_000, 1, 365 * 86_400_000);
     const maxFlows = intFlag('pcap', f, 'max-flows', 20_000, 1, 10_000_000);
-    const json = f.json === true;
-    const stream = captureHandshakes(await openCapture(positionals[0], io), {
+    const threads = intFlag('pcap', f, 'threads', 0, 0, 64);
+    const lineOptions: PcapLineOptions = { json: f.json === true, alpnRule };
+    const json = lineOptions.json;
+    const source = await openCapture(positionals[0], io);
+    const scanner = new CaptureScanner({
       flowTimeoutSeconds: flowTimeoutMs / 1000,
       maxFlows,
       onWarning: (w) => io.err(`hellokit pcap: warning: ${w}\n`),
     });
     const out = new BatchedOutput(io);
-    for await (const h of stream) {
-      const e = entry(h, alpnRule);
-      out.write(json ? `${JSON.stringify(handshakeJson(e))}\n` : text(e));
-      await out.maybeFlush();
+    const script = threads > 0 ? pcapWorkerScript() : undefined;
+    let workers: PcapWorkers | undefined;
+    // Writes a worker's answer, oldest first, and settles its connections in the scanner.
+    const takeOldest = async (): Promise<void> => {
+      const sent = workers?.next();
+      if (!sent) return;
+      const r = await sent.result;
+      for (let i = 0; i < sent.streams.length; i++)
+        scanner.settle(sent.streams[i], r.handshakes[i], r.warnings[i]);
+      await out.writeBytes(r.lines);
+    };
+    const handle = async (streams: PendingStream[], last: boolean): Promise<void> => {
+      if (!workers && script && scanner.stats().bytes >= WORKERS_AFTER) {
+        workers = new PcapWorkers(script, threads, lineOptions);
+      }
+      if (!workers) {
+        for (const s of streams) {
+          const lines = streamLines(s, lineOptions);
+          scanner.settle(s, lines.handshakes, lines.warnings);
+          out.write(lines.text);
+        }
+        await out.maybeFlush();
+        return;
+      }
+      // Each chunk's connections go out at once (a live capture's lines are not held back).
+      for (let i = 0; i < streams.length; i += BATCH_STREAMS)
+        workers.send(streams.slice(i, i + BATCH_STREAMS));
+      while (
+        workers.pending > threads * IN_FLIGHT_PER_WORKER ||
+        (last && workers.pending > 0) ||
+        workers.oldestReady
+      )
+        await takeOldest();
+    };
+    try {
+      for await (const chunk of chunksOf(source)) {
+        await handle(scanner.pushStreams(chunk), false);
+        // Broken framing: nothing after it can be read, so stop reading the source.
+        if (scanner.done) break;
+      }
+      await handle(scanner.endStreams(), true);
+    } finally {
+      await workers?.close();
     }
-    const stats = stream.stats();
+    scanner.finish();
+    const stats = scanner.stats();
     // Kept warnings were printed as they came; what went over the cap is summed up here.
-    for (const w of stream.overflowWarnings()) io.err(`hellokit pcap: warning: ${w}\n`);
+    for (const w of scanner.warnings.overflowLines()) io.err(`hellokit pcap: warning: ${w}\n`);
     if (json) {
       const summary = {
         ...schemaField('pcap'),
@@ -80,7 +132,7 @@ export const pcapCommand: Command = {
         packets: stats.packets,
         handshakes: stats.handshakes,
         evicted: stats.evicted,
-        warnings: stream.warnings(),
+        warnings: scanner.warnings.lines(),
         warningCounts: stats.warnings,
         elapsedMs: Math.round(performance.now() - started),
       };
@@ -121,6 +173,13 @@ class BatchedOutput {
     this.pending += text;
   }
 
+  /** Lines a worker already encoded (UTF-8): written as they are, after what is pending. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    this.flush();
+    if (bytes.length > 0) this.io.outBytes(bytes);
+    await this.io.drain?.();
+  }
+
   async maybeFlush(): Promise<void> {
     if (this.pending.length < OUTPUT_BATCH) return;
     this.flush();
@@ -131,64 +190,4 @@ class BatchedOutput {
     if (this.pending.length > 0) this.io.out(this.pending);
     this.pending = '';
   }
-}
-
-type Entry = ReturnType<typeof entry>;
-
-function entry(h: CapturedHandshake, alpnRule: Ja4AlpnRule) {
-  const sni = firstExtensionBody(h.clientHello, 0);
-  const fp = ja4All(h.clientHello, { transport: h.transport === 'quic' ? 'quic' : 'tcp', alpnRule });
-  const sh = h.serverHello;
-  return {
-    transport: h.transport,
-    stream: h.stream,
-    hello: h.helloIndex,
-    time: h.firstSeen,
-    client: h.client,
-    server: h.server,
-    serverName: sni === undefined ? null : serverName(sni),
-    ...ja3All(h.clientHello),
-    ...fp,
-    knownClients: presetsWithJa4(fp.ja4),
-    serverHello: sh
-      ? {
-          version: sh.version,
-          versionName: versionName(sh.version),
-          cipherSuite: sh.cipherSuite,
-          cipherSuiteName: cipherSuiteName(sh.cipherSuite),
-          helloRetryRequest: sh.helloRetryRequest,
-          ja3s: ja3s({
-            legacyVersion: sh.legacyVersion,
-            cipherSuite: sh.cipherSuite,
-            extensions: sh.extensions,
-          }),
-        }
-      : null,
-    ...(h.problems.length > 0 ? { problems: h.problems.map((p) => `${p.path}: ${p.detail}`) } : {}),
-  };
-}
-
-/** One handshake line of `pcap --json`: the entry with the contract's version `{code, name}`. */
-function handshakeJson(e: Entry) {
-  const { serverHello, ...rest } = e;
-  const sh = serverHello ? (({ versionName: _name, ...fields }) => fields)(serverHello) : null;
-  return {
-    ...schemaField('pcap'),
-    type: 'handshake',
-    ...rest,
-    serverHello: sh ? { ...sh, version: versionJson(sh.version) } : null,
-  };
-}
-
-function text(e: Entry): string {
-  const where = `${e.transport} ${e.stream}${e.hello > 1 ? ` (hello ${e.hello})` : ''}  ${endpoint(e.client)} → ${endpoint(e.server)}`;
-  const known = e.knownClients.length > 0 ? `  (${e.knownClients.map((k) => k.preset).join(', ')})` : '';
-  let out = `${where}  ${e.serverName ?? '(no SNI)'}\n  ja4 ${e.ja4}  ja3 ${e.ja3}${known}\n`;
-  if (e.serverHello)
-    out += `  server: ${e.serverHello.versionName} ${e.serverHello.cipherSuiteName}${e.serverHello.helloRetryRequest ? ' (HelloRetryRequest)' : ''}  ja3s ${e.serverHello.ja3s}\n`;
-  return out;
-}
-
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }

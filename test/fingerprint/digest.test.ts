@@ -1,0 +1,44 @@
+import { test } from '@fast-check/vitest';
+import { md5 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromLatin1, toHex } from '../../src/bytes/hex.ts';
+import { md5Hex, sha256Hex } from '../../src/fingerprint/digest.ts';
+
+describe('fingerprint digests', () => {
+  it('gives the RFC test vectors', () => {
+    expect(sha256Hex(fromLatin1('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+    expect(sha256Hex(new Uint8Array(0))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
+    expect(md5Hex(fromLatin1('abc'))).toBe('900150983cd24fb0d6963f7d28e17f72');
+    expect(md5Hex(new Uint8Array(0))).toBe('d41d8cd98f00b204e9800998ecf8427e');
+  });
+
+  it('cuts the SHA-256 hex to the digits asked for', () => {
+    expect(sha256Hex(fromLatin1('abc'), 12)).toBe('ba7816bf8f01');
+    expect(sha256Hex(fromLatin1('abc'), 1)).toBe('b');
+  });
+
+  it('equals @noble/hashes at every length around the block boundaries', () => {
+    for (let length = 0; length <= 300; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 131 + length) & 0xff);
+      expect(sha256Hex(bytes), `sha256 of ${length} bytes`).toBe(toHex(sha256(bytes)));
+      expect(md5Hex(bytes), `md5 of ${length} bytes`).toBe(toHex(md5(bytes)));
+    }
+  });
+
+  test.prop([fc.uint8Array({ maxLength: 5000 })])('equals @noble/hashes on random input', (bytes) => {
+    expect(sha256Hex(bytes)).toBe(toHex(sha256(bytes)));
+    expect(md5Hex(bytes)).toBe(toHex(md5(bytes)));
+  });
+
+  it('reads a view in place, not the buffer around it', () => {
+    const buffer = fromLatin1('xxabcxx');
+    expect(sha256Hex(buffer.subarray(2, 5))).toBe(sha256Hex(fromLatin1('abc')));
+    expect(md5Hex(buffer.subarray(2, 5))).toBe('900150983cd24fb0d6963f7d28e17f72');
+  });
+});
