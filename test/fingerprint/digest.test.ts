@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { test } from '@fast-check/vitest';
-import { md5 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromLatin1, toHex } from '../../src/bytes/hex.ts';
+import { fromLatin1 } from '../../src/bytes/hex.ts';
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+
 import { md5Hex, sha256Hex } from '../../src/fingerprint/digest.ts';
 
 describe('fingerprint digests', () => {
@@ -23,17 +26,17 @@ describe('fingerprint digests', () => {
     expect(sha256Hex(fromLatin1('abc'), 1)).toBe('b');
   });
 
-  it('equals @noble/hashes at every length around the block boundaries', () => {
+  it('equals OpenSSL (node:crypto) at every length around the block boundaries', () => {
     for (let length = 0; length <= 300; length++) {
       const bytes = Uint8Array.from({ length }, (_, i) => (i * 131 + length) & 0xff);
-      expect(sha256Hex(bytes), `sha256 of ${length} bytes`).toBe(toHex(sha256(bytes)));
-      expect(md5Hex(bytes), `md5 of ${length} bytes`).toBe(toHex(md5(bytes)));
+      expect(sha256Hex(bytes), `sha256 of ${length} bytes`).toBe(sha256(bytes));
+      expect(md5Hex(bytes), `md5 of ${length} bytes`).toBe(md5(bytes));
     }
   });
 
-  test.prop([fc.uint8Array({ maxLength: 5000 })])('equals @noble/hashes on random input', (bytes) => {
-    expect(sha256Hex(bytes)).toBe(toHex(sha256(bytes)));
-    expect(md5Hex(bytes)).toBe(toHex(md5(bytes)));
+  test.prop([fc.uint8Array({ maxLength: 5000 })])('equals OpenSSL (node:crypto) on random input', (bytes) => {
+    expect(sha256Hex(bytes)).toBe(sha256(bytes));
+    expect(md5Hex(bytes)).toBe(md5(bytes));
   });
 
   it('reads a view in place, not the buffer around it', () => {
