@@ -38,7 +38,7 @@ const commandsApart = {
 
 await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir, plugins: [commandsApart] });
 // The pcap command's worker threads run a script of their own (src/cli/commands/pcap-batch.ts finds it).
-await build({ ...common, entryPoints: { 'pcap-worker': 'src/node/pcap-worker.ts' }, outdir });
+await build({ ...common, entryPoints: { 'pcap-worker': 'src/cli/pcap-worker.ts' }, outdir });
 
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')

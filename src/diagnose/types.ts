@@ -4,18 +4,10 @@
  * what the interpretation says ({@link Finding}).
  */
 
+import type { ProbeOutcome } from '../probe/types.ts';
 import type { ServerViolation } from '../probe/violations.ts';
 
-/** How a probe ended (the DESIGN.md `ProbeResult.outcome` contract). */
-export type ProbeOutcome =
-  | 'server_hello'
-  | 'hello_retry_request'
-  | 'alert'
-  | 'closed'
-  | 'reset'
-  | 'timeout'
-  | 'not_tls'
-  | 'connect_failed';
+export type { ProbeOutcome };
 
 /** The hello one probe sends. Fields left out take the prober's defaults. */
 export interface ProbeSpec {

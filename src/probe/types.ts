@@ -124,10 +124,16 @@ export interface ProbeOptions {
   readonly abortOnViolation?: boolean;
 }
 
-/** The eight ways a probe ends (DESIGN.md); defined once, in the platform-neutral diagnose layer. */
-import type { ProbeOutcome } from '../diagnose/types.ts';
-
-export type { ProbeOutcome };
+/** The eight ways a probe ends (DESIGN.md); diagnose re-exports it. */
+export type ProbeOutcome =
+  | 'server_hello'
+  | 'hello_retry_request'
+  | 'alert'
+  | 'closed'
+  | 'reset'
+  | 'timeout'
+  | 'not_tls'
+  | 'connect_failed';
 
 /** An alert, with names. */
 export interface ProbeAlert {

@@ -1,7 +1,7 @@
 /**
  * `hellokit pcap --threads N`: worker threads decode and fingerprint what the reading thread
  * hands them, and the output is the one the reading thread alone writes, line for line and in
- * the same order. Runs the built CLI (tsc's dist/, whose worker script is dist/node/pcap-worker.js)
+ * the same order. Runs the built CLI (tsc's dist/, whose worker script is dist/cli/pcap-worker.js)
  * in child processes, on a synthetic capture large enough for the workers to start (8 MiB).
  */
 import { execFile } from 'node:child_process';

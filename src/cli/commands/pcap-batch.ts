@@ -1,7 +1,7 @@
 /**
  * `hellokit pcap` in parallel: the command's thread reads the capture (packets, flows,
  * reassembly) and hands the connections it completes, in batches, to worker threads that
- * decode, fingerprint and write their lines (src/node/pcap-worker.ts). Batches carry one
+ * decode, fingerprint and write their lines (src/cli/pcap-worker.ts). Batches carry one
  * transferred buffer of bytes each, and their answers are written in the order the batches
  * were sent, so the output is the same as with no workers.
  */
@@ -69,12 +69,12 @@ export function unpackBatch(batch: PcapBatch): CapturedStream[] {
 }
 
 /**
- * The worker script beside this module: dist/node/pcap-worker.js for tsc's output,
- * dist/cli-bundle/pcap-worker.js for the bundle (whose command chunks sit in chunks/).
+ * The worker script one folder up: dist/cli/pcap-worker.js for tsc's output,
+ * dist/cli-bundle/pcap-worker.js for the bundle (whose commands sit in commands/).
  * Undefined when running from the TypeScript sources (tests): then there are no workers.
  */
 export function pcapWorkerScript(): URL | undefined {
-  for (const relative of ['../../node/pcap-worker.js', '../pcap-worker.js', './pcap-worker.js']) {
+  for (const relative of ['../pcap-worker.js', './pcap-worker.js']) {
     const url = new URL(relative, import.meta.url);
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
   }

@@ -1,7 +1,7 @@
 /**
  * The output lines of `hellokit pcap` for one captured connection: its handshakes decoded,
  * fingerprinted and written as NDJSON or text. The same code runs in the command's own
- * thread and in its workers (src/node/pcap-worker.ts), so both write the same bytes.
+ * thread and in its workers (src/cli/pcap-worker.ts), so both write the same bytes.
  */
 import { type KnownClient, presetsWithJa4 } from '../../builder/presets/index.ts';
 import { type CapturedHandshake, streamHandshakes } from '../../capture/stream-handshakes.ts';

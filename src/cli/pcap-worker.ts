@@ -5,9 +5,9 @@
  * output is the same as with no workers (src/cli/commands/pcap.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PcapBatch, PcapBatchResult } from '../cli/commands/pcap-batch.ts';
-import { unpackBatch } from '../cli/commands/pcap-batch.ts';
-import { type PcapLineOptions, streamLines } from '../cli/commands/pcap-lines.ts';
+import type { PcapBatch, PcapBatchResult } from './commands/pcap-batch.ts';
+import { unpackBatch } from './commands/pcap-batch.ts';
+import { type PcapLineOptions, streamLines } from './commands/pcap-lines.ts';
 
 const options = workerData as PcapLineOptions;
 const utf8 = new TextEncoder();
