@@ -61,7 +61,8 @@ export function fromTestssl(
     ),
     ...(entries.find((e) => e.id === 'DH_groups')?.finding ?? '').split(/\s+/),
   ]
-    .filter((c) => /^[\w-]+$/.test(c))
+    // Words of the finding that are not names (testssl writes e.g. `DH Group` beside them) have no digit.
+    .filter((c) => /^[\w-]+$/.test(c) && /\d/.test(c))
     .map(iana)
     .sort();
   // One certificate: `cert_keySize`; several: `cert_keySize <hostCert#1>`, … .

@@ -374,7 +374,7 @@ async function orderOf(
   return { kind: 'client' };
 }
 
-/** Every distinct chain: per version × authentication (ECDSA, RSA by sigalgs and suites) × SNI or none. */
+/** Every distinct chain: per version × authentication (ECDSA, RSA by sigalgs and suites; by suites alone below TLS 1.2) × SNI or none. */
 async function certificatesOf(
   target: Target,
   versions: readonly string[],
@@ -382,13 +382,17 @@ async function certificatesOf(
 ): Promise<TruthCertificate[]> {
   const byLeaf = new Map<string, { chain: readonly string[]; hellos: string[] }>();
   const runs: Promise<void>[] = [];
-  for (const version of versions.filter((v) => v === 'TLS 1.3' || v === 'TLS 1.2'))
+  for (const version of versions)
     for (const auth of AUTH)
       for (const sni of [target.serverName, null]) {
+        const flag = VERSION_FLAGS.find(([v]) => v === version)?.[1] ?? '-tls1_2';
+        // signature_algorithms exists from TLS 1.2 on: older versions pick by suite alone.
         const args =
           version === 'TLS 1.3'
-            ? ['-tls1_3', '-sigalgs', auth.sigalgs]
-            : ['-tls1_2', '-sigalgs', auth.sigalgs, '-cipher', auth.cipher];
+            ? [flag, '-sigalgs', auth.sigalgs]
+            : version === 'TLS 1.2'
+              ? [flag, '-sigalgs', auth.sigalgs, '-cipher', auth.cipher]
+              : [flag, '-cipher', auth.cipher];
         runs.push(
           sClient(target, args, sni).then((r) => {
             if (r.answer !== 'handshake' || r.chain.length === 0) return;

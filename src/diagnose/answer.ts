@@ -4,7 +4,7 @@
  * decision diagnose makes goes through {@link accepted}.
  */
 import { cipherSuiteName, versionName } from '../iana/lookup.ts';
-import type { AnswerAlert, ProbeAnswer } from './types.ts';
+import type { AnswerAlert, ProbeAnswer, ProbeSpec } from './types.ts';
 
 /**
  * The alert that ended the handshake after the server's ServerHello, if one did. Caddy (Go)
@@ -27,6 +27,18 @@ export function accepted(answer: ProbeAnswer | undefined): boolean {
   if (answer === undefined || (answer.violations?.length ?? 0) > 0) return false;
   if (answer.outcome === 'hello_retry_request') return true;
   return answer.outcome === 'server_hello' && alertAfterServerHello(answer) === undefined;
+}
+
+/**
+ * True when the server went on with the hello ({@link accepted}) in a version the hello
+ * offered. A hello offering only TLS 1.2 (legacy_version TLS 1.2, no supported_versions) may
+ * be answered in TLS 1.1 or 1.0, which a client offering only TLS 1.2 refuses: such an answer
+ * shows the server's version, not a hello that works.
+ */
+export function acceptedAsOffered(spec: ProbeSpec, answer: ProbeAnswer | undefined): boolean {
+  if (!accepted(answer)) return false;
+  const version = answer?.serverHello?.version;
+  return version === undefined || spec.versions.includes(version);
 }
 
 /** `alert 80 internal_error`. */

@@ -4,7 +4,7 @@
  * feature's presence is shown to turn an accepted hello into a refused one.
  */
 import { groupName, versionName } from '../iana/lookup.ts';
-import { accepted } from './answer.ts';
+import { acceptedAsOffered } from './answer.ts';
 import { type CauseProbeId, TLS13, TLS13_SUITES } from './plan.ts';
 import type { ProbeAnswer, ProbeSpec } from './types.ts';
 
@@ -230,12 +230,12 @@ export async function bisectRefusal(
     const half = left.slice(0, Math.ceil(left.length / 2));
     const run = await send(half);
     if (!run) return unfinished;
-    left = accepted(run.answer) ? left.slice(half.length) : half;
+    left = acceptedAsOffered(run.spec, run.answer) ? left.slice(half.length) : half;
   }
   if (left.length === 0) return { feature: null, differing: features, runs };
   const tested = runs.find((r) => r.spec.id === `cause.${left[0]}`) ?? (await send(left));
   if (!tested) return unfinished;
-  if (accepted(tested.answer)) return { feature: null, differing: features, runs };
+  if (acceptedAsOffered(tested.spec, tested.answer)) return { feature: null, differing: features, runs };
   // Adding a feature also makes the hello longer: when that moves it into another size range,
   // the working hello padded to the same length tells whether the size is the cause.
   const grownTo = tested.answer.helloLength;
@@ -248,7 +248,8 @@ export async function bisectRefusal(
     const padded = { ...working, padToLength: grownTo };
     const control = await send(['size'], padded);
     if (!control) return unfinished;
-    if (!accepted(control.answer)) return { feature: 'size', differing: features, shown: control, runs };
+    if (!acceptedAsOffered(control.spec, control.answer))
+      return { feature: 'size', differing: features, shown: control, runs };
   }
   return { feature: left[0], differing: features, shown: tested, runs };
 }

@@ -49,7 +49,9 @@ export const refusalCause: Rule<never> = rule({
       'error',
       explanation,
       evidenceRuns,
-      { feature: cause.feature, ...alertField(cause.shown ?? baseline) },
+      // The shown probe may have no alert (a TLS 1.2 hello answered in TLS 1.0, which the
+      // client itself refuses): then the baseline's alert is the one a client sees.
+      { feature: cause.feature, ...alertField(baseline), ...alertField(cause.shown) },
       fix,
     );
   },

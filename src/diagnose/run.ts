@@ -4,7 +4,7 @@
  * difference; then send the variations of the working hello (concurrently, bounded), and
  * interpret what came back.
  */
-import { accepted } from './answer.ts';
+import { acceptedAsOffered } from './answer.ts';
 import { bisectRefusal, type Cause } from './bisect.ts';
 import type { ProbeRun } from './finding.ts';
 import { interpret } from './interpret.ts';
@@ -154,7 +154,7 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
     const run = await send(spec);
     if (!run) break;
     tried.push(run);
-    if (accepted(run.answer)) {
+    if (acceptedAsOffered(run.spec, run.answer)) {
       working = run;
       break;
     }

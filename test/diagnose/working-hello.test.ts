@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { accepted } from '../../src/diagnose/answer.ts';
+import { accepted, acceptedAsOffered } from '../../src/diagnose/answer.ts';
 import { VARIATIONS } from '../../src/diagnose/plan.ts';
 import { RULES } from '../../src/diagnose/rules.ts';
 import { diagnose } from '../../src/diagnose/run.ts';
@@ -68,6 +68,45 @@ describe('the working hello', () => {
     expect(sent.map((s) => s.id)).not.toContain('group.x25519');
     expect(sent.map((s) => s.id)).not.toContain('version.tls1.2');
     expect(d.findings.find((f) => f.id === 'versions')?.evidence[0].probe).toBe('fallback.tls12');
+  });
+});
+
+/**
+ * An OpenSSL-like server with only TLS 1.0: a hello with supported_versions (hellokit sends it
+ * when TLS 1.3 is offered) that does not list TLS 1.0 gets protocol_version; a hello without it
+ * is answered in TLS 1.0, whatever its legacy_version.
+ */
+function tls10Only(spec: ProbeSpec): ProbeAnswer {
+  if (spec.versions.includes(0x0304) && !spec.versions.includes(0x0301)) return alert(70, 'protocol_version');
+  return sh(0x0301, 0xc013);
+}
+
+describe('an answer in a version the hello did not offer', () => {
+  test('a TLS 1.2-only hello answered in TLS 1.0 is not the working hello; the cause is the versions offered, not TLS 1.3', async () => {
+    const { d, ids } = await run(tls10Only);
+    expect(d.working).toBe('fallback.legacy');
+    expect(ids).not.toContain('intolerance');
+    const cause = d.findings.find((f) => f.id === 'baseline_refused');
+    expect(cause).toMatchObject({ severity: 'error', feature: 'versions', alert: { description: 70 } });
+    expect(cause?.fix).toMatch(/older versions/);
+    const versions = d.findings.find((f) => f.id === 'versions');
+    expect(versions).toMatchObject({ accepted: ['TLS 1.0'], rejected: ['TLS 1.3', 'TLS 1.2', 'TLS 1.1'] });
+  });
+
+  test('acceptedAsOffered: a ServerHello in a version the hello listed, or an HRR', () => {
+    const spec: ProbeSpec = {
+      id: 'x',
+      label: 'x',
+      serverName: null,
+      versions: [0x0303],
+      cipherSuites: [],
+      groups: [],
+    };
+    expect(acceptedAsOffered(spec, sh(0x0303, 0xc02f))).toBe(true);
+    expect(acceptedAsOffered(spec, sh(0x0301, 0xc013))).toBe(false);
+    expect(accepted(sh(0x0301, 0xc013))).toBe(true);
+    expect(acceptedAsOffered({ ...spec, versions: [0x0304] }, { outcome: 'hello_retry_request' })).toBe(true);
+    expect(acceptedAsOffered(spec, alert(40, 'handshake_failure'))).toBe(false);
   });
 });
 

@@ -159,6 +159,14 @@ export const MATRIX: readonly MatrixConfiguration[] = [
       'openssl s_server (TLS 1.2 only) behind a middlebox that refuses any hello offering TLS 1.3 with alert 40',
   },
   {
+    id: 'openssl-legacy-only',
+    kind: 'openssl',
+    options: { versions: ['TLS1.0', 'TLS1.1'], cert: 'rsa' },
+    serverName: NAME,
+    shows:
+      'openssl s_server with only TLS 1.1 and 1.0 (@SECLEVEL=0): a hello listing TLS 1.3 and 1.2 in supported_versions gets protocol_version, one without the extension gets TLS 1.1',
+  },
+  {
     id: 'haproxy-dual',
     kind: 'haproxy',
     options: { cert: 'both' },

@@ -121,6 +121,12 @@ for (const config of MATRIX) {
         });
       }
 
+      if (!t.versions.includes('TLS 1.3') && !t.versions.includes('TLS 1.2')) {
+        test(`names the versions a modern hello offers as why it is refused (the server speaks only ${t.versions.join(', ')})`, () => {
+          expect(only(d, 'baseline_refused').feature).toBe('versions');
+        });
+      }
+
       const statuses = new Set(t.certificates.map((c) => c.status));
       const checks: [string, boolean][] = [
         ['cert_expired', statuses.has('expired')],

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificates } from './certs.ts';
-import { group, splitSuites, versionRange } from './names.ts';
+import { group, modernOnly, splitSuites } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
 
@@ -19,7 +19,7 @@ export async function startCaddy(options: PeerOptions, names: string[]): Promise
     throw new Error('caddy peer: Go crypto/tls does not make TLS 1.3 suites configurable');
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-caddy-'));
   const port = await freePort();
-  const { min, max } = versionRange(options.versions);
+  const { min, max } = modernOnly('caddy', options.versions);
   const tlsOptions = [`protocols ${caddyVersion(min)} ${caddyVersion(max)}`];
   if (options.groups?.length) {
     tlsOptions.push(`curves ${options.groups.map((g) => mustGo(group(g).go, g)).join(' ')}`);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificates } from './certs.ts';
-import { group, splitSuites, versionRange } from './names.ts';
+import { group, modernOnly, splitSuites } from './names.ts';
 import { createNamespace } from './netns.ts';
 import { freePort, launch, versionLine, which } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
@@ -67,7 +67,7 @@ export async function startGnutls(options: PeerOptions, names: string[]): Promis
 /** A GnuTLS priority string for the options. */
 export function priority(options: PeerOptions): string {
   const parts = ['NORMAL'];
-  const { min, max } = versionRange(options.versions);
+  const { min, max } = modernOnly('gnutls', options.versions);
   parts.push('-VERS-ALL');
   if (min === 'TLS1.2') parts.push('+VERS-TLS1.2');
   if (max === 'TLS1.3') parts.push('+VERS-TLS1.3');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificates } from './certs.ts';
-import { group, opensslVersion, splitSuites, versionRange } from './names.ts';
+import { group, modernOnly, opensslVersion, splitSuites } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
 
@@ -21,7 +21,7 @@ export async function startHaproxy(options: PeerOptions, names: string[]): Promi
     writeFileSync(path, `${c.pem}${readFileSync(c.keyPath, 'utf8')}`);
     return `crt ${path}`;
   });
-  const { min, max } = versionRange(options.versions);
+  const { min, max } = modernOnly('haproxy', options.versions);
   const { tls12, tls13 } = splitSuites(options.ciphers);
   const bind = [
     `bind 127.0.0.1:${port} ssl`,

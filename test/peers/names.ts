@@ -181,20 +181,43 @@ export function splitSuites(names: string[] | undefined): { tls12: SuiteSpelling
   return { tls12: suites.filter((s) => !s.tls13), tls13: suites.filter((s) => s.tls13) };
 }
 
+/** Every version a peer can be given, oldest first. */
+const VERSION_ORDER: readonly TlsVersionName[] = ['TLS1.0', 'TLS1.1', 'TLS1.2', 'TLS1.3'];
+
 /** The lowest and highest of the requested versions, defaulting to TLS 1.2..1.3. */
 export function versionRange(versions: TlsVersionName[] | undefined): {
   min: TlsVersionName;
   max: TlsVersionName;
 } {
   const list = versions && versions.length > 0 ? versions : (['TLS1.2', 'TLS1.3'] as const);
-  for (const v of list) if (v !== 'TLS1.2' && v !== 'TLS1.3') throw new RangeError(`unknown version "${v}"`);
-  return {
-    min: list.includes('TLS1.2') ? 'TLS1.2' : 'TLS1.3',
-    max: list.includes('TLS1.3') ? 'TLS1.3' : 'TLS1.2',
-  };
+  const at = list.map((v) => {
+    const i = VERSION_ORDER.indexOf(v);
+    if (i < 0) throw new RangeError(`unknown version "${v}"`);
+    return i;
+  });
+  return { min: VERSION_ORDER[Math.min(...at)], max: VERSION_ORDER[Math.max(...at)] };
+}
+
+/** True when the range reaches below TLS 1.2 (only the openssl peer serves that). */
+export function isLegacy(v: TlsVersionName): boolean {
+  return v === 'TLS1.0' || v === 'TLS1.1';
+}
+
+/** Throws for a range below TLS 1.2 on a peer that cannot serve it. */
+export function modernOnly(
+  peer: string,
+  versions: TlsVersionName[] | undefined,
+): {
+  min: 'TLS1.2' | 'TLS1.3';
+  max: 'TLS1.2' | 'TLS1.3';
+} {
+  const { min, max } = versionRange(versions);
+  if (isLegacy(min) || isLegacy(max))
+    throw new Error(`${peer} peer: TLS 1.0 and 1.1 are served only by the openssl peer`);
+  return { min: min as 'TLS1.2' | 'TLS1.3', max: max as 'TLS1.2' | 'TLS1.3' };
 }
 
 /** `TLS1.2` → `TLSv1.2` (OpenSSL, nginx, HAProxy and Node spelling). */
-export function opensslVersion(v: TlsVersionName): 'TLSv1.2' | 'TLSv1.3' {
-  return v === 'TLS1.2' ? 'TLSv1.2' : 'TLSv1.3';
+export function opensslVersion(v: TlsVersionName): 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' {
+  return v === 'TLS1.0' ? 'TLSv1' : (`TLSv${v.slice(3)}` as 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3');
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificates } from './certs.ts';
-import { group, opensslVersion, splitSuites, versionRange } from './names.ts';
+import { group, modernOnly, opensslVersion, splitSuites } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
 
@@ -18,7 +18,7 @@ export async function startNginx(options: PeerOptions, names: string[]): Promise
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-nginx-'));
   mkdirSync(join(dir, 'logs'));
   const port = await freePort();
-  const { min, max } = versionRange(options.versions);
+  const { min, max } = modernOnly('nginx', options.versions);
   const { tls12, tls13 } = splitSuites(options.ciphers);
   // nginx 1.22's built-in default leaves TLS 1.3 out, so the protocols are always set.
   const protocols = min === max ? opensslVersion(min) : 'TLSv1.2 TLSv1.3';

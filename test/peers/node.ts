@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, createServer, type SecureContext } from 'node:tls';
 import { certificates } from './certs.ts';
-import { group, opensslVersion, splitSuites, versionRange } from './names.ts';
+import { group, modernOnly, opensslVersion, splitSuites } from './names.ts';
 import type { Peer, PeerOptions } from './types.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { Peer, PeerOptions } from './types.ts';
  */
 export async function startNode(options: PeerOptions, names: string[]): Promise<Peer> {
   const certs = await certificates(names, options.cert, options.certValidity);
-  const { min, max } = versionRange(options.versions);
+  const { min, max } = modernOnly('node', options.versions);
   const { tls12, tls13 } = splitSuites(options.ciphers);
   const common = {
     minVersion: opensslVersion(min),

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificates } from './certs.ts';
-import { group, opensslVersion, splitSuites, versionRange } from './names.ts';
+import { group, isLegacy, opensslVersion, splitSuites, versionRange } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
 
@@ -49,7 +49,10 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
     );
   }
   if (options.groups?.length) args.push('-groups', options.groups.map((g) => group(g).openssl).join(':'));
-  if (tls12.length > 0) args.push('-cipher', tls12.map((s) => s.openssl).join(':'));
+  // OpenSSL 3 negotiates TLS 1.0 and 1.1 only at security level 0 (their signatures use SHA-1).
+  const level = isLegacy(min) ? ':@SECLEVEL=0' : '';
+  if (tls12.length > 0) args.push('-cipher', `${tls12.map((s) => s.openssl).join(':')}${level}`);
+  else if (level) args.push('-cipher', `DEFAULT${level}`);
   if (tls13.length > 0) args.push('-ciphersuites', tls13.map((s) => s.openssl).join(':'));
   if (options.alpn?.length) args.push('-alpn', options.alpn.join(','));
   if (options.serverCipherOrder) args.push('-serverpref');

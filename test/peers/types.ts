@@ -4,8 +4,11 @@ export type PeerKind = 'caddy' | 'nginx' | 'haproxy' | 'openssl' | 'gnutls' | 'n
 /** Every peer kind, in a stable order (useful for `for` loops over suites). */
 export const peerKinds: readonly PeerKind[] = ['caddy', 'nginx', 'haproxy', 'openssl', 'gnutls', 'node'];
 
-/** TLS versions a peer can be restricted to. */
-export type TlsVersionName = 'TLS1.2' | 'TLS1.3';
+/**
+ * TLS versions a peer can be restricted to. TLS 1.0 and 1.1 only on `openssl` (s_server at
+ * `@SECLEVEL=0`, which OpenSSL 3 needs for them); the other peers refuse them.
+ */
+export type TlsVersionName = 'TLS1.0' | 'TLS1.1' | 'TLS1.2' | 'TLS1.3';
 
 /** Which key type the certificate(s) of each served name use. `both` serves ECDSA P-256 and RSA-2048. */
 export type CertKind = 'ecdsa' | 'ecdsa-p384' | 'rsa' | 'both';
