@@ -114,10 +114,13 @@ export interface Target {
  */
 export function sClient(target: Target, args: readonly string[], sni: string | null = target.serverName) {
   const sniArgs = sni === null ? ['-noservername'] : ['-servername', sni];
+  // Every TLS 1.3 suite unless the run picks its own: a server with only the AES-CCM suites
+  // (which s_client leaves out by default) still speaks TLS 1.3.
+  const suites = args.includes('-ciphersuites') ? [] : ['-ciphersuites', TLS13_SUITES.join(':')];
   return new Promise<SClientRun>((resolve) => {
     const child = execFile(
       'openssl',
-      ['s_client', '-connect', `${target.host}:${target.port}`, ...sniArgs, '-showcerts', ...args],
+      ['s_client', '-connect', `${target.host}:${target.port}`, ...sniArgs, '-showcerts', ...suites, ...args],
       { timeout: 10_000, maxBuffer: 1 << 22 },
       (_error, stdout, stderr) => resolve(parseRun(stdout, stderr)),
     );
@@ -242,22 +245,31 @@ export async function settle(target: Target, collectedAt: number): Promise<Serve
   const needingCompany: string[] = [];
   const undecided: string[] = [];
   if (tls12) {
+    const ecdhe = ['-tls1_2', '-cipher', 'ECDHE:@SECLEVEL=0', '-msg'];
+    const refusedAlone: string[] = [];
     for (const curve of TLS12_CURVES) {
       const name = groupName(lookupGroup(curve));
-      const ecdhe = ['-tls1_2', '-cipher', 'ECDHE:@SECLEVEL=0', '-msg'];
       const alone = await sClient(target, [...ecdhe, '-curves', curve]);
-      if (alone.serverKeyExchangeCurve === name) {
-        tls12Curves.push(name);
-        continue;
-      }
-      if (curve === 'P-256') continue;
-      const withP256 = await sClient(target, [...ecdhe, '-curves', `${curve}:P-256`]);
-      if (withP256.answer !== 'handshake') continue;
-      if (withP256.serverKeyExchangeCurve === name) {
+      if (alone.serverKeyExchangeCurve === name) tls12Curves.push(name);
+      else refusedAlone.push(curve);
+    }
+    // The companion is the certificate's curve: the one curve an ECDSA-only OpenSSL server
+    // takes alone (P-256 when it takes several, or none).
+    const companion =
+      TLS12_CURVES.find((c) => c === 'P-256' && tls12Curves.includes('secp256r1')) ??
+      TLS12_CURVES.find((c) => tls12Curves.includes(groupName(lookupGroup(c)))) ??
+      'P-256';
+    const companionName = groupName(lookupGroup(companion));
+    for (const curve of refusedAlone) {
+      if (curve === companion) continue;
+      const name = groupName(lookupGroup(curve));
+      const withCompanion = await sClient(target, [...ecdhe, '-curves', `${curve}:${companion}`]);
+      if (withCompanion.answer !== 'handshake') continue;
+      if (withCompanion.serverKeyExchangeCurve === name) {
         tls12Curves.push(name);
         needingCompany.push(name);
-      } else if (withP256.serverKeyExchangeCurve === 'secp256r1') {
-        // The server chose P-256 by its own preference: whether it takes `curve` stays open.
+      } else if (withCompanion.serverKeyExchangeCurve === companionName) {
+        // The server chose the companion by its own preference: whether it takes `curve` stays open.
         undecided.push(name);
       }
     }
@@ -279,9 +291,11 @@ export async function settle(target: Target, collectedAt: number): Promise<Serve
 
   const certificates = await certificatesOf(target, versions, collectedAt);
 
-  // s_client's own hello (TLS 1.3 and 1.2), with every TLS 1.2 suite; when the server refuses it
+  // s_client's own hello (TLS 1.3 and 1.2), with every TLS 1.2 and 1.3 suite; when the server refuses it
   // but takes TLS 1.2 alone, SNI and ALPN are asked with TLS 1.2 alone, so each answer is about
   // the one thing varied.
+  // Every TLS 1.3 suite too (sClient adds them): a server with only the AES-CCM ones is not
+  // intolerant of TLS 1.3.
   const modern = ['-cipher', `${all12}:@SECLEVEL=0`];
   const tls13Intolerant =
     versions.includes('TLS 1.2') && (await sClient(target, modern)).answer !== 'handshake';

@@ -3,13 +3,16 @@
  * features in which the two differ are added to the working hello by bisection until one
  * feature's presence is shown to turn an accepted hello into a refused one.
  */
-import { groupName, versionName } from '../iana/lookup.ts';
+import { DEFAULT_OPTIONS } from '../builder/client-hello.ts';
+import { cipherSuiteName, groupName, signatureSchemeName, versionName } from '../iana/lookup.ts';
 import { acceptedAsOffered } from './answer.ts';
-import { type CauseProbeId, TLS13, TLS13_SUITES } from './plan.ts';
+import { type CauseProbeId, TLS13, TLS13_ALL_SUITES } from './plan.ts';
 import type { ProbeAnswer, ProbeSpec } from './types.ts';
 
 /** One way two hellos can differ, and how to give the working one the refused one's value. */
 interface HelloFeature {
+  /** The feature as a noun (`signature algorithms`), for "the working hello's …". */
+  readonly noun: string;
   /** What the feature is, as the explanation names it when it is the cause. */
   readonly what: (refused: ProbeSpec) => string;
   /**
@@ -26,17 +29,19 @@ interface HelloFeature {
 
 const offers13 = (s: ProbeSpec) => s.versions.includes(TLS13);
 const below13 = (s: ProbeSpec) => s.versions.filter((v) => v !== TLS13);
-const suites12 = (s: ProbeSpec) => s.cipherSuites.filter((c) => !TLS13_SUITES.includes(c));
-const suites13 = (s: ProbeSpec) => s.cipherSuites.filter((c) => TLS13_SUITES.includes(c));
+const suites12 = (s: ProbeSpec) => s.cipherSuites.filter((c) => !TLS13_ALL_SUITES.includes(c));
+const suites13 = (s: ProbeSpec) => s.cipherSuites.filter((c) => TLS13_ALL_SUITES.includes(c));
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** A field copied as it is. */
 function field<K extends 'alpn' | 'grease' | 'padToLength' | 'records' | 'segmentBytes' | 'serverName'>(
   key: K,
+  noun: string,
   what: (refused: ProbeSpec) => string,
   fix: string,
 ): HelloFeature {
   return {
+    noun,
     what,
     kind: 'intolerance',
     differs: (r, w) => !same(r[key], w[key]),
@@ -51,6 +56,8 @@ export type FeatureId =
   | 'versions'
   | 'cipher_suites'
   | 'groups'
+  | 'signature_algorithms'
+  | 'tls13_suites'
   | 'grease'
   | 'alpn'
   | 'padToLength'
@@ -65,6 +72,7 @@ export type FeatureId =
  */
 export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
   tls13: {
+    noun: 'TLS 1.3 offer',
     what: () => 'offering TLS 1.3',
     kind: 'intolerance',
     differs: (r, w) => offers13(r) !== offers13(w),
@@ -81,6 +89,7 @@ export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
       'A client must offer TLS 1.2 alone to connect (e.g. curl --tls-max 1.2, openssl s_client -tls1_2, Node maxVersion: "TLSv1.2"); the operator should enable a TLS 1.3 cipher suite or turn TLS 1.3 off, so that a hello offering it falls back to TLS 1.2.',
   },
   versions: {
+    noun: 'versions below TLS 1.3',
     what: (r) =>
       below13(r).length
         ? `offering only ${below13(r).map(versionName).join(', ')} below TLS 1.3`
@@ -91,6 +100,7 @@ export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
     fix: () => 'Offer the older versions the server speaks (see versions).',
   },
   cipher_suites: {
+    noun: 'TLS 1.2 cipher suites',
     what: (r) => `offering only its ${suites12(r).length} TLS 1.2 cipher suites`,
     kind: 'parameters',
     differs: (r, w) => !same(suites12(r), suites12(w)),
@@ -98,44 +108,78 @@ export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
     fix: () => 'Offer the TLS 1.2 suites the server takes (see tls12_ciphers).',
   },
   groups: {
+    noun: 'groups',
     what: (r) => `offering only the groups ${r.groups.map(groupName).join(', ')}`,
     kind: 'parameters',
     differs: (r, w) => !same(r.groups, w.groups),
     take: (w, r) => ({ ...w, groups: r.groups }),
     fix: () => 'Offer the groups the server takes.',
   },
+  signature_algorithms: {
+    noun: 'signature algorithms',
+    what: (r) =>
+      r.signatureAlgorithms
+        ? `offering only the signature algorithms ${r.signatureAlgorithms.map(signatureSchemeName).join(', ')}`
+        : `offering only the signature algorithms ${DEFAULT_OPTIONS.signatureAlgorithms.join(', ')}`,
+    kind: 'parameters',
+    differs: (r, w) => !same(r.signatureAlgorithms, w.signatureAlgorithms),
+    take: (w, r) => {
+      const { signatureAlgorithms: _own, ...rest } = w;
+      return r.signatureAlgorithms ? { ...rest, signatureAlgorithms: r.signatureAlgorithms } : rest;
+    },
+    fix: () =>
+      "Offer the signature algorithms the server's certificate key needs (see the certificate findings): rsa_pss_pss_* for an RSA-PSS key, ecdsa_secp521r1_sha512 for a P-521 key in TLS 1.3, ed448 for an Ed448 key. Browsers offer few of these, so the operator should serve an ECDSA P-256/P-384 or RSA (rsaEncryption) certificate too.",
+  },
+  tls13_suites: {
+    // Not bisected: when offering TLS 1.3 is the cause, a control with every TLS 1.3 suite
+    // (see bisectRefusal) tells a server without the common ones from an intolerant one.
+    noun: 'TLS 1.3 cipher suites',
+    what: (r) => `offering only the TLS 1.3 suites ${suites13(r).map(cipherSuiteName).join(', ')}`,
+    kind: 'parameters',
+    differs: () => false,
+    take: (w, r) => HELLO_FEATURES.tls13.take(w, r),
+    fix: () =>
+      'Offer the TLS 1.3 suites the server takes (see scan): it has none of AES-GCM and ChaCha20-Poly1305, which most clients offer alone, so the operator should enable TLS_AES_128_GCM_SHA256.',
+  },
   grease: field(
     'grease',
+    'GREASE',
     () => 'sending GREASE values (RFC 8701)',
     'Turn GREASE off for this server, and report the intolerance to its operator.',
   ),
   alpn: field(
     'alpn',
+    'ALPN',
     (r) => `offering ALPN ${(r.alpn ?? []).join(', ') || '(none)'}`,
     'Leave ALPN out for this server, or offer a protocol it serves.',
   ),
   padToLength: field(
     'padToLength',
+    'padding',
     (r) => `padding the hello to ${r.padToLength} bytes`,
     'Keep the hello out of the size range the server refuses (pad 256–511-byte hellos to 512, RFC 7685).',
   ),
   records: field(
     'records',
+    'record split',
     (r) => `splitting the hello over ${r.records} records`,
     'Send the ClientHello in one record.',
   ),
   segmentBytes: field(
     'segmentBytes',
+    'TCP segments',
     () => 'writing the hello in several TCP segments',
     'Keep the hello small enough for one TCP segment.',
   ),
   serverName: field(
     'serverName',
+    'SNI',
     (r) => (r.serverName === null ? 'leaving SNI out' : `sending the name ${r.serverName} as SNI`),
     'Send the host name the server serves as SNI.',
   ),
   size: {
     // Not bisected: the control after bisection (see bisectRefusal) finds it.
+    noun: 'length',
     what: (r) => `making the hello ${r.padToLength} bytes long (${sizeRange(r.padToLength ?? 0)})`,
     kind: 'intolerance',
     differs: () => false,
@@ -172,6 +216,18 @@ export interface Cause {
   readonly runs: readonly CauseRun[];
   /** True when the time budget stopped the search before it ended (`feature` is then null). */
   readonly unfinished?: true;
+  /**
+   * When no single feature is the cause: the features of the working hello that, each given
+   * alone to the refused hello, make it accepted (a P-521 key in TLS 1.3 needs
+   * ecdsa_secp521r1_sha512: the modern hello works without TLS 1.3, or with the fallback's
+   * signature algorithms, while neither feature alone breaks the working hello).
+   */
+  readonly repairs?: readonly FeatureId[];
+}
+
+/** The feature as a noun, for "the working hello's …". */
+export function featureNoun(feature: FeatureId): string {
+  return HELLO_FEATURES[feature].noun;
 }
 
 /** Describes a feature of `refused` in words, for explanations. */
@@ -225,6 +281,21 @@ export async function bisectRefusal(
     runs.push(run);
     return run;
   };
+  /** No single feature breaks the working hello: which one alone repairs the refused hello? */
+  const noSingleCause = async (): Promise<Cause> => {
+    const repairs: FeatureId[] = [];
+    for (const f of features) {
+      const spec = HELLO_FEATURES[f].take(refused, working);
+      const id: CauseProbeId = `cause.repair.${f}`;
+      const label = `the refused hello with the working hello's ${featureNoun(f)}`;
+      const answer = await probe({ ...spec, id, label });
+      if (answer === undefined) return unfinished;
+      const run: CauseRun = { spec: { ...spec, id, label }, answer };
+      runs.push(run);
+      if (acceptedAsOffered(run.spec, answer)) repairs.push(f);
+    }
+    return { feature: null, differing: features, runs, ...(repairs.length ? { repairs } : {}) };
+  };
   let left = features;
   while (left.length > 1) {
     const half = left.slice(0, Math.ceil(left.length / 2));
@@ -235,7 +306,18 @@ export async function bisectRefusal(
   if (left.length === 0) return { feature: null, differing: features, runs };
   const tested = runs.find((r) => r.spec.id === `cause.${left[0]}`) ?? (await send(left));
   if (!tested) return unfinished;
-  if (acceptedAsOffered(tested.spec, tested.answer)) return { feature: null, differing: features, runs };
+  if (acceptedAsOffered(tested.spec, tested.answer)) return noSingleCause();
+  // A server with TLS 1.3 but none of the common TLS 1.3 suites (AES-CCM only) refuses the
+  // working hello plus TLS 1.3 just as an intolerant one does; every TLS 1.3 suite tells them apart.
+  if (left[0] === 'tls13' && suites13(refused).length < TLS13_ALL_SUITES.length && offers13(refused)) {
+    const control = await send(['tls13_suites'], {
+      ...refused,
+      cipherSuites: [...TLS13_ALL_SUITES, ...suites12(refused)],
+    });
+    if (!control) return unfinished;
+    if (acceptedAsOffered(control.spec, control.answer))
+      return { feature: 'tls13_suites', differing: features, shown: tested, runs };
+  }
   // Adding a feature also makes the hello longer: when that moves it into another size range,
   // the working hello padded to the same length tells whether the size is the cause.
   const grownTo = tested.answer.helloLength;

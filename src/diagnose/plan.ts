@@ -5,6 +5,7 @@
  * Every probe id is a member of {@link ProbeId}: the rules name the probes they read by it.
  */
 import { NAMED_GROUP } from '../iana/groups.ts';
+import { SIGNATURE_SCHEME as S } from '../iana/signature-schemes.ts';
 import type { ProbeSpec } from './types.ts';
 
 export const TLS13 = 0x0304;
@@ -12,8 +13,10 @@ export const TLS12 = 0x0303;
 export const TLS11 = 0x0302;
 export const TLS10 = 0x0301;
 
-/** TLS 1.3 suites (RFC 8446 §B.4). */
+/** The TLS 1.3 suites every modern client offers (AES-GCM and ChaCha20-Poly1305). */
 export const TLS13_SUITES: readonly number[] = [0x1301, 0x1302, 0x1303];
+/** Every TLS 1.3 suite (RFC 8446 §B.4): the above and the AES-CCM ones few clients offer. */
+export const TLS13_ALL_SUITES: readonly number[] = [...TLS13_SUITES, 0x1304, 0x1305];
 /** ECDHE-ECDSA suites: AES-GCM, ChaCha20-Poly1305, then AES-CBC. */
 export const ECDHE_ECDSA_SUITES: readonly number[] = [0xc02b, 0xc02c, 0xcca9, 0xc009, 0xc00a, 0xc023, 0xc024];
 /** ECDHE-RSA suites. */
@@ -47,6 +50,30 @@ export const FALLBACK_GROUPS: readonly number[] = [
   NAMED_GROUP.ffdhe2048,
   NAMED_GROUP.ffdhe3072,
 ];
+/**
+ * The signature_algorithms the fallback hellos offer: every scheme a certificate key can need,
+ * so that a server whose key only a few clients can use (an RSA-PSS key needs rsa_pss_pss_*, a
+ * P-521 key ecdsa_secp521r1_sha512 in TLS 1.3, an Ed448 key ed448) still finds one, and the
+ * bisection can name the schemes the modern hello lacks.
+ */
+export const FALLBACK_SIGNATURE_ALGORITHMS: readonly number[] = [
+  S.ecdsa_secp256r1_sha256,
+  S.rsa_pss_rsae_sha256,
+  S.rsa_pkcs1_sha256,
+  S.ecdsa_secp384r1_sha384,
+  S.rsa_pss_rsae_sha384,
+  S.rsa_pkcs1_sha384,
+  S.ecdsa_secp521r1_sha512,
+  S.rsa_pss_rsae_sha512,
+  S.rsa_pkcs1_sha512,
+  S.rsa_pss_pss_sha256,
+  S.rsa_pss_pss_sha384,
+  S.rsa_pss_pss_sha512,
+  S.ed25519,
+  S.ed448,
+  S.ecdsa_sha1,
+  S.rsa_pkcs1_sha1,
+];
 /** X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem), the hybrid browsers send. */
 export const X25519MLKEM768 = 0x11ec;
 
@@ -72,7 +99,7 @@ export interface PlanOptions {
  * The hellos tried until one is accepted, in order: a modern one (the baseline), then
  * narrower ones. The first accepted is the working hello every variation changes.
  */
-export const CANDIDATE_IDS = ['baseline', 'fallback.tls12', 'fallback.legacy'] as const;
+export const CANDIDATE_IDS = ['baseline', 'fallback.tls12', 'fallback.legacy', 'fallback.tls13'] as const;
 /** One of {@link CANDIDATE_IDS}. */
 export type CandidateId = (typeof CANDIDATE_IDS)[number];
 
@@ -98,6 +125,7 @@ export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly i
       versions: [TLS12],
       cipherSuites: TLS12_ALL,
       groups: FALLBACK_GROUPS,
+      signatureAlgorithms: FALLBACK_SIGNATURE_ALGORITHMS,
     },
     {
       id: 'fallback.legacy',
@@ -106,13 +134,23 @@ export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly i
       versions: [TLS11, TLS10],
       cipherSuites: LEGACY_SUITES,
       groups: FALLBACK_GROUPS,
+      signatureAlgorithms: FALLBACK_SIGNATURE_ALGORITHMS,
+    },
+    {
+      id: 'fallback.tls13',
+      label: 'a TLS 1.3-only hello with every TLS 1.3 suite (AES-CCM too) and signature algorithm',
+      serverName,
+      versions: [TLS13],
+      cipherSuites: TLS13_ALL_SUITES,
+      groups: FALLBACK_GROUPS,
+      signatureAlgorithms: FALLBACK_SIGNATURE_ALGORITHMS,
     },
   ];
 }
 
 /** The suites of `spec` that are not TLS 1.3 suites. */
 function tls12Suites(spec: ProbeSpec): number[] {
-  return spec.cipherSuites.filter((s) => !TLS13_SUITES.includes(s));
+  return spec.cipherSuites.filter((s) => !TLS13_ALL_SUITES.includes(s));
 }
 
 /** `working` offering only TLS 1.2, with every common TLS 1.2 suite after its own. */
@@ -126,7 +164,7 @@ function onlyTls13(working: ProbeSpec, groups: readonly number[], keyShareGroups
   return {
     ...working,
     versions: [TLS13],
-    cipherSuites: TLS13_SUITES,
+    cipherSuites: TLS13_ALL_SUITES,
     groups,
     ...(keyShareGroups ? { keyShareGroups } : {}),
   };
@@ -246,7 +284,7 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
     change: (w) => ({
       ...w,
       versions: w.versions.includes(TLS13) ? w.versions : [TLS13, ...w.versions],
-      cipherSuites: w.versions.includes(TLS13) ? w.cipherSuites : [...TLS13_SUITES, ...w.cipherSuites],
+      cipherSuites: w.versions.includes(TLS13) ? w.cipherSuites : [...TLS13_ALL_SUITES, ...w.cipherSuites],
       groups: [X25519MLKEM768, ...w.groups.filter((g) => g !== X25519MLKEM768)],
       keyShareGroups: [X25519MLKEM768, 0x001d],
       segmentBytes: 1000,

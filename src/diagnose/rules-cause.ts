@@ -1,7 +1,7 @@
 /** The rule that says why the modern hello was refused, from the bisection's result. */
 import { describeAnswer } from './answer.ts';
-import { featureFix, featureKind, featureWhat } from './bisect.ts';
-import { finding, list } from './finding.ts';
+import { featureFix, featureKind, featureNoun, featureWhat } from './bisect.ts';
+import { finding, list, orList } from './finding.ts';
 import { alertField, type Rule, rule } from './rule.ts';
 
 /** The refused baseline and the working hello's cause, in words. */
@@ -26,13 +26,23 @@ export const refusalCause: Rule<never> = rule({
       );
     }
     if (cause.feature === null) {
+      const repairs = (cause.repairs ?? []).map(featureNoun);
+      const repaired = repairs.length
+        ? `; it connects once it takes the working hello's ${orList(repairs)} alone`
+        : '';
       return finding(
         'baseline_refused',
         'error',
-        `The server refuses ${refused.label} (${got}) but accepts ${working.spec.label}; no single difference between the two is the cause (${list(cause.differing)} together).`,
+        `The server refuses ${refused.label} (${got}) but accepts ${working.spec.label}; no single difference between the two is the cause (${list(cause.differing)} together)${repaired}.`,
         [baseline, working, ...cause.runs],
-        { differing: cause.differing, ...alertField(baseline) },
-        `Send a hello like the one that works: ${working.spec.label}.`,
+        {
+          differing: cause.differing,
+          ...(cause.repairs?.length ? { repairs: cause.repairs } : {}),
+          ...alertField(baseline),
+        },
+        repairs.length
+          ? `Change one of these in the refused hello to what the working one sends: ${orList(repairs)}.`
+          : `Send a hello like the one that works: ${working.spec.label}.`,
       );
     }
     const what = featureWhat(cause.feature, cause.shown?.spec ?? refused);

@@ -49,11 +49,12 @@ describe('the working hello', () => {
   test('a server that refuses every hello gets one finding listing what was tried, and nothing else is sent', async () => {
     const { d, sent, ids } = await run(() => alert(40, 'handshake_failure'));
     expect(ids).toEqual(['handshake_refused']);
-    expect(sent.map((s) => s.id)).toEqual(['baseline', 'fallback.tls12', 'fallback.legacy']);
-    expect(d.findings[0].tried).toEqual(['baseline', 'fallback.tls12', 'fallback.legacy']);
-    expect(d.findings[0].explanation).toMatch(/none of the 3 hellos tried/);
+    const all = ['baseline', 'fallback.tls12', 'fallback.legacy', 'fallback.tls13'];
+    expect(sent.map((s) => s.id)).toEqual(all);
+    expect(d.findings[0].tried).toEqual(all);
+    expect(d.findings[0].explanation).toMatch(/none of the 4 hellos tried/);
     expect(d.findings[0].explanation).not.toMatch(/ALPN/);
-    expect(d.probes).toHaveLength(3);
+    expect(d.probes).toHaveLength(4);
     expect(d.working).toBeNull();
   });
 
@@ -110,6 +111,72 @@ describe('an answer in a version the hello did not offer', () => {
   });
 });
 
+/** An OpenSSL-like server with an RSASSA-PSS key: it signs only with rsa_pss_pss_* in TLS 1.3 and 1.2. */
+function rsaPssKey(spec: ProbeSpec): ProbeAnswer {
+  if (!spec.signatureAlgorithms?.some((s) => s >= 0x0809 && s <= 0x080b))
+    return alert(40, 'handshake_failure');
+  return spec.versions.includes(0x0304) ? sh(0x0304, 0x1301) : sh(0x0303, 0xc02f);
+}
+
+/** A P-521 key: TLS 1.3 needs ecdsa_secp521r1_sha512 offered, TLS 1.2 only secp521r1 among the groups. */
+function p521Key(spec: ProbeSpec): ProbeAnswer {
+  if (spec.versions.includes(0x0304))
+    return spec.signatureAlgorithms?.includes(0x0603) ? sh(0x0304, 0x1301) : alert(40, 'handshake_failure');
+  return spec.groups.includes(0x0019) ? sh(0x0303, 0xc02b) : alert(40, 'handshake_failure');
+}
+
+/** TLS 1.3 with AES-CCM suites only, and TLS 1.2: a TLS 1.3 hello without CCM gets alert 40. */
+function ccmOnly(spec: ProbeSpec): ProbeAnswer {
+  if (spec.versions.includes(0x0304))
+    return spec.cipherSuites.includes(0x1304) ? sh(0x0304, 0x1304) : alert(40, 'handshake_failure');
+  return sh(0x0303, 0xc02b);
+}
+
+describe('TLS 1.3 suites few clients offer', () => {
+  test('TLS 1.3 with AES-CCM only is not intolerance: the cause is the TLS 1.3 suites, and TLS 1.3 is spoken', async () => {
+    const { d, ids } = await run(ccmOnly);
+    expect(ids).not.toContain('intolerance');
+    const cause = d.findings.find((f) => f.id === 'baseline_refused');
+    expect(cause).toMatchObject({ feature: 'tls13_suites', alert: { description: 40 } });
+    expect(cause?.explanation).toMatch(/for offering only the TLS 1\.3 suites TLS_AES_128_GCM_SHA256/);
+    expect(d.findings.find((f) => f.id === 'versions')?.accepted).toEqual(['TLS 1.3', 'TLS 1.2']);
+    expect(ids).not.toContain('large_hello_intolerance');
+  });
+
+  test('a TLS 1.3-only server with AES-CCM only: the TLS 1.3 fallback reaches it', async () => {
+    const { d } = await run((spec) =>
+      spec.versions.includes(0x0304) ? ccmOnly(spec) : alert(70, 'protocol_version'),
+    );
+    expect(d.working).toBe('fallback.tls13');
+    expect(d.findings.map((f) => f.id)).not.toContain('handshake_refused');
+  });
+});
+
+describe('signature algorithms a certificate key needs', () => {
+  test('an RSA-PSS key: the fallback offers rsa_pss_pss_*, and bisection names the signature algorithms', async () => {
+    const { d } = await run(rsaPssKey);
+    expect(d.working).toBe('fallback.tls12');
+    const cause = d.findings.find((f) => f.id === 'baseline_refused');
+    expect(cause).toMatchObject({ feature: 'signature_algorithms', alert: { description: 40 } });
+    expect(cause?.explanation).toMatch(/offering only the signature algorithms ecdsa_secp256r1_sha256/);
+    expect(cause?.fix).toMatch(/rsa_pss_pss_/);
+    expect(d.findings.find((f) => f.id === 'versions')?.accepted).toEqual(['TLS 1.3', 'TLS 1.2']);
+  });
+
+  test('a P-521 key: no single difference breaks the working hello, and the two that repair the modern one are named', async () => {
+    const { d, sent } = await run(p521Key);
+    const cause = d.findings.find((f) => f.id === 'baseline_refused');
+    expect(cause?.feature).toBeUndefined();
+    expect(cause?.repairs).toEqual(['tls13', 'signature_algorithms']);
+    expect(cause?.explanation).toMatch(
+      /takes the working hello's TLS 1\.3 offer or signature algorithms alone/,
+    );
+    expect(sent.filter((s) => s.id.startsWith('cause.repair.')).length).toBe(
+      (cause?.differing as string[]).length,
+    );
+  });
+});
+
 describe('the cause of a refused baseline', () => {
   test('a TLS 1.3-intolerant server: intolerance names offering TLS 1.3, and versions gives no wrong fix', async () => {
     const { d, ids, sent } = await run(tls13Intolerant);
@@ -123,10 +190,13 @@ describe('the cause of a refused baseline', () => {
     expect(v?.fix).toBeUndefined();
     expect(v?.explanation).toMatch(/refuses hellos that offer TLS 1\.3/);
     expect(ids).not.toContain('handshake_refused');
-    // bisection over three differing features (TLS 1.3, the TLS 1.2 suites, the groups): two probes
+    // bisection over the differing features (TLS 1.3, the TLS 1.2 suites, the groups, the
+    // signature algorithms): two probes, then a control with every TLS 1.3 suite (AES-CCM too),
+    // also refused, which tells intolerance from missing TLS 1.3 suites
     expect(sent.filter((s) => s.id.startsWith('cause.')).map((s) => s.id)).toEqual([
       'cause.tls13+cipher_suites',
       'cause.tls13',
+      'cause.tls13_suites',
     ]);
     expect(d.probes.length).toBeLessThan(30);
   });
@@ -177,6 +247,7 @@ describe('the cause of a refused baseline', () => {
     expect(sent.filter((s) => s.id.startsWith('cause.')).map((s) => s.id)).toEqual([
       'cause.tls13+cipher_suites',
       'cause.tls13',
+      'cause.tls13_suites',
       'cause.size',
     ]);
     expect(d.findings.map((x) => x.id)).toContain('padding_intolerance');
@@ -303,7 +374,7 @@ test('a server whose every answer breaks an RFC rule: handshake_refused says so,
   }));
   expect(ids).toEqual(['handshake_refused', 'server_violation']);
   expect(d.findings[0].explanation).toMatch(/without breaking an RFC \(see server_violation\)/);
-  expect(d.findings[1].evidence).toHaveLength(3);
+  expect(d.findings[1].evidence).toHaveLength(4);
 });
 
 describe('the rule table', () => {

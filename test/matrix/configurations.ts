@@ -20,6 +20,11 @@ export interface MatrixConfiguration {
   readonly shows: string;
   /** Put the server behind the TLS 1.3-intolerant middlebox (test/peers/middlebox.ts). */
   readonly tls13IntolerantMiddlebox?: boolean;
+  /**
+   * What diagnose's `baseline_refused` must say, for servers that refuse the modern hello for a
+   * reason truth.json does not record; each was settled with `openssl s_client` (see the entry).
+   */
+  readonly baselineRefused?: { readonly feature?: string; readonly repairs?: readonly string[] };
 }
 
 /** Starts the server of `config` (behind its middlebox, if it has one). */
@@ -165,6 +170,38 @@ export const MATRIX: readonly MatrixConfiguration[] = [
     serverName: NAME,
     shows:
       'openssl s_server with only TLS 1.1 and 1.0 (@SECLEVEL=0): a hello listing TLS 1.3 and 1.2 in supported_versions gets protocol_version, one without the extension gets TLS 1.1',
+  },
+  {
+    id: 'openssl-rsa-pss',
+    kind: 'openssl',
+    options: { cert: 'rsa-pss' },
+    serverName: NAME,
+    // s_client -tls1_3 and -tls1_2 with the baseline's -sigalgs (no rsa_pss_pss_*): alert 40
+    // in both; adding rsa_pss_pss_sha256: a handshake.
+    baselineRefused: { feature: 'signature_algorithms' },
+    shows:
+      'an RSASSA-PSS certificate key: it signs only with rsa_pss_pss_*, which a hello must offer in TLS 1.3 and 1.2',
+  },
+  {
+    id: 'openssl-ecdsa-p521',
+    kind: 'openssl',
+    options: { cert: 'ecdsa-p521' },
+    serverName: NAME,
+    // s_client with the baseline's -sigalgs: -tls1_3 gets alert 40, -tls1_2 a handshake
+    // (ECDHE-ECDSA-AES256-GCM-SHA384); -tls1_3 with ECDSA+SHA512 added: a handshake.
+    baselineRefused: { repairs: ['tls13', 'signature_algorithms'] },
+    shows:
+      'an ECDSA P-521 certificate: TLS 1.3 needs ecdsa_secp521r1_sha512 offered; TLS 1.2 needs secp521r1 in supported_groups',
+  },
+  {
+    id: 'openssl-tls13-ccm',
+    kind: 'openssl',
+    options: { ciphers: ['TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256'] },
+    serverName: NAME,
+    // s_client -tls1_3 -ciphersuites with the three common TLS 1.3 suites: alert 40; with
+    // TLS_AES_128_CCM_SHA256: a handshake; -tls1_2: a handshake.
+    baselineRefused: { feature: 'tls13_suites' },
+    shows: 'TLS 1.3 with the AES-CCM suites only (which few clients offer), TLS 1.2 as usual',
   },
   {
     id: 'haproxy-dual',

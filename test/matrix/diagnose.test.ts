@@ -127,6 +127,13 @@ for (const config of MATRIX) {
         });
       }
 
+      const expectedCause = config.baselineRefused;
+      if (expectedCause) {
+        test(`says why the modern hello is refused: ${JSON.stringify(expectedCause)}`, () => {
+          expect(only(d, 'baseline_refused')).toMatchObject(expectedCause);
+        });
+      }
+
       const statuses = new Set(t.certificates.map((c) => c.status));
       const checks: [string, boolean][] = [
         ['cert_expired', statuses.has('expired')],

@@ -54,7 +54,7 @@ export interface ServerTruth {
     /** What a hello offering only `hellokit-x` gets: `ignored` (handshake without ALPN) or the failure. */
     readonly unknownOnly: 'ignored' | Answer;
   };
-  /** A hello offering TLS 1.3 and 1.2 fails where one offering TLS 1.2 alone works. */
+  /** A hello offering TLS 1.3 (with every TLS 1.3 suite) and 1.2 fails where one offering TLS 1.2 alone works. */
   readonly tls13Intolerant: boolean;
 }
 

@@ -42,7 +42,7 @@ describePeer('caddy', () => {
 });
 
 describePeer('caddy', () => {
-  test('Caddy diagnosed without a name refuses every hello: one handshake_refused finding that asks for --sni, three probes', async () => {
+  test('Caddy diagnosed without a name refuses every hello: one handshake_refused finding that asks for --sni, four probes', async () => {
     // s_client without -servername: alert 80 internal_error
     const peer = await startPeer('caddy', { names: ['hellokit.test'], cert: 'ecdsa' });
     try {
@@ -50,7 +50,12 @@ describePeer('caddy', () => {
       expect(d.findings.map((f) => f.id)).toEqual(['handshake_refused']);
       expect(d.findings[0]).toMatchObject({ alert: { description: 80 } });
       expect(d.findings[0].fix).toMatch(/--sni NAME/);
-      expect(d.probes.map((p) => p.spec.id)).toEqual(['baseline', 'fallback.tls12', 'fallback.legacy']);
+      expect(d.probes.map((p) => p.spec.id)).toEqual([
+        'baseline',
+        'fallback.tls12',
+        'fallback.legacy',
+        'fallback.tls13',
+      ]);
     } finally {
       await peer.stop();
     }

@@ -13,7 +13,9 @@ type KeyType = CertKeyType;
 const keyArgs: Record<KeyType, string[]> = {
   'ecdsa-p256': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   'ecdsa-p384': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+  'ecdsa-p521': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'],
   'rsa-2048': ['-newkey', 'rsa:2048'],
+  'rsa-pss-2048': ['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'],
 };
 
 let dir: string | undefined;
@@ -34,8 +36,12 @@ export function keyTypesFor(kind: CertKind | undefined): KeyType[] {
       return ['ecdsa-p256'];
     case 'ecdsa-p384':
       return ['ecdsa-p384'];
+    case 'ecdsa-p521':
+      return ['ecdsa-p521'];
     case 'rsa':
       return ['rsa-2048'];
+    case 'rsa-pss':
+      return ['rsa-pss-2048'];
     case 'both':
       return ['ecdsa-p256', 'rsa-2048'];
     default:

@@ -10,11 +10,15 @@ export const peerKinds: readonly PeerKind[] = ['caddy', 'nginx', 'haproxy', 'ope
  */
 export type TlsVersionName = 'TLS1.0' | 'TLS1.1' | 'TLS1.2' | 'TLS1.3';
 
-/** Which key type the certificate(s) of each served name use. `both` serves ECDSA P-256 and RSA-2048. */
-export type CertKind = 'ecdsa' | 'ecdsa-p384' | 'rsa' | 'both';
+/**
+ * Which key type the certificate(s) of each served name use. `both` serves ECDSA P-256 and
+ * RSA-2048; `rsa-pss` is an RSASSA-PSS key (id-RSASSA-PSS), which signs only with
+ * rsa_pss_pss_* schemes.
+ */
+export type CertKind = 'ecdsa' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa' | 'rsa-pss' | 'both';
 
 /** A key type the harness makes certificates with. */
-export type CertKeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'rsa-2048';
+export type CertKeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa-2048' | 'rsa-pss-2048';
 
 /**
  * A certificate's validity in whole days from now: `{ notBeforeDays: -40, notAfterDays: -10 }`
