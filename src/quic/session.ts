@@ -3,7 +3,8 @@
  * Initial datagrams to send (initial-sender.ts), reads what the server's datagrams hold
  * (coalesced packets, Initial and Handshake packets, Retry, Version Negotiation) and hands
  * the CRYPTO streams to a TLS engine (tls-bridge.ts). It never sends a Handshake packet.
- * `probeQuic()` (hellokit/node) drives it over a UDP socket; anything that moves datagrams can.
+ * The QUIC probe drives it with hellokit's probe engine (src/probe/quic/): `probeQuicDatagrams()`
+ * over any datagram transport, `probeQuic()` (hellokit/node) over a UDP socket.
  */
 import { equalBytes } from '../bytes/hex.ts';
 import type { ClientHello } from '../handshake/types.ts';
