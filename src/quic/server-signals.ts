@@ -18,7 +18,10 @@ export interface SessionView {
   readonly version: number;
   /** The Destination Connection ID of the client's first Initial. */
   readonly originalDestinationConnectionId: Uint8Array;
-  /** The server's Source Connection ID, once one of its Initials was opened: a Version Negotiation or Retry then comes too late. */
+  /**
+   * The server's Source Connection ID, once one of its Initials was opened: a Version
+   * Negotiation or a Retry then comes too late.
+   */
   readonly serverConnectionId?: Uint8Array;
   /** The Retry followed, if one was: a client follows one only. */
   readonly retry?: QuicRetry;

@@ -98,8 +98,8 @@ function errorText(e: unknown): string {
  * datagram read within the byte and datagram caps, the timeouts, and the closing datagram.
  * Before any packet of this connection came back, a write that fails (the datagram could not
  * be sent) or an error of the readable with code `ECONNREFUSED` (ICMP port unreachable on a
- * connected UDP socket) is `connect_failed`; any other error is `socket_error`. The transport is closed (its readable cancelled, its writable
- * closed) when the exchange ends.
+ * connected UDP socket) is `connect_failed`; any other error is `socket_error`. The transport
+ * is let go of (its readable cancelled, its writable closed) when the exchange ends.
  */
 function exchange(setup: QuicProbeSetup, transport: ProbeDuplex): Promise<QuicProbeTimings> {
   const { session, timeoutMs, idleTimeoutMs, resendAfterMs, maxResends, maxBytes, maxDatagrams } = setup;

@@ -1,4 +1,7 @@
-/** The QUIC probe (platform-neutral): probeQuicDatagrams() over any datagram transport, the QUIC hello defaults, the result's shapes. hellokit/node's probeQuic() runs it over UDP. */
+/**
+ * The QUIC probe (platform-neutral): probeQuicDatagrams() over any datagram transport, the QUIC
+ * hello defaults, the result's shapes. hellokit/node's probeQuic() runs it over UDP.
+ */
 export {
   DEFAULT_QUIC_IDLE_TIMEOUT_MS,
   DEFAULT_QUIC_MAX_BYTES,
