@@ -1,7 +1,10 @@
 /**
  * The QUIC probe (platform-neutral): probeQuicDatagrams() over any datagram transport, the QUIC
- * hello defaults, the result's shapes. hellokit/node's probeQuic() runs it over UDP.
+ * hello defaults, the result's shapes (and the base it shares with the TCP probe's result).
+ * hellokit/node's probeQuic() runs it over UDP.
  */
+
+export type { ProbeResultBase } from '../result-base.ts';
 export {
   DEFAULT_QUIC_IDLE_TIMEOUT_MS,
   DEFAULT_QUIC_MAX_BYTES,
