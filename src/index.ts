@@ -37,6 +37,8 @@ export * from './lint/index.ts';
 export * from './peek/client-hello-peek.ts';
 // Probe rules (platform-neutral): the server conformance checks hellokit/node's probe applies.
 export * from './probe/index.ts';
+// The QUIC probe (platform-neutral): probeQuicDatagrams over any datagram transport (hellokit/node's probeQuic runs it over UDP).
+export * from './probe/quic/index.ts';
 // QUIC: Initial keys, packet protection, frames, CRYPTO reassembly, transport parameters, the client session.
 export * from './quic/index.ts';
 // Records: framing, fragmentation, alerts, change_cipher_spec, the stream deframer.

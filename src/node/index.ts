@@ -6,6 +6,8 @@ export * from '../diagnose/spec-hello.ts';
 export * from '../fuzz/cases.ts';
 export * from '../fuzz/minimize.ts';
 export * from '../fuzz/run.ts';
+// The QUIC probe's platform-neutral half (also in `hellokit`): its defaults, the QUIC hello, probeQuicDatagrams.
+export * from '../probe/quic/index.ts';
 // The QUIC pieces hellokit/node exported before they moved to the platform-neutral core (src/quic/).
 export {
   ackFrame,

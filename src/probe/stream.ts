@@ -56,8 +56,11 @@ function messageOf(e: unknown): string {
   return typeof code === 'string' && !text.includes(code) ? `${code} ${text}` : text;
 }
 
-/** A pull of the next chunk, and a way to stop pulling, for either kind of readable. */
-function sourceOf(readable: ProbeDuplex['readable']): {
+/**
+ * A pull of the next chunk, and a way to stop pulling, for either kind of readable.
+ * @internal shared by probeStream() and probeQuicDatagrams()
+ */
+export function sourceOf(readable: ProbeDuplex['readable']): {
   next: () => Promise<IteratorResult<Uint8Array>>;
   stop: () => void;
 } {
@@ -78,8 +81,11 @@ function sourceOf(readable: ProbeDuplex['readable']): {
   throw new TypeError('"readable" expected a ReadableStream or an async iterable of Uint8Array');
 }
 
-/** A write and a close for either kind of writable; write errors go to `failed`. */
-function sinkOf(
+/**
+ * A write and a close for either kind of writable; write errors go to `failed`.
+ * @internal shared by probeStream() and probeQuicDatagrams()
+ */
+export function sinkOf(
   writable: ProbeDuplex['writable'],
   failed: (e: unknown) => void,
 ): { write: (bytes: Uint8Array) => void; close: () => void } {

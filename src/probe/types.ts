@@ -8,9 +8,10 @@ import type { KeyShare } from '../crypto/key-share.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import type { ViolationAbort } from './engine.ts';
+import type { ProbeResultBase } from './result-base.ts';
 import type { ServerViolation } from './violations.ts';
 
-export type { ServerViolation, ViolationAbort };
+export type { ProbeResultBase, ServerViolation, ViolationAbort };
 
 /** What a server certificate says, in short. */
 export interface CertificateSummary {
@@ -259,49 +260,18 @@ export type StopReason =
   | 'connect_failed'
   | 'socket_error';
 
-/** What {@link probe} found. */
-export interface ProbeResult<C = CertificateSummary> {
+/** What {@link probe} found: the fields every probe result has (result-base.ts), and those of TCP. */
+export interface ProbeResult<C = CertificateSummary> extends ProbeResultBase<C, ProbeOutcome, StopReason> {
   /**
    * Where the probe went. `ip`, set by hellokit/node's socket adapter, is the address connected
    * to (for a host name, the one DNS gave); transports that do not know it leave it out.
    */
   readonly target: { readonly host: string; readonly port: number; readonly ip?: string | null };
-  readonly outcome: ProbeOutcome;
-  /** Why reading stopped (finer than `outcome`). */
-  readonly stopReason: StopReason;
-  /** The fatal alert (or the last alert) that came; absent when none. */
-  readonly alert?: ProbeAlert;
   /** Every alert received, warnings included, in order. */
   readonly alerts: readonly ProbeAlert[];
-  readonly serverHello?: ProbeServerHello;
-  readonly helloRetryRequest?: ProbeHelloRetryRequest;
-  /** True when the probe answered a HelloRetryRequest with a second ClientHello. */
-  readonly retried: boolean;
-  /** The server's certificates, end-entity first (TLS 1.2 Certificate or the decrypted TLS 1.3 one). */
-  readonly certificates: readonly C[];
   readonly serverKeyExchange?: ProbeServerKeyExchange;
-  /** TLS 1.3 EncryptedExtensions. */
-  readonly encryptedExtensions?: readonly ProbeExtension[];
-  /** True when the server asked for a client certificate. */
-  readonly certificateRequested: boolean;
-  /** TLS 1.3: the server Finished matched the key schedule. TLS 1.2: always false (not computed). */
-  readonly finishedVerified: boolean;
-  /** Handshake messages read from the server, by name, in order. */
-  readonly serverMessages: readonly string[];
   readonly timings: ProbeTimings;
   readonly transcript: readonly TranscriptRecord[];
   /** The first bytes the peer sent, when the answer was not TLS. */
   readonly notTls?: { readonly firstBytes: Uint8Array; readonly reason: string };
-  /** What went wrong, when something did (connect error, protocol error, decrypt failure). */
-  readonly error?: string;
-  /** The ClientHello(s) sent: the first one, and the second after a HelloRetryRequest. */
-  readonly sent: readonly ClientHello[];
-  /** Bytes received in total. */
-  readonly bytesReceived: number;
-  /** The server's RFC violations, in the order seen; empty when none (docs/violations.md). */
-  readonly violations: readonly ServerViolation[];
-  /** The violation the probe aborted on and the alert it sent, when it did. */
-  readonly abort?: ViolationAbort;
-  /** One sentence: what happened and what it means. */
-  readonly conclusion: string;
 }

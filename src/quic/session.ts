@@ -3,21 +3,17 @@
  * Initial datagrams to send (initial-sender.ts), reads what the server's datagrams hold
  * (coalesced packets, Initial and Handshake packets, Retry, Version Negotiation) and hands
  * the CRYPTO streams to a TLS engine (tls-bridge.ts). It never sends a Handshake packet.
- * `probeQuic()` (hellokit/node) drives it over a UDP socket; anything that moves datagrams can.
+ * The QUIC probe drives it with hellokit's probe engine (src/probe/quic/): `probeQuicDatagrams()`
+ * over any datagram transport, `probeQuic()` (hellokit/node) over a UDP socket.
  */
 import { equalBytes } from '../bytes/hex.ts';
 import type { ClientHello } from '../handshake/types.ts';
-import { alertName } from '../iana/lookup.ts';
 import { type QuicConnectionClose, readInitialFrames } from './frames.ts';
-import {
-  type BareLongHeader,
-  parseLongHeader,
-  readBareLongHeader,
-  versionNegotiationVersions,
-} from './header.ts';
+import { type BareLongHeader, parseLongHeader, readBareLongHeader } from './header.ts';
 import { InitialSender, initialKeyVersion } from './initial-sender.ts';
 import { type InitialKeys, initialKeys } from './keys.ts';
-import { openInitial, retryIntegrityTag } from './protection.ts';
+import { openInitial } from './protection.ts';
+import { closeAlert, readRetry, readVersionNegotiation } from './server-signals.ts';
 import { QuicTlsBridge } from './tls-bridge.ts';
 import type {
   QuicClientSessionOptions,
@@ -243,20 +239,13 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
   }
 
   private versionNegotiationPacket(b: Uint8Array, header: BareLongHeader): void {
-    // RFC 9000 §6.2: discard a Version Negotiation that answers no Initial of ours, arrives
-    // after a server Initial, or lists the version sent.
-    if (
-      !equalBytes(header.sourceConnectionId, this.originalDestinationConnectionId) ||
-      this.serverConnectionId
-    )
-      return;
-    const versions = versionNegotiationVersions(b, header);
-    const negotiation = { versions, versionNames: versions.map(quicVersionName) };
-    if (versions.includes(this.version)) {
-      this.ignoredVersionNegotiation ??= negotiation;
+    const read = readVersionNegotiation(b, header, this);
+    if (!read) return;
+    if (read.listsSent) {
+      this.ignoredVersionNegotiation ??= read.negotiation;
       return;
     }
-    this.versionNegotiation = negotiation;
+    this.versionNegotiation = read.negotiation;
     this.stop('version_negotiation');
   }
 
@@ -267,43 +256,20 @@ export class QuicClientSession<E extends QuicTlsEngine = QuicTlsEngine> {
     send: Uint8Array[],
     atMs: number,
   ): string | undefined {
-    if (this.retry || this.serverConnectionId) return 'ignored: only one Retry, before any server Initial';
-    if (b.length < header.rest + 16) return 'too short for a Retry Integrity Tag';
-    const token = b.slice(header.rest, b.length - 16);
-    if (token.length === 0) return 'ignored: a Retry without a token';
-    if (!this.sender.fits(header.sourceConnectionId, token.length))
-      return `ignored: a token of ${token.length} bytes leaves no room in a 1200-byte Initial`;
-    let verified = false;
-    try {
-      const tag = retryIntegrityTag(
-        this.version,
-        this.originalDestinationConnectionId,
-        b.subarray(0, b.length - 16),
-      );
-      verified = equalBytes(tag, b.subarray(b.length - 16));
-    } catch {
-      verified = false;
-    }
-    if (!verified) return 'ignored: the Retry Integrity Tag does not match';
-    const sourceConnectionId = header.sourceConnectionId.slice();
-    this.retry = { token, sourceConnectionId, integrityVerified: true };
-    this.sender.retry(sourceConnectionId, token);
-    this.serverKeys = initialKeys(this.version, sourceConnectionId, 'server');
+    const retry = readRetry(b, header, this, (cid, length) => this.sender.fits(cid, length));
+    if (typeof retry === 'string') return retry;
+    this.retry = retry;
+    this.sender.retry(retry.sourceConnectionId, retry.token);
+    this.serverKeys = initialKeys(this.version, retry.sourceConnectionId, 'server');
     for (const d of this.sender.cryptoDatagrams(0, this.tls.clientCrypto, atMs)) send.push(d);
     return undefined;
   }
 
   private closed(close: QuicConnectionClose): void {
     this.connectionClose = close;
-    if (close.errorName === 'CRYPTO_ERROR') {
-      const description = close.errorCode - 0x100;
-      this.alert = {
-        level: 2,
-        levelName: 'fatal',
-        description,
-        name: alertName(description),
-        encrypted: false,
-      };
+    const alert = closeAlert(close);
+    if (alert) {
+      this.alert = alert;
       this.stop('alert');
       return;
     }
