@@ -18,8 +18,11 @@ export {
 export { type ProbeDuplex, probeStream, type StreamProbeOptions } from './stream.ts';
 export type {
   CertificateSummary,
+  ClientCertificateEvidence,
+  ClientCertificateStatus,
   HelloWithKeyShares,
   ProbeAlert,
+  ProbeClientCertificate,
   ProbeOptions,
   ProbeOutcome,
   ProbeResult,

@@ -122,6 +122,22 @@ export interface ProbeOptions {
    * Default true; `false` records the violation and carries on, for research (docs/violations.md).
    */
   readonly abortOnViolation?: boolean;
+  /**
+   * When a TLS 1.3 server asks for a client certificate, answer as a client without one does
+   * (RFC 8446 §4.4.2): a ChangeCipherSpec when the hello carried a legacy_session_id, an empty
+   * Certificate echoing the certificate_request_context and the client Finished; then read the
+   * server's answer for up to `certificateWaitMs` to tell `clientCertificate.status` `required`
+   * from `optional`. Default false: the probe stops at the server's Finished, as it does for a
+   * server that asks for nothing (whose results this option never changes). TLS 1.2 handshakes
+   * are not completed: there the status stays `requested`.
+   */
+  readonly answerCertificateRequest?: boolean;
+  /**
+   * With `answerCertificateRequest`: how long the server may stay silent after the client's
+   * Finished before its silence counts as accepting the empty Certificate, in ms (default 1 000,
+   * never above `idleTimeoutMs`).
+   */
+  readonly certificateWaitMs?: number;
 }
 
 /** The eight ways a probe ends (DESIGN.md); diagnose re-exports it. */
@@ -197,6 +213,45 @@ export interface ProbeServerKeyExchange {
   /** DHE prime size in bits, or null. */
   readonly dhBits: number | null;
   readonly signatureAlgorithm: number | null;
+}
+
+/**
+ * Whether a client without a certificate gets in, as far as the probe found out:
+ * - `required`: the server refused the probe's empty Certificate (an alert such as
+ *   certificate_required (116), bad_certificate (42) or handshake_failure (40), or it closed);
+ * - `optional`: it carried on (a NewSessionTicket, application data, or silence until the wait ended);
+ * - `requested`: not tested — TLS 1.2 (the probe does not complete a TLS 1.2 handshake),
+ *   `answerCertificateRequest` off, or the server's answer could not be read.
+ */
+export type ClientCertificateStatus = 'required' | 'optional' | 'requested';
+
+/** What showed a {@link ClientCertificateStatus}: the server's first answer to the empty Certificate. */
+export type ClientCertificateEvidence =
+  | 'alert'
+  | 'closed'
+  | 'reset'
+  | 'new_session_ticket'
+  | 'application_data'
+  | 'silence';
+
+/** The server's CertificateRequest, and whether it lets a client without a certificate in. */
+export interface ProbeClientCertificate {
+  readonly status: ClientCertificateStatus;
+  /** What decided `status`; absent for `requested`. */
+  readonly evidence?: ClientCertificateEvidence;
+  /** The alert that refused the empty Certificate (`evidence` `alert`). */
+  readonly alert?: ProbeAlert;
+  /**
+   * The certificate authorities the server accepts client certificates from, as distinguished
+   * names (`O=hellokit, CN=client-ca.test`), in the server's order: the certificate_authorities
+   * extension (TLS 1.3) or field (TLS 1.2). Empty when the server names none (any CA it trusts).
+   */
+  readonly certificateAuthorities: readonly string[];
+  /** The signature schemes a client certificate may sign with (signature_algorithms; TLS 1.2 supported_signature_algorithms). */
+  readonly signatureAlgorithms: readonly number[];
+  readonly signatureAlgorithmNames: readonly string[];
+  /** TLS 1.2 only: the ClientCertificateType codes (1 rsa_sign, 64 ecdsa_sign, ...). */
+  readonly certificateTypes?: readonly number[];
 }
 
 /** Decrypted content of a TLS 1.3 record. */
@@ -284,6 +339,8 @@ export interface ProbeResult<C = CertificateSummary> {
   readonly encryptedExtensions?: readonly ProbeExtension[];
   /** True when the server asked for a client certificate. */
   readonly certificateRequested: boolean;
+  /** Present when the server asked for a client certificate: what it asked and whether one is required. */
+  readonly clientCertificate?: ProbeClientCertificate;
   /** TLS 1.3: the server Finished matched the key schedule. TLS 1.2: always false (not computed). */
   readonly finishedVerified: boolean;
   /** Handshake messages read from the server, by name, in order. */
