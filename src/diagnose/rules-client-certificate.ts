@@ -20,7 +20,7 @@ function authorities(asked: AnswerClientCertificate): string {
 /** How the server answered the empty Certificate, in words. */
 function answerWords(c: AnswerClientCertificate): string {
   if (c.alert) return alertLabel(c.alert);
-  switch (c.evidence) {
+  switch (c.answer) {
     case 'new_session_ticket':
       return 'a NewSessionTicket (the handshake completed)';
     case 'application_data':
@@ -60,7 +60,7 @@ export const clientCertificate: Rule<'client_certificate'> = rule({
         [asking, tried],
         {
           status: 'required',
-          evidence: verdict.evidence,
+          answer: verdict.answer,
           ...common,
           ...(verdict.alert ? { alert: pickAlert(verdict.alert) } : {}),
         },
@@ -72,7 +72,7 @@ export const clientCertificate: Rule<'client_certificate'> = rule({
         'info',
         `The server asks for a client certificate but lets a client without one in: the empty Certificate got ${answerWords(verdict)}; ${authorities(asked)}. An application behind it may still refuse such a client (nginx's ssl_verify_client on completes the handshake, then answers HTTP 400).`,
         [asking, tried],
-        { status: 'optional', evidence: verdict.evidence, ...common },
+        { status: 'optional', answer: verdict.answer, ...common },
       );
     const why = tried
       ? `the TLS 1.3 probe could not tell (${tried.answer.error ?? tried.answer.outcome})`

@@ -54,8 +54,8 @@ export interface AnswerAlert {
 export interface AnswerClientCertificate {
   /** `required`, `optional`, or `requested` (not tested: TLS 1.2, or the probe did not answer). */
   readonly status: 'required' | 'optional' | 'requested';
-  /** What decided the status: `alert`, `closed`, `reset`, `new_session_ticket`, `application_data`, `silence`. */
-  readonly evidence?: string;
+  /** The server's answer to the empty Certificate: `alert`, `closed`, `reset`, `new_session_ticket`, `application_data`, `silence`. */
+  readonly answer?: string;
   readonly alert?: AnswerAlert;
   /** The CAs the server names, as distinguished names. */
   readonly certificateAuthorities: readonly string[];

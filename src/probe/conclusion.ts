@@ -164,7 +164,7 @@ function sentence(result: ConclusionInput): string {
       if (client?.status === 'required') {
         const how = client.alert
           ? `${client.alert.levelName} alert ${client.alert.name} (${client.alert.description})`
-          : `a ${client.evidence === 'reset' ? 'reset' : 'close without an alert'}`;
+          : `a ${client.answer === 'reset' ? 'reset' : 'close without an alert'}`;
         return `the server requires a client certificate: it answered the probe's empty Certificate with ${how} after its ${hello}`;
       }
       if (fatal) {

@@ -139,10 +139,10 @@ function clientCertificateOf(found: Findings): ProbeClientCertificate | undefine
     ...(request?.certificateTypes ? { certificateTypes: request.certificateTypes } : {}),
   };
   if (request?.alertsBefore === undefined) return { status: 'requested', ...asked };
-  if (request.accepted) return { status: 'optional', evidence: request.accepted, ...asked };
+  if (request.accepted) return { status: 'optional', answer: request.accepted, ...asked };
   const alert = found.alerts.slice(request.alertsBefore).find((a) => a.level !== 1 || a.description === 0);
-  if (alert) return { status: 'required', evidence: 'alert', alert, ...asked };
+  if (alert) return { status: 'required', answer: 'alert', alert, ...asked };
   const reason = found.stopReason;
-  if (reason === 'closed' || reason === 'reset') return { status: 'required', evidence: reason, ...asked };
+  if (reason === 'closed' || reason === 'reset') return { status: 'required', answer: reason, ...asked };
   return { status: 'requested', ...asked };
 }

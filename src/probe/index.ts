@@ -18,7 +18,7 @@ export {
 export { type ProbeDuplex, probeStream, type StreamProbeOptions } from './stream.ts';
 export type {
   CertificateSummary,
-  ClientCertificateEvidence,
+  ClientCertificateAnswer,
   ClientCertificateStatus,
   HelloWithKeyShares,
   ProbeAlert,

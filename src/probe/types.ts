@@ -226,7 +226,7 @@ export interface ProbeServerKeyExchange {
 export type ClientCertificateStatus = 'required' | 'optional' | 'requested';
 
 /** What showed a {@link ClientCertificateStatus}: the server's first answer to the empty Certificate. */
-export type ClientCertificateEvidence =
+export type ClientCertificateAnswer =
   | 'alert'
   | 'closed'
   | 'reset'
@@ -237,9 +237,9 @@ export type ClientCertificateEvidence =
 /** The server's CertificateRequest, and whether it lets a client without a certificate in. */
 export interface ProbeClientCertificate {
   readonly status: ClientCertificateStatus;
-  /** What decided `status`; absent for `requested`. */
-  readonly evidence?: ClientCertificateEvidence;
-  /** The alert that refused the empty Certificate (`evidence` `alert`). */
+  /** The server's answer to the empty Certificate, which decided `status`; absent for `requested`. */
+  readonly answer?: ClientCertificateAnswer;
+  /** The alert that refused the empty Certificate (`answer` `alert`). */
   readonly alert?: ProbeAlert;
   /**
    * The certificate authorities the server accepts client certificates from, as distinguished

@@ -167,12 +167,12 @@ export function clientCertificateLines(
   switch (client.status) {
     case 'required':
       lines.push(
-        `  client certificate REQUIRED: the empty Certificate got ${client.alert ? `alert ${client.alert.name} (${client.alert.description})` : `a ${client.evidence}`}`,
+        `  client certificate REQUIRED: the empty Certificate got ${client.alert ? `alert ${client.alert.name} (${client.alert.description})` : `a ${client.answer}`}`,
       );
       break;
     case 'optional':
       lines.push(
-        `  client certificate optional: after the empty Certificate the server went on (${client.evidence?.replaceAll('_', ' ')})`,
+        `  client certificate optional: after the empty Certificate the server went on (${client.answer?.replaceAll('_', ' ')})`,
       );
       break;
     default:
