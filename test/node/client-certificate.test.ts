@@ -23,11 +23,14 @@
  * CA names: CN = client-ca.hellokit.test"). nginx's `on` is enforced by HTTP, not TLS: at the
  * TLS level a client without a certificate gets in, and that is what hellokit reports.
  */
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Diagnosis } from '../../src/diagnose/types.ts';
 import { diagnoseTarget } from '../../src/node/diagnose.ts';
 import { probe } from '../../src/node/probe.ts';
 import type { ProbeOptions } from '../../src/probe/types.ts';
+import { cli } from '../cli/run.ts';
 import { describePeer, type PeerKind, type PeerOptions, startPeer, stopAll } from '../peers/index.ts';
 
 afterAll(stopAll);
@@ -231,6 +234,53 @@ describe('diagnose', () => {
         status: 'required',
         alert: { description: 116 },
       });
+    });
+  });
+});
+
+describe('the CLI', () => {
+  const schema = (name: string) =>
+    new Ajv2020({ allErrors: true }).compile(
+      JSON.parse(readFileSync(new URL(`../../schemas/${name}.json`, import.meta.url), 'utf8')),
+    );
+
+  describePeer('openssl', () => {
+    test('probe --answer-certificate-request: the text says REQUIRED, --json has clientCertificate and validates', async () => {
+      const peer = await startPeer('openssl', { clientCertificate: 'required' });
+      try {
+        const target = `${peer.host}:${peer.port}`;
+        const args = ['probe', target, '--sni', 'hellokit.test', '--answer-certificate-request'];
+        const text = await cli(args);
+        expect(text.code).toBe(0);
+        expect(text.stdout).toContain(`client certificate requested: CAs ${CA}`);
+        expect(text.stdout).toContain(
+          'client certificate REQUIRED: the empty Certificate got alert certificate_required (116)',
+        );
+        const json = await cli([...args, '--json']);
+        const doc = JSON.parse(json.stdout);
+        const validate = schema('probe');
+        expect(validate(doc) ? [] : validate.errors).toEqual([]);
+        expect(doc.clientCertificate).toMatchObject({
+          status: 'required',
+          answer: 'alert',
+          alert: { description: 116 },
+          certificateAuthorities: [CA],
+        });
+        // Without the flag: requested, and the text says how to tell.
+        const plain = await cli(['probe', target, '--sni', 'hellokit.test']);
+        expect(plain.stdout).toContain('not tested (--answer-certificate-request tells)');
+        expect(plain.stdout).not.toContain('REQUIRED');
+        const diagnosis = await cli(['diagnose', target, '--sni', 'hellokit.test', '--json']);
+        const d = JSON.parse(diagnosis.stdout);
+        const validateDiagnose = schema('diagnose');
+        expect(validateDiagnose(d) ? [] : validateDiagnose.errors).toEqual([]);
+        expect(d.findings.find((f: { id: string }) => f.id === 'client_certificate')).toMatchObject({
+          severity: 'error',
+          status: 'required',
+        });
+      } finally {
+        await peer.stop();
+      }
     });
   });
 });
