@@ -284,3 +284,56 @@ describe('the CLI', () => {
     });
   });
 });
+
+describePeer('openssl', () => {
+  test('silence after the empty Certificate (s_server -verify 1 -num_tickets 0, waiting for a request): optional, within certificateWaitMs', async () => {
+    // s_client -tls1_3 without a certificate: the handshake completes and nothing comes until
+    // the client writes its request (no tickets, -www answers only a request).
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { certificate, clientCa } = await import('../peers/certs.ts');
+    const { freePort, launch } = await import('../peers/process.ts');
+    const [cert, ca] = await Promise.all([certificate('hellokit.test', 'ecdsa-p256'), clientCa()]);
+    const port = await freePort();
+    const server = await launch({
+      label: 'openssl s_server',
+      command: 'openssl',
+      args: [
+        's_server',
+        '-accept',
+        `127.0.0.1:${port}`,
+        '-cert',
+        cert.certPath,
+        '-key',
+        cert.keyPath,
+        '-www',
+        '-verify',
+        '1',
+        '-CAfile',
+        ca.certPath,
+        '-num_tickets',
+        '0',
+      ],
+      dir: mkdtempSync(join(tmpdir(), 'hellokit-silent-')),
+      host: '127.0.0.1',
+      port,
+    });
+    try {
+      const r = await probe(`127.0.0.1:${port}`, {
+        serverName: 'hellokit.test',
+        ...TLS13,
+        certificateWaitMs: 300,
+        idleTimeoutMs: 5_000,
+      });
+      expect(r.clientCertificate).toMatchObject({ status: 'optional', answer: 'silence' });
+      expect(r.stopReason).toBe('complete');
+      expect(r.error).toBeUndefined();
+      expect(r.violations).toEqual([]);
+      // The 300 ms wait ended the probe, not the 5 s idle timeout.
+      expect(r.timings.totalMs).toBeLessThan(5_000);
+    } finally {
+      await server.stop();
+    }
+  });
+});
