@@ -337,3 +337,22 @@ describePeer('openssl', () => {
     }
   });
 });
+
+describe('scan', () => {
+  describePeer('openssl', () => {
+    test('a server that asks for a client certificate: clientCertificate with the CA; one that does not: none', async () => {
+      const { scanTarget } = await import('../../src/node/scan.ts');
+      for (const mode of ['required', undefined] as const) {
+        const peer = await startPeer('openssl', mode ? { clientCertificate: mode } : {});
+        try {
+          const r = await scanTarget(`${peer.host}:${peer.port}`, { serverName: 'hellokit.test' });
+          expect(r.versions.find((v) => v.code === 0x0304)?.supported).toBe(true);
+          if (mode) expect(r.clientCertificate?.certificateAuthorities).toEqual([CA]);
+          else expect('clientCertificate' in r).toBe(false);
+        } finally {
+          await peer.stop();
+        }
+      }
+    });
+  });
+});
