@@ -172,8 +172,11 @@ function onlyTls13(working: ProbeSpec, groups: readonly number[], keyShareGroups
 
 /** What one variation is: a label and the change it makes to the working hello. */
 interface Variation {
-  /** Set in which wave: `first` always, `tls13`/`tls12` only once that version is known to work. */
-  readonly wave: 'first' | 'tls13' | 'tls12';
+  /**
+   * Set in which wave: `first` always, `tls13`/`tls12` only once that version is known to work,
+   * `client_certificate` once TLS 1.3 works and the server asked for a client certificate.
+   */
+  readonly wave: 'first' | 'tls13' | 'tls12' | 'client_certificate';
   /** Sent only when the working hello carries a server name. */
   readonly needsName?: true;
   readonly label: string;
@@ -218,7 +221,8 @@ export type VariationId =
   | 'grease'
   | 'padding.256_511'
   | 'large.padded'
-  | 'fragmented';
+  | 'fragmented'
+  | 'client_certificate';
 
 /**
  * Every variation of the working hello, by probe id. Each changes one thing; the label says
@@ -319,6 +323,15 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
     wave: 'first',
     label: 'the working hello split over 3 records',
     change: (w) => ({ ...w, records: 3 }),
+  },
+  client_certificate: {
+    wave: 'client_certificate',
+    label:
+      'TLS 1.3 only, answering the CertificateRequest as a client without a certificate (an empty Certificate)',
+    change: (w) => ({
+      ...onlyTls13(w, w.groups, w.versions.includes(TLS13) ? w.keyShareGroups : undefined),
+      answerCertificateRequest: true,
+    }),
   },
 };
 

@@ -7,6 +7,7 @@ import type { Rule } from './rule.ts';
 import { alpn } from './rules-alpn.ts';
 import { refusalCause } from './rules-cause.ts';
 import { certificates } from './rules-certificates.ts';
+import { clientCertificate } from './rules-client-certificate.ts';
 import { pqHybrid, tls12Auth, tls12Ciphers, tls13Groups, versions } from './rules-offer.ts';
 import { sni } from './rules-sni.ts';
 import { tolerance } from './rules-tolerance.ts';
@@ -25,5 +26,6 @@ export const RULES: readonly Rule[] = [
   pqHybrid,
   alpn,
   certificates,
+  clientCertificate,
   tolerance,
 ];

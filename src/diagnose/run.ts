@@ -183,6 +183,10 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
       ...(speaks(TLS12, 'version.tls1.2') ? variationPlan(base, 'tls12', planOptions) : []),
     ];
     keep(await sendAll(later));
+    // Whether a client without a certificate gets in is asked only of a server that asks for one.
+    const requested = [working, ...Object.values(variations)].some((r) => r?.answer.clientCertificate);
+    if (requested && speaks(TLS13, 'version.tls1.3'))
+      keep(await sendAll(variationPlan(base, 'client_certificate', planOptions)));
   }
 
   let observations: Observations = {

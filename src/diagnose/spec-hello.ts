@@ -60,6 +60,7 @@ export function specProbe(
       // Every answer is read to its end: a ServerHello followed by an alert (Caddy's encrypted
       // no_application_protocol) is a refusal, and only the decrypted flight shows it.
       decrypt: true,
+      ...(spec.answerCertificateRequest ? { answerCertificateRequest: true } : {}),
     });
     return { ...result, ip: result.target.ip ?? null, helloLength: encodeClientHelloMessage(hello).length };
   };

@@ -36,6 +36,11 @@ export interface ProbeSpec {
   readonly records?: number;
   /** Write the hello in pieces of at most this many bytes, a short pause apart (several TCP segments). */
   readonly segmentBytes?: number;
+  /**
+   * Answer a TLS 1.3 CertificateRequest with an empty Certificate and the client Finished, and
+   * read whether the server lets a client without a certificate in (probe's `answerCertificateRequest`).
+   */
+  readonly answerCertificateRequest?: boolean;
 }
 
 /** An alert as a probe reports it. */
@@ -43,6 +48,18 @@ export interface AnswerAlert {
   readonly level: number;
   readonly description: number;
   readonly name: string;
+}
+
+/** The server's CertificateRequest as a probe reports it (hellokit/node's `ProbeClientCertificate`): the fields diagnose reads. */
+export interface AnswerClientCertificate {
+  /** `required`, `optional`, or `requested` (not tested: TLS 1.2, or the probe did not answer). */
+  readonly status: 'required' | 'optional' | 'requested';
+  /** The server's answer to the empty Certificate: `alert`, `closed`, `reset`, `new_session_ticket`, `application_data`, `silence`. */
+  readonly answer?: string;
+  readonly alert?: AnswerAlert;
+  /** The CAs the server names, as distinguished names. */
+  readonly certificateAuthorities: readonly string[];
+  readonly signatureAlgorithmNames?: readonly string[];
 }
 
 /** A certificate as a probe reports it: the fields diagnose reads. */
@@ -82,6 +99,8 @@ export interface ProbeAnswer {
   };
   /** The server's certificates, end-entity first (hellokit/node's `CertificateSummary`). */
   readonly certificates?: readonly AnswerCertificate[];
+  /** Present when the server asked for a client certificate. */
+  readonly clientCertificate?: AnswerClientCertificate;
   readonly timings?: { readonly totalMs: number };
   /** Bytes the server sent (0 for a close before it said anything). */
   readonly bytesReceived?: number;

@@ -149,6 +149,7 @@ async function runProbe(
         engine.logSent(b, now());
         socket.write(b);
       }
+      if (step.waitMs !== undefined) clock.armIdle(step.waitMs);
       if (step.done) finish(engine.stopReason ?? 'complete');
     });
     socket.on('end', () => finish('closed'));

@@ -58,6 +58,8 @@ function alertMeaning(description: number, hello: ClientHello, sni: string | nul
       return 'no ALPN protocol in common';
     case ALERT.close_notify:
       return 'the server closed the connection politely without answering';
+    case ALERT.certificate_required:
+      return 'the server requires a client certificate (mutual TLS)';
     default:
       return 'see RFC 8446 §6.2 for what the server means';
   }
@@ -158,6 +160,13 @@ function sentence(result: ConclusionInput): string {
         result.stopReason === 'alert' && result.alert && result.alert.description !== 0
           ? result.alert
           : undefined;
+      const client = result.clientCertificate;
+      if (client?.status === 'required') {
+        const how = client.alert
+          ? `${client.alert.levelName} alert ${client.alert.name} (${client.alert.description})`
+          : `a ${client.answer === 'reset' ? 'reset' : 'close without an alert'}`;
+        return `the server requires a client certificate: it answered the probe's empty Certificate with ${how} after its ${hello}`;
+      }
       if (fatal) {
         // A ServerHello followed by a fatal alert is a refusal, whatever came before it (issue: Caddy's ALPN alert 120).
         const meaning = result.sent[0] ? ` — ${alertMeaning(fatal.description, result.sent[0], sni)}` : '';
@@ -179,6 +188,9 @@ function sentence(result: ConclusionInput): string {
           errorShown = true;
         }
       }
+      if (client?.status === 'optional')
+        parts.push('client certificate optional (the server went on after an empty Certificate)');
+      else if (client) parts.push('the server asks for a client certificate');
       if (result.alert && result.stopReason === 'alert')
         parts.push(`then ${result.alert.levelName} alert ${result.alert.name} (${result.alert.description})`);
       else if (result.stopReason === 'violation')

@@ -10,7 +10,8 @@
  * state as in rustls (src/probe/states/): ExpectServerHello, then for TLS 1.2
  * ExpectServerCertificate → ExpectServerKeyExchange → ExpectServerHelloDone, for TLS 1.3
  * ExpectEncryptedExtensions → ExpectCertificateOrCertificateRequest → ExpectCertificate →
- * ExpectCertificateVerify → ExpectFinished. Each takes a message and returns the next state.
+ * ExpectCertificateVerify → ExpectFinished (→ ExpectCertificateVerdict when it answers a
+ * CertificateRequest). Each takes a message and returns the next state.
  */
 import { DecodeError } from '../bytes/errors.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
@@ -47,6 +48,12 @@ export interface EngineStep {
   readonly done: boolean;
   /** What happened during the call: states entered, messages read, alerts, violations. */
   readonly events: readonly EngineEvent[];
+  /**
+   * Set when the engine now waits a bounded time for the server (the verdict on the client's
+   * empty Certificate, `answerCertificateRequest`): the driver re-arms its idle timer with it
+   * and calls `stop('idle_timeout')` when it passes, which the engine reads as that silence.
+   */
+  readonly waitMs?: number;
 }
 
 const FIRST_BYTES = 64;
@@ -106,7 +113,13 @@ export class ProbeEngine extends EngineFindings {
     const ctx = this.ctx;
     ctx.send = [];
     ctx.events = [];
-    const step = (): EngineStep => ({ send: ctx.send, done: this.done, events: ctx.events });
+    ctx.waitMs = undefined;
+    const step = (): EngineStep => ({
+      send: ctx.send,
+      done: this.done,
+      events: ctx.events,
+      ...(ctx.waitMs !== undefined && !this.done ? { waitMs: ctx.waitMs } : {}),
+    });
     if (this.done || chunk.length === 0) return step();
     let data = chunk;
     const overCap = this.found.bytesReceived + data.length > this.maxBytes;
@@ -149,6 +162,11 @@ export class ProbeEngine extends EngineFindings {
   /** Stops the engine (the driver calls this on close, reset, timeout). The first reason wins. */
   stop(reason: StopReason, error?: string): void {
     if (this.done) return;
+    // A state waiting a bounded time (the certificate verdict) reads the end of the wait itself.
+    if ((reason === 'idle_timeout' || reason === 'timeout') && this.state.silence) {
+      this.enter(this.state.silence(this.ctx));
+      return;
+    }
     const negotiated = this.state.negotiated;
     this.enter(this.ctx.stop(reason, error));
     if (negotiated && (reason === 'idle_timeout' || reason === 'timeout'))
@@ -256,6 +274,7 @@ export class ProbeEngine extends EngineFindings {
     };
     entry.decrypted = decrypted;
     if (inner.contentType === 21) return this.ctx.alert(inner.content, true);
+    if (inner.contentType === 23 && this.state.applicationData) return this.state.applicationData(this.ctx);
     if (inner.contentType !== 22)
       return this.ctx.stop(
         'protocol_error',

@@ -6,6 +6,8 @@
 
 import { parseHandshakeMessage } from '../handshake/messages.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import { signatureSchemeName } from '../iana/lookup.ts';
+import type { ProbeClientCertificate } from './client-certificate.ts';
 import { decompressCertificate } from './decompress.ts';
 import type { EngineContext, Findings } from './states/context.ts';
 import type { ProbeState } from './states/types.ts';
@@ -72,6 +74,10 @@ export abstract class EngineFindings {
   get certificateRequested(): boolean {
     return this.found.certificateRequested;
   }
+  /** What the CertificateRequest asked and whether a certificate is required (see {@link ProbeClientCertificate}). */
+  get clientCertificate(): ProbeClientCertificate | undefined {
+    return clientCertificateOf(this.found);
+  }
   get finishedVerified(): boolean {
     return this.found.finishedVerified;
   }
@@ -116,4 +122,28 @@ export abstract class EngineFindings {
     }
     return this.found.certificateChain;
   }
+}
+
+/**
+ * The client-certificate verdict from what was found: `requested` until the client's flight
+ * was sent; then the server's carrying on (`optional`), or an alert, close or reset after the
+ * flight (`required`); anything else that stopped the probe leaves it `requested`.
+ */
+function clientCertificateOf(found: Findings): ProbeClientCertificate | undefined {
+  const request = found.certificateRequest;
+  if (!found.certificateRequested) return undefined;
+  const signatureAlgorithms = request?.signatureAlgorithms ?? [];
+  const asked = {
+    certificateAuthorities: request?.certificateAuthorities ?? [],
+    signatureAlgorithms,
+    signatureAlgorithmNames: signatureAlgorithms.map(signatureSchemeName),
+    ...(request?.certificateTypes ? { certificateTypes: request.certificateTypes } : {}),
+  };
+  if (request?.alertsBefore === undefined) return { status: 'requested', ...asked };
+  if (request.accepted) return { status: 'optional', answer: request.accepted, ...asked };
+  const alert = found.alerts.slice(request.alertsBefore).find((a) => a.level !== 1 || a.description === 0);
+  if (alert) return { status: 'required', answer: 'alert', alert, ...asked };
+  const reason = found.stopReason;
+  if (reason === 'closed' || reason === 'reset') return { status: 'required', answer: reason, ...asked };
+  return { status: 'requested', ...asked };
 }

@@ -1,5 +1,10 @@
 /** The probe layer (platform-neutral): the client engine (a state machine over bytes in, bytes out), probeStream() over any byte stream, and the server-conformance rules read by probe, diagnose, scan and fuzz. */
 
+export type {
+  ClientCertificateAnswer,
+  ClientCertificateStatus,
+  ProbeClientCertificate,
+} from './client-certificate.ts';
 export {
   type CertificateCompressionName,
   type CertificateDecompressor,

@@ -8,6 +8,7 @@ import { parseClientHello } from '../handshake/client-hello.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { conclude } from './conclusion.ts';
 import { ProbeEngine, type ProbeEngineOptions } from './engine.ts';
+import { DEFAULT_CERTIFICATE_WAIT_MS } from './states/client-certificate.ts';
 import type {
   HelloWithKeyShares,
   ProbeOptions,
@@ -193,6 +194,15 @@ export function engineOptionsFrom(
     decrypt: options.decrypt ?? true,
     abortOnViolation: options.abortOnViolation ?? true,
     maxBytes,
+    ...(options.answerCertificateRequest
+      ? {
+          answerCertificateRequest: true,
+          certificateWaitMs: Math.min(
+            positiveOption('certificateWaitMs', options.certificateWaitMs, DEFAULT_CERTIFICATE_WAIT_MS),
+            positiveOption('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_PROBE_IDLE_TIMEOUT_MS),
+          ),
+        }
+      : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(stopAfterServerHello ? { stopAfterServerHello } : {}),
   };
@@ -207,6 +217,7 @@ export function probeResult<C>(
   certificates: readonly C[],
 ): ProbeResult<C> {
   const alert = engine.alerts.find((a) => a.level !== 1) ?? engine.alerts[engine.alerts.length - 1];
+  const clientCertificate = engine.clientCertificate;
   const base: Omit<ProbeResult<C>, 'conclusion'> = {
     target,
     outcome: outcomeOf(engine, reason),
@@ -220,6 +231,7 @@ export function probeResult<C>(
     ...(engine.serverKeyExchange ? { serverKeyExchange: engine.serverKeyExchange } : {}),
     ...(engine.encryptedExtensions ? { encryptedExtensions: engine.encryptedExtensions } : {}),
     certificateRequested: engine.certificateRequested,
+    ...(clientCertificate ? { clientCertificate } : {}),
     finishedVerified: engine.finishedVerified,
     serverMessages: engine.serverMessages,
     timings,
@@ -268,13 +280,13 @@ export class ProbeClock {
     );
   }
 
-  /** (Re)starts the idle timer: called when the conversation starts and on every read. */
-  armIdle(): void {
+  /**
+   * (Re)starts the idle timer: called when the conversation starts and on every read, and with
+   * `ms` when the engine asks for a shorter wait (`EngineStep.waitMs`).
+   */
+  armIdle(ms: number = this.idleTimeoutMs): void {
     if (this.idle) clearTimeout(this.idle);
-    this.idle = setTimeout(
-      () => this.expire('idle_timeout', `no byte from the server for ${this.idleTimeoutMs} ms`),
-      this.idleTimeoutMs,
-    );
+    this.idle = setTimeout(() => this.expire('idle_timeout', `no byte from the server for ${ms} ms`), ms);
   }
 
   /** Sends the planned writes: the first now, each later one after its delay. */

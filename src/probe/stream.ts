@@ -188,6 +188,7 @@ export async function probeStream<C>(
           clock.armIdle();
           const step = engine.receive(chunk, clock.now());
           for (const b of step.send) send(b);
+          if (step.waitMs !== undefined) clock.armIdle(step.waitMs);
           if (step.done) return finish(engine.stopReason ?? 'complete');
         }
       } catch (e) {

@@ -7,6 +7,7 @@ import type { ClientHelloOptions } from '../builder/client-hello.ts';
 import type { KeyShare } from '../crypto/key-share.ts';
 import type { RandomSource } from '../crypto/random.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import type { ProbeClientCertificate } from './client-certificate.ts';
 import type { ViolationAbort } from './engine.ts';
 import type { ProbeResultBase } from './result-base.ts';
 import type { ServerViolation } from './violations.ts';
@@ -123,6 +124,22 @@ export interface ProbeOptions {
    * Default true; `false` records the violation and carries on, for research (docs/violations.md).
    */
   readonly abortOnViolation?: boolean;
+  /**
+   * When a TLS 1.3 server asks for a client certificate, answer as a client without one does
+   * (RFC 8446 §4.4.2): a ChangeCipherSpec when the hello carried a legacy_session_id, an empty
+   * Certificate echoing the certificate_request_context and the client Finished; then read the
+   * server's answer for up to `certificateWaitMs` to tell `clientCertificate.status` `required`
+   * from `optional`. Default false: the probe stops at the server's Finished, as it does for a
+   * server that asks for nothing (whose results this option never changes). TLS 1.2 handshakes
+   * are not completed: there the status stays `requested`.
+   */
+  readonly answerCertificateRequest?: boolean;
+  /**
+   * With `answerCertificateRequest`: how long the server may stay silent after the client's
+   * Finished before its silence counts as accepting the empty Certificate, in ms (default 1 000,
+   * never above `idleTimeoutMs`).
+   */
+  readonly certificateWaitMs?: number;
 }
 
 /** The eight ways a probe ends (DESIGN.md); diagnose re-exports it. */
@@ -270,6 +287,8 @@ export interface ProbeResult<C = CertificateSummary> extends ProbeResultBase<C, 
   /** Every alert received, warnings included, in order. */
   readonly alerts: readonly ProbeAlert[];
   readonly serverKeyExchange?: ProbeServerKeyExchange;
+  /** Present when the server asked for a client certificate: what it asked and whether one is required. */
+  readonly clientCertificate?: ProbeClientCertificate;
   readonly timings: ProbeTimings;
   readonly transcript: readonly TranscriptRecord[];
   /** The first bytes the peer sent, when the answer was not TLS. */

@@ -105,6 +105,15 @@ export interface ScanResult {
    * answers that had it; such answers count as refusals, never as support.
    */
   readonly violations: readonly (ServerViolation & { readonly answers: number })[];
+  /**
+   * Set when a certificate probe (which reads the whole flight) got a CertificateRequest: the
+   * server asks for a client certificate (mutual TLS). The CA names and signature schemes it
+   * asks for; whether a client without one gets in is `hellokit diagnose`'s `client_certificate`.
+   */
+  readonly clientCertificate?: {
+    readonly certificateAuthorities: readonly string[];
+    readonly signatureAlgorithms: readonly string[];
+  };
   readonly elapsedMs: number;
   /** Set when the server could not be reached at all. */
   readonly error?: string;
@@ -290,7 +299,18 @@ export async function scan(
     return results.filter((g): g is number => g !== null);
   };
 
-  const probe = prober.probeFunction();
+  const probeAll = prober.probeFunction();
+  let clientCertificate: ScanResult['clientCertificate'];
+  const probe: typeof probeAll = async (spec) => {
+    const answer = await probeAll(spec);
+    const asked = answer.clientCertificate;
+    if (asked && !clientCertificate)
+      clientCertificate = {
+        certificateAuthorities: asked.certificateAuthorities,
+        signatureAlgorithms: asked.signatureAlgorithmNames ?? [],
+      };
+    return answer;
+  };
   // Certificates with the scan's SNI (and without, which discovery adds), then with each extra name.
   const names = [serverName, ...(options.certificateNames ?? []).filter((n) => n !== serverName)];
 
@@ -370,6 +390,7 @@ export async function scan(
     versions: scans.map((s) => s.result),
     certificates,
     ...counts(),
+    ...(clientCertificate ? { clientCertificate } : {}),
     elapsedMs: Date.now() - started,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificates } from './certs.ts';
+import { certificates, clientCa } from './certs.ts';
 import { group, modernOnly, splitSuites } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
@@ -26,6 +26,11 @@ export async function startCaddy(options: PeerOptions, names: string[]): Promise
   }
   if (tls12.length > 0) tlsOptions.push(`ciphers ${tls12.map((s) => s.iana).join(' ')}`);
   if (options.alpn?.length) tlsOptions.push(`alpn ${options.alpn.join(' ')}`);
+  const ca = options.clientCertificate ? await clientCa() : undefined;
+  if (ca) {
+    const mode = options.clientCertificate === 'required' ? 'require_and_verify' : 'verify_if_given';
+    tlsOptions.push(`client_auth {\n      mode ${mode}\n      trusted_ca_cert_file ${ca.certPath}\n    }`);
+  }
   const global = [
     'admin off',
     'auto_https off',
@@ -90,6 +95,7 @@ export async function startCaddy(options: PeerOptions, names: string[]): Promise
     software: caddySoftware(),
     names,
     certificates: certs,
+    ...(ca ? { clientCa: ca } : {}),
     pid,
     stop,
   };

@@ -191,6 +191,11 @@ export async function certificates(
   return Promise.all(names.flatMap((name) => types.map((t) => certificate(name, t, validity?.[t]))));
 }
 
+/** The self-signed CA peers with `clientCertificate` accept client certificates from: `CN=client-ca.hellokit.test`. */
+export function clientCa(): Promise<PeerCertificate> {
+  return certificate('client-ca.hellokit.test', 'ecdsa-p256');
+}
+
 /** Removes the cached certificates (they are made again on the next request). */
 export function removeCertificates(): void {
   if (dir) rmSync(dir, { recursive: true, force: true });

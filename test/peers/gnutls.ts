@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificates } from './certs.ts';
+import { certificates, clientCa } from './certs.ts';
 import { group, modernOnly, splitSuites } from './names.ts';
 import { createNamespace } from './netns.ts';
 import { freePort, launch, versionLine, which } from './process.ts';
@@ -30,10 +30,17 @@ export async function startGnutls(options: PeerOptions, names: string[]): Promis
     ns.name,
     which('gnutls-serv') ?? 'gnutls-serv',
     '--http',
-    '--disable-client-cert',
     '--port',
     String(port),
   ];
+  const ca = options.clientCertificate ? await clientCa() : undefined;
+  if (!ca) args.push('--disable-client-cert');
+  else
+    args.push(
+      options.clientCertificate === 'required' ? '--require-client-cert' : '--verify-client-cert',
+      '--x509cafile',
+      ca.certPath,
+    );
   for (const c of certs) args.push('--x509certfile', c.certPath, '--x509keyfile', c.keyPath);
   args.push('--priority', priority(options));
   if (options.requireSni) args.push('--sni-hostname', names[0], '--sni-hostname-fatal');
@@ -55,6 +62,7 @@ export async function startGnutls(options: PeerOptions, names: string[]): Promis
       software: gnutlsSoftware(),
       names,
       certificates: certs,
+      ...(ca ? { clientCa: ca } : {}),
       pid,
       stop,
     };

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificates } from './certs.ts';
+import { certificates, clientCa } from './certs.ts';
 import { group, modernOnly, opensslVersion, splitSuites } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
@@ -30,6 +30,8 @@ export async function startHaproxy(options: PeerOptions, names: string[]): Promi
     `ssl-max-ver ${opensslVersion(max)}`,
   ];
   if (options.requireSni) bind.push('strict-sni');
+  const ca = options.clientCertificate ? await clientCa() : undefined;
+  if (ca) bind.push(`verify ${options.clientCertificate}`, `ca-file ${ca.certPath}`);
   if (options.groups?.length) bind.push(`curves ${options.groups.map((g) => group(g).openssl).join(':')}`);
   if (tls12.length > 0) bind.push(`ciphers ${tls12.map((s) => s.openssl).join(':')}`);
   if (tls13.length > 0) bind.push(`ciphersuites ${tls13.map((s) => s.openssl).join(':')}`);
@@ -66,6 +68,7 @@ export async function startHaproxy(options: PeerOptions, names: string[]): Promi
     software: haproxySoftware(),
     names,
     certificates: certs,
+    ...(ca ? { clientCa: ca } : {}),
     pid,
     stop,
   };

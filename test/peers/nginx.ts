@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificates } from './certs.ts';
+import { certificates, clientCa } from './certs.ts';
 import { group, modernOnly, opensslVersion, splitSuites } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
@@ -28,6 +28,11 @@ export async function startNginx(options: PeerOptions, names: string[]): Promise
   if (options.serverCipherOrder) tls.push('ssl_prefer_server_ciphers on;');
   if (tls12.length > 0) tls.push(`ssl_ciphers ${tls12.map((s) => s.openssl).join(':')};`);
   if (tls13.length > 0) tls.push(`ssl_conf_command Ciphersuites ${tls13.map((s) => s.openssl).join(':')};`);
+  const ca = options.clientCertificate ? await clientCa() : undefined;
+  if (ca) {
+    tls.push(`ssl_verify_client ${options.clientCertificate === 'required' ? 'on' : 'optional'};`);
+    tls.push(`ssl_client_certificate ${ca.certPath};`);
+  }
   const servers: string[] = [];
   if (options.requireSni) {
     servers.push(
@@ -79,6 +84,7 @@ export async function startNginx(options: PeerOptions, names: string[]): Promise
     software: nginxSoftware(),
     names,
     certificates: certs,
+    ...(ca ? { clientCa: ca } : {}),
     pid,
     stop,
   };

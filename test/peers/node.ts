@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, createServer, type SecureContext } from 'node:tls';
-import { certificates } from './certs.ts';
+import { certificates, clientCa } from './certs.ts';
 import { group, modernOnly, opensslVersion, splitSuites } from './names.ts';
 import type { Peer, PeerOptions } from './types.ts';
 
@@ -13,7 +13,10 @@ export async function startNode(options: PeerOptions, names: string[]): Promise<
   const certs = await certificates(names, options.cert, options.certValidity);
   const { min, max } = modernOnly('node', options.versions);
   const { tls12, tls13 } = splitSuites(options.ciphers);
+  const ca = options.clientCertificate ? await clientCa() : undefined;
   const common = {
+    // The context SNICallback picks holds the CA list sent in the CertificateRequest.
+    ...(ca ? { ca: [ca.pem] } : {}),
     minVersion: opensslVersion(min),
     maxVersion: opensslVersion(max),
     ...(options.groups?.length ? { ecdhCurve: options.groups.map((g) => group(g).openssl).join(':') } : {}),
@@ -39,6 +42,7 @@ export async function startNode(options: PeerOptions, names: string[]): Promise<
       : { cert: first.map((c) => c.pem), key: first.map((c) => readFileSync(c.keyPath, 'utf8')) }),
     ...(options.alpn?.length ? { ALPNProtocols: options.alpn } : {}),
     ...(options.serverCipherOrder ? { honorCipherOrder: true } : {}),
+    ...(ca ? { requestCert: true, rejectUnauthorized: options.clientCertificate === 'required' } : {}),
     SNICallback: (servername, callback) => {
       const context = contexts.get(servername.toLowerCase());
       if (context) callback(null, context);
@@ -78,6 +82,7 @@ export async function startNode(options: PeerOptions, names: string[]): Promise<
     software: `node ${process.version} (OpenSSL ${process.versions.openssl})`,
     names,
     certificates: certs,
+    ...(ca ? { clientCa: ca } : {}),
     pid: process.pid,
     stop,
   };

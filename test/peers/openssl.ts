@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificates } from './certs.ts';
+import { certificates, clientCa } from './certs.ts';
 import { group, isLegacy, opensslVersion, splitSuites, versionRange } from './names.ts';
 import { freePort, launch, versionLine } from './process.ts';
 import type { Peer, PeerOptions } from './types.ts';
@@ -56,6 +56,10 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
   if (tls13.length > 0) args.push('-ciphersuites', tls13.map((s) => s.openssl).join(':'));
   if (options.alpn?.length) args.push('-alpn', options.alpn.join(','));
   if (options.serverCipherOrder) args.push('-serverpref');
+  const ca = options.clientCertificate ? await clientCa() : undefined;
+  // -Verify fails a handshake without a client certificate, -verify only asks for one.
+  if (ca)
+    args.push(options.clientCertificate === 'required' ? '-Verify' : '-verify', '1', '-CAfile', ca.certPath);
   const { pid, stop } = await launch({
     label: 'openssl s_server',
     command: 'openssl',
@@ -71,6 +75,7 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
     software: opensslSoftware(),
     names,
     certificates: certs,
+    ...(ca ? { clientCa: ca } : {}),
     pid,
     stop,
   };

@@ -68,6 +68,16 @@ export interface PeerOptions {
    * The other peers ignore it (they have no QUIC).
    */
   http3?: boolean;
+  /**
+   * Ask every client for a certificate issued by the harness's client CA (`CN=client-ca.hellokit.test`,
+   * see `peer.clientCa`): `required` refuses a client without one, `optional` lets it in.
+   * openssl (`-Verify 1` / `-verify 1` with `-CAfile`), nginx (`ssl_verify_client on` /
+   * `optional` with `ssl_client_certificate`), caddy (`client_auth` mode `require_and_verify` /
+   * `verify_if_given` with `trusted_ca_cert_file`), gnutls (`--require-client-cert` / `--verify-client-cert`
+   * with `--x509cafile`), haproxy (`verify required` / `optional` with `ca-file`), node
+   * (`requestCert` with `rejectUnauthorized` true / false and `ca`). Unset: no certificate is asked for.
+   */
+  clientCertificate?: 'required' | 'optional';
 }
 
 /** A certificate the peer serves. */
@@ -95,6 +105,8 @@ export interface Peer {
   /** The names served, the first one being the default. */
   names: string[];
   certificates: PeerCertificate[];
+  /** The CA the peer asks client certificates from, when `clientCertificate` is set. */
+  clientCa?: PeerCertificate;
   /** The process id of the server (the test process's own pid for `node`). */
   pid: number;
   /** Stops the server (SIGTERM, then SIGKILL) and removes its temp dir and namespace. Idempotent. */

@@ -10,6 +10,7 @@ import { helloKeyShareGroups, helloServerName, helloVersions } from '../../node/
 import { probeQuic, quicHelloOptions } from '../../node/probe-quic.ts';
 import type { QuicProbeResult } from '../../node/probe-quic-types.ts';
 import type { HelloWithKeyShares, ProbeResult } from '../../node/probe-types.ts';
+import { summarize } from '../../probe/conclusion.ts';
 import { durationFlag, type Flags, parseFlags, stringFlag } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -40,6 +41,15 @@ const FLAGS = {
   'no-abort': {
     type: 'boolean',
     help: 'on a server RFC violation, record it and read on instead of aborting with the alert the RFC names',
+  },
+  'answer-certificate-request': {
+    type: 'boolean',
+    help: 'when a TLS 1.3 server asks for a client certificate, send an empty one and the client Finished, and report whether the certificate is required or optional',
+  },
+  'certificate-wait': {
+    type: 'string',
+    value: 'TIME',
+    help: 'with --answer-certificate-request: how long silence after the client Finished must last to count as acceptance (default 1s)',
   },
   transcript: { type: 'boolean', help: 'list every record (with --quic: datagram) sent and received' },
   quic: {
@@ -139,6 +149,42 @@ function answerLines(
   return lines;
 }
 
+/** What the server's CertificateRequest asked and, when the probe answered it, whether a certificate is required. */
+export function clientCertificateLines(
+  result: Pick<ProbeResult, 'clientCertificate' | 'serverHello'>,
+): string[] {
+  const client = result.clientCertificate;
+  if (!client) return [];
+  const cas =
+    client.certificateAuthorities.length > 0
+      ? `CAs ${client.certificateAuthorities.join('; ')}`
+      : 'no CA names (any CA the server trusts)';
+  const schemes =
+    client.signatureAlgorithmNames.length > 0
+      ? `; signatures ${summarize(client.signatureAlgorithmNames)}`
+      : '';
+  const lines = [`  client certificate requested: ${cas}${schemes}`];
+  switch (client.status) {
+    case 'required':
+      lines.push(
+        `  client certificate REQUIRED: the empty Certificate got ${client.alert ? `alert ${client.alert.name} (${client.alert.description})` : `a ${client.answer}`}`,
+      );
+      break;
+    case 'optional':
+      lines.push(
+        `  client certificate optional: after the empty Certificate the server went on (${client.answer?.replaceAll('_', ' ')})`,
+      );
+      break;
+    default:
+      lines.push(
+        (result.serverHello?.version ?? 0) >= 0x0304
+          ? '  client certificate required or optional: not tested (--answer-certificate-request tells)'
+          : '  client certificate required or optional: not tested (the probe does not complete a TLS 1.2 handshake)',
+      );
+  }
+  return lines;
+}
+
 /** The story: what was sent, what came back, what it means (`sniSource`: why this SNI, see {@link withTargetServerName}). */
 export function probeStory(
   result: ProbeResult,
@@ -159,6 +205,7 @@ export function probeStory(
       lines.push(
         `← ${fatal.levelName} alert ${fatal.name} (${fatal.description})${fatal.encrypted ? ', encrypted' : ''}`,
       );
+    lines.push(...clientCertificateLines(result));
     if (result.notTls)
       lines.push(`← not TLS: ${JSON.stringify(new TextDecoder('latin1').decode(result.notTls.firstBytes))}`);
     for (const v of result.violations) lines.push(`! ${v.rule} (${v.rfc}): ${v.message}`);
@@ -401,6 +448,12 @@ export const probeCommand: Command = {
         (result.outcome === 'timeout' && result.datagramsReceived === 0);
       return unreached ? EXIT.unreachable : EXIT.ok;
     }
+    const answer = flags['answer-certificate-request'] === true;
+    if (!answer && flags['certificate-wait'] !== undefined)
+      throw new UsageError('probe: --certificate-wait needs --answer-certificate-request');
+    const certificateWaitMs = answer
+      ? durationFlag('probe', flags, 'certificate-wait', 1000, 1, 600_000)
+      : undefined;
     const { hello, sniSource } = helloFrom(flags, target.host);
     const helloProblems = warnAboutHello(hello, flags.json === true, io);
     const keylog = openKeyLogFlag(flags, io);
@@ -413,6 +466,7 @@ export const probeCommand: Command = {
         retryOnHelloRetryRequest: flags['no-retry'] !== true,
         decrypt: flags['no-decrypt'] !== true,
         abortOnViolation: flags['no-abort'] !== true,
+        ...(certificateWaitMs !== undefined ? { answerCertificateRequest: true, certificateWaitMs } : {}),
         ...(keylog ? { keylog: keylog.write } : {}),
       });
     } finally {

@@ -70,6 +70,12 @@ function text(r: ScanResult): string {
     );
     for (const h of c.hellos) lines.push(`  got by ${h.label}: ${h.version}, ${h.cipherSuite}`);
   }
+  if (r.clientCertificate) {
+    const cas = r.clientCertificate.certificateAuthorities;
+    lines.push(
+      `client certificate requested (mutual TLS): ${cas.length > 0 ? `CAs ${cas.join('; ')}` : 'no CA names'}; hellokit diagnose tells whether it is required`,
+    );
+  }
   for (const v of r.violations)
     lines.push(
       `! server violation ${v.rule} (${v.rfc}), in ${v.answers} answer${v.answers === 1 ? '' : 's'}: ${v.message}`,

@@ -66,6 +66,27 @@ export interface ProbeEngineOptions {
    * zlib and brotli; see `webCertificateDecompressors()` elsewhere.
    */
   readonly decompressors?: CertificateDecompressors;
+  /**
+   * Answer a TLS 1.3 CertificateRequest as a client without a certificate (an empty
+   * Certificate and the client Finished) and read the server's verdict (default false: stop at
+   * the server Finished). See `ProbeOptions.answerCertificateRequest`.
+   */
+  readonly answerCertificateRequest?: boolean;
+  /** How long the verdict may take before silence counts as acceptance, ms (the driver's wait; default 1 000). */
+  readonly certificateWaitMs?: number;
+}
+
+/** What the server's CertificateRequest asked, decoded, and what became of the probe's answer to it. */
+export interface CertificateRequestFound {
+  /** TLS 1.3 certificate_request_context (echoed in the client's Certificate); null in TLS 1.2. */
+  readonly context: Uint8Array | null;
+  readonly certificateAuthorities: readonly string[];
+  readonly signatureAlgorithms: readonly number[];
+  readonly certificateTypes?: readonly number[];
+  /** Set when the client's empty Certificate and Finished were sent: how many alerts had come before. */
+  alertsBefore?: number;
+  /** Set when the server carried on after the client's Finished. */
+  accepted?: 'new_session_ticket' | 'application_data' | 'silence';
 }
 
 /** The violation the engine aborted on and the alert it sent. */
@@ -92,6 +113,8 @@ export interface Findings {
   serverKeyExchange?: ProbeServerKeyExchange;
   encryptedExtensions?: ProbeExtension[];
   certificateRequested: boolean;
+  /** The CertificateRequest decoded (absent when none came or it did not decode). */
+  certificateRequest?: CertificateRequestFound;
   finishedVerified: boolean;
   retried: boolean;
   stopReason: StopReason | null;
@@ -125,6 +148,8 @@ export class EngineContext {
   send: Uint8Array[] = [];
   /** Events of the current `receive` call. */
   events: EngineEvent[] = [];
+  /** Set during a `receive` call that started a bounded wait for the server's answer (ms). */
+  waitMs: number | undefined;
 
   constructor(
     options: ProbeEngineOptions,

@@ -8,6 +8,7 @@
 import { HANDSHAKE_TYPES } from '../../handshake/header.ts';
 import type { ReassembledMessage } from '../../handshake/reassembler.ts';
 import { cipherSuiteInfo, groupName } from '../../iana/lookup.ts';
+import { takeCertificateRequest } from './client-certificate.ts';
 import type { EngineContext } from './context.ts';
 import { DONE, type Negotiated, type ProbeState, type ProbeStateName } from './types.ts';
 
@@ -90,8 +91,8 @@ export class ExpectServerHelloDone extends Tls12State {
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     switch (m.msgType) {
       case HANDSHAKE_TYPES.certificate_request:
-        ctx.found.certificateRequested = true;
-        return this;
+        // Recorded, not answered: the probe does not complete a TLS 1.2 handshake.
+        return takeCertificateRequest(m.raw, this.negotiated.serverHello.version, ctx) ? this : DONE;
       case HANDSHAKE_TYPES.server_hello_done:
         return ctx.stop('complete');
       default:

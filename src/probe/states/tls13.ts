@@ -13,6 +13,7 @@ import type { ReassembledMessage } from '../../handshake/reassembler.ts';
 import { compressedCertificateOf } from '../decompress.ts';
 import { EXT, findRawExtension } from '../hello.ts';
 import { selectedAlpn } from '../violations.ts';
+import { answerCertificateRequest, takeCertificateRequest } from './client-certificate.ts';
 import type { EngineContext } from './context.ts';
 import { probeExtensions } from './expect-server-hello.ts';
 import { DONE, type HandshakeKeys, type Negotiated, type ProbeState, type ProbeStateName } from './types.ts';
@@ -69,7 +70,10 @@ export class ExpectEncryptedExtensions extends EncryptedState {
   }
 }
 
-/** Checks the server Finished (§4.4.4) against the key schedule and stops; the application secrets go to the key log. */
+/**
+ * Checks the server Finished (§4.4.4) against the key schedule; the application secrets go to
+ * the key log. Then the probe stops, unless it answers a CertificateRequest (client-certificate.ts).
+ */
 function finish(keys: HandshakeKeys, m: ReassembledMessage, ctx: EngineContext): ProbeState {
   const { transcript, secrets } = keys;
   const expected = finishedVerifyData(
@@ -79,10 +83,11 @@ function finish(keys: HandshakeKeys, m: ReassembledMessage, ctx: EngineContext):
   );
   ctx.found.finishedVerified = equalBytes(expected, m.body);
   transcript.update(m.raw);
-  ctx.keyLog(applicationSecrets(transcript.hash, secrets.masterSecret, transcript.digest()));
-  return ctx.found.finishedVerified
-    ? ctx.stop('complete')
-    : ctx.stop('protocol_error', 'the server Finished does not match the key schedule');
+  const application = applicationSecrets(transcript.hash, secrets.masterSecret, transcript.digest());
+  ctx.keyLog(application);
+  if (!ctx.found.finishedVerified)
+    return ctx.stop('protocol_error', 'the server Finished does not match the key schedule');
+  return answerCertificateRequest(keys, application, ctx) ?? ctx.stop('complete');
 }
 
 /** Takes a Certificate or CompressedCertificate; CertificateVerify comes next. */
@@ -116,10 +121,10 @@ export class ExpectCertificateOrCertificateRequest extends EncryptedState {
   protected override readonly takesFinished = true;
 
   protected take(m: ReassembledMessage, ctx: EngineContext): ProbeState {
-    if (m.msgType === HANDSHAKE_TYPES.certificate_request) {
-      ctx.found.certificateRequested = true;
-      return new ExpectCertificate(this.negotiated, this.keys);
-    }
+    if (m.msgType === HANDSHAKE_TYPES.certificate_request)
+      return takeCertificateRequest(m.raw, TLS13, ctx)
+        ? new ExpectCertificate(this.negotiated, this.keys)
+        : DONE;
     if (isCertificate(m)) return takeCertificate(this, m, ctx);
     return ctx.unexpected('a CertificateRequest, Certificate or Finished', m);
   }

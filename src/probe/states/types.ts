@@ -22,6 +22,7 @@ export type ProbeStateName =
   | 'ExpectCertificate'
   | 'ExpectCertificateVerify'
   | 'ExpectFinished'
+  | 'ExpectCertificateVerdict'
   | 'AfterCloseNotify'
   | 'Done';
 
@@ -58,6 +59,10 @@ export interface ProbeState {
   readonly keys?: HandshakeKeys;
   /** Takes one handshake message; the message's name is already in `serverMessages` except in ExpectServerHello. */
   handle(message: ReassembledMessage, ctx: EngineContext): ProbeState;
+  /** Takes a TLS 1.3 application_data record (states without it stop: none may come before the server Finished). */
+  applicationData?(ctx: EngineContext): ProbeState;
+  /** Takes the end of the driver's wait (idle or whole-probe timeout); states without it stop with that reason. */
+  silence?(ctx: EngineContext): ProbeState;
 }
 
 /** What happened during one `receive` call, in order: for a driver or a test that follows the handshake. */
