@@ -36,9 +36,13 @@ describe('OutputBytes', () => {
 
   it('writes numbers as JSON does, and null for what JSON cannot hold', () => {
     const numbers = [0, 443, 1700000000.05, -1.5e-7, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY];
-    expect(new TextDecoder().decode(written((out) => numbers.forEach((n) => out.number(n))))).toBe(
-      numbers.map((n) => JSON.stringify(n)).join(''),
-    );
+    expect(
+      new TextDecoder().decode(
+        written((out) => {
+          for (const n of numbers) out.number(n);
+        }),
+      ),
+    ).toBe(numbers.map((n) => JSON.stringify(n)).join(''));
   });
 
   it('keeps every byte across growth, and take() starts afresh', () => {
