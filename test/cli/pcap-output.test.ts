@@ -14,6 +14,10 @@ const STRINGS = [
   'café → 東京 🙂',
   'lone \ud800 surrogate \udfff',
   'x'.repeat(5_000),
+  // Long strings take the Buffer copy when nothing needs escaping; these do.
+  'a long string with "quotes" and a \\ backslash '.repeat(4),
+  `${'ascii '.repeat(20)}then é`,
+  `${'ascii '.repeat(20)}then a control \u0002`,
 ];
 
 function written(write: (out: OutputBytes) => void, initial?: number): Uint8Array {
