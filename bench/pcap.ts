@@ -15,7 +15,7 @@
  * main one reads). The load average is printed with the ratios: on a shared machine it says
  * how much the wall times mean.
  *
- * Usage: npm run bench:pcap [-- --connections N] [--large-mb M] [--tshark-large]
+ * Usage: npm run bench:pcap [-- --connections N] [--large-mb M (0: no large capture)] [--tshark-large]
  * Needs `npm run build` (the script runs it) and tshark on PATH.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,6 +46,8 @@ function option(name: string, fallback: number): number {
 
 interface Measured {
   readonly seconds: number;
+  /** CPU time (user and system) of the pipeline: the tool, and the small counter it is piped into. */
+  readonly cpuSeconds: number;
   readonly peakRss: number;
   readonly handshakes: number;
 }
@@ -57,12 +59,12 @@ interface Measured {
  */
 function measure(command: string, args: string[], counter: string): Measured {
   const quoted = [command, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', `${quoted} | ${counter}`], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', 'sh', '-c', `${quoted} | ${counter}`], {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`${command} exited ${r.status}: ${r.stderr.slice(-500)}`);
-  const [seconds, kib] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { seconds, peakRss: kib * 1024, handshakes: Number(r.stdout.trim()) };
+  const [seconds, kib, user, system] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { seconds, cpuSeconds: user + system, peakRss: kib * 1024, handshakes: Number(r.stdout.trim()) };
 }
 
 function writeCapture(path: string, connections: number): number {
@@ -76,7 +78,7 @@ function writeCapture(path: string, connections: number): number {
 
 function line(tool: string, size: number, m: Measured): string {
   const mbs = size / MB / m.seconds;
-  return `  ${tool.padEnd(22)} ${m.seconds.toFixed(2).padStart(7)} s  ${mbs.toFixed(1).padStart(6)} MB/s  ${Math.round(
+  return `  ${tool.padEnd(22)} ${m.seconds.toFixed(2).padStart(7)} s (CPU ${m.cpuSeconds.toFixed(2)} s)  ${mbs.toFixed(1).padStart(6)} MB/s  ${Math.round(
     m.handshakes / m.seconds,
   )
     .toLocaleString('en')
@@ -113,10 +115,14 @@ function bench(name: string, path: string, size: number, withTshark: boolean): v
   );
   console.log(line('… --json --threads 2', size, threads));
   const ratio = (m: Measured) => (tshark.seconds / m.seconds).toFixed(2);
+  const cpuRatio = (m: Measured) => (tshark.cpuSeconds / m.cpuSeconds).toFixed(2);
   console.log(
     `  tshark / hellokit wall time: --json ${ratio(json)}×, text ${ratio(text)}×, --json --threads 2 ${ratio(threads)}× (aim: 3×); load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
+  );
+  console.log(
+    `  tshark / hellokit CPU time: --json ${cpuRatio(json)}×, text ${cpuRatio(text)}×, --json --threads 2 ${cpuRatio(threads)}×`,
   );
 }
 
@@ -137,6 +143,10 @@ function main(): void {
     rmSync(small);
 
     const wanted = option('large-mb', 2560) * MB;
+    if (!(wanted > 0)) {
+      console.log('large capture: skipped (--large-mb 0)');
+      return;
+    }
     const { bavail, bsize } = statfsSync(dir);
     const free = bavail * bsize;
     // Leave room for everything else on the disk: use at most half of what is free.

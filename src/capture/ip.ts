@@ -4,6 +4,8 @@
  * fragments, reported with what reassembly needs (ip-reassembly.ts).
  */
 
+import { ipHeaderRecord, readIpHeader } from './headers.ts';
+
 /** An IP packet's addresses and transport payload. */
 export interface IpPacket {
   readonly version: 4 | 6;
@@ -32,104 +34,27 @@ export interface IpFragmentInfo {
   readonly more: boolean;
 }
 
-/** IPv6 extension headers that share the `next header, length in 8-octet units` layout (RFC 8200 §4). */
-const IPV6_EXTENSION = {
-  hopByHop: 0,
-  routing: 43,
-  fragment: 44,
-  authentication: 51,
-  destinationOptions: 60,
-} as const;
-
 /**
  * Parses an IPv4 or IPv6 header; `undefined` when the bytes are too short or not IP.
  * @example
  * const ip = parseIp(link.payload); if (ip?.protocol === 6) parseTcp(ip.payload);
  */
 export function parseIp(bytes: Uint8Array): IpPacket | undefined {
-  if (bytes.length < 1) return undefined;
-  const version = bytes[0] >> 4;
-  if (version === 4) return ipv4(bytes);
-  if (version === 6) return ipv6(bytes);
-  return undefined;
-}
-
-function ipv4(b: Uint8Array): IpPacket | undefined {
-  if (b.length < 20) return undefined;
-  const ihl = (b[0] & 0x0f) * 4;
-  if (ihl < 20 || b.length < ihl) return undefined;
-  const totalLength = (b[2] << 8) | b[3];
-  const flagsFragment = (b[6] << 8) | b[7];
-  const moreFragments = (flagsFragment & 0x2000) !== 0;
-  const fragmentOffset = flagsFragment & 0x1fff;
-  // A total length of 0 occurs with TCP segmentation offload; then the capture length is all there is.
-  const end = totalLength === 0 ? b.length : Math.min(totalLength, b.length);
-  if (end < ihl) return undefined;
+  const h = ipHeaderRecord();
+  if (!readIpHeader(bytes, 0, h)) return undefined;
+  const v4 = h.version === 4;
+  const at = h.addresses;
   return {
-    version: 4,
-    src: ipv4Text(b.subarray(12, 16)),
-    dst: ipv4Text(b.subarray(16, 20)),
-    protocol: b[9],
-    payload: b.subarray(ihl, end),
-    fragment: moreFragments || fragmentOffset !== 0,
-    ...(moreFragments || fragmentOffset !== 0
-      ? { fragmentInfo: { id: (b[4] << 8) | b[5], offset: fragmentOffset * 8, more: moreFragments } }
+    version: h.version,
+    src: v4 ? ipv4Text(bytes.subarray(at, at + 4)) : ipv6Text(bytes.subarray(at, at + 16)),
+    dst: v4 ? ipv4Text(bytes.subarray(at + 4, at + 8)) : ipv6Text(bytes.subarray(at + 16, at + 32)),
+    protocol: h.protocol,
+    payload: bytes.subarray(h.payloadStart, h.payloadEnd),
+    fragment: h.fragment,
+    ...(h.fragment
+      ? { fragmentInfo: { id: h.fragmentId, offset: h.fragmentOffset, more: h.moreFragments } }
       : {}),
-    ttl: b[8],
-  };
-}
-
-function ipv6(b: Uint8Array): IpPacket | undefined {
-  if (b.length < 40) return undefined;
-  const payloadLength = (b[4] << 8) | b[5];
-  // Payload length 0 means a jumbogram (RFC 2675) or offload; take what was captured.
-  const end = payloadLength === 0 ? b.length : Math.min(40 + payloadLength, b.length);
-  let next = b[6];
-  let pos = 40;
-  let fragment = false;
-  let fragmentInfo: IpFragmentInfo | undefined;
-  for (;;) {
-    if (
-      next === IPV6_EXTENSION.hopByHop ||
-      next === IPV6_EXTENSION.routing ||
-      next === IPV6_EXTENSION.destinationOptions
-    ) {
-      if (pos + 8 > end) return undefined;
-      const len = (b[pos + 1] + 1) * 8;
-      next = b[pos];
-      pos += len;
-    } else if (next === IPV6_EXTENSION.fragment) {
-      if (pos + 8 > end) return undefined;
-      const offsetFlags = (b[pos + 2] << 8) | b[pos + 3];
-      // An atomic fragment (offset 0, M clear, RFC 6946) is a whole packet.
-      if ((offsetFlags & 0xfff8) !== 0 || (offsetFlags & 1) !== 0) {
-        fragment = true;
-        const id = ((b[pos + 4] << 24) | (b[pos + 5] << 16) | (b[pos + 6] << 8) | b[pos + 7]) >>> 0;
-        fragmentInfo = { id, offset: offsetFlags & 0xfff8, more: (offsetFlags & 1) !== 0 };
-      }
-      next = b[pos];
-      pos += 8;
-    } else if (next === IPV6_EXTENSION.authentication) {
-      if (pos + 8 > end) return undefined;
-      // AH counts its length in 4-octet units minus 2 (RFC 4302 §2.2).
-      const len = (b[pos + 1] + 2) * 4;
-      next = b[pos];
-      pos += len;
-    } else {
-      break;
-    }
-    if (fragment) break;
-  }
-  if (pos > end) return undefined;
-  return {
-    version: 6,
-    src: ipv6Text(b.subarray(8, 24)),
-    dst: ipv6Text(b.subarray(24, 40)),
-    protocol: next,
-    payload: b.subarray(pos, end),
-    fragment,
-    ...(fragmentInfo ? { fragmentInfo } : {}),
-    ttl: b[7],
+    ttl: h.ttl,
   };
 }
 

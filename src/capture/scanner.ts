@@ -9,9 +9,9 @@
 
 import { DecodeError } from '../bytes/errors.ts';
 import { handshakeProgress } from './handshake-progress.ts';
+import { ipHeaderRecord, linkPayloadStart, readIpHeader } from './headers.ts';
 import { parseIp } from './ip.ts';
 import { IpReassembler } from './ip-reassembly.ts';
-import { decodeLink } from './link.ts';
 import { PcapParser, pcapMagic } from './pcap.ts';
 import { isPcapng, PcapngParser } from './pcapng.ts';
 import { type QuicConnectionState, QuicInitialTracker } from './quic.ts';
@@ -99,6 +99,8 @@ export class CaptureScanner {
   private readonly tcp: TcpReassembler;
   private readonly quic: QuicInitialTracker;
   private readonly fragments = new IpReassembler();
+  /** The IP header of the packet being read (one record, filled in place for every packet). */
+  private readonly ipHeader = ipHeaderRecord();
   private readonly udp = new Map<string, { index: number; firstSeen: number; lastSeen: number }>();
   private udpCount = 0;
   private readonly idleSeconds: number;
@@ -298,32 +300,28 @@ export class CaptureScanner {
 
   private packet(packet: CapturedPacket): void {
     this.packets++;
-    const link = decodeLink(packet.linkType, packet.data);
-    if (!link) return;
-    const packetIp = parseIp(link.payload);
+    const frame = packet.data;
+    const link = linkPayloadStart(packet.linkType, frame);
+    if (link < 0) return;
+    const header = this.ipHeader;
+    if (!readIpHeader(frame, link >> 1, header)) return;
+    const time = packet.time;
+    if (header.protocol === 6 && !header.fragment) {
+      // The usual packet, read in place.
+      const flow = this.tcp.pushFrame(time, frame, header);
+      if (flow) this.tcpPushed(time, flow);
+      return;
+    }
+    if (header.protocol !== 17 && !header.fragment) return;
+    const packetIp = parseIp(frame.subarray(link >> 1));
     if (!packetIp) return;
     // A fragment waits for the rest of its datagram; the last one to arrive brings it whole.
     const ip = packetIp.fragment ? this.fragments.push(packetIp) : packetIp;
     if (!ip) return;
-    const time = packet.time;
     if (ip.protocol === 6) {
       const segment = parseTcp(ip.payload);
       if (!segment) return;
-      const flow = this.tcp.push(time, ip.src, ip.dst, segment);
-      if (!flow.released) this.checkTcp(flow);
-      if (
-        time >= this.nextIdleCheck ||
-        this.tcp.size > this.maxFlows ||
-        this.tcp.bufferedBytes > this.maxBufferedBytes
-      ) {
-        // Idle connections are looked for once a second of capture time, not on every packet.
-        this.nextIdleCheck = time + 1;
-        this.tcp.evict(time, {
-          idleSeconds: this.idleSeconds,
-          maxFlows: this.maxFlows,
-          maxBufferedBytes: this.maxBufferedBytes,
-        });
-      }
+      this.tcpPushed(time, this.tcp.push(time, ip.src, ip.dst, segment));
     } else if (ip.protocol === 17) {
       const udp = parseUdp(ip.payload);
       if (!udp) return;
@@ -332,6 +330,24 @@ export class CaptureScanner {
       const conn = this.quic.push(time, src, dst, udp.payload, this.conversation(time, src, dst));
       if (conn && !conn.released) this.checkQuic(conn);
       this.quic.evict(time, this.idleSeconds, this.maxFlows, (c, reason) => this.flushQuic(c, reason));
+    }
+  }
+
+  /** After a TCP segment: is its connection's handshake whole, and are connections to evict? */
+  private tcpPushed(time: number, flow: TcpFlowState): void {
+    if (!flow.released) this.checkTcp(flow);
+    if (
+      time >= this.nextIdleCheck ||
+      this.tcp.size > this.maxFlows ||
+      this.tcp.bufferedBytes > this.maxBufferedBytes
+    ) {
+      // Idle connections are looked for once a second of capture time, not on every packet.
+      this.nextIdleCheck = time + 1;
+      this.tcp.evict(time, {
+        idleSeconds: this.idleSeconds,
+        maxFlows: this.maxFlows,
+        maxBufferedBytes: this.maxBufferedBytes,
+      });
     }
   }
 

@@ -4,9 +4,9 @@
  * these into TLS records and handshake messages.
  */
 
+import { ipHeaderRecord, linkPayloadStart, readIpHeader } from './headers.ts';
 import { parseIp } from './ip.ts';
 import { IpReassembler } from './ip-reassembly.ts';
-import { decodeLink } from './link.ts';
 import { QuicInitialTracker } from './quic.ts';
 import { readCapture } from './read-capture.ts';
 import { type Endpoint, TcpReassembler } from './tcp.ts';
@@ -76,11 +76,19 @@ export function streamsFromPackets(
   const warnings: string[] = [];
   const fragments = new IpReassembler();
 
+  const header = ipHeaderRecord();
   for (let i = 0; i < packets.length; i++) {
     const packet = packets[i];
-    const link = decodeLink(packet.linkType, packet.data);
-    if (!link) continue;
-    const packetIp = parseIp(link.payload);
+    const frame = packet.data;
+    const link = linkPayloadStart(packet.linkType, frame);
+    if (link < 0 || !readIpHeader(frame, link >> 1, header)) continue;
+    if (header.protocol === 6 && !header.fragment) {
+      // The usual packet, read in place (as the streaming reader reads it).
+      tcp.pushFrame(packet.time, frame, header);
+      continue;
+    }
+    if (header.protocol !== 17 && !header.fragment) continue;
+    const packetIp = parseIp(frame.subarray(link >> 1));
     if (!packetIp) continue;
     // A fragment waits for the rest of its datagram; the last one to arrive brings it whole.
     const ip = packetIp.fragment ? fragments.push(packetIp) : packetIp;

@@ -6,6 +6,8 @@
  */
 
 import { RangeBuffer } from '../bytes/range-buffer.ts';
+import { type IpHeader, tcpHeaderLength } from './headers.ts';
+import { ipv6Text } from './ip.ts';
 import { TCP_FLAGS, type TcpSegment } from './transport.ts';
 
 /** An IP address and port. */
@@ -112,6 +114,60 @@ export interface TcpFlowPeek {
 
 const DEFAULT_CAP = 256 * 1024;
 const NO_BYTES = new RangeBuffer(0);
+const NO_PAYLOAD = new Uint8Array(0);
+
+/**
+ * A 4-tuple as the flow table compares it, in ten 32-bit words: the source address as four
+ * words (IPv4: the address and three zeros), the source port with the address kind in its
+ * upper half, then the same for the destination. Numbers, not strings: a packet's flow is
+ * found without building a key.
+ */
+type Tuple = Int32Array;
+const TUPLE_WORDS = 10;
+const DST = 5;
+/** Address kinds: IPv4, IPv6, and text that is neither in its canonical form (compared as text). */
+const KIND_IPV4 = 1;
+const KIND_IPV6 = 2;
+const KIND_TEXT = 3;
+
+const EVIDENCE: readonly ClientEvidence[] = ['syn', 'syn-ack', 'client-hello', 'first-packet'];
+
+/** A flow in the table: its state, its 4-tuple, and its places in the hash chain and the recency list. */
+class Flow implements TcpFlowState {
+  readonly index: number;
+  readonly firstSeen: number;
+  lastSeen: number;
+  released = false;
+  reset = false;
+  readonly a: Endpoint;
+  readonly b: Endpoint;
+  readonly dirs: [Direction, Direction];
+  helloScan: TcpFlowState['helloScan'] = undefined;
+  /** a's and b's words (see {@link Tuple}). */
+  readonly tuple: Tuple;
+  readonly hash: number;
+  /** The next flow whose 4-tuple has the same hash. */
+  sameHash: Flow | undefined = undefined;
+  /** Neighbours in the recency list (least recently used first). */
+  older: Flow | undefined = undefined;
+  newer: Flow | undefined = undefined;
+  inTable = false;
+
+  constructor(index: number, time: number, a: Endpoint, b: Endpoint, tuple: Tuple, hash: number) {
+    this.index = index;
+    this.firstSeen = time;
+    this.lastSeen = time;
+    this.a = a;
+    this.b = b;
+    this.dirs = [direction(), direction()];
+    this.tuple = tuple;
+    this.hash = hash;
+  }
+
+  get key(): string {
+    return flowKey(this.a, this.b);
+  }
+}
 
 /**
  * Collects TCP segments and hands back each flow's byte streams.
@@ -122,12 +178,20 @@ const NO_BYTES = new RangeBuffer(0);
  */
 export class TcpReassembler {
   private readonly cap: number;
-  /** Flows by 4-tuple, least recently used first. */
-  private readonly current = new Map<string, TcpFlowState>();
+  /** Flows by the hash of their 4-tuple (one chain per hash). */
+  private readonly byHash = new Map<number, Flow>();
+  /** The recency list's ends: least and most recently used. */
+  private oldest: Flow | undefined;
+  private newest: Flow | undefined;
+  private tracked = 0;
   private readonly all: TcpFlowState[] | undefined;
   private readonly onDrop: ((flow: TcpFlowState, reason: TcpDropReason) => void) | undefined;
   private count = 0;
   private buffered = 0;
+  /** The 4-tuple of the segment being added (reused). */
+  private readonly tuple: Tuple = new Int32Array(TUPLE_WORDS);
+  /** Set by {@link find}: the segment goes from the flow's `a` to its `b`. */
+  private forward = true;
 
   constructor(options: TcpReassemblerOptions = {}) {
     this.cap = options.maxBytesPerDirection ?? DEFAULT_CAP;
@@ -140,7 +204,7 @@ export class TcpReassembler {
 
   /** Flows tracked now (released ones included). */
   get size(): number {
-    return this.current.size;
+    return this.tracked;
   }
 
   /** Bytes held in reassembly buffers now. */
@@ -150,48 +214,87 @@ export class TcpReassembler {
 
   /** Adds one segment sent from `srcIp` to `dstIp` at capture time `time` (seconds); the flow it belongs to. */
   push(time: number, srcIp: string, dstIp: string, segment: TcpSegment): TcpFlowState {
-    const src: Endpoint = { ip: srcIp, port: segment.srcPort };
-    const dst: Endpoint = { ip: dstIp, port: segment.dstPort };
-    const key = flowKey(src, dst);
-    const syn = (segment.flags & TCP_FLAGS.syn) !== 0;
-    const ack = (segment.flags & TCP_FLAGS.ack) !== 0;
-    let flow = this.current.get(key);
-    if (flow && syn && !ack && this.startsNewFlow(flow, src, segment.seq)) {
+    const t = this.tuple;
+    t[4] = segment.srcPort | (addressWords(srcIp, t, 0) << 16);
+    t[DST + 4] = segment.dstPort | (addressWords(dstIp, t, DST) << 16);
+    return this.add(time, segment.seq, segment.flags, segment.payload, srcIp, dstIp);
+  }
+
+  /**
+   * Adds the TCP segment of a captured frame whose IP header was read in place (the
+   * per-packet path of a capture reader: no object per packet); the flow it belongs to, or
+   * undefined when the segment is too short for a TCP header.
+   */
+  pushFrame(time: number, frame: Uint8Array, ip: IpHeader): TcpFlowState | undefined {
+    const start = ip.payloadStart;
+    const end = ip.payloadEnd;
+    const headerLength = tcpHeaderLength(frame, start, end);
+    if (headerLength < 0) return undefined;
+    const t = this.tuple;
+    const at = ip.addresses;
+    let kind = KIND_IPV4;
+    if (ip.version === 4) {
+      t[0] = word(frame, at);
+      t[DST] = word(frame, at + 4);
+      t[1] = t[2] = t[3] = t[DST + 1] = t[DST + 2] = t[DST + 3] = 0;
+    } else {
+      kind = KIND_IPV6;
+      for (let i = 0; i < 4; i++) {
+        t[i] = word(frame, at + 4 * i);
+        t[DST + i] = word(frame, at + 16 + 4 * i);
+      }
+    }
+    t[4] = (frame[start] << 8) | frame[start + 1] | (kind << 16);
+    t[DST + 4] = (frame[start + 2] << 8) | frame[start + 3] | (kind << 16);
+    const seq = word(frame, start + 4) >>> 0;
+    const flags = frame[start + 13];
+    const payload = end > start + headerLength ? frame.subarray(start + headerLength, end) : NO_PAYLOAD;
+    return this.add(time, seq, flags, payload, undefined, undefined);
+  }
+
+  /** Adds the segment whose 4-tuple is in {@link tuple} (`srcIp`/`dstIp`: its addresses' text, when at hand). */
+  private add(
+    time: number,
+    seq: number,
+    flags: number,
+    payload: Uint8Array,
+    srcIp: string | undefined,
+    dstIp: string | undefined,
+  ): TcpFlowState {
+    const t = this.tuple;
+    const hash = (endpointHash(t, 0) + endpointHash(t, DST)) | 0;
+    const syn = (flags & TCP_FLAGS.syn) !== 0;
+    const ack = (flags & TCP_FLAGS.ack) !== 0;
+    let flow = this.find(hash, srcIp, dstIp);
+    if (flow && syn && !ack && this.startsNewFlow(flow, seq)) {
       this.remove(flow);
       if (!flow.released) this.onDrop?.(flow, 'replaced');
       flow = undefined;
     }
     if (!flow) {
-      flow = {
-        index: this.count++,
-        firstSeen: time,
-        lastSeen: time,
-        released: false,
-        reset: false,
-        a: src,
-        b: dst,
-        dirs: [this.direction(), this.direction()],
-        key,
-        helloScan: undefined,
-      };
+      const a = { ip: srcIp ?? addressText(t, 0), port: t[4] & 0xffff };
+      const b = { ip: dstIp ?? addressText(t, DST), port: t[DST + 4] & 0xffff };
+      flow = new Flow(this.count++, time, a, b, t.slice(), hash);
+      this.forward = true;
+      this.insert(flow);
       this.all?.push(flow);
     } else {
       // Least recently used first: a touched flow moves to the end.
-      this.current.delete(key);
+      this.unlinkRecency(flow);
+      this.linkRecency(flow);
     }
-    this.current.set(key, flow);
     if (time > flow.lastSeen) flow.lastSeen = time;
-    const dir = flow.dirs[sameEndpoint(flow.a, src) ? 0 : 1];
-    if (segment.flags & (TCP_FLAGS.fin | TCP_FLAGS.rst)) dir.closed = true;
-    if (segment.flags & TCP_FLAGS.rst) flow.reset = true;
+    const dir = flow.dirs[this.forward ? 0 : 1];
+    if (flags & (TCP_FLAGS.fin | TCP_FLAGS.rst)) dir.closed = true;
+    if (flags & TCP_FLAGS.rst) flow.reset = true;
     if (syn) {
       dir.sawSyn = true;
       if (ack) dir.sawSynAck = true;
-      this.setSynBase(dir, segment.seq);
+      this.setSynBase(dir, seq);
     }
-    if (segment.payload.length === 0 || flow.released) return flow;
+    if (payload.length === 0 || flow.released) return flow;
     // Data on a SYN (TCP Fast Open) starts one after the SYN's sequence number.
-    const dataSeq = syn ? (segment.seq + 1) >>> 0 : segment.seq;
+    const dataSeq = syn ? (seq + 1) >>> 0 : seq;
     if (dir.base === undefined) dir.base = dataSeq;
     let offset = (dataSeq - dir.base) | 0;
     // Buffers are made on a direction's first data: most flows send data one way, or not at all.
@@ -206,7 +309,7 @@ export class TcpReassembler {
     if (offset >= this.cap) {
       dir.buffer.truncated = true;
     } else {
-      dir.buffer.write(offset, segment.payload);
+      dir.buffer.write(offset, payload);
     }
     this.buffered += dir.buffer.capacity - before;
     return flow;
@@ -233,7 +336,8 @@ export class TcpReassembler {
   }
 
   private flow(flow: TcpFlowState, copy: boolean): TcpFlow {
-    const [clientIsA, evidence] = this.clientSide(flow);
+    const side = clientSide(flow);
+    const clientIsA = (side & 1) === 1;
     const [ab, ba] = flow.dirs;
     const up = clientIsA ? ab : ba;
     const down = clientIsA ? ba : ab;
@@ -243,7 +347,7 @@ export class TcpReassembler {
       index: flow.index,
       client: clientIsA ? flow.a : flow.b,
       server: clientIsA ? flow.b : flow.a,
-      clientEvidence: evidence,
+      clientEvidence: EVIDENCE[side >> 1],
       firstSeen: flow.firstSeen,
       clientBytes: copy ? up.buffer.contiguous() : up.buffer.peek(),
       serverBytes: copy ? down.buffer.contiguous() : down.buffer.peek(),
@@ -253,7 +357,7 @@ export class TcpReassembler {
 
   /** A flow's contiguous bytes so far without copying them. */
   peek(flow: TcpFlowState): TcpFlowPeek {
-    const [clientIsA] = this.clientSide(flow);
+    const clientIsA = (clientSide(flow) & 1) === 1;
     const [ab, ba] = flow.dirs;
     const up = clientIsA ? ab : ba;
     const down = clientIsA ? ba : ab;
@@ -295,10 +399,10 @@ export class TcpReassembler {
    * `maxBufferedBytes`. Flows not yet released go to `onDrop` first.
    */
   evict(now: number, limits: TcpEvictionLimits): void {
-    for (const flow of this.current.values()) {
+    for (let flow = this.oldest; flow !== undefined; flow = this.oldest) {
       let reason: TcpDropReason | undefined;
       if (flow.lastSeen < now - limits.idleSeconds) reason = 'idle';
-      else if (this.current.size > limits.maxFlows) reason = 'count';
+      else if (this.tracked > limits.maxFlows) reason = 'count';
       else if (this.buffered > limits.maxBufferedBytes) reason = 'memory';
       else return;
       if (!flow.released) this.onDrop?.(flow, reason);
@@ -307,35 +411,74 @@ export class TcpReassembler {
     }
   }
 
-  private remove(flow: TcpFlowState): void {
-    if (this.current.get(flow.key) === flow) this.current.delete(flow.key);
+  /** The flow of the segment in {@link tuple}, and (in {@link forward}) which way it goes. */
+  private find(hash: number, srcIp: string | undefined, dstIp: string | undefined): Flow | undefined {
+    const t = this.tuple;
+    for (let flow = this.byHash.get(hash); flow !== undefined; flow = flow.sameHash) {
+      const f = flow.tuple;
+      if (sameWords(f, 0, t, 0) && sameWords(f, DST, t, DST)) {
+        if (t[4] >>> 16 === KIND_TEXT || t[DST + 4] >>> 16 === KIND_TEXT) {
+          if (flow.a.ip !== srcIp || flow.b.ip !== dstIp) continue;
+        }
+        this.forward = true;
+        return flow;
+      }
+      if (sameWords(f, 0, t, DST) && sameWords(f, DST, t, 0)) {
+        if (t[4] >>> 16 === KIND_TEXT || t[DST + 4] >>> 16 === KIND_TEXT) {
+          if (flow.a.ip !== dstIp || flow.b.ip !== srcIp) continue;
+        }
+        this.forward = false;
+        return flow;
+      }
+    }
+    return undefined;
   }
 
-  private clientSide(flow: TcpFlowState): [boolean, ClientEvidence] {
-    const [ab, ba] = flow.dirs;
-    if (ab.sawSyn && !ab.sawSynAck) return [true, 'syn'];
-    if (ba.sawSyn && !ba.sawSynAck) return [false, 'syn'];
-    if (ab.sawSynAck) return [false, 'syn-ack'];
-    if (ba.sawSynAck) return [true, 'syn-ack'];
-    if (looksLikeClientHello(ab.buffer.peek())) return [true, 'client-hello'];
-    if (looksLikeClientHello(ba.buffer.peek())) return [false, 'client-hello'];
-    return [true, 'first-packet'];
+  private insert(flow: Flow): void {
+    flow.sameHash = this.byHash.get(flow.hash);
+    this.byHash.set(flow.hash, flow);
+    this.linkRecency(flow);
+    flow.inTable = true;
+    this.tracked++;
   }
 
-  private direction(): Direction {
-    return {
-      base: undefined,
-      sawSyn: false,
-      sawSynAck: false,
-      isn: undefined,
-      closed: false,
-      buffer: NO_BYTES,
-    };
+  private remove(state: TcpFlowState): void {
+    const flow = state as Flow;
+    if (!flow.inTable) return;
+    flow.inTable = false;
+    this.tracked--;
+    this.unlinkRecency(flow);
+    const first = this.byHash.get(flow.hash);
+    if (first === flow) {
+      if (flow.sameHash === undefined) this.byHash.delete(flow.hash);
+      else this.byHash.set(flow.hash, flow.sameHash);
+    } else {
+      let before = first;
+      while (before !== undefined && before.sameHash !== flow) before = before.sameHash;
+      if (before !== undefined) before.sameHash = flow.sameHash;
+    }
+    flow.sameHash = undefined;
+  }
+
+  private linkRecency(flow: Flow): void {
+    flow.older = this.newest;
+    flow.newer = undefined;
+    if (this.newest) this.newest.newer = flow;
+    else this.oldest = flow;
+    this.newest = flow;
+  }
+
+  private unlinkRecency(flow: Flow): void {
+    if (flow.older) flow.older.newer = flow.newer;
+    else this.oldest = flow.newer;
+    if (flow.newer) flow.newer.older = flow.older;
+    else this.newest = flow.older;
+    flow.older = flow.newer = undefined;
   }
 
   /** A SYN starts a new flow on a reused 4-tuple when its sequence number differs from the flow's. */
-  private startsNewFlow(flow: TcpFlowState, src: Endpoint, seq: number): boolean {
-    const dir = flow.dirs[sameEndpoint(flow.a, src) ? 0 : 1];
+  private startsNewFlow(flow: TcpFlowState, seq: number): boolean {
+    const dir = flow.dirs[this.forward ? 0 : 1];
     if (dir.isn !== undefined) return dir.isn !== seq;
     return flow.dirs[0].closed || flow.dirs[1].closed;
   }
@@ -352,17 +495,132 @@ export class TcpReassembler {
   }
 }
 
+/**
+ * Which side of a flow is the client and how that was recognised, as one number:
+ * `evidence * 2 + 1` when it is `a` (evidence indexes {@link EVIDENCE}), `evidence * 2` when `b`.
+ */
+function clientSide(flow: TcpFlowState): number {
+  const [ab, ba] = flow.dirs;
+  if (ab.sawSyn && !ab.sawSynAck) return 0 * 2 + 1;
+  if (ba.sawSyn && !ba.sawSynAck) return 0 * 2;
+  if (ab.sawSynAck) return 1 * 2;
+  if (ba.sawSynAck) return 1 * 2 + 1;
+  if (looksLikeClientHello(ab.buffer.peek())) return 2 * 2 + 1;
+  if (looksLikeClientHello(ba.buffer.peek())) return 2 * 2;
+  return 3 * 2 + 1;
+}
+
+function direction(): Direction {
+  return {
+    base: undefined,
+    sawSyn: false,
+    sawSynAck: false,
+    isn: undefined,
+    closed: false,
+    buffer: NO_BYTES,
+  };
+}
+
 /** True for bytes that start like a TLS handshake record carrying a ClientHello: 0x16 0x03 xx .. .. 0x01. */
 export function looksLikeClientHello(bytes: Uint8Array): boolean {
   return bytes.length >= 6 && bytes[0] === 0x16 && bytes[1] === 0x03 && bytes[5] === 0x01;
-}
-
-function sameEndpoint(x: Endpoint, y: Endpoint): boolean {
-  return x.port === y.port && x.ip === y.ip;
 }
 
 function flowKey(x: Endpoint, y: Endpoint): string {
   const ex = `${x.ip}|${x.port}`;
   const ey = `${y.ip}|${y.port}`;
   return ex < ey ? `${ex}/${ey}` : `${ey}/${ex}`;
+}
+
+/** Four bytes big-endian, as a signed 32-bit number (kept small: a number V8 stores unboxed). */
+function word(b: Uint8Array, at: number): number {
+  return (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
+}
+
+function sameWords(x: Tuple, xi: number, y: Tuple, yi: number): boolean {
+  return (
+    x[xi] === y[yi] &&
+    x[xi + 4] === y[yi + 4] &&
+    x[xi + 1] === y[yi + 1] &&
+    x[xi + 2] === y[yi + 2] &&
+    x[xi + 3] === y[yi + 3]
+  );
+}
+
+/** A hash of one endpoint's five words (murmur3's mixing); the two ends are added, so either direction hashes alike. */
+function endpointHash(t: Tuple, at: number): number {
+  let h = 0x9747b28c;
+  for (let i = at; i < at + 5; i++) {
+    let k = Math.imul(t[i], 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h ^= k;
+    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Writes the words of an address given as text into `t` from `at`; its kind. Only the
+ * canonical text of an address (what the capture readers write: dotted quad, RFC 5952)
+ * becomes its words, so two texts share words exactly when they are the same text; any other
+ * text is hashed and compared as text.
+ */
+function addressWords(text: string, t: Tuple, at: number): number {
+  t[at + 1] = t[at + 2] = t[at + 3] = 0;
+  const quad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (quad) {
+    const w = (Number(quad[1]) << 24) | (Number(quad[2]) << 16) | (Number(quad[3]) << 8) | Number(quad[4]);
+    if (dottedQuad(w) === text) {
+      t[at] = w;
+      return KIND_IPV4;
+    }
+  } else if (text.includes(':') && ipv6Words(text, t, at)) {
+    return KIND_IPV6;
+  }
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  t[at] = h;
+  return KIND_TEXT;
+}
+
+/** Parses IPv6 text into four words at `at`; false unless it is an address's canonical (RFC 5952) text. */
+function ipv6Words(text: string, t: Tuple, at: number): boolean {
+  const gap = text.indexOf('::');
+  const head = gap < 0 ? text : text.slice(0, gap);
+  const tail = gap < 0 ? '' : text.slice(gap + 2);
+  const front = head === '' ? [] : head.split(':');
+  const back = tail === '' ? [] : tail.split(':');
+  const missing = 8 - front.length - back.length;
+  if (gap < 0 ? missing !== 0 : missing < 1) return false;
+  const groups = [...front, ...new Array<string>(missing).fill('0'), ...back];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    if (!/^[0-9a-f]{1,4}$/.test(groups[i])) return false;
+    const g = Number.parseInt(groups[i], 16);
+    bytes[2 * i] = g >> 8;
+    bytes[2 * i + 1] = g & 0xff;
+  }
+  if (ipv6Text(bytes) !== text) return false;
+  for (let i = 0; i < 4; i++) t[at + i] = word(bytes, 4 * i);
+  return true;
+}
+
+function dottedQuad(w: number): string {
+  return `${w >>> 24}.${(w >>> 16) & 0xff}.${(w >>> 8) & 0xff}.${w & 0xff}`;
+}
+
+/** The text of an address from its words (the kind is in the port word). */
+function addressText(t: Tuple, at: number): string {
+  if (t[at + 4] >>> 16 === KIND_IPV4) return dottedQuad(t[at]);
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 4; i++) {
+    const w = t[at + i];
+    bytes[4 * i] = w >>> 24;
+    bytes[4 * i + 1] = (w >>> 16) & 0xff;
+    bytes[4 * i + 2] = (w >>> 8) & 0xff;
+    bytes[4 * i + 3] = w & 0xff;
+  }
+  return ipv6Text(bytes);
 }

@@ -1,5 +1,7 @@
 /** TCP and UDP headers: ports, TCP sequence number and flags, and the payload. */
 
+import { tcpHeaderLength } from './headers.ts';
+
 /** TCP flag bits (RFC 9293 §3.1). */
 export const TCP_FLAGS = { fin: 0x01, syn: 0x02, rst: 0x04, psh: 0x08, ack: 0x10, urg: 0x20 } as const;
 
@@ -28,9 +30,8 @@ export interface UdpDatagram {
  * @example parseTcp(ip.payload)?.flags & TCP_FLAGS.syn
  */
 export function parseTcp(b: Uint8Array): TcpSegment | undefined {
-  if (b.length < 20) return undefined;
-  const dataOffset = (b[12] >> 4) * 4;
-  if (dataOffset < 20 || dataOffset > b.length) return undefined;
+  const dataOffset = tcpHeaderLength(b, 0, b.length);
+  if (dataOffset < 0) return undefined;
   return {
     srcPort: (b[0] << 8) | b[1],
     dstPort: (b[2] << 8) | b[3],

@@ -8,21 +8,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PcapBatch, PcapBatchResult } from './commands/pcap-batch.ts';
 import { unpackBatch } from './commands/pcap-batch.ts';
 import { type PcapLineOptions, streamLines } from './commands/pcap-lines.ts';
+import { OutputBytes } from './commands/pcap-output.ts';
 
 const options = workerData as PcapLineOptions;
-const utf8 = new TextEncoder();
+const out = new OutputBytes();
 
 parentPort?.on('message', (batch: PcapBatch) => {
-  let text = '';
   const handshakes: number[] = [];
   const warnings: string[][] = [];
   for (const stream of unpackBatch(batch)) {
-    const lines = streamLines(stream, options);
-    text += lines.text;
-    handshakes.push(lines.handshakes);
-    warnings.push(lines.warnings);
+    const found: string[] = [];
+    handshakes.push(streamLines(stream, options, out, found));
+    warnings.push(found);
   }
-  const lines = utf8.encode(text);
+  const lines = out.take();
   const result: PcapBatchResult = { id: batch.id, lines, handshakes, warnings };
-  parentPort?.postMessage(result, [lines.buffer]);
+  parentPort?.postMessage(result, [lines.buffer as ArrayBuffer]);
 });

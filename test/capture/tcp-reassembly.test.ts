@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { concatBytes } from '../../src/bytes/hex.ts';
+import { ipHeaderRecord, readIpHeader } from '../../src/capture/headers.ts';
 import { captureStreams, parseTcp, RangeBuffer, TcpReassembler } from '../../src/capture/index.ts';
-import { clientHelloRecord, ethernet, FLAGS, ipv4, tcp, writePcap } from './helpers/capture-writer.ts';
+import { clientHelloRecord, ethernet, FLAGS, ipv4, ipv6, tcp, writePcap } from './helpers/capture-writer.ts';
 
 const C = '192.0.2.1';
 const S = '198.51.100.7';
@@ -125,6 +126,76 @@ describe('TCP reassembly', () => {
   });
 });
 
+describe('TCP flow table', () => {
+  /** Adds an IP packet through the per-packet path, as the streaming reader does. */
+  function pushFrame(r: TcpReassembler, time: number, ip: Uint8Array) {
+    const header = ipHeaderRecord();
+    expect(readIpHeader(ip, 0, header)).toBe(true);
+    return r.pushFrame(time, ip, header);
+  }
+  const C6 = '2001:db8::1';
+  const S6 = '2001:db8:0:1::7';
+
+  test('a segment read in place and one given as address text find the same flow, either way round', () => {
+    for (const [c, s, ip] of [
+      [C, S, ipv4],
+      [C6, S6, ipv6],
+    ] as const) {
+      const r = new TcpReassembler();
+      const first = pushFrame(r, 0, ip(c, s, 6, tcp(50000, 443, 10, FLAGS.syn)));
+      const answer = r.push(1, s, c, parseTcp(tcp(443, 50000, 77, FLAGS.syn | FLAGS.ack))!);
+      const data = pushFrame(r, 2, ip(c, s, 6, tcp(50000, 443, 11, FLAGS.ack, new Uint8Array([1, 2]))));
+      expect(answer).toBe(first);
+      expect(data).toBe(first);
+      expect(r.size).toBe(1);
+      const [flow] = r.flows();
+      expect(flow.client).toEqual({ ip: c, port: 50000 });
+      expect(flow.server).toEqual({ ip: s, port: 443 });
+      expect(Array.from(flow.clientBytes)).toEqual([1, 2]);
+    }
+  });
+
+  test('address text that is not canonical is its own endpoint, as the text differs', () => {
+    const r = new TcpReassembler();
+    r.push(0, '192.0.2.1', S, parseTcp(tcp(50000, 443, 10, FLAGS.syn))!);
+    r.push(0, '192.0.2.01', S, parseTcp(tcp(50000, 443, 10, FLAGS.syn))!);
+    r.push(0, '2001:DB8::1', S, parseTcp(tcp(50000, 443, 10, FLAGS.syn))!);
+    r.push(0, 'host-a', S, parseTcp(tcp(50000, 443, 10, FLAGS.syn))!);
+    r.push(1, 'host-a', S, parseTcp(tcp(50000, 443, 11, FLAGS.ack, new Uint8Array([5])))!);
+    expect(r.flows().map((f) => f.client.ip)).toEqual(['192.0.2.1', '192.0.2.01', '2001:DB8::1', 'host-a']);
+    expect(Array.from(r.flows()[3].clientBytes)).toEqual([5]);
+  });
+
+  test('evicts the least recently used flows first, a flow touched again counting as new', () => {
+    const dropped: number[] = [];
+    const r = new TcpReassembler({ keepFlows: false, onDrop: (flow) => dropped.push(flow.index) });
+    for (let port = 1; port <= 4; port++) r.push(port, C, S, parseTcp(tcp(port, 443, 10, FLAGS.syn))!);
+    r.push(5, C, S, parseTcp(tcp(1, 443, 11, FLAGS.ack))!);
+    r.evict(5, { idleSeconds: 100, maxFlows: 2, maxBufferedBytes: 1e9 });
+    expect(dropped).toEqual([1, 2]);
+    expect(r.size).toBe(2);
+    r.evict(200, { idleSeconds: 100, maxFlows: 10, maxBufferedBytes: 1e9 });
+    expect(dropped).toEqual([1, 2, 3, 0]);
+    expect(r.size).toBe(0);
+  });
+
+  test('many flows sharing the table each keep their own bytes', () => {
+    const r = new TcpReassembler();
+    for (let i = 0; i < 5000; i++) {
+      const client = `10.${(i >> 8) & 255}.${i & 255}.1`;
+      r.push(
+        i,
+        client,
+        S,
+        parseTcp(tcp(1024 + (i % 7), 443, i, FLAGS.ack, new Uint8Array([i & 255, i >> 8])))!,
+      );
+    }
+    const flows = r.flows();
+    expect(r.size).toBe(5000);
+    expect(flows.every((f, i) => f.clientBytes[0] === (i & 255) && f.clientBytes[1] === i >> 8)).toBe(true);
+  });
+});
+
 describe('RangeBuffer', () => {
   test('fills holes without overwriting, in any order', () => {
     const b = new RangeBuffer(64);
@@ -150,5 +221,26 @@ describe('RangeBuffer', () => {
     b.write(0, new Uint8Array([0]));
     expect(Array.from(b.contiguous())).toEqual([0, 1, 2]);
     expect(b.truncated).toBe(true);
+  });
+
+  test('a stream written in order, piece after piece, is one range', () => {
+    const b = new RangeBuffer(1024);
+    for (let i = 0; i < 10; i++) b.write(i * 3, new Uint8Array([i, i, i]));
+    expect(b.hasHole).toBe(false);
+    expect(b.contiguousLength).toBe(30);
+    expect(b.end).toBe(30);
+    expect(b.peek()[29]).toBe(9);
+  });
+
+  test('peek shows the bytes of the latest write', () => {
+    const b = new RangeBuffer(1024);
+    b.write(0, new Uint8Array([1]));
+    expect(Array.from(b.peek())).toEqual([1]);
+    b.write(2, new Uint8Array([3]));
+    expect(Array.from(b.peek())).toEqual([1]);
+    b.write(1, new Uint8Array([2]));
+    expect(Array.from(b.peek())).toEqual([1, 2, 3]);
+    b.shift(1);
+    expect(Array.from(b.peek())).toEqual([]);
   });
 });

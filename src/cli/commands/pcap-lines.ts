@@ -11,6 +11,7 @@ import { type Ja4AlpnRule, ja3, ja3All, ja3s, ja4, ja4All } from '../../fingerpr
 import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { schemaField, versionJson } from '../json-contract.ts';
+import type { OutputBytes } from './pcap-output.ts';
 
 /** How the lines are written. */
 export interface PcapLineOptions {
@@ -18,37 +19,39 @@ export interface PcapLineOptions {
   readonly alpnRule: Ja4AlpnRule;
 }
 
-/** What one connection gave: its lines, how many handshakes, and the warnings its bytes raised. */
-export interface StreamLines {
-  text: string;
-  handshakes: number;
-  warnings: string[];
-}
-
 const SCHEMA = schemaField('pcap').schema;
 
 /** Presets by JA4 and their JSON, filled as JA4s are met (bounded: a capture can hold many distinct ones). */
-const known = new Map<string, { clients: KnownClient[]; json: string }>();
+const known = new Map<string, { clients: KnownClient[]; json: Uint8Array }>();
 const KNOWN_CACHE = 4096;
 
-function knownClients(ja4: string): { clients: KnownClient[]; json: string } {
+function knownClients(ja4: string): { clients: KnownClient[]; json: Uint8Array } {
   let k = known.get(ja4);
   if (k === undefined) {
     if (known.size >= KNOWN_CACHE) known.clear();
     const clients = presetsWithJa4(ja4);
-    k = { clients, json: JSON.stringify(clients) };
+    k = { clients, json: new TextEncoder().encode(JSON.stringify(clients)) };
     known.set(ja4, k);
   }
   return k;
 }
 
-/** Decodes one connection's handshakes and writes their lines. */
-export function streamLines(stream: CapturedStream, options: PcapLineOptions): StreamLines {
-  const warnings: string[] = [];
+/**
+ * Decodes one connection's handshakes and writes their lines into `out`; how many handshakes
+ * it held. Warnings its bytes raised are added to `warnings`.
+ */
+export function streamLines(
+  stream: CapturedStream,
+  options: PcapLineOptions,
+  out: OutputBytes,
+  warnings: string[],
+): number {
   const found = streamHandshakes(stream, warnings);
-  let text = '';
-  for (const h of found) text += options.json ? handshakeJson(h, options) : textLines(h, options);
-  return { text, handshakes: found.length, warnings };
+  for (const h of found) {
+    if (options.json) handshakeJson(h, options, out);
+    else textLines(h, options, out);
+  }
+  return found.length;
 }
 
 function serverHelloFields(h: CapturedHandshake) {
@@ -74,42 +77,96 @@ function ja4Options(h: CapturedHandshake, options: PcapLineOptions) {
 
 const str = JSON.stringify;
 
-function num(n: number): string {
-  return Number.isFinite(n) ? String(n) : 'null';
+function endpointJson(e: Endpoint, out: OutputBytes): void {
+  out.text('{"ip":');
+  out.json(e.ip);
+  out.text(',"port":');
+  out.number(e.port);
+  out.text('}');
 }
 
-function endpointJson(e: Endpoint): string {
-  return `{"ip":${str(e.ip)},"port":${num(e.port)}}`;
-}
+/** The fixed start of every handshake line. */
+const HANDSHAKE_LINE = new TextEncoder().encode(`{"schema":${str(SCHEMA)},"type":"handshake","transport":`);
+/** ` → ` between the endpoints of a text line. */
+const ARROW = new TextEncoder().encode(' → ');
 
 /**
  * One handshake line of `pcap --json` (docs/pcap.md lists the fields, in this order; the
- * JSON Schema hellokit/schemas/pcap.json checks it). Written field by field, with each
- * value's text from JSON.stringify: a line is much cheaper so than an object built and
- * serialised, and a capture can have millions.
+ * JSON Schema hellokit/schemas/pcap.json checks it). Written field by field as JSON.stringify
+ * would write each value, straight into the output bytes: a line is much cheaper so than an
+ * object built and serialised (or a string built and encoded), and a capture can have millions.
  */
-function handshakeJson(h: CapturedHandshake, options: PcapLineOptions): string {
+function handshakeJson(h: CapturedHandshake, options: PcapLineOptions, out: OutputBytes): void {
   const { ja3, ja3Full } = ja3All(h.clientHello);
   const fp = ja4All(h.clientHello, ja4Options(h, options));
+  out.raw(HANDSHAKE_LINE);
+  out.json(h.transport);
+  out.text(',"stream":');
+  out.number(h.stream);
+  out.text(',"hello":');
+  out.number(h.helloIndex);
+  out.text(',"time":');
+  out.number(h.firstSeen);
+  out.text(',"client":');
+  endpointJson(h.client, out);
+  out.text(',"server":');
+  endpointJson(h.server, out);
+  out.text(',"serverName":');
+  out.json(sni(h));
+  out.text(',"ja3":');
+  out.json(ja3);
+  out.text(',"ja3Full":');
+  out.json(ja3Full);
+  out.text(',"ja4":');
+  out.json(fp.ja4);
+  out.text(',"ja4_r":');
+  out.json(fp.ja4_r);
+  out.text(',"ja4_o":');
+  out.json(fp.ja4_o);
+  out.text(',"ja4_ro":');
+  out.json(fp.ja4_ro);
+  out.text(',"knownClients":');
+  out.raw(knownClients(fp.ja4).json);
+  if (h.problems.length > 0) {
+    out.text(',"problems":');
+    out.text(str(h.problems.map((p) => `${p.path}: ${p.detail}`)));
+  }
+  out.text(',"serverHello":');
   const sh = serverHelloFields(h);
-  const serverHello = sh
-    ? `{"version":${str(versionJson(sh.version))},"cipherSuite":${num(sh.cipherSuite)},"cipherSuiteName":${str(sh.cipherSuiteName)},"helloRetryRequest":${sh.helloRetryRequest},"ja3s":${str(sh.ja3s)}}`
-    : 'null';
-  const problems =
-    h.problems.length > 0 ? `,"problems":${str(h.problems.map((p) => `${p.path}: ${p.detail}`))}` : '';
-  return `{"schema":${str(SCHEMA)},"type":"handshake","transport":${str(h.transport)},"stream":${num(h.stream)},"hello":${num(h.helloIndex)},"time":${num(h.firstSeen)},"client":${endpointJson(h.client)},"server":${endpointJson(h.server)},"serverName":${str(sni(h))},"ja3":${str(ja3)},"ja3Full":${str(ja3Full)},"ja4":${str(fp.ja4)},"ja4_r":${str(fp.ja4_r)},"ja4_o":${str(fp.ja4_o)},"ja4_ro":${str(fp.ja4_ro)},"knownClients":${knownClients(fp.ja4).json}${problems},"serverHello":${serverHello}}\n`;
+  if (sh) {
+    out.text(`{"version":${str(versionJson(sh.version))},"cipherSuite":`);
+    out.number(sh.cipherSuite);
+    out.text(',"cipherSuiteName":');
+    out.json(sh.cipherSuiteName);
+    out.text(`,"helloRetryRequest":${sh.helloRetryRequest},"ja3s":`);
+    out.json(sh.ja3s);
+    out.text('}');
+  } else {
+    out.text('null');
+  }
+  out.text('}\n');
 }
 
-function textLines(h: CapturedHandshake, options: PcapLineOptions): string {
+function textLines(h: CapturedHandshake, options: PcapLineOptions, out: OutputBytes): void {
   const fingerprint = ja4(h.clientHello, ja4Options(h, options));
   const { clients } = knownClients(fingerprint);
-  const where = `${h.transport} ${h.stream}${h.helloIndex > 1 ? ` (hello ${h.helloIndex})` : ''}  ${endpoint(h.client)} → ${endpoint(h.server)}`;
-  const named = clients.length > 0 ? `  (${clients.map((k) => k.preset).join(', ')})` : '';
-  let out = `${where}  ${sni(h) ?? '(no SNI)'}\n  ja4 ${fingerprint}  ja3 ${ja3(h.clientHello)}${named}\n`;
+  out.text(`${h.transport} ${h.stream}${h.helloIndex > 1 ? ` (hello ${h.helloIndex})` : ''}  `);
+  out.text(endpoint(h.client));
+  out.raw(ARROW);
+  out.text(endpoint(h.server));
+  out.text('  ');
+  out.text(sni(h) ?? '(no SNI)');
+  out.text('\n  ja4 ');
+  out.text(fingerprint);
+  out.text('  ja3 ');
+  out.text(ja3(h.clientHello));
+  if (clients.length > 0) out.text(`  (${clients.map((k) => k.preset).join(', ')})`);
+  out.text('\n');
   const sh = serverHelloFields(h);
   if (sh)
-    out += `  server: ${versionName(sh.version)} ${sh.cipherSuiteName}${sh.helloRetryRequest ? ' (HelloRetryRequest)' : ''}  ja3s ${sh.ja3s}\n`;
-  return out;
+    out.text(
+      `  server: ${versionName(sh.version)} ${sh.cipherSuiteName}${sh.helloRetryRequest ? ' (HelloRetryRequest)' : ''}  ja3s ${sh.ja3s}\n`,
+    );
 }
 
 function endpoint(e: { ip: string; port: number }): string {

@@ -10,6 +10,7 @@ import { noteStdinWait } from '../input.ts';
 import { schemaField } from '../json-contract.ts';
 import { PcapWorkers, pcapWorkerScript } from './pcap-batch.ts';
 import { type PcapLineOptions, streamLines } from './pcap-lines.ts';
+import { OutputBytes } from './pcap-output.ts';
 
 const flags = {
   json: {
@@ -91,10 +92,12 @@ export const pcapCommand: Command = {
         workers = new PcapWorkers(script, threads, lineOptions);
       }
       if (!workers) {
+        const warnings: string[] = [];
         for (const s of streams) {
-          const lines = streamLines(s, lineOptions);
-          scanner.settle(s, lines.handshakes, lines.warnings);
-          out.write(lines.text);
+          const handshakes = streamLines(s, lineOptions, out.bytes, warnings);
+          scanner.settle(s, handshakes, warnings);
+          warnings.length = 0;
+          out.flushFull();
         }
         await out.maybeFlush();
         return;
@@ -162,7 +165,8 @@ async function openCapture(path: string, io: CommandIO): Promise<CaptureSource> 
 
 /** Output written in batches, waiting for stdout to drain so a slow reader holds the capture's reading back. */
 class BatchedOutput {
-  private pending = '';
+  /** The lines not yet written (UTF-8). */
+  readonly bytes = new OutputBytes(OUTPUT_BATCH + 16 * 1024);
   private readonly io: CommandIO;
 
   constructor(io: CommandIO) {
@@ -170,7 +174,7 @@ class BatchedOutput {
   }
 
   write(text: string): void {
-    this.pending += text;
+    this.bytes.text(text);
   }
 
   /** Lines a worker already encoded (UTF-8): written as they are, after what is pending. */
@@ -180,14 +184,23 @@ class BatchedOutput {
     await this.io.drain?.();
   }
 
+  /** Writes what is pending once it fills a batch (without waiting: see {@link maybeFlush}). */
+  flushFull(): void {
+    if (this.bytes.length >= OUTPUT_BATCH) this.flush();
+  }
+
+  /** Writes what is pending once it fills a batch, then waits until stdout has taken what was written. */
   async maybeFlush(): Promise<void> {
-    if (this.pending.length < OUTPUT_BATCH) return;
-    this.flush();
+    this.flushFull();
     await this.io.drain?.();
   }
 
   flush(): void {
-    if (this.pending.length > 0) this.io.out(this.pending);
-    this.pending = '';
+    // As text (`out`): what every command writes its lines with (decoding ASCII is a copy).
+    if (this.bytes.length === 0) return;
+    this.io.out(utf8.decode(this.bytes.view()));
+    this.bytes.clear();
   }
 }
+
+const utf8 = new TextDecoder();
