@@ -224,6 +224,7 @@ export class TcpReassembler {
    * Adds the TCP segment of a captured frame whose IP header was read in place (the
    * per-packet path of a capture reader: no object per packet); the flow it belongs to, or
    * undefined when the segment is too short for a TCP header.
+   * @internal
    */
   pushFrame(time: number, frame: Uint8Array, ip: IpHeader): TcpFlowState | undefined {
     const start = ip.payloadStart;
