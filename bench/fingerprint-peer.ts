@@ -4,10 +4,12 @@
  * (bench/fixture-hellos.ts) in the same run. The peer reads a hello from a Node stream only
  * (it is made to read a socket's first record), so each of its calls gets a fresh `Readable`
  * holding the bytes; that is part of what it costs a caller who has the bytes. Its
- * fingerprints are checked equal to hellokit's for every hello before timing.
+ * fingerprints are checked equal to hellokit's for every hello before timing. hellokit's rows
+ * are run with its digest memo off and on (bench/fingerprint.ts).
  */
 import { Readable } from 'node:stream';
 import { calculateJa3, calculateJa4, readTlsClientHello } from 'read-tls-client-hello';
+import { setDigestMemo } from '../src/fingerprint/digest.ts';
 import { ja3 } from '../src/fingerprint/ja3.ts';
 import { ja4 } from '../src/fingerprint/ja4.ts';
 import { parseClientHello } from '../src/handshake/client-hello.ts';
@@ -55,13 +57,18 @@ export async function benchFingerprintPeer(minMillis = 1000): Promise<string[]> 
     ['typed decode + JA3', ours((b) => ja3(parseClientHello(b))), PEER_JA3, theirs(calculateJa3)],
   ];
   const lines: string[] = [`peer: ${hellos.length} fixture hellos in rotation, the same for both sides`];
-  for (const [name, fn, peerName, peer] of rows) {
-    const r = await measurePeer(name, fn, peerName, peer, minMillis);
-    lines.push(
-      formatResult('peer', r.result),
-      formatResult('peer', r.peer),
-      `peer: ${name} is ${r.speedup.toFixed(0)}x read-tls-client-hello (aim: at least 50x)${kept === undefined ? '' : ''}`,
-    );
-  }
+  // hellokit's rows without its digest memo (every text hashed), then with it.
+  for (const [row, fn, peerName, peer] of rows)
+    for (const memo of [false, true]) {
+      setDigestMemo(memo);
+      const name = `${row}, ${memo ? 'memo' : 'no memo'}`;
+      const r = await measurePeer(name, fn, peerName, peer, minMillis);
+      lines.push(
+        formatResult('peer', r.result),
+        formatResult('peer', r.peer),
+        `peer: ${name} is ${r.speedup.toFixed(0)}x read-tls-client-hello (aim: at least 50x)${kept === undefined ? '' : ''}`,
+      );
+    }
+  setDigestMemo(true);
   return lines;
 }

@@ -8,7 +8,7 @@
 import { fromLatin1 } from '../bytes/hex.ts';
 import type { FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { md5Hex } from './digest.ts';
+import { memoMd5Hex } from './digest.ts';
 import { contentEnd, helloSource } from './hello-source.ts';
 
 /** The ServerHello fields JA3S reads. */
@@ -80,13 +80,13 @@ export function ja3Full(hello: FingerprintableHello | Uint8Array): string {
  */
 export function ja3(hello: FingerprintableHello | Uint8Array): string {
   write(hello);
-  return md5Hex(text.view());
+  return memoMd5Hex(text.view());
 }
 
 /** JA3 and its string, the hello read once. */
 export function ja3All(hello: FingerprintableHello | Uint8Array): Ja3Fingerprints {
   write(hello);
-  return { ja3: md5Hex(text.view()), ja3Full: text.text() };
+  return { ja3: memoMd5Hex(text.view()), ja3Full: text.text() };
 }
 
 /**
@@ -111,5 +111,5 @@ export function ja3sFull(serverHello: Ja3sInput): string {
 
 /** JA3S of a ServerHello: the MD5 of {@link ja3sFull}, lower-case hex. */
 export function ja3s(serverHello: Ja3sInput): string {
-  return md5Hex(fromLatin1(ja3sFull(serverHello)));
+  return memoMd5Hex(fromLatin1(ja3sFull(serverHello)));
 }

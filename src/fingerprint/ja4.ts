@@ -17,7 +17,7 @@
 import { toHex } from '../bytes/hex.ts';
 import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { sha256Hex } from './digest.ts';
+import { memoSha256Hex12 } from './digest.ts';
 import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
@@ -82,10 +82,6 @@ const sigalgs = new U16List();
 const partC = new U16List();
 const sorted = new U16List();
 const text = new AsciiText();
-
-function hash12(bytes: Uint8Array): string {
-  return sha256Hex(bytes, 12);
-}
 
 function twoDigits(count: number): string {
   return count < 10 ? `0${count}` : String(Math.min(count, 99));
@@ -227,8 +223,8 @@ function compute(
     return [from, text.length];
   };
   const hashB = ([from, to]: [number, number]) =>
-    ciphers.length === 0 ? EMPTY_HASH : hash12(text.view(from, to));
-  const hashC = ([from, to]: [number, number]) => (noC ? EMPTY_HASH : hash12(text.view(from, to)));
+    ciphers.length === 0 ? EMPTY_HASH : memoSha256Hex12(text.view(from, to));
+  const hashC = ([from, to]: [number, number]) => (noC ? EMPTY_HASH : memoSha256Hex12(text.view(from, to)));
   const raw = ([from, to]: [number, number]) => text.text(from, to);
 
   let ja4 = '';
