@@ -45,9 +45,12 @@ function write(hello: FingerprintableHello | Uint8Array): void {
   const groupBody = s.supportedGroups;
   const formatBody = s.ecPointFormats;
   groups.reset(0);
-  if (groupBody) groups.pushU16sWithoutGrease(groupBody, 2, contentEnd(groupBody, 2));
+  if (groupBody.data !== null)
+    groups.pushU16sWithoutGrease(groupBody.data, groupBody.start + 2, contentEnd(groupBody, 2));
   text.reset(
-    6 * (s.ciphers.length + s.extensionTypes.length + groups.length) + 4 * (formatBody?.length ?? 0) + 16,
+    6 * (s.ciphers.length + s.extensionTypes.length + groups.length) +
+      4 * (formatBody.end - formatBody.start) +
+      16,
   );
   text.decimal(s.legacyVersion);
   text.byte(COMMA);
@@ -57,7 +60,10 @@ function write(hello: FingerprintableHello | Uint8Array): void {
   text.byte(COMMA);
   decimalList(groups.values, 0, groups.length);
   text.byte(COMMA);
-  if (formatBody) decimalList(formatBody, 1, Math.max(1, contentEnd(formatBody, 1)));
+  if (formatBody.data !== null) {
+    const from = formatBody.start + 1;
+    decimalList(formatBody.data, from, Math.max(from, contentEnd(formatBody, 1)));
+  }
 }
 
 /**
