@@ -14,7 +14,7 @@
  */
 import { _MD5 } from '@noble/hashes/legacy.js';
 import { _SHA256 } from '@noble/hashes/sha2.js';
-import { toHex } from '../bytes/hex.ts';
+import { equalBytes, toHex } from '../bytes/hex.ts';
 
 const sha256Pristine = new _SHA256();
 const sha256Hasher = new _SHA256();
@@ -44,19 +44,33 @@ export const MEMO_ENTRIES = 4096;
 /**
  * Longest text a memo keeps (bytes). Real hellos' JA4 lists and JA3 strings are 80–400
  * bytes; a hostile hello with thousands of ciphers is hashed every time rather than held.
- * With {@link MEMO_ENTRIES}, a memo holds at most about 4 MiB of keys.
+ * With {@link MEMO_ENTRIES}, a memo holds at most about 4 MiB of texts.
  */
 export const MEMO_TEXT_LIMIT = 1024;
 
-/**
- * Valid UTF-8 decodes to one string only (no replacement characters: `fatal`; a leading BOM
- * kept: `ignoreBOM`), so the string is an exact key of the bytes. Fingerprint texts are ASCII.
- */
-const EXACT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Most texts sharing one bucket (see {@link DigestMemo}). */
+const MEMO_CHAIN = 4;
 
-/** A digest function memoised by the exact bytes hashed, bounded in entries and text length. */
+/** A text the memo holds, its digest, and the next text of its bucket. */
+interface MemoEntry {
+  readonly hash: number;
+  readonly text: Uint8Array;
+  readonly digest: string;
+  next: MemoEntry | undefined;
+}
+
+/**
+ * A digest function memoised by the exact bytes hashed, bounded in entries and text length.
+ * Keyed by a 30-bit index of the bytes ({@link memoIndex}) and then compared byte for byte, so no string is made
+ * of the text to look it up (a string key cost as much as the lookup saved). A bucket holds
+ * at most {@link MEMO_CHAIN} texts: texts made to collide are hashed every time instead of
+ * making every lookup of their bucket long.
+ */
 class DigestMemo {
-  private readonly map = new Map<string, string>();
+  private readonly buckets = new Map<number, MemoEntry>();
+  /** Every entry in insertion order, a ring once full: `order[oldest]` goes next. */
+  private readonly order: MemoEntry[] = [];
+  private oldest = 0;
   private readonly digest: (bytes: Uint8Array) => string;
 
   constructor(digest: (bytes: Uint8Array) => string) {
@@ -65,27 +79,71 @@ class DigestMemo {
 
   get(bytes: Uint8Array): string {
     if (!memoEnabled || bytes.length > MEMO_TEXT_LIMIT) return this.digest(bytes);
-    let key: string;
-    try {
-      key = EXACT.decode(bytes);
-    } catch {
-      return this.digest(bytes);
+    const hash = memoIndex(bytes);
+    const head = this.buckets.get(hash);
+    let chain = 0;
+    for (let e = head; e !== undefined; e = e.next, chain++) if (equalBytes(e.text, bytes)) return e.digest;
+    const digest = this.digest(bytes);
+    if (chain < MEMO_CHAIN) this.add({ hash, text: bytes.slice(), digest, next: head });
+    return digest;
+  }
+
+  private add(entry: MemoEntry): void {
+    if (this.order.length < MEMO_ENTRIES) {
+      this.order.push(entry);
+    } else {
+      this.remove(this.order[this.oldest]);
+      this.order[this.oldest] = entry;
+      this.oldest = this.oldest + 1 === MEMO_ENTRIES ? 0 : this.oldest + 1;
     }
-    const known = this.map.get(key);
-    if (known !== undefined) return known;
-    const value = this.digest(bytes);
-    if (this.map.size >= MEMO_ENTRIES) this.map.delete(this.map.keys().next().value as string);
-    this.map.set(key, value);
-    return value;
+    this.buckets.set(entry.hash, entry);
+  }
+
+  private remove(entry: MemoEntry): void {
+    const head = this.buckets.get(entry.hash);
+    if (head === entry) {
+      if (entry.next === undefined) this.buckets.delete(entry.hash);
+      else this.buckets.set(entry.hash, entry.next);
+      return;
+    }
+    for (let e = head; e !== undefined; e = e.next) {
+      if (e.next === entry) {
+        e.next = entry.next;
+        return;
+      }
+    }
   }
 
   get size(): number {
-    return this.map.size;
+    return this.order.length;
   }
 
   clear(): void {
-    this.map.clear();
+    this.buckets.clear();
+    this.order.length = 0;
+    this.oldest = 0;
   }
+}
+
+/**
+ * A 30-bit index of `bytes` into the memo, not a digest (the texts are compared in full):
+ * four bytes a step, each step a multiply and a shift that brings the high bits down, so a
+ * 300-byte text is 75 steps rather than 300 of byte-at-a-time FNV-1a.
+ */
+export function memoIndex(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let h = 0x811c9dc5 ^ n;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    h = Math.imul(
+      h ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)),
+      0x9e3779b1,
+    );
+    h ^= h >>> 15;
+  }
+  for (; i < n; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  // 30 bits: a small integer to the engine (V8's Smi), so the map neither boxes nor hashes it.
+  return (h ^ (h >>> 16)) & 0x3fffffff;
 }
 
 let memoEnabled = true;
