@@ -9,7 +9,7 @@ import { fromLatin1 } from '../bytes/hex.ts';
 import type { FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
 import { memoMd5Hex } from './digest.ts';
-import { contentEnd, helloSource } from './hello-source.ts';
+import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** The ServerHello fields JA3S reads. */
 export interface Ja3sInput {
@@ -41,7 +41,11 @@ function decimalList(values: Uint16Array | Uint8Array, from: number, to: number)
 
 /** Writes the JA3 string of `hello` into `text`. */
 function write(hello: FingerprintableHello | Uint8Array): void {
-  const s = helloSource(hello);
+  writeFrom(helloSource(hello));
+}
+
+/** Writes the JA3 string of fields already read into `text`. */
+function writeFrom(s: HelloSource): void {
   const groupBody = s.supportedGroups;
   const formatBody = s.ecPointFormats;
   groups.reset(0);
@@ -89,10 +93,18 @@ export function ja3(hello: FingerprintableHello | Uint8Array): string {
   return memoMd5Hex(text.view());
 }
 
+/**
+ * JA3 and its string from fields already read (clientFingerprints reads them once for JA4
+ * and JA3). Internal: `s` is the shared {@link helloSource} result, valid until its next call.
+ */
+export function ja3FromSource(s: HelloSource): Ja3Fingerprints {
+  writeFrom(s);
+  return { ja3: memoMd5Hex(text.view()), ja3Full: text.text() };
+}
+
 /** JA3 and its string, the hello read once. */
 export function ja3All(hello: FingerprintableHello | Uint8Array): Ja3Fingerprints {
-  write(hello);
-  return { ja3: memoMd5Hex(text.view()), ja3Full: text.text() };
+  return ja3FromSource(helloSource(hello));
 }
 
 /**

@@ -155,7 +155,7 @@ function alpnChars(alpn: BodySpan, rule: Ja4AlpnRule): string {
   return HEX_DIGITS[first >> 4] + HEX_DIGITS[last & 15];
 }
 
-function checkOptions(options: Ja4Options): { transport: Ja4Transport; alpnRule: Ja4AlpnRule } {
+export function checkOptions(options: Ja4Options): { transport: Ja4Transport; alpnRule: Ja4AlpnRule } {
   const transport = options.transport ?? 'tcp';
   const alpnRule = options.alpnRule ?? 'spec';
   if (!Object.hasOwn(TRANSPORT_CHAR, transport)) {
@@ -211,8 +211,19 @@ function compute(
   options: Ja4Options,
   forms: number,
 ): Ja4Fingerprints {
-  const { transport, alpnRule } = checkOptions(options);
-  const s = helloSource(hello);
+  const checked = checkOptions(options);
+  return ja4FromSource(helloSource(hello), checked, forms);
+}
+
+/**
+ * The forms of `forms` from fields already read (clientFingerprints reads them once for JA4
+ * and JA3). Internal: `s` is the shared {@link helloSource} result, valid until its next call.
+ */
+export function ja4FromSource(
+  s: HelloSource,
+  { transport, alpnRule }: { transport: Ja4Transport; alpnRule: Ja4AlpnRule },
+  forms: number = JA4 | JA4_R | JA4_O | JA4_RO,
+): Ja4Fingerprints {
   const ciphers = s.ciphers;
   const types = s.extensionTypes;
 
