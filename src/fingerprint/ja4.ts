@@ -155,6 +155,7 @@ function alpnChars(alpn: BodySpan, rule: Ja4AlpnRule): string {
   return HEX_DIGITS[first >> 4] + HEX_DIGITS[last & 15];
 }
 
+/** The options with their defaults, each checked (internal; clientFingerprints checks them too). */
 export function checkOptions(options: Ja4Options): { transport: Ja4Transport; alpnRule: Ja4AlpnRule } {
   const transport = options.transport ?? 'tcp';
   const alpnRule = options.alpnRule ?? 'spec';
