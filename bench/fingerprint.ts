@@ -1,74 +1,96 @@
 /**
- * Fingerprint speed on a Chrome-sized ClientHello from the fixtures: decode + JA4 (and the
- * four JA4 forms, JA4 from the bytes, and the same for JA3) against the floor the fingerprint
- * cannot avoid: the length walk of a validating parser plus the hashes of the fingerprint's
- * own text (two SHA-256 for JA4, one MD5 for JA3), already built, as bytes, hashed with the same
- * digest the fingerprints use (src/fingerprint/digest.ts). Each row is
- * measured in batches alternating with its floor's, so the ratio holds on a loaded machine.
+ * Fingerprint speed over the rotation of fixture hellos (bench/fixture-hellos.ts, each call the
+ * next of 20 distinct hellos): decode + JA4 (and the four JA4 forms, JA4 from the bytes, and
+ * the same for JA3) against the floor the fingerprint cannot avoid: the length walk of a
+ * validating parser plus the hashes of the fingerprint's own text (two SHA-256 for JA4, one MD5
+ * for JA3), already built, as bytes, hashed with the same digest the fingerprints use
+ * (src/fingerprint/digest.ts). Each row is measured in batches alternating with its floor's,
+ * so the ratio holds on a loaded machine. Every fingerprint row is run twice: with the digest
+ * memo off (every text hashed, as the floor hashes it) and on (a text seen before is a map
+ * lookup; the 21 hellos' texts are all seen after the first round, as the few client builds of
+ * a real capture are).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fromLatin1 } from '../src/bytes/hex.ts';
-import { md5Hex, sha256Hex } from '../src/fingerprint/digest.ts';
-import { ja3, ja3All, ja3Full } from '../src/fingerprint/ja3.ts';
+import { md5Hex, setDigestMemo, sha256Hex } from '../src/fingerprint/digest.ts';
+import { ja3, ja3Full } from '../src/fingerprint/ja3.ts';
 import { ja4, ja4All } from '../src/fingerprint/ja4.ts';
 import { parseClientHello } from '../src/handshake/client-hello.ts';
+import { fixtureHellos, rotation } from './fixture-hellos.ts';
 import { lengthWalk } from './length-walk.ts';
 import { type BenchResult, formatResult, measureAgainst } from './measure.ts';
 
 /** Runs the fingerprint measurements: each row, its floor in the same batches, the ratio. */
 export function benchFingerprint(minMillis = 1000): { results: BenchResult[]; lines: string[] } {
-  const bytes = new Uint8Array(
-    readFileSync(join(process.cwd(), 'fixtures', 'clients', 'chromium-sni-1.bin')),
-  );
-  const hello = parseClientHello(bytes);
-  // The text JA4's two hashes read: parts b and c of ja4_r (the sorted lists).
-  const [, b, ...c] = ja4All(hello).ja4_r.split('_');
-  const partB = fromLatin1(b);
-  const partC = fromLatin1(c.join('_'));
-  const ja3Text = fromLatin1(ja3Full(hello));
+  const hellos = fixtureHellos();
+  // The texts JA4's two hashes read: parts b and c of ja4_r (the sorted lists); JA3's string.
+  const partB: Uint8Array[] = [];
+  const partC: Uint8Array[] = [];
+  const ja3Text: Uint8Array[] = [];
+  for (const bytes of hellos) {
+    const [, b, ...c] = ja4All(bytes).ja4_r.split('_');
+    partB.push(fromLatin1(b));
+    partC.push(fromLatin1(c.join('_')));
+    ja3Text.push(fromLatin1(ja3Full(bytes)));
+  }
+  const n = hellos.length;
   // Results are kept, as a caller keeps them: a result the JIT can see die is not a fair figure.
   let sink = 0;
   let kept: unknown = null;
-  const ja4Floor = (): void => {
-    sink += lengthWalk(bytes) + sha256Hex(partB, 12).length + sha256Hex(partC, 12).length;
-  };
-  const ja3Floor = (): void => {
-    sink += lengthWalk(bytes) + md5Hex(ja3Text).length;
+  const ja4Floor =
+    (next = rotation(n)) =>
+    (): void => {
+      const i = next();
+      sink += lengthWalk(hellos[i]) + sha256Hex(partB[i], 12).length + sha256Hex(partC[i], 12).length;
+    };
+  const ja3Floor =
+    (next = rotation(n)) =>
+    (): void => {
+      const i = next();
+      sink += lengthWalk(hellos[i]) + md5Hex(ja3Text[i]).length;
+    };
+  // Each row steps through the hellos on its own.
+  const each = (fn: (bytes: Uint8Array) => unknown) => {
+    const next = rotation(n);
+    return (): void => {
+      kept = fn(hellos[next()]);
+    };
   };
   const JA4_FLOOR = 'length walk + 2 SHA-256 of the JA4 lists (JA4 floor)';
   const JA3_FLOOR = 'length walk + MD5 of the JA3 string (JA3 floor)';
-  const rows: [string, () => void, string, () => void, string][] = [
-    [
-      JA4_FLOOR,
-      ja4Floor,
-      'typed decode + JA4',
-      () => (kept = ja4(parseClientHello(bytes))),
-      'aim: within 2x',
-    ],
+  const rows: [string, () => () => void, string, () => void, string][] = [
+    [JA4_FLOOR, ja4Floor, 'typed decode + JA4', each((b) => ja4(parseClientHello(b))), 'aim: within 2x'],
     [
       JA4_FLOOR,
       ja4Floor,
       'typed decode + the four JA4 forms (ja4All)',
-      () => (kept = ja4All(parseClientHello(bytes))),
+      each((b) => ja4All(parseClientHello(b))),
       '',
     ],
-    [JA4_FLOOR, ja4Floor, 'JA4 from the bytes, ja4(bytes)', () => (kept = ja4(bytes)), 'aim: within 2x'],
-    [JA3_FLOOR, ja3Floor, 'typed decode + JA3', () => (kept = ja3(parseClientHello(bytes))), ''],
-    [
-      JA3_FLOOR,
-      ja3Floor,
-      'typed decode + JA3 and its string (ja3All)',
-      () => (kept = ja3All(parseClientHello(bytes))),
-      '',
-    ],
-    [JA3_FLOOR, ja3Floor, 'JA3 from the bytes, ja3(bytes)', () => (kept = ja3(bytes)), ''],
+    [JA4_FLOOR, ja4Floor, 'JA4 from the bytes, ja4(bytes)', each(ja4), 'aim: within 2x'],
+    [JA4_FLOOR, ja4Floor, 'the four JA4 forms from the bytes, ja4All(bytes)', each(ja4All), ''],
+    [JA3_FLOOR, ja3Floor, 'typed decode + JA3', each((b) => ja3(parseClientHello(b))), ''],
+    [JA3_FLOOR, ja3Floor, 'JA3 from the bytes, ja3(bytes)', each(ja3), ''],
   ];
   const results: BenchResult[] = [];
-  const lines: string[] = [];
-  const measured = rows.map(([floorName, floor, name, fn]) =>
-    measureAgainst(floorName, floor, name, fn, minMillis),
+  const lines: string[] = [
+    `fingerprint: ${n} fixture hellos in rotation (${Math.min(...hellos.map((b) => b.length))}–${Math.max(...hellos.map((b) => b.length))} bytes), each call the next`,
+  ];
+  // Each row without the memo, then with it; the floors never use it.
+  const runs = rows.flatMap(([floorName, floor, name, fn, aim]) =>
+    [false, true].map((memo) => ({
+      floorName,
+      floor,
+      name: `${name}, ${memo ? 'memo' : 'no memo'}`,
+      fn,
+      aim,
+      memo,
+    })),
   );
+  const measured = runs.map(({ floorName, floor, name, fn, memo }) => {
+    setDigestMemo(memo);
+    return measureAgainst(floorName, floor(), name, fn, minMillis);
+  });
+  setDigestMemo(true);
   // A floor's batches can run slow for a whole row (the load, or the JIT): each row's ratio
   // is also given against the fastest median its floor had in this run.
   const fastest = new Map<string, number>();
@@ -78,7 +100,7 @@ export function benchFingerprint(minMillis = 1000): { results: BenchResult[]; li
       Math.min(fastest.get(r.floor.name) ?? Number.POSITIVE_INFINITY, r.floor.microsecondsPerOp),
     );
   measured.forEach((r, i) => {
-    const [, , name, , aim] = rows[i];
+    const { name, aim } = runs[i];
     results.push(r.floor, r.result);
     const best = r.result.microsecondsPerOp / (fastest.get(r.floor.name) ?? r.floor.microsecondsPerOp);
     lines.push(

@@ -22,8 +22,10 @@ export const paddingCodec: ExtensionCodec<Padding> = {
   decode(r: Reader): Padding {
     const at = r.pos;
     const body = r.rest();
-    const nonZero = body.findIndex((b) => b !== 0);
-    if (nonZero < 0) return { length: body.length };
+    // A plain loop: findIndex calls a closure per byte, and Chrome pads to hundreds of bytes.
+    let nonZero = 0;
+    while (nonZero < body.length && body[nonZero] === 0) nonZero++;
+    if (nonZero === body.length) return { length: body.length };
     r.problem('illegal-value', `padding byte ${nonZero} is not zero (RFC 7685 §3)`, { at: at + nonZero });
     return { length: body.length, bytes: body };
   },

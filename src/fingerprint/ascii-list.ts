@@ -63,6 +63,9 @@ export class AsciiText {
 
 const ASCII = new TextDecoder();
 
+/** Longest list sorted by insertion (quadratic: a hostile hello's 30,000 ciphers are not). */
+const INSERTION_SORT_MAX = 64;
+
 /** A growable list of u16 values, reused across calls. */
 export class U16List {
   values: Uint16Array = new Uint16Array(256);
@@ -96,9 +99,23 @@ export class U16List {
 
   /** Sorts a copy into `into` (numeric order of u16 is the order of their four hex digits). */
   sortedInto(into: U16List): void {
-    into.reset(this.length);
-    into.values.set(this.values.subarray(0, this.length));
-    into.length = this.length;
-    into.values.subarray(0, this.length).sort();
+    const n = this.length;
+    into.reset(n);
+    const from = this.values;
+    const to = into.values;
+    into.length = n;
+    if (n > INSERTION_SORT_MAX) {
+      to.set(from.subarray(0, n));
+      to.subarray(0, n).sort();
+      return;
+    }
+    // A hello's lists hold a few dozen values: an insertion sort while copying beats the
+    // engine's TypedArray sort, which sets up a general sort for every call.
+    for (let i = 0; i < n; i++) {
+      const v = from[i];
+      let j = i;
+      for (; j > 0 && to[j - 1] > v; j--) to[j] = to[j - 1];
+      to[j] = v;
+    }
   }
 }

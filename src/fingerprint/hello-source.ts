@@ -18,6 +18,29 @@ import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.
 import { U16List } from './ascii-list.ts';
 import { isGrease } from './grease.ts';
 
+/**
+ * Where one extension body is, `data[start, end)`, without a view made for it (a view costs
+ * an engine call; a fingerprint reads a few bytes of each body once). `data` is null when
+ * the hello has no such extension.
+ */
+export class BodySpan {
+  data: Uint8Array | null = null;
+  start: number = 0;
+  end: number = 0;
+
+  set(data: Uint8Array, start: number, end: number): void {
+    this.data = data;
+    this.start = start;
+    this.end = end;
+  }
+
+  clear(): void {
+    this.data = null;
+    this.start = 0;
+    this.end = 0;
+  }
+}
+
 /** The fields JA3 and JA4 read. */
 export interface HelloSource {
   legacyVersion: number;
@@ -27,12 +50,12 @@ export interface HelloSource {
   readonly extensionTypes: U16List;
   hasServerName: boolean;
   /** Bodies of the first supported_versions, ALPN and signature_algorithms extensions. */
-  supportedVersions: Uint8Array | undefined;
-  alpn: Uint8Array | undefined;
-  signatureAlgorithms: Uint8Array | undefined;
+  readonly supportedVersions: BodySpan;
+  readonly alpn: BodySpan;
+  readonly signatureAlgorithms: BodySpan;
   /** Bodies of the last supported_groups and ec_point_formats extensions (as JA3 reads them). */
-  supportedGroups: Uint8Array | undefined;
-  ecPointFormats: Uint8Array | undefined;
+  readonly supportedGroups: BodySpan;
+  readonly ecPointFormats: BodySpan;
 }
 
 const source: HelloSource = {
@@ -40,27 +63,30 @@ const source: HelloSource = {
   ciphers: new U16List(),
   extensionTypes: new U16List(),
   hasServerName: false,
-  supportedVersions: undefined,
-  alpn: undefined,
-  signatureAlgorithms: undefined,
-  supportedGroups: undefined,
-  ecPointFormats: undefined,
+  supportedVersions: new BodySpan(),
+  alpn: new BodySpan(),
+  signatureAlgorithms: new BodySpan(),
+  supportedGroups: new BodySpan(),
+  ecPointFormats: new BodySpan(),
 };
 
 function clear(): HelloSource {
   source.ciphers.reset(0);
   source.extensionTypes.reset(0);
   source.hasServerName = false;
-  source.supportedVersions = undefined;
-  source.alpn = undefined;
-  source.signatureAlgorithms = undefined;
-  source.supportedGroups = undefined;
-  source.ecPointFormats = undefined;
+  source.supportedVersions.clear();
+  source.alpn.clear();
+  source.signatureAlgorithms.clear();
+  source.supportedGroups.clear();
+  source.ecPointFormats.clear();
   return source;
 }
 
-/** Notes one extension's type; true when a fingerprint reads its body (then call {@link keep}). */
-function note(s: HelloSource, type: number): boolean {
+/**
+ * Notes one extension's type, and the span of its body, `data[start, end)`, when a
+ * fingerprint reads it.
+ */
+function note(s: HelloSource, type: number, data: Uint8Array, start: number, end: number): void {
   if (!isGrease(type)) {
     s.extensionTypes.ensure(s.extensionTypes.length + 1);
     s.extensionTypes.push(type);
@@ -68,29 +94,25 @@ function note(s: HelloSource, type: number): boolean {
   switch (type) {
     case EXTENSION.server_name:
       s.hasServerName = true;
-      return false;
+      return;
     // The first of these counts (JA4)...
     case EXTENSION.supported_versions:
-      return s.supportedVersions === undefined;
+      if (s.supportedVersions.data === null) s.supportedVersions.set(data, start, end);
+      return;
     case EXTENSION.application_layer_protocol_negotiation:
-      return s.alpn === undefined;
+      if (s.alpn.data === null) s.alpn.set(data, start, end);
+      return;
     case EXTENSION.signature_algorithms:
-      return s.signatureAlgorithms === undefined;
+      if (s.signatureAlgorithms.data === null) s.signatureAlgorithms.set(data, start, end);
+      return;
     // ...and the last of these (JA3: the reference overwrites as it walks).
     case EXTENSION.supported_groups:
+      s.supportedGroups.set(data, start, end);
+      return;
     case EXTENSION.ec_point_formats:
-      return true;
-    default:
-      return false;
+      s.ecPointFormats.set(data, start, end);
+      return;
   }
-}
-
-function keep(s: HelloSource, type: number, body: Uint8Array): void {
-  if (type === EXTENSION.supported_versions) s.supportedVersions = body;
-  else if (type === EXTENSION.application_layer_protocol_negotiation) s.alpn = body;
-  else if (type === EXTENSION.signature_algorithms) s.signatureAlgorithms = body;
-  else if (type === EXTENSION.supported_groups) s.supportedGroups = body;
-  else s.ecPointFormats = body;
 }
 
 function fromHello(hello: FingerprintableHello): HelloSource {
@@ -102,19 +124,21 @@ function fromHello(hello: FingerprintableHello): HelloSource {
   const suites = hello.cipherSuites;
   s.ciphers.reset(suites.length);
   for (const v of suites) if (!isGrease(v)) s.ciphers.push(v);
-  for (const ext of hello.extensions ?? []) if (note(s, ext.type)) keep(s, ext.type, ext.body);
+  for (const ext of hello.extensions ?? []) note(s, ext.type, ext.body, 0, ext.body.length);
   return s;
 }
 
 /**
- * The end of the content of a vector with a `width`-byte length prefix at the start of
- * `body`, clipped to the bytes there (the content is `[width, end)`; hello-fields.ts
- * `vectorContent` without the view).
+ * The end of the content of a vector with a `width`-byte length prefix at the start of the
+ * body `span`, clipped to the body (the content is `[span.start + width, end)`; hello-fields.ts
+ * `vectorContent` without the view). An index into `span.data`.
  */
-export function contentEnd(body: Uint8Array, width: 1 | 2): number {
-  if (body.length < width) return width;
-  const declared = width === 1 ? body[0] : (body[0] << 8) | body[1];
-  return width + Math.min(declared, body.length - width);
+export function contentEnd(span: BodySpan, width: 1 | 2): number {
+  const { data, start } = span;
+  const length = span.end - start;
+  if (data === null || length < width) return start + width;
+  const declared = width === 1 ? data[start] : (data[start] << 8) | data[start + 1];
+  return start + width + Math.min(declared, length - width);
 }
 
 function fault(offset: number, path: string, detail: string): DecodeError {
@@ -161,7 +185,7 @@ function fromMessage(b: Uint8Array, p: number, end: number): HelloSource | null 
     const from = q + 4;
     const to = from + ((b[q + 2] << 8) | b[q + 3]);
     if (to > extEnd) throw fault(q, `client_hello.extensions[${index}]`, 'body runs past the extensions');
-    if (note(s, type)) keep(s, type, b.subarray(from, to));
+    note(s, type, b, from, to);
     q = to;
   }
   return s;

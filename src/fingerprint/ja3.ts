@@ -8,8 +8,8 @@
 import { fromLatin1 } from '../bytes/hex.ts';
 import type { FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { md5Hex } from './digest.ts';
-import { contentEnd, helloSource } from './hello-source.ts';
+import { memoMd5Hex } from './digest.ts';
+import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** The ServerHello fields JA3S reads. */
 export interface Ja3sInput {
@@ -41,13 +41,20 @@ function decimalList(values: Uint16Array | Uint8Array, from: number, to: number)
 
 /** Writes the JA3 string of `hello` into `text`. */
 function write(hello: FingerprintableHello | Uint8Array): void {
-  const s = helloSource(hello);
+  writeFrom(helloSource(hello));
+}
+
+/** Writes the JA3 string of fields already read into `text`. */
+function writeFrom(s: HelloSource): void {
   const groupBody = s.supportedGroups;
   const formatBody = s.ecPointFormats;
   groups.reset(0);
-  if (groupBody) groups.pushU16sWithoutGrease(groupBody, 2, contentEnd(groupBody, 2));
+  if (groupBody.data !== null)
+    groups.pushU16sWithoutGrease(groupBody.data, groupBody.start + 2, contentEnd(groupBody, 2));
   text.reset(
-    6 * (s.ciphers.length + s.extensionTypes.length + groups.length) + 4 * (formatBody?.length ?? 0) + 16,
+    6 * (s.ciphers.length + s.extensionTypes.length + groups.length) +
+      4 * (formatBody.end - formatBody.start) +
+      16,
   );
   text.decimal(s.legacyVersion);
   text.byte(COMMA);
@@ -57,7 +64,10 @@ function write(hello: FingerprintableHello | Uint8Array): void {
   text.byte(COMMA);
   decimalList(groups.values, 0, groups.length);
   text.byte(COMMA);
-  if (formatBody) decimalList(formatBody, 1, Math.max(1, contentEnd(formatBody, 1)));
+  if (formatBody.data !== null) {
+    const from = formatBody.start + 1;
+    decimalList(formatBody.data, from, Math.max(from, contentEnd(formatBody, 1)));
+  }
 }
 
 /**
@@ -80,13 +90,21 @@ export function ja3Full(hello: FingerprintableHello | Uint8Array): string {
  */
 export function ja3(hello: FingerprintableHello | Uint8Array): string {
   write(hello);
-  return md5Hex(text.view());
+  return memoMd5Hex(text.view());
+}
+
+/**
+ * JA3 and its string from fields already read (clientFingerprints reads them once for JA4
+ * and JA3). Internal: `s` is the shared {@link helloSource} result, valid until its next call.
+ */
+export function ja3FromSource(s: HelloSource): Ja3Fingerprints {
+  writeFrom(s);
+  return { ja3: memoMd5Hex(text.view()), ja3Full: text.text() };
 }
 
 /** JA3 and its string, the hello read once. */
 export function ja3All(hello: FingerprintableHello | Uint8Array): Ja3Fingerprints {
-  write(hello);
-  return { ja3: md5Hex(text.view()), ja3Full: text.text() };
+  return ja3FromSource(helloSource(hello));
 }
 
 /**
@@ -111,5 +129,5 @@ export function ja3sFull(serverHello: Ja3sInput): string {
 
 /** JA3S of a ServerHello: the MD5 of {@link ja3sFull}, lower-case hex. */
 export function ja3s(serverHello: Ja3sInput): string {
-  return md5Hex(fromLatin1(ja3sFull(serverHello)));
+  return memoMd5Hex(fromLatin1(ja3sFull(serverHello)));
 }

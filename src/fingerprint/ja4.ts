@@ -14,11 +14,10 @@
  * `_r` shows the lists instead of their hashes, `_o` keeps the wire order, `_ro` both.
  * docs/fingerprints.md lists every rule and every choice made where sources disagree.
  */
-import { toHex } from '../bytes/hex.ts';
 import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { sha256Hex } from './digest.ts';
-import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
+import { memoSha256Hex12 } from './digest.ts';
+import { type BodySpan, contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
 export type Ja4Transport = 'tcp' | 'quic' | 'dtls';
@@ -83,13 +82,14 @@ const partC = new U16List();
 const sorted = new U16List();
 const text = new AsciiText();
 
-function hash12(bytes: Uint8Array): string {
-  return sha256Hex(bytes, 12);
-}
+/** `00` to `99`: counts of 100 and more are written as 99. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
 function twoDigits(count: number): string {
-  return count < 10 ? `0${count}` : String(Math.min(count, 99));
+  return TWO_DIGITS[Math.min(count, 99)];
 }
+
+const HEX_DIGITS = '0123456789abcdef';
 
 /**
  * The version the hello offers: the highest non-GREASE supported_versions value when
@@ -99,9 +99,9 @@ function twoDigits(count: number): string {
  */
 function offeredVersion(s: HelloSource): number {
   const body = s.supportedVersions;
-  if (body === undefined) return s.legacyVersion;
+  if (body.data === null) return s.legacyVersion;
   versions.reset(0);
-  versions.pushU16sWithoutGrease(body, 1, contentEnd(body, 1));
+  versions.pushU16sWithoutGrease(body.data, body.start + 1, contentEnd(body, 1));
   if (versions.length === 0) return s.legacyVersion;
   let allDtls = true;
   let max = 0;
@@ -113,14 +113,6 @@ function offeredVersion(s: HelloSource): number {
     if (v < min) min = v;
   }
   return allDtls ? min : max;
-}
-
-/** The first protocol name of an ALPN body, clipped to the body; null when the list is empty. */
-function firstAlpnProtocol(body: Uint8Array): Uint8Array | null {
-  const listEnd = contentEnd(body, 2);
-  if (listEnd <= 2) return null;
-  const nameLength = Math.min(body[2], listEnd - 3);
-  return body.subarray(3, 3 + nameLength);
 }
 
 function isAlphanumeric(byte: number): boolean {
@@ -139,10 +131,17 @@ function isPrintableAscii(byte: number): boolean {
  * tls-non-ascii-alpn.pcapng, first name 0xBA 0xAD: reference `99`, spec `bd`); that
  * output is available as `alpnRule: 'reference'`. See docs/fingerprints.md.
  */
-function alpnChars(value: Uint8Array | null, rule: Ja4AlpnRule): string {
-  if (value === null || value.length === 0) return '00';
-  const first = value[0];
-  const last = value[value.length - 1];
+function alpnChars(alpn: BodySpan, rule: Ja4AlpnRule): string {
+  // The first protocol name, clipped to the body; none when the list is empty.
+  const { data, start } = alpn;
+  if (data === null) return '00';
+  const listEnd = contentEnd(alpn, 2);
+  if (listEnd <= start + 2) return '00';
+  const from = start + 3;
+  const to = from + Math.min(data[start + 2], listEnd - from);
+  if (to <= from) return '00';
+  const first = data[from];
+  const last = data[to - 1];
   if (rule === 'reference') {
     // The reference tool renders the value as text and prints '99' when its first
     // character is outside ASCII; we also keep any other unprintable byte out of the
@@ -152,11 +151,12 @@ function alpnChars(value: Uint8Array | null, rule: Ja4AlpnRule): string {
     return char(first) + char(last);
   }
   if (isAlphanumeric(first) && isAlphanumeric(last)) return String.fromCharCode(first, last);
-  const hex = toHex(value);
-  return hex[0] + hex[hex.length - 1];
+  // The first and last hex digits of the whole value.
+  return HEX_DIGITS[first >> 4] + HEX_DIGITS[last & 15];
 }
 
-function checkOptions(options: Ja4Options): { transport: Ja4Transport; alpnRule: Ja4AlpnRule } {
+/** The options with their defaults, each checked (internal; clientFingerprints checks them too). */
+export function checkOptions(options: Ja4Options): { transport: Ja4Transport; alpnRule: Ja4AlpnRule } {
   const transport = options.transport ?? 'tcp';
   const alpnRule = options.alpnRule ?? 'spec';
   if (!Object.hasOwn(TRANSPORT_CHAR, transport)) {
@@ -174,14 +174,57 @@ const JA4_R = 2;
 const JA4_O = 4;
 const JA4_RO = 8;
 
+/**
+ * Writes the text of parts b and c into `text`, `b_c` (the raw forms' tail), and returns
+ * where b ends. Part b: the list, `,`-separated; numeric order of u16 is the order of their
+ * hex. `values` counts every value the two parts hold (for the buffer's size).
+ */
+function writeB(list: U16List, values: number): number {
+  text.reset(5 * values + 2);
+  text.hexList(list.values, list.length, COMMA);
+  const end = text.length;
+  text.byte(UNDERSCORE);
+  return end;
+}
+
+/**
+ * Part c: the list, then `_` and the signature algorithms in wire order (no underscore when
+ * there are none: spec, "Extension hash").
+ */
+function writeC(list: U16List): void {
+  text.hexList(list.values, list.length, COMMA);
+  if (sigalgs.length > 0) {
+    text.byte(UNDERSCORE);
+    text.hexList(sigalgs.values, sigalgs.length, COMMA);
+  }
+}
+
+/** `a_b_c` with parts b and c hashed from `text` (b ends at `bEnd`; c follows its `_`). */
+function hashed(a: string, bEnd: number, noB: boolean, noC: boolean): string {
+  const b = noB ? EMPTY_HASH : memoSha256Hex12(text.view(0, bEnd));
+  const c = noC ? EMPTY_HASH : memoSha256Hex12(text.view(bEnd + 1, text.length));
+  return `${a}_${b}_${c}`;
+}
+
 /** The forms of `forms` (others are ''), with the shared work done once. */
 function compute(
   hello: FingerprintableHello | Uint8Array,
   options: Ja4Options,
   forms: number,
 ): Ja4Fingerprints {
-  const { transport, alpnRule } = checkOptions(options);
-  const s = helloSource(hello);
+  const checked = checkOptions(options);
+  return ja4FromSource(helloSource(hello), checked, forms);
+}
+
+/**
+ * The forms of `forms` from fields already read (clientFingerprints reads them once for JA4
+ * and JA3). Internal: `s` is the shared {@link helloSource} result, valid until its next call.
+ */
+export function ja4FromSource(
+  s: HelloSource,
+  { transport, alpnRule }: { transport: Ja4Transport; alpnRule: Ja4AlpnRule },
+  forms: number = JA4 | JA4_R | JA4_O | JA4_RO,
+): Ja4Fingerprints {
   const ciphers = s.ciphers;
   const types = s.extensionTypes;
 
@@ -193,11 +236,12 @@ function compute(
     twoDigits(ciphers.length) +
     // The count includes SNI and ALPN.
     twoDigits(types.length) +
-    alpnChars(s.alpn ? firstAlpnProtocol(s.alpn) : null, alpnRule);
+    alpnChars(s.alpn, alpnRule);
 
   sigalgs.reset(0);
-  if (s.signatureAlgorithms)
-    sigalgs.pushU16sWithoutGrease(s.signatureAlgorithms, 2, contentEnd(s.signatureAlgorithms, 2));
+  const sigBody = s.signatureAlgorithms;
+  if (sigBody.data !== null)
+    sigalgs.pushU16sWithoutGrease(sigBody.data, sigBody.start + 2, contentEnd(sigBody, 2));
   // The sorted list of part c leaves out the two extensions part a describes.
   partC.reset(types.length);
   for (let i = 0; i < types.length; i++) {
@@ -208,47 +252,24 @@ function compute(
   // reference output shows `_o` zeros for a hello whose only extension is SNI).
   const noC = partC.length === 0;
 
-  text.reset(10 * (ciphers.length + types.length + sigalgs.length) + 8);
-  // Text of part b: the list, `,`-separated. Numeric order of u16 is the order of their hex.
-  const writeB = (list: U16List): [number, number] => {
-    const from = text.length;
-    text.hexList(list.values, list.length, COMMA);
-    return [from, text.length];
-  };
-  // Text of part c: the list, then `_` and the signature algorithms in wire order (no
-  // underscore when there are none: spec, "Extension hash").
-  const writeC = (list: U16List): [number, number] => {
-    const from = text.length;
-    text.hexList(list.values, list.length, COMMA);
-    if (sigalgs.length > 0) {
-      text.byte(UNDERSCORE);
-      text.hexList(sigalgs.values, sigalgs.length, COMMA);
-    }
-    return [from, text.length];
-  };
-  const hashB = ([from, to]: [number, number]) =>
-    ciphers.length === 0 ? EMPTY_HASH : hash12(text.view(from, to));
-  const hashC = ([from, to]: [number, number]) => (noC ? EMPTY_HASH : hash12(text.view(from, to)));
-  const raw = ([from, to]: [number, number]) => text.text(from, to);
-
   let ja4 = '';
   let ja4_r = '';
   let ja4_o = '';
   let ja4_ro = '';
   if (forms & (JA4 | JA4_R)) {
     ciphers.sortedInto(sorted);
-    const b = writeB(sorted);
+    const b = writeB(sorted, ciphers.length + types.length + sigalgs.length);
     partC.sortedInto(sorted);
-    const c = writeC(sorted);
-    if (forms & JA4) ja4 = `${a}_${hashB(b)}_${hashC(c)}`;
-    if (forms & JA4_R) ja4_r = `${a}_${raw(b)}_${raw(c)}`;
+    writeC(sorted);
+    if (forms & JA4) ja4 = hashed(a, b, ciphers.length === 0, noC);
+    if (forms & JA4_R) ja4_r = `${a}_${text.text()}`;
   }
   if (forms & (JA4_O | JA4_RO)) {
-    const b = writeB(ciphers);
+    const b = writeB(ciphers, ciphers.length + types.length + sigalgs.length);
     // The original-order list keeps SNI and ALPN, as the reference tool's output does.
-    const c = writeC(types);
-    if (forms & JA4_O) ja4_o = `${a}_${hashB(b)}_${hashC(c)}`;
-    if (forms & JA4_RO) ja4_ro = `${a}_${raw(b)}_${raw(c)}`;
+    writeC(types);
+    if (forms & JA4_O) ja4_o = hashed(a, b, ciphers.length === 0, noC);
+    if (forms & JA4_RO) ja4_ro = `${a}_${text.text()}`;
   }
   return { ja4, ja4_r, ja4_o, ja4_ro };
 }

@@ -45,3 +45,22 @@ describe('fingerprint digests', () => {
     expect(md5Hex(buffer.subarray(2, 5))).toBe('900150983cd24fb0d6963f7d28e17f72');
   });
 });
+
+describe('fingerprint digests, one reused hasher', () => {
+  it('gives each text its own digest when texts of different lengths alternate', () => {
+    const texts = [0, 1, 55, 56, 63, 64, 65, 200].map((length) =>
+      Uint8Array.from({ length }, (_, i) => (i * 7 + length) & 0xff),
+    );
+    for (let round = 0; round < 3; round++)
+      for (const bytes of texts) {
+        expect(sha256Hex(bytes)).toBe(sha256(bytes));
+        expect(sha256Hex(bytes, 12)).toBe(sha256(bytes).slice(0, 12));
+        expect(md5Hex(bytes)).toBe(md5(bytes));
+      }
+  });
+
+  it('cuts to an odd number of digits', () => {
+    expect(sha256Hex(fromLatin1('abc'), 13)).toBe('ba7816bf8f01c');
+    expect(sha256Hex(fromLatin1('abc'), 0)).toBe('');
+  });
+});

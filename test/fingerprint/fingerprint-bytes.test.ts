@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/bytes/errors.ts';
+import { clientFingerprints } from '../../src/fingerprint/client-fingerprints.ts';
 import { GREASE_VALUES, ja3, ja3All, ja3Full, ja4, ja4All } from '../../src/fingerprint/index.ts';
 import {
   encodeClientHello,
@@ -72,5 +73,22 @@ describe('fingerprints from the bytes, without a typed decode', () => {
     expect(() => ja3(broken)).toThrow(DecodeError);
     expect(() => ja4(broken)).toThrow(/client_hello\.extensions\[\d+\]|extensions/);
     expect(() => ja4(bytes.subarray(0, 60))).toThrow(DecodeError);
+  });
+});
+
+describe('clientFingerprints: every client fingerprint from one reading', () => {
+  it.each(captured)('%s: equals ja4All and ja3All, from the bytes and from the parsed hello', (_, bytes) => {
+    const parsed = parseClientHello(bytes);
+    for (const input of [bytes, parsed]) {
+      expect(clientFingerprints(input)).toEqual({ ...ja4All(input), ...ja3All(input) });
+      expect(clientFingerprints(input, { transport: 'quic', alpnRule: 'reference' })).toEqual({
+        ...ja4All(input, { transport: 'quic', alpnRule: 'reference' }),
+        ...ja3All(input),
+      });
+    }
+  });
+
+  it('checks its options as ja4 does', () => {
+    expect(() => clientFingerprints(captured[0][1], { transport: 'udp' as 'tcp' })).toThrow(TypeError);
   });
 });

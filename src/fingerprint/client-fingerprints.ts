@@ -1,0 +1,30 @@
+/**
+ * Every client fingerprint of one hello, JA4's four forms and JA3 with its string, from one
+ * reading of it: what a capture tool prints per handshake (`hellokit pcap --json`). Not in
+ * the public entry point yet (the CLI imports it from here).
+ */
+import type { FingerprintableHello } from '../handshake/hello-fields.ts';
+import { helloSource } from './hello-source.ts';
+import { type Ja3Fingerprints, ja3FromSource } from './ja3.ts';
+import { checkOptions, type Ja4Fingerprints, type Ja4Options, ja4FromSource } from './ja4.ts';
+
+/** The four JA4 forms and JA3 with its string. */
+export interface ClientFingerprints extends Ja4Fingerprints, Ja3Fingerprints {}
+
+/**
+ * {@link ja4All} and {@link ja3All} of a ClientHello, typed or as bytes, the hello read once
+ * (the same as calling both; `options` are JA4's).
+ * @example
+ * const { ja4, ja4_r, ja4_o, ja4_ro, ja3, ja3Full } = clientFingerprints(bytes);
+ * @throws {DecodeError} when the bytes' lengths do not hold together
+ */
+export function clientFingerprints(
+  hello: FingerprintableHello | Uint8Array,
+  options: Ja4Options = {},
+): ClientFingerprints {
+  const checked = checkOptions(options);
+  const s = helloSource(hello);
+  const { ja4, ja4_r, ja4_o, ja4_ro } = ja4FromSource(s, checked);
+  const { ja3, ja3Full } = ja3FromSource(s);
+  return { ja4, ja4_r, ja4_o, ja4_ro, ja3, ja3Full };
+}
