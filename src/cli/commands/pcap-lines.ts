@@ -7,7 +7,8 @@ import { type KnownClient, presetsWithJa4 } from '../../builder/presets/index.ts
 import { type CapturedHandshake, streamHandshakes } from '../../capture/stream-handshakes.ts';
 import type { CapturedStream } from '../../capture/streams.ts';
 import type { Endpoint } from '../../capture/tcp.ts';
-import { type Ja4AlpnRule, ja3, ja3All, ja3s, ja4, ja4All } from '../../fingerprint/index.ts';
+import { clientFingerprints } from '../../fingerprint/client-fingerprints.ts';
+import { type Ja4AlpnRule, ja3, ja3s, ja4 } from '../../fingerprint/index.ts';
 import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { schemaField, versionJson } from '../json-contract.ts';
@@ -97,8 +98,8 @@ const ARROW = new TextEncoder().encode(' → ');
  * object built and serialised (or a string built and encoded), and a capture can have millions.
  */
 function handshakeJson(h: CapturedHandshake, options: PcapLineOptions, out: OutputBytes): void {
-  const { ja3, ja3Full } = ja3All(h.clientHello);
-  const fp = ja4All(h.clientHello, ja4Options(h, options));
+  const fp = clientFingerprints(h.clientHello, ja4Options(h, options));
+  const { ja3, ja3Full } = fp;
   out.raw(HANDSHAKE_LINE);
   out.json(h.transport);
   out.text(',"stream":');
