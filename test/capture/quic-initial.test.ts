@@ -8,6 +8,7 @@ import {
   parseLongHeader,
   QUIC_VERSION,
 } from '../../src/quic/index.ts';
+import { RFC9001_DCID, RFC9001_SERVER_INITIAL } from '../helpers/rfc9001.ts';
 import {
   cryptoFrame,
   ethernet,
@@ -19,7 +20,7 @@ import {
   writePcap,
 } from './helpers/capture-writer.ts';
 
-const rfcDcid = fromHex('8394c8f03e515708');
+const rfcDcid = RFC9001_DCID;
 
 describe('QUIC Initial keys', () => {
   test('match RFC 9001 Appendix A.1 for QUIC v1', () => {
@@ -41,9 +42,7 @@ describe('QUIC Initial keys', () => {
   });
 
   test('open the server Initial of RFC 9001 Appendix A.3', () => {
-    const packet = fromHex(
-      'cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc42158407dd074ee',
-    );
+    const packet = RFC9001_SERVER_INITIAL;
     const header = parseLongHeader(packet, 0)!;
     expect(header.initial).toBe(true);
     expect(toHex(header.sourceConnectionId)).toBe('f067a5502a4262b5');

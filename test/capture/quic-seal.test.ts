@@ -8,9 +8,10 @@ import {
   retryIntegrityTag,
   sealInitial,
 } from '../../src/quic/index.ts';
+import { RFC9001_DCID, RFC9001_SERVER_INITIAL } from '../helpers/rfc9001.ts';
 
 // RFC 9001 Appendix A: connection ID, client Initial (A.2), server Initial (A.3), Retry (A.4).
-const dcid = fromHex('8394c8f03e515708');
+const dcid = RFC9001_DCID;
 const clientCrypto = fromHex(
   '060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868' +
     '04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578' +
@@ -68,13 +69,7 @@ const serverPayload = fromHex(
     '0d89690b84d08a60993c144eca684d1081287c834d5311bcf32bb9da1a002b00' +
     '020304',
 );
-const serverProtected = fromHex(
-  'cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a' +
-    '5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3' +
-    'dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84' +
-    '022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc4' +
-    '2158407dd074ee',
-);
+const serverProtected = RFC9001_SERVER_INITIAL;
 
 describe('sealInitial (RFC 9001 Appendix A)', () => {
   test('reproduces the protected client Initial of A.2 byte for byte from its unprotected payload', () => {

@@ -24,6 +24,7 @@ import {
   sealInitial,
   TRANSPORT_PARAMETER,
 } from '../../src/quic/index.ts';
+import { RFC9001_DCID, RFC9001_SERVER_INITIAL } from '../helpers/rfc9001.ts';
 
 /** A UDP server on 127.0.0.1 that hands each datagram to `answer` and records what came in. */
 async function udpServer(
@@ -390,13 +391,7 @@ async function sessionIdEchoingServer(): Promise<Awaited<ReturnType<typeof udpSe
 
 describe('reading the server Initial', () => {
   // RFC 9001 Appendix A.3: the server Initial (ACK + CRYPTO with a ServerHello) for connection ID 8394c8f03e515708.
-  const serverInitial = fromHex(
-    'cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a' +
-      '5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3' +
-      'dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84' +
-      '022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc4' +
-      '2158407dd074ee',
-  );
+  const serverInitial = RFC9001_SERVER_INITIAL;
   // A Handshake packet coalesced after it (type 2), which the probe lists but cannot open.
   const handshake = concatBytes(
     fromHex('e000000001 00 08 f067a5502a4262b5 4014'),
@@ -407,7 +402,7 @@ describe('reading the server Initial', () => {
     const server = await udpServer((_d, reply) => reply(concatBytes(serverInitial, handshake)));
     const r = await probeQuic(`127.0.0.1:${server.port}`, {
       ...quick,
-      destinationConnectionId: fromHex('8394c8f03e515708'),
+      destinationConnectionId: RFC9001_DCID,
       sourceConnectionId: new Uint8Array(0),
     });
     expect(r.outcome).toBe('server_hello');

@@ -6,20 +6,15 @@
  * Caddy's HTTP/3 over a UDP socket of the test's own, and replays Caddy's datagrams in memory.
  */
 import { describe, expect, test } from 'vitest';
-import { fromHex, toHex } from '../../src/bytes/hex.ts';
+import { toHex } from '../../src/bytes/hex.ts';
 import { probeQuicDatagrams } from '../../src/probe/quic/datagrams.ts';
 import type { ProbeDuplex } from '../../src/probe/stream.ts';
 import { initialKeys, openInitial, parseLongHeader, readInitialFrames } from '../../src/quic/index.ts';
+import { RFC9001_DCID, RFC9001_SERVER_INITIAL } from '../helpers/rfc9001.ts';
 
 // RFC 9001 Appendix A.3: the server Initial (ACK + CRYPTO with a ServerHello) for connection ID 8394c8f03e515708.
-const DCID = fromHex('8394c8f03e515708');
-const SERVER_INITIAL = fromHex(
-  'cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a' +
-    '5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3' +
-    'dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84' +
-    '022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc4' +
-    '2158407dd074ee',
-);
+const DCID = RFC9001_DCID;
+const SERVER_INITIAL = RFC9001_SERVER_INITIAL;
 const ids = { destinationConnectionId: DCID, sourceConnectionId: new Uint8Array(0) };
 const quick = { timeoutMs: 3000, idleTimeoutMs: 300, resendAfterMs: 100 };
 
