@@ -255,10 +255,9 @@ export async function settle(target: Target, collectedAt: number): Promise<Serve
     }
     // The companion is the certificate's curve: the one curve an ECDSA-only OpenSSL server
     // takes alone (P-256 when it takes several, or none).
-    const companion =
-      TLS12_CURVES.find((c) => c === 'P-256' && tls12Curves.includes('secp256r1')) ??
-      TLS12_CURVES.find((c) => tls12Curves.includes(groupName(lookupGroup(c)))) ??
-      'P-256';
+    const companion = tls12Curves.includes('secp256r1')
+      ? 'P-256'
+      : (TLS12_CURVES.find((c) => tls12Curves.includes(groupName(lookupGroup(c)))) ?? 'P-256');
     const companionName = groupName(lookupGroup(companion));
     for (const curve of refusedAlone) {
       if (curve === companion) continue;

@@ -251,8 +251,11 @@ export function featureFix(feature: FeatureId, refused: ProbeSpec, working: Prob
  * keeps that half, an acceptance the other; the last one left is sent alone to confirm. When
  * that confirming hello fell into another size range (under 256, 256–511, 512 bytes or more)
  * than the working one, one more probe, the working hello padded to the same length, tells
- * whether the size is the cause (`size`). `probe` returning undefined (not sent: the time budget
- * ran out) ends the search unfinished.
+ * whether the size is the cause (`size`). When offering TLS 1.3 is left, one probe with every
+ * TLS 1.3 suite tells a server without the common suites (`tls13_suites`) from an intolerant
+ * one. When no single feature is the cause, each of the working hello's features is given alone
+ * to the refused hello (`repairs`). `probe` returning undefined (not sent: the time budget ran
+ * out) ends the search unfinished.
  * @example const cause = await bisectRefusal(probe, modern, tls12Only); cause.feature // 'tls13'
  */
 export async function bisectRefusal(
@@ -267,32 +270,30 @@ export async function bisectRefusal(
   );
   const runs: CauseRun[] = [];
   const unfinished: Cause = { feature: null, differing: features, runs, unfinished: true };
-  const send = async (
-    set: readonly FeatureId[],
-    from: ProbeSpec = refused,
-  ): Promise<CauseRun | undefined> => {
-    let spec: ProbeSpec = working;
-    for (const f of set) spec = HELLO_FEATURES[f].take(spec, from);
-    const id: CauseProbeId = `cause.${set.join('+')}`;
-    const label = `the working hello, ${set.map((f) => featureWhat(f, from)).join(' and ')}`;
-    const answer = await probe({ ...spec, id, label });
+  /** Sends one bisection probe and keeps its run; undefined when the budget stopped it. */
+  const sendSpec = async (hello: ProbeSpec, id: CauseProbeId, label: string) => {
+    const spec = { ...hello, id, label };
+    const answer = await probe(spec);
     if (answer === undefined) return undefined;
-    const run: CauseRun = { spec: { ...spec, id, label }, answer };
+    const run: CauseRun = { spec, answer };
     runs.push(run);
     return run;
+  };
+  /** The working hello with `from`'s value of each feature in `set`. */
+  const send = (set: readonly FeatureId[], from: ProbeSpec = refused): Promise<CauseRun | undefined> => {
+    let spec: ProbeSpec = working;
+    for (const f of set) spec = HELLO_FEATURES[f].take(spec, from);
+    const label = `the working hello, ${set.map((f) => featureWhat(f, from)).join(' and ')}`;
+    return sendSpec(spec, `cause.${set.join('+')}`, label);
   };
   /** No single feature breaks the working hello: which one alone repairs the refused hello? */
   const noSingleCause = async (): Promise<Cause> => {
     const repairs: FeatureId[] = [];
     for (const f of features) {
-      const spec = HELLO_FEATURES[f].take(refused, working);
-      const id: CauseProbeId = `cause.repair.${f}`;
       const label = `the refused hello with the working hello's ${featureNoun(f)}`;
-      const answer = await probe({ ...spec, id, label });
-      if (answer === undefined) return unfinished;
-      const run: CauseRun = { spec: { ...spec, id, label }, answer };
-      runs.push(run);
-      if (acceptedAsOffered(run.spec, answer)) repairs.push(f);
+      const run = await sendSpec(HELLO_FEATURES[f].take(refused, working), `cause.repair.${f}`, label);
+      if (!run) return unfinished;
+      if (acceptedAsOffered(run.spec, run.answer)) repairs.push(f);
     }
     return { feature: null, differing: features, runs, ...(repairs.length ? { repairs } : {}) };
   };

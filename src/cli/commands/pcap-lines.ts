@@ -99,7 +99,6 @@ const ARROW = new TextEncoder().encode(' → ');
  */
 function handshakeJson(h: CapturedHandshake, options: PcapLineOptions, out: OutputBytes): void {
   const fp = clientFingerprints(h.clientHello, ja4Options(h, options));
-  const { ja3, ja3Full } = fp;
   out.raw(HANDSHAKE_LINE);
   out.json(h.transport);
   out.text(',"stream":');
@@ -115,9 +114,9 @@ function handshakeJson(h: CapturedHandshake, options: PcapLineOptions, out: Outp
   out.text(',"serverName":');
   out.json(sni(h));
   out.text(',"ja3":');
-  out.json(ja3);
+  out.json(fp.ja3);
   out.text(',"ja3Full":');
-  out.json(ja3Full);
+  out.json(fp.ja3Full);
   out.text(',"ja4":');
   out.json(fp.ja4);
   out.text(',"ja4_r":');
