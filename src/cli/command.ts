@@ -6,6 +6,11 @@ export interface CommandIO {
   err(text: string): void;
   /** Raw bytes written to stdout (for binary output). */
   outBytes(bytes: Uint8Array): void;
+  /**
+   * Text already encoded as UTF-8, written as `out` writes text (the caller gives the bytes
+   * away). Absent in buffers that keep text: then the command decodes it and calls `out`.
+   */
+  outText?(utf8: Uint8Array): void;
   readStdin(maxBytes: number): Promise<Uint8Array>;
   /**
    * Resolves once what `out` wrote has been taken by the reader (at once when nothing waits),

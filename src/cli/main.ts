@@ -32,6 +32,7 @@ const processIO: CommandIO = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   outBytes: (bytes) => process.stdout.write(bytes),
+  outText: (utf8) => process.stdout.write(utf8),
   readStdin: async (maxBytes) => {
     const chunks: Uint8Array[] = [];
     let total = 0;

@@ -147,6 +147,23 @@ export function serverName(body: Uint8Array): string | null {
   return null;
 }
 
+/**
+ * The host_name of a hello's first server_name extension (RFC 6066 §3), or null: from its
+ * typed value when the hello was decoded with one, else read from its body.
+ */
+export function helloServerName(hello: Pick<ClientHello, 'extensions'>): string | null {
+  for (const ext of hello.extensions ?? []) {
+    if (ext.type !== 0) continue;
+    const list = (ext.value as Partial<ServerNameList> | undefined)?.serverNameList;
+    if (list) {
+      for (const e of list) if (e.nameType === 0) return e.hostName ?? serverName(ext.body);
+      return null;
+    }
+    return serverName(ext.body);
+  }
+  return null;
+}
+
 /** The groups of a ClientHello's key_share entries (RFC 8446 §4.2.8), in wire order. */
 export function keyShareGroups(body: Uint8Array): number[] {
   const value = viaCodec(keyShareCodec, body) as KeyShareClientHello | undefined;

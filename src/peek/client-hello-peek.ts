@@ -9,7 +9,7 @@ import { concatBytes, latin1 } from '../bytes/hex.ts';
 import { sslv2ClientHelloLine } from '../fingerprint/sslv2.ts';
 import { parseClientHello } from '../handshake/client-hello.ts';
 import { HANDSHAKE_TYPES } from '../handshake/header.ts';
-import { firstExtensionBody, serverName } from '../handshake/hello-fields.ts';
+import { helloServerName } from '../handshake/hello-fields.ts';
 import { HandshakeReassembler } from '../handshake/reassembler.ts';
 import {
   isSslv2ClientHello,
@@ -269,10 +269,9 @@ function looksPrintable(bytes: Uint8Array): boolean {
 
 /**
  * The host_name of a ClientHello's server_name extension (RFC 6066 §3), or null when there
- * is none. Read straight from the extension body, so it works on any hello.
+ * is none (its typed value when decoded, else its body), so it works on any hello.
  * @example clientHelloServerName(parseClientHello(bytes)) // 'example.com'
  */
 export function clientHelloServerName(hello: Pick<ClientHello, 'extensions'>): string | null {
-  const body = firstExtensionBody(hello, 0);
-  return body === undefined ? null : serverName(body);
+  return helloServerName(hello);
 }

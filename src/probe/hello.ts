@@ -9,12 +9,11 @@ import { keyShareCodec } from '../extensions/key-share.ts';
 import type { Extension } from '../extensions/types.ts';
 import { EXTENSION_NAMES } from '../extensions/values.ts';
 import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
-import {
-  firstExtensionBody,
-  keyShareGroups,
-  serverName,
-  supportedVersions,
-} from '../handshake/hello-fields.ts';
+import { firstExtensionBody, keyShareGroups, supportedVersions } from '../handshake/hello-fields.ts';
+
+/** The SNI host name a hello carries, or null. */
+export { helloServerName } from '../handshake/hello-fields.ts';
+
 import type { ClientHello } from '../handshake/types.ts';
 import type { HelloWithKeyShares } from './types.ts';
 
@@ -106,12 +105,6 @@ export function findRawExtension(
   type: number,
 ): Extension | undefined {
   return extensions?.find((e) => e.type === type);
-}
-
-/** The SNI host name a hello carries, or null (read from the raw body). */
-export function helloServerName(hello: ClientHello): string | null {
-  const body = firstExtensionBody(hello, EXT.server_name);
-  return body === undefined ? null : serverName(body);
 }
 
 /** The versions a hello offers: supported_versions, or legacy_version when it has none. */

@@ -10,62 +10,105 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PendingStream } from '../../capture/scanner.ts';
 import type { CapturedStream } from '../../capture/streams.ts';
-import type { Endpoint } from '../../capture/tcp.ts';
-import type { PcapLineOptions } from './pcap-lines.ts';
+import { type PcapLineOptions, streamLines } from './pcap-lines.ts';
+import type { OutputBytes } from './pcap-output.ts';
 
-/** A batch of connections: their fields, and their client and server bytes back to back in one buffer. */
+/**
+ * A batch of connections: per connection {@link META} numbers in `meta` and two addresses in
+ * `ips`, and their client and server bytes back to back in `bytes`. Numbers and bytes travel as
+ * transferred buffers: cloning an object per connection cost more than decoding it.
+ */
 export interface PcapBatch {
   readonly id: number;
-  readonly streams: readonly {
-    readonly transport: 'tcp' | 'quic';
-    readonly index: number;
-    readonly client: Endpoint;
-    readonly server: Endpoint;
-    readonly firstSeen: number;
-    readonly clientLength: number;
-    readonly serverLength: number;
-  }[];
+  readonly meta: Float64Array;
+  readonly ips: readonly string[];
   readonly bytes: ArrayBuffer;
 }
 
+/** Numbers per connection in {@link PcapBatch.meta}: QUIC (1) or TCP (0), index, firstSeen, client port, server port, client bytes, server bytes. */
+const META = 7;
+
 /**
- * A worker's answer to a batch: the lines (UTF-8, so the command's thread only writes them),
- * and per connection its handshake count and warnings.
+ * The answer to a batch: the lines (UTF-8, so the command's thread only writes them), each
+ * connection's handshake count, and the warnings its bytes gave (`warningAt[i]` is the position
+ * in the batch of the connection that gave `warningText[i]`).
  */
 export interface PcapBatchResult {
   readonly id: number;
   readonly lines: Uint8Array;
-  readonly handshakes: readonly number[];
-  readonly warnings: readonly (readonly string[])[];
+  readonly handshakes: Uint32Array;
+  readonly warningAt: readonly number[];
+  readonly warningText: readonly string[];
 }
 
 /** Packs connections into a batch (their bytes copied into one buffer, which is transferred). */
-export function packBatch(id: number, streams: readonly PendingStream[]): PcapBatch {
+export function packBatch(id: number, streams: readonly CapturedStream[]): PcapBatch {
   let total = 0;
   for (const s of streams) total += s.clientBytes.length + s.serverBytes.length;
   const bytes = new Uint8Array(total);
+  const meta = new Float64Array(streams.length * META);
+  const ips: string[] = new Array(streams.length * 2);
   let at = 0;
-  const fields = streams.map(({ clientBytes, serverBytes, evicted: _evicted, ...stream }) => {
-    bytes.set(clientBytes, at);
-    at += clientBytes.length;
-    bytes.set(serverBytes, at);
-    at += serverBytes.length;
-    return { ...stream, clientLength: clientBytes.length, serverLength: serverBytes.length };
-  });
-  return { id, streams: fields, bytes: bytes.buffer };
+  for (let i = 0; i < streams.length; i++) {
+    const s = streams[i];
+    bytes.set(s.clientBytes, at);
+    at += s.clientBytes.length;
+    bytes.set(s.serverBytes, at);
+    at += s.serverBytes.length;
+    const m = i * META;
+    meta[m] = s.transport === 'quic' ? 1 : 0;
+    meta[m + 1] = s.index;
+    meta[m + 2] = s.firstSeen;
+    meta[m + 3] = s.client.port;
+    meta[m + 4] = s.server.port;
+    meta[m + 5] = s.clientBytes.length;
+    meta[m + 6] = s.serverBytes.length;
+    ips[2 * i] = s.client.ip;
+    ips[2 * i + 1] = s.server.ip;
+  }
+  return { id, meta, ips, bytes: bytes.buffer };
 }
 
 /** The connections of a batch, their bytes as views of its buffer. */
 export function unpackBatch(batch: PcapBatch): CapturedStream[] {
   const bytes = new Uint8Array(batch.bytes);
+  const { meta, ips } = batch;
+  const out: CapturedStream[] = [];
   let at = 0;
-  return batch.streams.map(({ clientLength, serverLength, ...stream }) => {
-    const clientBytes = bytes.subarray(at, at + clientLength);
-    at += clientLength;
-    const serverBytes = bytes.subarray(at, at + serverLength);
-    at += serverLength;
-    return { ...stream, clientBytes, serverBytes };
-  });
+  for (let m = 0, i = 0; m < meta.length; m += META, i += 2) {
+    const clientEnd = at + meta[m + 5];
+    const serverEnd = clientEnd + meta[m + 6];
+    const clientBytes = bytes.subarray(at, clientEnd);
+    const serverBytes = bytes.subarray(clientEnd, serverEnd);
+    at = serverEnd;
+    out.push({
+      transport: meta[m] === 1 ? 'quic' : 'tcp',
+      index: meta[m + 1],
+      client: { ip: ips[i], port: meta[m + 3] },
+      server: { ip: ips[i + 1], port: meta[m + 4] },
+      firstSeen: meta[m + 2],
+      clientBytes,
+      serverBytes,
+    });
+  }
+  return out;
+}
+
+/** Decodes a batch's connections and writes their lines into `out`; the answer (its lines taken from `out`). */
+export function answerBatch(
+  id: number,
+  streams: readonly CapturedStream[],
+  options: PcapLineOptions,
+  out: OutputBytes,
+): PcapBatchResult {
+  const handshakes = new Uint32Array(streams.length);
+  const warningAt: number[] = [];
+  const warningText: string[] = [];
+  for (let i = 0; i < streams.length; i++) {
+    handshakes[i] = streamLines(streams[i], options, out, warningText);
+    while (warningAt.length < warningText.length) warningAt.push(i);
+  }
+  return { id, lines: out.take(), handshakes, warningAt, warningText };
 }
 
 /**
@@ -81,7 +124,7 @@ export function pcapWorkerScript(): URL | undefined {
   return undefined;
 }
 
-/** A sent batch: its connections (without their bytes) and the answer to come. */
+/** A batch on its way: its connections and the answer to come. */
 interface InFlight {
   readonly streams: readonly PendingStream[];
   readonly result: Promise<PcapBatchResult>;
@@ -90,22 +133,30 @@ interface InFlight {
 }
 
 /**
- * Worker threads that answer batches; {@link next} gives the answers in the order sent.
+ * Worker threads that answer batches, and the queue of answers in the order the batches were
+ * made ({@link next}); batches answered by the command's own thread ({@link keep}) wait in the
+ * same queue, so the output keeps the capture's order.
  * @example
- * const pool = new PcapWorkers(script, 2, options);
- * pool.send(streams); const { streams, result } = pool.next()!; write((await result).text);
+ * const pool = new PcapWorkers(script, 1, options);
+ * if (pool.busy) pool.keep(streams, answerBatch(...)); else pool.send(streams);
+ * const { streams, result } = pool.next()!; write((await result).lines);
  */
 export class PcapWorkers {
   private readonly workers: Worker[] = [];
+  /** Batches sent to each worker and not yet answered. */
+  private readonly load: number[] = [];
   private readonly waiting = new Map<
     number,
-    { resolve: (r: PcapBatchResult) => void; reject: (e: Error) => void }
+    { worker: number; resolve: (r: PcapBatchResult) => void; reject: (e: Error) => void }
   >();
   private readonly queue: InFlight[] = [];
+  private readonly perWorker: number;
   private nextId = 0;
   private failure: Error | undefined;
 
-  constructor(script: URL, count: number, options: PcapLineOptions) {
+  /** `perWorker`: batches in flight per worker before it counts as busy. */
+  constructor(script: URL, count: number, options: PcapLineOptions, perWorker: number) {
+    this.perWorker = perWorker;
     for (let i = 0; i < count; i++) {
       const worker = new Worker(script, {
         workerData: options,
@@ -115,36 +166,42 @@ export class PcapWorkers {
       worker.on('message', (r: PcapBatchResult) => {
         const w = this.waiting.get(r.id);
         this.waiting.delete(r.id);
-        w?.resolve(r);
+        if (!w) return;
+        this.load[w.worker]--;
+        w.resolve(r);
       });
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`a pcap worker thread stopped with exit code ${code}`));
       });
       this.workers.push(worker);
+      this.load.push(0);
     }
   }
 
-  /** Batches sent and not yet taken with {@link next}. */
+  /** Batches made and not yet taken with {@link next}. */
   get pending(): number {
     return this.queue.length;
   }
 
-  /** Sends a batch to the next worker in turn. */
+  /** True when every worker has its fill of batches in flight. */
+  get busy(): boolean {
+    return this.load.every((n) => n >= this.perWorker);
+  }
+
+  /** Sends a batch to the least loaded worker. */
   send(streams: readonly PendingStream[]): void {
     const id = this.nextId++;
     const batch = packBatch(id, streams);
+    let worker = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[worker]) worker = i;
     const result = new Promise<PcapBatchResult>((resolve, reject) => {
       if (this.failure) reject(this.failure);
-      else this.waiting.set(id, { resolve, reject });
+      else this.waiting.set(id, { worker, resolve, reject });
     });
-    this.workers[id % this.workers.length].postMessage(batch, [batch.bytes]);
-    // Only what settle() needs is kept here: the bytes went to the worker.
-    const sent: InFlight = {
-      streams: streams.map((s) => ({ ...s, clientBytes: EMPTY, serverBytes: EMPTY })),
-      result,
-      ready: false,
-    };
+    this.load[worker]++;
+    this.workers[worker].postMessage(batch, [batch.meta.buffer as ArrayBuffer, batch.bytes]);
+    const sent: InFlight = { streams, result, ready: false };
     result.then(
       () => {
         sent.ready = true;
@@ -152,6 +209,12 @@ export class PcapWorkers {
       () => undefined,
     );
     this.queue.push(sent);
+  }
+
+  /** Queues the answer to a batch made here (behind the batches sent before it). */
+  keep(streams: readonly PendingStream[], result: PcapBatchResult): void {
+    this.nextId++;
+    this.queue.push({ streams, result: Promise.resolve(result), ready: true });
   }
 
   /** True when the oldest batch's answer has come (taking it will not wait). */
@@ -176,6 +239,5 @@ export class PcapWorkers {
   }
 }
 
-const EMPTY = new Uint8Array(0);
 /** Young generation of a worker's heap, MB (V8's default is up to 48 per thread). */
 const WORKER_YOUNG_MB = 8;

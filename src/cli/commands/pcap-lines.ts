@@ -9,7 +9,7 @@ import type { CapturedStream } from '../../capture/streams.ts';
 import type { Endpoint } from '../../capture/tcp.ts';
 import { clientFingerprints } from '../../fingerprint/client-fingerprints.ts';
 import { type Ja4AlpnRule, ja3, ja3s, ja4 } from '../../fingerprint/index.ts';
-import { firstExtensionBody, serverName } from '../../handshake/hello-fields.ts';
+import { helloServerName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { schemaField, versionJson } from '../json-contract.ts';
 import type { OutputBytes } from './pcap-output.ts';
@@ -68,8 +68,7 @@ function serverHelloFields(h: CapturedHandshake) {
 }
 
 function sni(h: CapturedHandshake): string | null {
-  const body = firstExtensionBody(h.clientHello, 0);
-  return body === undefined ? null : serverName(body);
+  return helloServerName(h.clientHello);
 }
 
 function ja4Options(h: CapturedHandshake, options: PcapLineOptions) {

@@ -8,7 +8,7 @@ import type { Command, CommandIO } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { noteStdinWait } from '../input.ts';
 import { schemaField } from '../json-contract.ts';
-import { PcapWorkers, pcapWorkerScript } from './pcap-batch.ts';
+import { answerBatch, PcapWorkers, pcapWorkerScript } from './pcap-batch.ts';
 import { type PcapLineOptions, streamLines } from './pcap-lines.ts';
 import { OutputBytes } from './pcap-output.ts';
 
@@ -48,6 +48,9 @@ const WORKERS_AFTER = 8 * 1024 * 1024;
 /** Connections per batch sent to a worker, and batches in flight per worker. */
 const BATCH_STREAMS = 256;
 const IN_FLIGHT_PER_WORKER = 4;
+/** Batches answered and waiting for an older one before this thread waits for the oldest. */
+const MAX_QUEUED = 16;
+const NONE: readonly string[] = [];
 
 /** `hellokit pcap FILE`: the handshakes in a pcap/pcapng capture with their fingerprints, streamed. */
 export const pcapCommand: Command = {
@@ -78,18 +81,23 @@ export const pcapCommand: Command = {
     const out = new BatchedOutput(io);
     const script = threads > 0 ? pcapWorkerScript() : undefined;
     let workers: PcapWorkers | undefined;
-    // Writes a worker's answer, oldest first, and settles its connections in the scanner.
+    // Writes the oldest batch's answer and settles its connections in the scanner.
     const takeOldest = async (): Promise<void> => {
       const sent = workers?.next();
       if (!sent) return;
       const r = await sent.result;
-      for (let i = 0; i < sent.streams.length; i++)
-        scanner.settle(sent.streams[i], r.handshakes[i], r.warnings[i]);
+      let w = 0;
+      for (let i = 0; i < sent.streams.length; i++) {
+        const from = w;
+        while (w < r.warningAt.length && r.warningAt[w] === i) w++;
+        scanner.settle(sent.streams[i], r.handshakes[i], from === w ? NONE : r.warningText.slice(from, w));
+      }
       await out.writeBytes(r.lines);
     };
+    const here = new OutputBytes(OUTPUT_BATCH);
     const handle = async (streams: PendingStream[], last: boolean): Promise<void> => {
       if (!workers && script && scanner.stats().bytes >= WORKERS_AFTER) {
-        workers = new PcapWorkers(script, threads, lineOptions);
+        workers = new PcapWorkers(script, threads, lineOptions, IN_FLIGHT_PER_WORKER);
       }
       if (!workers) {
         const warnings: string[] = [];
@@ -103,14 +111,14 @@ export const pcapCommand: Command = {
         return;
       }
       // Each chunk's connections go out at once (a live capture's lines are not held back).
-      for (let i = 0; i < streams.length; i += BATCH_STREAMS)
-        workers.send(streams.slice(i, i + BATCH_STREAMS));
-      while (
-        workers.pending > threads * IN_FLIGHT_PER_WORKER ||
-        (last && workers.pending > 0) ||
-        workers.oldestReady
-      )
-        await takeOldest();
+      // While every worker is busy this thread answers the batch itself instead of waiting.
+      for (let i = 0; i < streams.length; i += BATCH_STREAMS) {
+        const batch = streams.slice(i, i + BATCH_STREAMS);
+        if (workers.busy) workers.keep(batch, answerBatch(-1, batch, lineOptions, here));
+        else workers.send(batch);
+        while (workers.oldestReady || workers.pending > MAX_QUEUED) await takeOldest();
+      }
+      if (last) while (workers.pending > 0) await takeOldest();
     };
     try {
       for await (const chunk of chunksOf(source)) {
@@ -177,10 +185,10 @@ class BatchedOutput {
     this.bytes.text(text);
   }
 
-  /** Lines a worker already encoded (UTF-8): written as they are, after what is pending. */
+  /** Lines already encoded (a batch's answer): written after what is pending. */
   async writeBytes(bytes: Uint8Array): Promise<void> {
     this.flush();
-    if (bytes.length > 0) this.io.outBytes(bytes);
+    this.emit(bytes);
     await this.io.drain?.();
   }
 
@@ -196,11 +204,15 @@ class BatchedOutput {
   }
 
   flush(): void {
-    // As text (`out`): what every command writes its lines with (decoding ASCII is a copy).
-    if (this.bytes.length === 0) return;
-    this.io.out(utf8.decode(this.bytes.view()));
-    this.bytes.clear();
+    if (this.bytes.length > 0) this.emit(this.bytes.take());
+  }
+
+  /** UTF-8 lines to stdout: as they are where the output takes bytes, else as text. */
+  private emit(utf8: Uint8Array): void {
+    if (utf8.length === 0) return;
+    if (this.io.outText) this.io.outText(utf8);
+    else this.io.out(decoder.decode(utf8));
   }
 }
 
-const utf8 = new TextDecoder();
+const decoder = new TextDecoder();
