@@ -24,6 +24,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   statfsSync,
   statSync,
@@ -35,7 +36,8 @@ import { fileURLToPath } from 'node:url';
 import { fixtureHellos, syntheticCapture } from '../test/capture/helpers/synthetic-capture.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli/main.js');
+/** What `hellokit` runs: the package's bin (the bundled CLI). */
+const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.hellokit);
 const MB = 1024 * 1024;
 const SPACING_MICROS = 50_000;
 

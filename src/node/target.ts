@@ -45,6 +45,11 @@ export function parseProbeTarget(target: ProbeTarget, defaultPort = 443): { host
   }
   if (typeof host !== 'string' || host === '')
     throw new TypeError(`"target" has no host: ${JSON.stringify(target)}`);
+  // A name has no brackets, slashes, spaces or control characters, and a colon only in an IPv6 address.
+  if (/[[\]/\s\x00-\x1f\x7f]/.test(host) || (host.includes(':') && isIP(host) !== 6))
+    throw new TypeError(
+      `"target" host ${JSON.stringify(host)} is neither a name nor an IP address (an IPv6 address with a port goes in brackets: [::1]:443)`,
+    );
   const n = port === undefined || port === '' ? defaultPort : Number(port);
   if (!Number.isInteger(n) || n < 1 || n > 65535)
     throw new TypeError(`"target" port must be 1..65535, got ${JSON.stringify(port)}`);

@@ -200,4 +200,12 @@ describe('parseProbeTarget', () => {
     expect(() => parseProbeTarget('h:70000')).toThrow(TypeError);
     expect(() => parseProbeTarget(':443')).toThrow(TypeError);
   });
+  test('rejects a host that is neither a name nor an address, naming it', () => {
+    // An unclosed bracket once became the host "[:" with port 1, and the probe went ahead.
+    expect(() => parseProbeTarget('[::1')).toThrow('"target" host "[:" is neither a name nor an IP address');
+    expect(() => parseProbeTarget('a:b:443')).toThrow(/host "a:b"/);
+    expect(() => parseProbeTarget('host name:443')).toThrow(/host "host name"/);
+    expect(() => parseProbeTarget({ host: 'x/y', port: 443 })).toThrow(/host "x\/y"/);
+    expect(parseProbeTarget('[fe80::1%lo]:8443')).toEqual({ host: 'fe80::1%lo', port: 8443 });
+  });
 });
