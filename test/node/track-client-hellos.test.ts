@@ -8,7 +8,7 @@ import { ja4All } from '../../src/fingerprint/ja4.ts';
 import { readClientHello } from '../../src/node/read-client-hello.ts';
 import { selfSignedCertificate } from '../../src/node/self-signed.ts';
 import { clientHelloOf, trackClientHellos } from '../../src/node/track-client-hellos.ts';
-import { which } from '../peers/process.ts';
+import { describeBrowser, launchBrowser, SERVE_NAME } from '../helpers/browsers.ts';
 
 const run = promisify(execFile);
 
@@ -128,44 +128,35 @@ describe('trackClientHellos', () => {
       server.close();
     }
   });
+});
 
-  const chromium = which('chromium');
-  test.skipIf(!chromium && !process.env.CI)(
-    'Chromium through an http2 server: its JA4 is the one with SNI and h2, known as chromium',
-    async () => {
-      const server = trackClientHellos(createSecureServer({ cert, key }));
-      let seen: string | undefined;
-      server.on('stream', (stream: ServerHttp2Stream) => {
-        const h = clientHelloOf(stream.session!.socket);
-        seen ??= h?.ja4;
-        stream.respond({ ':status': 200, 'content-type': 'text/html' });
-        stream.end(
-          `<p id="ja4">${h?.ja4}</p><p id="known">${h?.knownClients.map((k) => k.preset).join(',')}</p>`,
-        );
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const port = (server.address() as { port: number }).port;
-      try {
-        const { stdout } = await run(
-          'chromium',
-          [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--ignore-certificate-errors',
-            '--user-data-dir=/tmp/hellokit-track-chromium',
-            '--host-resolver-rules=MAP track.hellokit.test 127.0.0.1',
-            '--dump-dom',
-            `https://track.hellokit.test:${port}/`,
-          ],
-          { timeout: 60_000 },
-        );
-        expect(seen).toMatch(/^t13d\d{4}h2_/);
-        expect(stdout).toContain(`<p id="ja4">${seen}</p>`);
-        expect(stdout).toContain('<p id="known">chrome</p>');
-      } finally {
-        server.close();
-      }
-    },
-  );
+describeBrowser('chromium', 'trackClientHellos with a real browser', () => {
+  test('Chromium through an http2 server: its JA4 is the one with SNI and h2, known as chromium', async () => {
+    const { cert, key } = await selfSignedCertificate([SERVE_NAME]);
+    const server = trackClientHellos(createSecureServer({ cert, key }));
+    let seen: string | undefined;
+    server.on('stream', (stream: ServerHttp2Stream) => {
+      const h = clientHelloOf(stream.session!.socket);
+      seen ??= h?.ja4;
+      stream.respond({ ':status': 200, 'content-type': 'text/html' });
+      stream.end(
+        `<p id="ja4">${h?.ja4}</p><p id="known">${h?.knownClients.map((k) => k.preset).join(',')}</p>`,
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const browser = await launchBrowser('chromium');
+    try {
+      const page = await browser.newPage();
+      await page.goto(`https://${SERVE_NAME}:${port}/`);
+      const shown = await page.$eval('#ja4', (e) => e.textContent);
+      const known = await page.$eval('#known', (e) => e.textContent);
+      expect(seen).toMatch(/^t13d\d{4}h2_/);
+      expect(shown).toBe(seen);
+      expect(known).toBe('chrome');
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  }, 90_000);
 });
