@@ -609,8 +609,21 @@ function ipv6Words(text: string, t: Tuple, at: number): boolean {
 }
 
 function dottedQuad(w: number): string {
-  return `${w >>> 24}.${(w >>> 16) & 0xff}.${(w >>> 8) & 0xff}.${w & 0xff}`;
+  let text = QUADS.get(w);
+  if (text === undefined) {
+    if (QUADS.size >= QUADS_KEPT) QUADS.clear();
+    text = `${w >>> 24}.${(w >>> 16) & 0xff}.${(w >>> 8) & 0xff}.${w & 0xff}`;
+    QUADS.set(w, text);
+  }
+  return text;
 }
+
+/**
+ * IPv4 texts by address, bounded: a capture names the same servers and clients over and over,
+ * and each new flow would otherwise build its two texts (and the output flatten them) again.
+ */
+const QUADS = new Map<number, string>();
+const QUADS_KEPT = 4096;
 
 /** The text of an address from its words (the kind is in the port word). */
 function addressText(t: Tuple, at: number): string {
