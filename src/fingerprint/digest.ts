@@ -4,9 +4,10 @@
  *
  * Two things make it cheaper than calling `sha256(bytes)` per text, neither touching the hash:
  * - One hasher per algorithm, reset before each use from a pristine one with noble's own
- *   `_cloneInto` (what its HMAC does), its digest written into one reused array. A fresh
- *   hasher allocates its state, its block buffer and a DataView every call, about a third of
- *   the cost of hashing a JA4 list. (Fingerprints run synchronously, one at a time.)
+ *   `_cloneInto` (what its HMAC does), its digest written into the hasher's own block buffer
+ *   (see {@link Sha256}). A fresh hasher allocates its state, its block buffer and a DataView
+ *   every call, about a third of the cost of hashing a JA4 list. (Fingerprints run
+ *   synchronously, one at a time.)
  * - A bounded memo of the digests of the texts fingerprints hash ({@link memoSha256Hex},
  *   {@link memoMd5Hex}): the texts repeat heavily in real traffic (a capture holds a few
  *   client builds, each sending the same lists on every connection), and a hit costs a map
@@ -14,29 +15,56 @@
  */
 import { _MD5 } from '@noble/hashes/legacy.js';
 import { _SHA256 } from '@noble/hashes/sha2.js';
-import { equalBytes, toHex } from '../bytes/hex.ts';
+import { equalBytes } from '../bytes/hex.ts';
 
-const sha256Pristine = new _SHA256();
-const sha256Hasher = new _SHA256();
-const sha256Digest = new Uint8Array(32);
-const md5Pristine = new _MD5();
-const md5Hasher = new _MD5();
-const md5Digest = new Uint8Array(16);
+/** `00` to `ff`: a digest's bytes as hex text. */
+const BYTE_TO_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * noble's hashers, able to digest into their own block buffer: `digestInto` reuses the
+ * DataView it keeps for that buffer, where any other output array costs a new DataView (an
+ * engine call, about a fifth of the hashing around the compression function for a JA4 list).
+ * The next use starts from a pristine clone, which overwrites the buffer before reading it.
+ */
+class Sha256 extends _SHA256 {
+  /** The digest, in the first 32 bytes of the returned array (valid until the next use). */
+  digestHere(): Uint8Array {
+    this.digestInto(this.buffer);
+    return this.buffer;
+  }
+}
+
+class Md5 extends _MD5 {
+  /** The digest, in the first 16 bytes of the returned array (valid until the next use). */
+  digestHere(): Uint8Array {
+    this.digestInto(this.buffer);
+    return this.buffer;
+  }
+}
+
+const sha256Pristine = new Sha256();
+const sha256Hasher = new Sha256();
+const md5Pristine = new Md5();
+const md5Hasher = new Md5();
+
+/** The first `digits` lower-case hex digits of `digest`. */
+function hexPrefix(digest: Uint8Array, digits: number): string {
+  let out = '';
+  const bytes = digits >> 1;
+  for (let i = 0; i < bytes; i++) out += BYTE_TO_HEX[digest[i]];
+  return digits & 1 ? out + BYTE_TO_HEX[digest[bytes]][0] : out;
+}
 
 /** SHA-256 of `bytes` as hex, cut to its first `hexDigits` digits (JA4 keeps 12). */
 export function sha256Hex(bytes: Uint8Array, hexDigits: number = 64): string {
   sha256Pristine._cloneInto(sha256Hasher);
-  sha256Hasher.update(bytes).digestInto(sha256Digest);
-  if (hexDigits >= 64) return toHex(sha256Digest);
-  // Only the bytes the digits come from are written out.
-  return toHex(sha256Digest.subarray(0, (hexDigits + 1) >> 1)).slice(0, hexDigits);
+  return hexPrefix(sha256Hasher.update(bytes).digestHere(), Math.min(hexDigits, 64));
 }
 
 /** MD5 of `bytes` as hex (JA3, JA3S). */
 export function md5Hex(bytes: Uint8Array): string {
   md5Pristine._cloneInto(md5Hasher);
-  md5Hasher.update(bytes).digestInto(md5Digest);
-  return toHex(md5Digest);
+  return hexPrefix(md5Hasher.update(bytes).digestHere(), 32);
 }
 
 /** Most texts each memo keeps; when full, the oldest entry goes (first in, first out). */

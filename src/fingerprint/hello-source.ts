@@ -83,14 +83,19 @@ function clear(): HelloSource {
 }
 
 /**
+ * {@link isGrease} for a u16 read from the bytes (no need to check that it is one).
+ * A GREASE value is `0x?a?a` with both bytes equal.
+ */
+function isGreaseU16(v: number): boolean {
+  return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
+}
+
+/**
  * Notes one extension's type, and the span of its body, `data[start, end)`, when a
  * fingerprint reads it.
  */
 function note(s: HelloSource, type: number, data: Uint8Array, start: number, end: number): void {
-  if (!isGrease(type)) {
-    s.extensionTypes.ensure(s.extensionTypes.length + 1);
-    s.extensionTypes.push(type);
-  }
+  if (!isGreaseU16(type)) s.extensionTypes.push(type);
   switch (type) {
     case EXTENSION.server_name:
       s.hasServerName = true;
@@ -123,8 +128,17 @@ function fromHello(hello: FingerprintableHello): HelloSource {
   s.legacyVersion = hello.legacyVersion;
   const suites = hello.cipherSuites;
   s.ciphers.reset(suites.length);
-  for (const v of suites) if (!isGrease(v)) s.ciphers.push(v);
-  for (const ext of hello.extensions ?? []) note(s, ext.type, ext.body, 0, ext.body.length);
+  for (let i = 0; i < suites.length; i++) {
+    const v = suites[i];
+    if (!isGrease(v)) s.ciphers.push(v);
+  }
+  const extensions = hello.extensions;
+  if (extensions === null || extensions === undefined) return s;
+  s.extensionTypes.reset(extensions.length);
+  for (let i = 0; i < extensions.length; i++) {
+    const { type, body } = extensions[i];
+    note(s, type, body, 0, body.length);
+  }
   return s;
 }
 
@@ -168,7 +182,7 @@ function fromMessage(b: Uint8Array, p: number, end: number): HelloSource | null 
   s.ciphers.reset(suitesLength >> 1);
   for (let i = q; i < q + suitesLength; i += 2) {
     const v = (b[i] << 8) | b[i + 1];
-    if (!isGrease(v)) s.ciphers.push(v);
+    if (!isGreaseU16(v)) s.ciphers.push(v);
   }
   q += suitesLength;
   if (q >= end) throw fault(q, 'client_hello.legacy_compression_methods', 'missing');
@@ -179,6 +193,8 @@ function fromMessage(b: Uint8Array, p: number, end: number): HelloSource | null 
   const extEnd = q + 2 + ((b[q] << 8) | b[q + 1]);
   if (extEnd !== end) throw fault(q, 'client_hello.extensions', 'length does not end where the hello ends');
   q += 2;
+  // At most one extension every four bytes.
+  s.extensionTypes.reset((extEnd - q) >> 2);
   for (let index = 0; q < extEnd; index++) {
     if (extEnd - q < 4) throw fault(q, `client_hello.extensions[${index}]`, 'header cut short');
     const type = (b[q] << 8) | b[q + 1];

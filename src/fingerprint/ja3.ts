@@ -32,13 +32,6 @@ const DASH = 0x2d;
 const groups = new U16List();
 const text = new AsciiText();
 
-function decimalList(values: Uint16Array | Uint8Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    if (i > from) text.byte(DASH);
-    text.decimal(values[i]);
-  }
-}
-
 /** Writes the JA3 string of `hello` into `text`. */
 function write(hello: FingerprintableHello | Uint8Array): void {
   writeFrom(helloSource(hello));
@@ -58,15 +51,15 @@ function writeFrom(s: HelloSource): void {
   );
   text.decimal(s.legacyVersion);
   text.byte(COMMA);
-  decimalList(s.ciphers.values, 0, s.ciphers.length);
+  text.decimalList(s.ciphers.values, 0, s.ciphers.length, DASH);
   text.byte(COMMA);
-  decimalList(s.extensionTypes.values, 0, s.extensionTypes.length);
+  text.decimalList(s.extensionTypes.values, 0, s.extensionTypes.length, DASH);
   text.byte(COMMA);
-  decimalList(groups.values, 0, groups.length);
+  text.decimalList(groups.values, 0, groups.length, DASH);
   text.byte(COMMA);
   if (formatBody.data !== null) {
     const from = formatBody.start + 1;
-    decimalList(formatBody.data, from, Math.max(from, contentEnd(formatBody, 1)));
+    text.decimalList(formatBody.data, from, Math.max(from, contentEnd(formatBody, 1)), DASH);
   }
 }
 
