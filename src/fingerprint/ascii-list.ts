@@ -4,15 +4,19 @@
  * buffer and hashed from there, with no intermediate strings or arrays of strings. A string
  * is made only when the caller asks for the text itself (`ja4_r`, `ja3Full`).
  */
-import { isGrease } from './grease.ts';
-
-/** How many decimal digits `v` (a non-negative integer below 2^31) has. */
-function decimalDigits(v: number): number {
-  if (v < 10000) return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : 4;
-  let n = 5;
-  for (let rest = (v / 100000) | 0; rest > 0; rest = (rest / 10) | 0) n++;
-  return n;
+/**
+ * The GREASE test for a value read as a u16 from the bytes (so with no need to check that
+ * it is one): `0x?a?a` with both bytes equal, as `isGrease` in iana/grease.ts.
+ */
+export function isGreaseU16(v: number): boolean {
+  return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
 }
+
+/** The two decimal digits of 0 to 99 as one big-endian u16 (`42` is `'4' << 8 | '2'`). */
+const DIGIT_PAIRS = Uint16Array.from(
+  { length: 100 },
+  (_, i) => ((48 + ((i / 10) | 0)) << 8) | (48 + (i % 10)),
+);
 
 const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 /** A byte's two lower-case hex digits as one big-endian u16 (`0xab` is `'a' << 8 | 'b'`). */
@@ -21,15 +25,15 @@ const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => (HEX[b >> 4] << 8)
 /** An ASCII text under construction; `reset()` before each use (one user at a time). */
 export class AsciiText {
   bytes: Uint8Array = new Uint8Array(1024);
-  /** `bytes` again, to write four bytes in one store. */
-  private words: DataView = new DataView(this.bytes.buffer);
+  /** `bytes` again, to write four bytes in one store and for the hash to read whole blocks. */
+  view: DataView = new DataView(this.bytes.buffer);
   length: number = 0;
 
   /** Empties the text and makes room for at least `capacity` bytes. */
   reset(capacity: number): void {
     if (this.bytes.length < capacity) {
       this.bytes = new Uint8Array(Math.max(capacity, this.bytes.length * 2));
-      this.words = new DataView(this.bytes.buffer);
+      this.view = new DataView(this.bytes.buffer);
     }
     this.length = 0;
   }
@@ -38,16 +42,44 @@ export class AsciiText {
     this.bytes[this.length++] = b;
   }
 
-  /** Decimal digits of a non-negative integer below 2^31. */
+  /**
+   * Decimal digits of a non-negative integer below 2^31. Values below 100,000 (JA3's are
+   * u16) are written two digits a store from a table of digit pairs.
+   */
   decimal(v: number): void {
+    if (v >= 100000) {
+      const digits = String(v);
+      for (let i = 0; i < digits.length; i++) this.bytes[this.length++] = digits.charCodeAt(i);
+      return;
+    }
     const o = this.bytes;
-    let p = this.length + decimalDigits(v);
+    const pairs = this.view;
+    let p = this.length;
+    if (v >= 10000) {
+      const top = (v / 10000) | 0;
+      o[p++] = 48 + top;
+      v -= top * 10000;
+      const high = (v / 100) | 0;
+      pairs.setUint16(p, DIGIT_PAIRS[high]);
+      pairs.setUint16(p + 2, DIGIT_PAIRS[v - high * 100]);
+      p += 4;
+    } else if (v >= 100) {
+      const high = (v / 100) | 0;
+      if (high >= 10) {
+        pairs.setUint16(p, DIGIT_PAIRS[high]);
+        p += 2;
+      } else {
+        o[p++] = 48 + high;
+      }
+      pairs.setUint16(p, DIGIT_PAIRS[v - high * 100]);
+      p += 2;
+    } else if (v >= 10) {
+      pairs.setUint16(p, DIGIT_PAIRS[v]);
+      p += 2;
+    } else {
+      o[p++] = 48 + v;
+    }
     this.length = p;
-    do {
-      const q = (v / 10) | 0;
-      o[--p] = 48 + v - q * 10;
-      v = q;
-    } while (v > 0);
   }
 
   /**
@@ -58,7 +90,7 @@ export class AsciiText {
   hexList(values: Uint16Array, count: number, separator: number): void {
     if (count === 0) return;
     const o = this.bytes;
-    const words = this.words;
+    const words = this.view;
     let p = this.length;
     for (let i = 0; i < count; i++) {
       const v = values[i];
@@ -73,16 +105,11 @@ export class AsciiText {
    * `values[from..to)` in decimal, separated by `separator` (values below 65,536: the text
    * needs room for six bytes a value).
    */
-  decimalList(values: Uint16Array | Uint8Array, from: number, to: number, separator: number): void {
+  decimalList(values: Uint16Array, from: number, to: number, separator: number): void {
     for (let i = from; i < to; i++) {
       if (i > from) this.bytes[this.length++] = separator;
       this.decimal(values[i]);
     }
-  }
-
-  /** The bytes `[from, to)` of the text (a view: valid until the next reset). */
-  view(from: number = 0, to: number = this.length): Uint8Array {
-    return this.bytes.subarray(from, to);
   }
 
   /** The bytes `[from, to)` as a string. */
@@ -120,10 +147,13 @@ export class U16List {
   /** The big-endian u16 values of `bytes[from, to)` that are not GREASE (an odd last byte ignored). */
   pushU16sWithoutGrease(bytes: Uint8Array, from: number, to: number): void {
     this.ensure(this.length + ((to - from) >> 1));
+    const values = this.values;
+    let n = this.length;
     for (let i = from; i + 1 < to; i += 2) {
       const v = (bytes[i] << 8) | bytes[i + 1];
-      if (!isGrease(v)) this.values[this.length++] = v;
+      if (!isGreaseU16(v)) values[n++] = v;
     }
+    this.length = n;
   }
 
   /** Sorts a copy into `into` (numeric order of u16 is the order of their four hex digits). */

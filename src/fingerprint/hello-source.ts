@@ -83,19 +83,11 @@ function clear(): HelloSource {
 }
 
 /**
- * {@link isGrease} for a u16 read from the bytes (no need to check that it is one).
- * A GREASE value is `0x?a?a` with both bytes equal.
- */
-function isGreaseU16(v: number): boolean {
-  return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
-}
-
-/**
  * Notes one extension's type, and the span of its body, `data[start, end)`, when a
  * fingerprint reads it.
  */
 function note(s: HelloSource, type: number, data: Uint8Array, start: number, end: number): void {
-  if (!isGreaseU16(type)) s.extensionTypes.push(type);
+  if (!isGrease(type)) s.extensionTypes.push(type);
   switch (type) {
     case EXTENSION.server_name:
       s.hasServerName = true;
@@ -179,11 +171,8 @@ function fromMessage(b: Uint8Array, p: number, end: number): HelloSource | null 
   if (suitesLength % 2 !== 0 || q + suitesLength > end) {
     throw fault(q - 2, 'client_hello.cipher_suites', `length ${suitesLength} is odd or runs past the hello`);
   }
-  s.ciphers.reset(suitesLength >> 1);
-  for (let i = q; i < q + suitesLength; i += 2) {
-    const v = (b[i] << 8) | b[i + 1];
-    if (!isGreaseU16(v)) s.ciphers.push(v);
-  }
+  s.ciphers.reset(0);
+  s.ciphers.pushU16sWithoutGrease(b, q, q + suitesLength);
   q += suitesLength;
   if (q >= end) throw fault(q, 'client_hello.legacy_compression_methods', 'missing');
   q += 1 + b[q];

@@ -8,7 +8,7 @@
 import { fromLatin1 } from '../bytes/hex.ts';
 import type { FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { memoMd5Hex } from './digest.ts';
+import { memoMd5Hex, memoMd5HexOf } from './digest.ts';
 import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** The ServerHello fields JA3S reads. */
@@ -59,7 +59,12 @@ function writeFrom(s: HelloSource): void {
   text.byte(COMMA);
   if (formatBody.data !== null) {
     const from = formatBody.start + 1;
-    text.decimalList(formatBody.data, from, Math.max(from, contentEnd(formatBody, 1)), DASH);
+    const data = formatBody.data;
+    const to = contentEnd(formatBody, 1);
+    for (let i = from; i < to; i++) {
+      if (i > from) text.byte(DASH);
+      text.decimal(data[i]);
+    }
   }
 }
 
@@ -83,7 +88,7 @@ export function ja3Full(hello: FingerprintableHello | Uint8Array): string {
  */
 export function ja3(hello: FingerprintableHello | Uint8Array): string {
   write(hello);
-  return memoMd5Hex(text.view());
+  return memoMd5HexOf(text, 0, text.length);
 }
 
 /**
@@ -92,7 +97,7 @@ export function ja3(hello: FingerprintableHello | Uint8Array): string {
  */
 export function ja3FromSource(s: HelloSource): Ja3Fingerprints {
   writeFrom(s);
-  return { ja3: memoMd5Hex(text.view()), ja3Full: text.text() };
+  return { ja3: memoMd5HexOf(text, 0, text.length), ja3Full: text.text() };
 }
 
 /** JA3 and its string, the hello read once. */
