@@ -155,7 +155,7 @@ function alpnChars(alpn: BodySpan, rule: Ja4AlpnRule): string {
   return HEX_DIGITS[first >> 4] + HEX_DIGITS[last & 15];
 }
 
-/** The options with their defaults (`{}`, what most callers pass, is this one object). */
+/** Returned for the default options (what most callers pass), so no object is made per call. */
 const DEFAULT_OPTIONS: { transport: Ja4Transport; alpnRule: Ja4AlpnRule } = {
   transport: 'tcp',
   alpnRule: 'spec',
