@@ -4,9 +4,10 @@
  *
  * Two things make it cheaper than calling `sha256(bytes)` per text, neither touching the hash:
  * - One hasher per algorithm, reset before each use from a pristine one with noble's own
- *   `_cloneInto` (what its HMAC does), its digest written into one reused array. A fresh
- *   hasher allocates its state, its block buffer and a DataView every call, about a third of
- *   the cost of hashing a JA4 list. (Fingerprints run synchronously, one at a time.)
+ *   `_cloneInto` (what its HMAC does), its digest written into the hasher's own block buffer
+ *   (see {@link Sha256}). A fresh hasher allocates its state, its block buffer and a DataView
+ *   every call, about a third of the cost of hashing a JA4 list. (Fingerprints run
+ *   synchronously, one at a time.)
  * - A bounded memo of the digests of the texts fingerprints hash ({@link memoSha256Hex},
  *   {@link memoMd5Hex}): the texts repeat heavily in real traffic (a capture holds a few
  *   client builds, each sending the same lists on every connection), and a hit costs a map
@@ -14,29 +15,103 @@
  */
 import { _MD5 } from '@noble/hashes/legacy.js';
 import { _SHA256 } from '@noble/hashes/sha2.js';
-import { equalBytes, toHex } from '../bytes/hex.ts';
+
+/** `00` to `ff`: a digest's bytes as hex text. */
+const BYTE_TO_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * Bytes to hash with a DataView over the same memory that their owner keeps (`view` reads
+ * `bytes[i]` at offset `i`): noble reads whole blocks through a DataView, and making one per
+ * text (what `update` does) is an engine call that costs about a fifth of the work around
+ * the compression function for a JA4 list. {@link AsciiText} is one.
+ */
+export interface ViewedBytes {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+}
+
+/**
+ * The members of noble's `HashMD` (the base of its SHA-256 and MD5) that {@link digestRange}
+ * drives: plain fields and methods in its code, `protected` in its types.
+ */
+interface HashState {
+  readonly blockLen: number;
+  readonly outputLen: number;
+  readonly buffer: Uint8Array;
+  pos: number;
+  length: number;
+  process(view: DataView, offset: number): void;
+  digestInto(out: Uint8Array): void;
+}
+
+/**
+ * The digest of `text.bytes[from, to)` by a fresh hasher (a pristine one `_cloneInto` it:
+ * nothing buffered, length 0), in the first `outputLen` bytes of the returned array (the
+ * hasher's buffer: valid until its next use). What noble's `update` and `digestInto` do,
+ * with whole blocks read through the caller's view instead of a new DataView, the tail
+ * copied into the hasher's buffer, and `digestInto` given that buffer, whose DataView noble
+ * keeps. The compression function and the padding stay noble's.
+ */
+function digestRange(hasher: _SHA256 | _MD5, text: ViewedBytes, from: number, to: number): Uint8Array {
+  const h = hasher as unknown as HashState;
+  const { bytes, view } = text;
+  const block = h.blockLen;
+  let p = from;
+  for (; to - p >= block; p += block) h.process(view, p);
+  const buffer = h.buffer;
+  for (let i = 0; p + i < to; i++) buffer[i] = bytes[p + i];
+  h.pos = to - p;
+  h.length = to - from;
+  h.digestInto(buffer);
+  return buffer;
+}
 
 const sha256Pristine = new _SHA256();
 const sha256Hasher = new _SHA256();
-const sha256Digest = new Uint8Array(32);
 const md5Pristine = new _MD5();
 const md5Hasher = new _MD5();
-const md5Digest = new Uint8Array(16);
 
-/** SHA-256 of `bytes` as hex, cut to its first `hexDigits` digits (JA4 keeps 12). */
-export function sha256Hex(bytes: Uint8Array, hexDigits: number = 64): string {
-  sha256Pristine._cloneInto(sha256Hasher);
-  sha256Hasher.update(bytes).digestInto(sha256Digest);
-  if (hexDigits >= 64) return toHex(sha256Digest);
-  // Only the bytes the digits come from are written out.
-  return toHex(sha256Digest.subarray(0, (hexDigits + 1) >> 1)).slice(0, hexDigits);
+/** The first `digits` lower-case hex digits of `digest`. */
+function hexPrefix(digest: Uint8Array, digits: number): string {
+  let out = '';
+  const bytes = digits >> 1;
+  for (let i = 0; i < bytes; i++) out += BYTE_TO_HEX[digest[i]];
+  return digits & 1 ? out + BYTE_TO_HEX[digest[bytes]][0] : out;
 }
 
-/** MD5 of `bytes` as hex (JA3, JA3S). */
-export function md5Hex(bytes: Uint8Array): string {
+function sha256Digest(text: ViewedBytes, from: number, to: number): Uint8Array {
+  sha256Pristine._cloneInto(sha256Hasher);
+  return digestRange(sha256Hasher, text, from, to);
+}
+
+function md5Digest(text: ViewedBytes, from: number, to: number): Uint8Array {
   md5Pristine._cloneInto(md5Hasher);
-  md5Hasher.update(bytes).digestInto(md5Digest);
-  return toHex(md5Digest);
+  return digestRange(md5Hasher, text, from, to);
+}
+
+/** `bytes` with a DataView made for them (for callers that keep none). */
+function viewed(bytes: Uint8Array): ViewedBytes {
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+/** SHA-256 of `text.bytes[from, to)` as hex, cut to its first `hexDigits` digits (JA4 keeps 12). */
+export function sha256HexOf(text: ViewedBytes, from: number, to: number, hexDigits: number = 64): string {
+  return hexPrefix(sha256Digest(text, from, to), Math.min(hexDigits, 64));
+}
+
+/** MD5 of `text.bytes[from, to)` as hex (JA3). */
+export function md5HexOf(text: ViewedBytes, from: number, to: number): string {
+  return hexPrefix(md5Digest(text, from, to), 32);
+}
+
+/** SHA-256 of `bytes` as hex, cut to its first `hexDigits` digits. */
+export function sha256Hex(bytes: Uint8Array, hexDigits: number = 64): string {
+  return sha256HexOf(viewed(bytes), 0, bytes.length, hexDigits);
+}
+
+/** MD5 of `bytes` as hex (JA3S). */
+export function md5Hex(bytes: Uint8Array): string {
+  return md5HexOf(viewed(bytes), 0, bytes.length);
 }
 
 /** Most texts each memo keeps; when full, the oldest entry goes (first in, first out). */
@@ -71,20 +146,23 @@ class DigestMemo {
   /** Every entry in insertion order, a ring once full: `order[oldest]` goes next. */
   private readonly order: MemoEntry[] = [];
   private oldest = 0;
-  private readonly digest: (bytes: Uint8Array) => string;
+  private readonly digest: (text: ViewedBytes, from: number, to: number) => string;
 
-  constructor(digest: (bytes: Uint8Array) => string) {
+  constructor(digest: (text: ViewedBytes, from: number, to: number) => string) {
     this.digest = digest;
   }
 
-  get(bytes: Uint8Array): string {
-    if (!memoEnabled || bytes.length > MEMO_TEXT_LIMIT) return this.digest(bytes);
-    const hash = memoIndex(bytes);
+  /** The digest of `text.bytes[from, to)`. */
+  get(text: ViewedBytes, from: number, to: number): string {
+    if (to - from > MEMO_TEXT_LIMIT) return this.digest(text, from, to);
+    const bytes = text.bytes;
+    const hash = memoIndex(bytes, from, to);
     const head = this.buckets.get(hash);
     let chain = 0;
-    for (let e = head; e !== undefined; e = e.next, chain++) if (equalBytes(e.text, bytes)) return e.digest;
-    const digest = this.digest(bytes);
-    if (chain < MEMO_CHAIN) this.add({ hash, text: bytes.slice(), digest, next: head });
+    for (let e = head; e !== undefined; e = e.next, chain++)
+      if (sameText(e.text, bytes, from, to)) return e.digest;
+    const digest = this.digest(text, from, to);
+    if (chain < MEMO_CHAIN) this.add({ hash, text: bytes.slice(from, to), digest, next: head });
     return digest;
   }
 
@@ -125,39 +203,56 @@ class DigestMemo {
   }
 }
 
+/** True when `kept` holds the bytes of `bytes[from, to)`. */
+function sameText(kept: Uint8Array, bytes: Uint8Array, from: number, to: number): boolean {
+  if (kept.length !== to - from) return false;
+  for (let i = 0; i < kept.length; i++) if (kept[i] !== bytes[from + i]) return false;
+  return true;
+}
+
 /**
- * A 30-bit index of `bytes` into the memo, not a digest (the texts are compared in full):
- * four bytes a step, each step a multiply and a shift that brings the high bits down, so a
- * 300-byte text is 75 steps rather than 300 of byte-at-a-time FNV-1a.
+ * A 30-bit index of `bytes[from, to)` into the memo, not a digest (the texts are compared in
+ * full): four bytes a step, each step a multiply and a shift that brings the high bits down,
+ * so a 300-byte text is 75 steps rather than 300 of byte-at-a-time FNV-1a.
  */
-export function memoIndex(bytes: Uint8Array): number {
-  const n = bytes.length;
+export function memoIndex(bytes: Uint8Array, from: number = 0, to: number = bytes.length): number {
+  const n = to - from;
   let h = 0x811c9dc5 ^ n;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
     h = Math.imul(
       h ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)),
       0x9e3779b1,
     );
     h ^= h >>> 15;
   }
-  for (; i < n; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  for (; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   // 30 bits: a small integer to the engine (V8's Smi), so the map neither boxes nor hashes it.
   return (h ^ (h >>> 16)) & 0x3fffffff;
 }
 
 let memoEnabled = true;
-const sha256Memo12 = new DigestMemo((bytes) => sha256Hex(bytes, 12));
-const md5Memo = new DigestMemo(md5Hex);
+const sha256Memo12 = new DigestMemo((text, from, to) => sha256HexOf(text, from, to, 12));
+const md5Memo = new DigestMemo(md5HexOf);
 
-/** {@link sha256Hex} to 12 digits (JA4's parts b and c), memoised by the exact text. */
-export function memoSha256Hex12(bytes: Uint8Array): string {
-  return sha256Memo12.get(bytes);
+/** {@link sha256HexOf} to 12 digits (JA4's parts b and c), memoised by the exact text. */
+export function memoSha256Hex12Of(text: ViewedBytes, from: number, to: number): string {
+  return memoEnabled ? sha256Memo12.get(text, from, to) : sha256HexOf(text, from, to, 12);
 }
 
-/** {@link md5Hex} (JA3), memoised by the exact text. */
+/** {@link md5HexOf} (JA3), memoised by the exact text. */
+export function memoMd5HexOf(text: ViewedBytes, from: number, to: number): string {
+  return memoEnabled ? md5Memo.get(text, from, to) : md5HexOf(text, from, to);
+}
+
+/** {@link sha256Hex} to 12 digits, memoised by the exact text. */
+export function memoSha256Hex12(bytes: Uint8Array): string {
+  return memoSha256Hex12Of(viewed(bytes), 0, bytes.length);
+}
+
+/** {@link md5Hex} (JA3S), memoised by the exact text. */
 export function memoMd5Hex(bytes: Uint8Array): string {
-  return md5Memo.get(bytes);
+  return memoMd5HexOf(viewed(bytes), 0, bytes.length);
 }
 
 /**

@@ -87,10 +87,7 @@ function clear(): HelloSource {
  * fingerprint reads it.
  */
 function note(s: HelloSource, type: number, data: Uint8Array, start: number, end: number): void {
-  if (!isGrease(type)) {
-    s.extensionTypes.ensure(s.extensionTypes.length + 1);
-    s.extensionTypes.push(type);
-  }
+  if (!isGrease(type)) s.extensionTypes.push(type);
   switch (type) {
     case EXTENSION.server_name:
       s.hasServerName = true;
@@ -123,8 +120,17 @@ function fromHello(hello: FingerprintableHello): HelloSource {
   s.legacyVersion = hello.legacyVersion;
   const suites = hello.cipherSuites;
   s.ciphers.reset(suites.length);
-  for (const v of suites) if (!isGrease(v)) s.ciphers.push(v);
-  for (const ext of hello.extensions ?? []) note(s, ext.type, ext.body, 0, ext.body.length);
+  for (let i = 0; i < suites.length; i++) {
+    const v = suites[i];
+    if (!isGrease(v)) s.ciphers.push(v);
+  }
+  const extensions = hello.extensions;
+  if (extensions === null || extensions === undefined) return s;
+  s.extensionTypes.reset(extensions.length);
+  for (let i = 0; i < extensions.length; i++) {
+    const { type, body } = extensions[i];
+    note(s, type, body, 0, body.length);
+  }
   return s;
 }
 
@@ -165,11 +171,8 @@ function fromMessage(b: Uint8Array, p: number, end: number): HelloSource | null 
   if (suitesLength % 2 !== 0 || q + suitesLength > end) {
     throw fault(q - 2, 'client_hello.cipher_suites', `length ${suitesLength} is odd or runs past the hello`);
   }
-  s.ciphers.reset(suitesLength >> 1);
-  for (let i = q; i < q + suitesLength; i += 2) {
-    const v = (b[i] << 8) | b[i + 1];
-    if (!isGrease(v)) s.ciphers.push(v);
-  }
+  s.ciphers.reset(0);
+  s.ciphers.pushU16sWithoutGrease(b, q, q + suitesLength);
   q += suitesLength;
   if (q >= end) throw fault(q, 'client_hello.legacy_compression_methods', 'missing');
   q += 1 + b[q];
@@ -179,6 +182,8 @@ function fromMessage(b: Uint8Array, p: number, end: number): HelloSource | null 
   const extEnd = q + 2 + ((b[q] << 8) | b[q + 1]);
   if (extEnd !== end) throw fault(q, 'client_hello.extensions', 'length does not end where the hello ends');
   q += 2;
+  // At most one extension every four bytes.
+  s.extensionTypes.reset((extEnd - q) >> 2);
   for (let index = 0; q < extEnd; index++) {
     if (extEnd - q < 4) throw fault(q, `client_hello.extensions[${index}]`, 'header cut short');
     const type = (b[q] << 8) | b[q + 1];

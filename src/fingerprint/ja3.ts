@@ -8,7 +8,7 @@
 import { fromLatin1 } from '../bytes/hex.ts';
 import type { FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { memoMd5Hex } from './digest.ts';
+import { memoMd5Hex, memoMd5HexOf } from './digest.ts';
 import { contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** The ServerHello fields JA3S reads. */
@@ -32,13 +32,6 @@ const DASH = 0x2d;
 const groups = new U16List();
 const text = new AsciiText();
 
-function decimalList(values: Uint16Array | Uint8Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    if (i > from) text.byte(DASH);
-    text.decimal(values[i]);
-  }
-}
-
 /** Writes the JA3 string of `hello` into `text`. */
 function write(hello: FingerprintableHello | Uint8Array): void {
   writeFrom(helloSource(hello));
@@ -58,15 +51,20 @@ function writeFrom(s: HelloSource): void {
   );
   text.decimal(s.legacyVersion);
   text.byte(COMMA);
-  decimalList(s.ciphers.values, 0, s.ciphers.length);
+  text.decimalList(s.ciphers.values, 0, s.ciphers.length, DASH);
   text.byte(COMMA);
-  decimalList(s.extensionTypes.values, 0, s.extensionTypes.length);
+  text.decimalList(s.extensionTypes.values, 0, s.extensionTypes.length, DASH);
   text.byte(COMMA);
-  decimalList(groups.values, 0, groups.length);
+  text.decimalList(groups.values, 0, groups.length, DASH);
   text.byte(COMMA);
   if (formatBody.data !== null) {
     const from = formatBody.start + 1;
-    decimalList(formatBody.data, from, Math.max(from, contentEnd(formatBody, 1)));
+    const data = formatBody.data;
+    const to = contentEnd(formatBody, 1);
+    for (let i = from; i < to; i++) {
+      if (i > from) text.byte(DASH);
+      text.decimal(data[i]);
+    }
   }
 }
 
@@ -90,7 +88,7 @@ export function ja3Full(hello: FingerprintableHello | Uint8Array): string {
  */
 export function ja3(hello: FingerprintableHello | Uint8Array): string {
   write(hello);
-  return memoMd5Hex(text.view());
+  return memoMd5HexOf(text, 0, text.length);
 }
 
 /**
@@ -99,7 +97,7 @@ export function ja3(hello: FingerprintableHello | Uint8Array): string {
  */
 export function ja3FromSource(s: HelloSource): Ja3Fingerprints {
   writeFrom(s);
-  return { ja3: memoMd5Hex(text.view()), ja3Full: text.text() };
+  return { ja3: memoMd5HexOf(text, 0, text.length), ja3Full: text.text() };
 }
 
 /** JA3 and its string, the hello read once. */

@@ -16,7 +16,7 @@
  */
 import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { memoSha256Hex12 } from './digest.ts';
+import { memoSha256Hex12Of } from './digest.ts';
 import { type BodySpan, contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
@@ -155,10 +155,17 @@ function alpnChars(alpn: BodySpan, rule: Ja4AlpnRule): string {
   return HEX_DIGITS[first >> 4] + HEX_DIGITS[last & 15];
 }
 
+/** Returned for the default options (what most callers pass), so no object is made per call. */
+const DEFAULT_OPTIONS: { transport: Ja4Transport; alpnRule: Ja4AlpnRule } = {
+  transport: 'tcp',
+  alpnRule: 'spec',
+};
+
 /** The options with their defaults, each checked (internal; clientFingerprints checks them too). */
 export function checkOptions(options: Ja4Options): { transport: Ja4Transport; alpnRule: Ja4AlpnRule } {
   const transport = options.transport ?? 'tcp';
   const alpnRule = options.alpnRule ?? 'spec';
+  if (transport === 'tcp' && alpnRule === 'spec') return DEFAULT_OPTIONS;
   if (!Object.hasOwn(TRANSPORT_CHAR, transport)) {
     throw new TypeError(`"transport" expected 'tcp', 'quic' or 'dtls', got ${JSON.stringify(transport)}`);
   }
@@ -201,8 +208,8 @@ function writeC(list: U16List): void {
 
 /** `a_b_c` with parts b and c hashed from `text` (b ends at `bEnd`; c follows its `_`). */
 function hashed(a: string, bEnd: number, noB: boolean, noC: boolean): string {
-  const b = noB ? EMPTY_HASH : memoSha256Hex12(text.view(0, bEnd));
-  const c = noC ? EMPTY_HASH : memoSha256Hex12(text.view(bEnd + 1, text.length));
+  const b = noB ? EMPTY_HASH : memoSha256Hex12Of(text, 0, bEnd);
+  const c = noC ? EMPTY_HASH : memoSha256Hex12Of(text, bEnd + 1, text.length);
   return `${a}_${b}_${c}`;
 }
 

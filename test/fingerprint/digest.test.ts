@@ -7,7 +7,7 @@ import { fromLatin1 } from '../../src/bytes/hex.ts';
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
-import { md5Hex, sha256Hex } from '../../src/fingerprint/digest.ts';
+import { md5Hex, md5HexOf, sha256Hex, sha256HexOf } from '../../src/fingerprint/digest.ts';
 
 describe('fingerprint digests', () => {
   it('gives the RFC test vectors', () => {
@@ -37,6 +37,19 @@ describe('fingerprint digests', () => {
   test.prop([fc.uint8Array({ maxLength: 5000 })])('equals OpenSSL (node:crypto) on random input', (bytes) => {
     expect(sha256Hex(bytes)).toBe(sha256(bytes));
     expect(md5Hex(bytes)).toBe(md5(bytes));
+  });
+
+  it('hashes a range of a buffer read through its own DataView, at every offset and length around the blocks', () => {
+    const bytes = Uint8Array.from({ length: 400 }, (_, i) => (i * 197 + 11) & 0xff);
+    const text = { bytes, view: new DataView(bytes.buffer) };
+    for (const from of [0, 1, 3, 63, 64, 65]) {
+      for (let length = 0; length <= 200; length++) {
+        const range = bytes.subarray(from, from + length);
+        expect(sha256HexOf(text, from, from + length), `sha256 of [${from}, +${length})`).toBe(sha256(range));
+        expect(sha256HexOf(text, from, from + length, 12)).toBe(sha256(range).slice(0, 12));
+        expect(md5HexOf(text, from, from + length), `md5 of [${from}, +${length})`).toBe(md5(range));
+      }
+    }
   });
 
   it('reads a view in place, not the buffer around it', () => {
