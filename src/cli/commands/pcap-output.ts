@@ -24,19 +24,9 @@ export class OutputBytes {
     return this.at;
   }
 
-  /** The bytes written so far, as a view that the next write after {@link clear} overwrites. */
-  view(): Uint8Array {
-    return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.at);
-  }
-
-  /** Forgets what was written (the buffer is reused). */
-  clear(): void {
-    this.at = 0;
-  }
-
   /** The bytes written so far; writing goes on in a new buffer (the one returned is the caller's). */
   take(): Uint8Array {
-    const out = this.view();
+    const out = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.at);
     this.bytes = Buffer.allocUnsafeSlow(Math.max(this.initial, this.at));
     this.at = 0;
     return out;
