@@ -217,6 +217,8 @@ export type VariationId =
   | 'group.X25519MLKEM768'
   | 'pq.hybrid'
   | 'alpn.h2'
+  | 'alpn.h2_alone'
+  | 'alpn.http1_alone'
   | 'alpn.unknown'
   | 'grease'
   | 'padding.256_511'
@@ -298,6 +300,18 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
     wave: 'first',
     label: 'the working hello offering ALPN h2 and http/1.1',
     change: (w) => ({ ...w, alpn: ['h2', 'http/1.1'] }),
+  },
+  // An h2-only server (gRPC, `openssl s_server -alpn h2`) refuses a client offering only
+  // http/1.1 with no_application_protocol (120); an HTTP/1.1-only one refuses a gRPC client.
+  'alpn.h2_alone': {
+    wave: 'first',
+    label: 'the working hello offering only ALPN h2',
+    change: (w) => ({ ...w, alpn: ['h2'] }),
+  },
+  'alpn.http1_alone': {
+    wave: 'first',
+    label: 'the working hello offering only ALPN http/1.1',
+    change: (w) => ({ ...w, alpn: ['http/1.1'] }),
   },
   'alpn.unknown': {
     wave: 'first',
