@@ -148,7 +148,7 @@ export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0]> = rule({
     const notes: string[] = [];
     if (dheOnly)
       notes.push(
-        'browsers offer no DHE suites (Chrome since 53, Firefox since 78), so in TLS 1.2 they cannot connect',
+        'browsers offer no DHE suites since Chrome 53 and Firefox 78, so in TLS 1.2 they cannot connect',
       );
     if (weak) notes.push('plain RSA key exchange has no forward secrecy');
     if (acceptedFamilies.includes('CBC')) notes.push('CBC suites are legacy');
@@ -159,6 +159,36 @@ export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0]> = rule({
       runs,
       { accepted: acceptedFamilies, rejected },
     );
+  },
+});
+
+const TLS13_CIPHER_PROBES = [
+  ['tls13.aes_gcm', 'AES-GCM'],
+  ['tls13.chacha20', 'ChaCha20-Poly1305'],
+  ['tls13.aes_ccm', 'AES-CCM'],
+] as const;
+
+export const tls13Ciphers: Rule<(typeof TLS13_CIPHER_PROBES)[number][0]> = rule({
+  findings: ['tls13_ciphers'],
+  reads: TLS13_CIPHER_PROBES.map(([id]) => id),
+  check: (p) => {
+    const sorted = sortOut(TLS13_CIPHER_PROBES, p);
+    if (!sorted || sorted.accepted.length === 0) return null;
+    const { runs, accepted: acceptedFamilies, rejected } = sorted;
+    const text = `In TLS 1.3 the server accepts ${list(acceptedFamilies)} suites${rejected.length ? `, not ${orList(rejected)}` : ''}`;
+    const aesGcm = p['tls13.aes_gcm'];
+    // RFC 8446 §9.1 makes TLS_AES_128_GCM_SHA256 mandatory, and FIPS-mode clients have no ChaCha20.
+    if (aesGcm && !accepted(aesGcm.answer)) {
+      return finding(
+        'tls13_ciphers',
+        'warning',
+        `${text}: a client offering only AES-GCM (FIPS-mode builds; RFC 8446 §9.1 makes TLS_AES_128_GCM_SHA256 mandatory) gets ${describeAnswer(aesGcm.answer)}.`,
+        runs,
+        { accepted: acceptedFamilies, rejected },
+        `A client must offer ${orList(acceptedFamilies)} in TLS 1.3; the operator should enable TLS_AES_128_GCM_SHA256.`,
+      );
+    }
+    return finding('tls13_ciphers', 'info', `${text}.`, runs, { accepted: acceptedFamilies, rejected });
   },
 });
 
@@ -203,7 +233,7 @@ export const tls13Groups: Rule<(typeof GROUP_PROBES)[number][0]> = rule({
         `In TLS 1.3 the server accepted none of x25519, secp256r1 or secp384r1 offered alone (${describeAnswer(runs[0].answer)})${took}.`,
         runs,
         { accepted: acceptedGroups, rejected, others },
-        `A client must offer ${others.length ? orList(others) : 'a group the server takes'} in supported_groups; the operator should enable x25519 and secp256r1 (RFC 8446 §9.1), which every TLS 1.3 client offers.`,
+        `A client must offer ${others.length ? orList(others) : 'a group the server takes'} in supported_groups; the operator should enable x25519 and secp256r1 (RFC 8446 §9.1), which nearly every TLS 1.3 client offers.`,
       );
     }
     const also = others.length ? `; it also took ${list(others)} from a hello offering more groups` : '';

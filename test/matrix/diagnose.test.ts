@@ -5,6 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Diagnosis, Finding } from '../../src/diagnose/index.ts';
+import {
+  TLS13_AES_CCM_SUITES,
+  TLS13_AES_GCM_SUITES,
+  TLS13_CHACHA20_SUITES,
+} from '../../src/diagnose/plan.ts';
 import { cipherSuiteName } from '../../src/iana/lookup.ts';
 import { diagnoseTarget } from '../../src/node/diagnose.ts';
 import { describePeer, stopAll } from '../peers/index.ts';
@@ -103,6 +108,20 @@ for (const config of MATRIX) {
         const groups = DIAGNOSED_GROUPS.filter((g) => t.tls13Groups.includes(g));
         test(`names the TLS 1.3 groups among x25519, P-256, P-384: ${groups.join(', ') || 'none'}`, () => {
           expect(only(d, 'tls13_groups').accepted).toEqual(groups);
+        });
+        const families = (
+          [
+            ['AES-GCM', TLS13_AES_GCM_SUITES],
+            ['ChaCha20-Poly1305', TLS13_CHACHA20_SUITES],
+            ['AES-CCM', TLS13_AES_CCM_SUITES],
+          ] as const
+        )
+          .filter(([, suites]) => suites.some((c) => t.suites['TLS 1.3'].includes(c)))
+          .map(([name]) => name);
+        test(`names the TLS 1.3 cipher families s_client settled: ${families.join(', ')}`, () => {
+          const f = only(d, 'tls13_ciphers');
+          expect(f.accepted).toEqual(families);
+          expect(f.severity).toBe(families.includes('AES-GCM') ? 'info' : 'warning');
         });
         if (groups.length === 0) {
           test(`names a group the server took instead, one of ${t.tls13Groups.join(', ')}`, () => {
