@@ -110,8 +110,13 @@ export const tls12Auth: Rule<'tls12.ecdsa_auth' | 'tls12.rsa_auth'> = rule({
     const only = acceptedAuth[0];
     const lacking = rejected[0];
     const got = describeAnswer(lacking === 'RSA' ? rsa.answer : ecdsa.answer);
+    // The suite the server took from the accepted family, not a fixed one: a CNSA-style server
+    // with AES-256-GCM only refuses TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256.
     const suggestion =
-      only === 'ECDSA' ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256';
+      (only === 'ECDSA' ? ecdsa : rsa).answer.serverHello?.cipherSuiteName ||
+      (only === 'ECDSA'
+        ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
+        : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
     return finding(
       'tls12_auth',
       'warning',

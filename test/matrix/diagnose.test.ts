@@ -97,6 +97,15 @@ for (const config of MATRIX) {
         test(`names the TLS 1.2 authentication the server has: ${auth.join(', ')}`, () => {
           expect([...(only(d, 'tls12_auth').accepted as string[])].sort()).toEqual(auth);
         });
+        const tls12Suites = t.suites['TLS 1.2'].map((c) => cipherSuiteName(c));
+        if (auth.length === 1) {
+          test(`suggests in the tls12_auth fix a TLS 1.2 suite the server takes (${auth[0]} only)`, () => {
+            const fix = only(d, 'tls12_auth').fix ?? '';
+            const named = fix.match(/TLS_\w+/g) ?? [];
+            expect(named.length, fix).toBeGreaterThan(0);
+            for (const suite of named) expect(tls12Suites).toContain(suite);
+          });
+        }
       }
 
       if (t.versions.includes('TLS 1.3')) {
