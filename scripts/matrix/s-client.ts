@@ -2,7 +2,8 @@
  * The truth about one server, settled with `openssl s_client` one hello at a time: versions,
  * suites per version by elimination, whose order decides, TLS 1.2 curves (alone and next to
  * the certificate's curve), TLS 1.3 groups, every certificate per version × authentication ×
- * SNI, and how the server answers without SNI, with an unknown name and with unknown ALPN.
+ * SNI, and how the server answers without SNI, with an unknown name, with h2 or http/1.1
+ * alone and with unknown ALPN.
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -305,8 +306,11 @@ export async function settle(target: Target, collectedAt: number): Promise<Serve
     sniRun(null),
     sniRun('unknown.hellokit.invalid'),
   ]);
-  const h2 = await sClient(target, [...base, '-alpn', 'h2,http/1.1']);
-  const unknown = await sClient(target, [...base, '-alpn', 'hellokit-x']);
+  const [h2, unknown, h2Alone, http1Alone] = await Promise.all(
+    ['h2,http/1.1', 'hellokit-x', 'h2', 'http/1.1'].map((alpn) => sClient(target, [...base, '-alpn', alpn])),
+  );
+  const alone = (r: SClientRun) =>
+    r.answer === 'handshake' ? (r.alpn === null ? 'ignored' : 'chosen') : r.answer;
   return {
     versions,
     suites,
@@ -323,6 +327,7 @@ export async function settle(target: Target, collectedAt: number): Promise<Serve
       chosen: h2.answer === 'handshake' ? h2.alpn : null,
       unknownOnly:
         unknown.answer === 'handshake' ? (unknown.alpn === null ? 'ignored' : 'handshake') : unknown.answer,
+      alone: { h2: alone(h2Alone), 'http/1.1': alone(http1Alone) },
     },
     tls13Intolerant,
   };

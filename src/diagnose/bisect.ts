@@ -4,8 +4,15 @@
  * feature's presence is shown to turn an accepted hello into a refused one.
  */
 import { DEFAULT_OPTIONS } from '../builder/client-hello.ts';
-import { cipherSuiteName, groupName, signatureSchemeName, versionName } from '../iana/lookup.ts';
+import {
+  cipherSuiteInfo,
+  cipherSuiteName,
+  groupName,
+  signatureSchemeName,
+  versionName,
+} from '../iana/lookup.ts';
 import { acceptedAsOffered } from './answer.ts';
+import { list } from './finding.ts';
 import { type CauseProbeId, TLS13, TLS13_ALL_SUITES } from './plan.ts';
 import type { ProbeAnswer, ProbeSpec } from './types.ts';
 
@@ -23,14 +30,21 @@ interface HelloFeature {
   readonly differs: (refused: ProbeSpec, working: ProbeSpec) => boolean;
   /** `working` with the refused hello's value of this feature. */
   readonly take: (working: ProbeSpec, refused: ProbeSpec) => ProbeSpec;
-  /** What a client can do when this feature is the cause. */
-  readonly fix: (refused: ProbeSpec, working: ProbeSpec) => string;
+  /**
+   * What a client can do when this feature is the cause; `got` is the working hello's answer,
+   * so the fix can name the suite or group the server took.
+   */
+  readonly fix: (refused: ProbeSpec, working: ProbeSpec, got?: ProbeAnswer) => string;
 }
 
 const offers13 = (s: ProbeSpec) => s.versions.includes(TLS13);
 const below13 = (s: ProbeSpec) => s.versions.filter((v) => v !== TLS13);
 const suites12 = (s: ProbeSpec) => s.cipherSuites.filter((c) => !TLS13_ALL_SUITES.includes(c));
 const suites13 = (s: ProbeSpec) => s.cipherSuites.filter((c) => TLS13_ALL_SUITES.includes(c));
+/** The key exchanges of TLS 1.2 suites (`ECDHE`, `DHE`, `RSA`), each once, in the suites' order. */
+const keyExchanges = (suites: readonly number[]) => [
+  ...new Set(suites.map((c) => cipherSuiteInfo(c)?.keyExchange ?? 'unknown')),
+];
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** A field copied as it is. */
@@ -101,11 +115,19 @@ export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
   },
   cipher_suites: {
     noun: 'TLS 1.2 cipher suites',
-    what: (r) => `offering only its ${suites12(r).length} TLS 1.2 cipher suites`,
+    what: (r) =>
+      `offering only its ${suites12(r).length} TLS 1.2 cipher suites (${list(keyExchanges(suites12(r)))} key exchange)`,
     kind: 'parameters',
     differs: (r, w) => !same(suites12(r), suites12(w)),
     take: (w, r) => ({ ...w, cipherSuites: [...suites13(w), ...suites12(r)] }),
-    fix: () => 'Offer the TLS 1.2 suites the server takes (see tls12_ciphers).',
+    fix: (_r, _w, got) => {
+      const suite = got?.serverHello?.cipherSuite;
+      const example =
+        suite === undefined || TLS13_ALL_SUITES.includes(suite)
+          ? ''
+          : `, e.g. ${cipherSuiteName(suite)} (${cipherSuiteInfo(suite)?.keyExchange ?? 'its'} key exchange), which the working hello got`;
+      return `Offer the TLS 1.2 suites the server takes${example} (see tls12_ciphers).`;
+    },
   },
   groups: {
     noun: 'groups',
@@ -113,7 +135,12 @@ export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
     kind: 'parameters',
     differs: (r, w) => !same(r.groups, w.groups),
     take: (w, r) => ({ ...w, groups: r.groups }),
-    fix: () => 'Offer the groups the server takes.',
+    fix: (_r, _w, got) => {
+      const group = got?.serverHello?.group ?? got?.helloRetryRequest?.selectedGroup ?? null;
+      return group === null
+        ? 'Offer the groups the server takes.'
+        : `Offer the groups the server takes: it took ${groupName(group)} from the working hello (see tls13_groups and scan).`;
+    },
   },
   signature_algorithms: {
     noun: 'signature algorithms',
@@ -240,9 +267,14 @@ export function featureKind(feature: FeatureId): 'intolerance' | 'parameters' {
   return HELLO_FEATURES[feature].kind;
 }
 
-/** The fix for a feature found as the cause. */
-export function featureFix(feature: FeatureId, refused: ProbeSpec, working: ProbeSpec): string {
-  return HELLO_FEATURES[feature].fix(refused, working);
+/** The fix for a feature found as the cause (`got`: the working hello's answer). */
+export function featureFix(
+  feature: FeatureId,
+  refused: ProbeSpec,
+  working: ProbeSpec,
+  got?: ProbeAnswer,
+): string {
+  return HELLO_FEATURES[feature].fix(refused, working, got);
 }
 
 /**

@@ -57,9 +57,20 @@ function commonNames(subject: string): string[] {
   return [...subject.matchAll(/(?:^|,\s*)CN=([^,]+)/g)].map((m) => m[1].trim());
 }
 
-function names(c: AnswerCertificate): string {
+/** How many subjectAltName entries an explanation lists before it counts the rest. */
+const SHOWN_NAMES = 5;
+
+/**
+ * The names a certificate covers, in words. A certificate for hundreds of names (shared
+ * hosting, CDNs) is shown by the entry that covers `host` first, a few others and a count.
+ */
+function names(c: AnswerCertificate, host: string | null = null): string {
   const sans = c.subjectAltNames ?? [];
-  return sans.length > 0 ? sans.join(', ') : `${c.subject} (no subjectAltName)`;
+  if (sans.length === 0) return `${c.subject} (no subjectAltName)`;
+  if (sans.length <= SHOWN_NAMES) return sans.join(', ');
+  const covering = host === null ? undefined : sans.find((s) => hostMatches(host, [s]));
+  const shown = [...new Set([...(covering ? [covering] : []), ...sans])].slice(0, SHOWN_NAMES);
+  return `${shown.join(', ')} and ${sans.length - shown.length} more`;
 }
 
 function day(iso: string): string {
@@ -250,7 +261,9 @@ function allClear(
   const notAfter = leaf.notAfter ? Date.parse(leaf.notAfter) : Number.NaN;
   const left = Math.floor((notAfter - now) / DAY_MS);
   const head =
-    serverName === null ? `${what} (${names(leaf)})` : `${what} covers ${serverName} (${names(leaf)}),`;
+    serverName === null
+      ? `${what} (${names(leaf)})`
+      : `${what} covers ${serverName} (${names(leaf, serverName)}),`;
   return {
     id: 'certificate',
     severity: 'info',

@@ -17,6 +17,12 @@ export const TLS10 = 0x0301;
 export const TLS13_SUITES: readonly number[] = [0x1301, 0x1302, 0x1303];
 /** Every TLS 1.3 suite (RFC 8446 §B.4): the above and the AES-CCM ones few clients offer. */
 export const TLS13_ALL_SUITES: readonly number[] = [...TLS13_SUITES, 0x1304, 0x1305];
+/** The TLS 1.3 AES-GCM suites: all a FIPS-mode client offers besides AES-CCM (ChaCha20 is not FIPS-approved). */
+const TLS13_AES_GCM_SUITES: readonly number[] = [0x1301, 0x1302];
+/** TLS_CHACHA20_POLY1305_SHA256. */
+const TLS13_CHACHA20_SUITES: readonly number[] = [0x1303];
+/** The TLS 1.3 AES-CCM suites (IoT clients). */
+const TLS13_AES_CCM_SUITES: readonly number[] = [0x1304, 0x1305];
 /** ECDHE-ECDSA suites: AES-GCM, ChaCha20-Poly1305, then AES-CBC. */
 export const ECDHE_ECDSA_SUITES: readonly number[] = [0xc02b, 0xc02c, 0xcca9, 0xc009, 0xc00a, 0xc023, 0xc024];
 /** ECDHE-RSA suites. */
@@ -189,6 +195,15 @@ const tls12Family = (label: string, suites: readonly number[]): Variation => ({
   change: (w) => onlyTls12(w, suites),
 });
 
+const tls13Suites = (label: string, suites: readonly number[]): Variation => ({
+  wave: 'tls13',
+  label: `TLS 1.3 with ${label} only`,
+  change: (w) => ({
+    ...onlyTls13(w, w.groups, w.versions.includes(TLS13) ? w.keyShareGroups : undefined),
+    cipherSuites: suites,
+  }),
+});
+
 const tls13Group = (group: number, name: string): Variation => ({
   wave: 'tls13',
   label: `TLS 1.3 with ${name} only`,
@@ -211,12 +226,17 @@ export type VariationId =
   | 'tls12.dhe'
   | 'tls12.aead'
   | 'tls12.cbc'
+  | 'tls13.aes_gcm'
+  | 'tls13.chacha20'
+  | 'tls13.aes_ccm'
   | 'group.x25519'
   | 'group.secp256r1'
   | 'group.secp384r1'
   | 'group.X25519MLKEM768'
   | 'pq.hybrid'
   | 'alpn.h2'
+  | 'alpn.h2_alone'
+  | 'alpn.http1_alone'
   | 'alpn.unknown'
   | 'grease'
   | 'padding.256_511'
@@ -278,6 +298,9 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
   'tls12.dhe': tls12Family('DHE suites', DHE_RSA_SUITES),
   'tls12.aead': tls12Family('AEAD suites', AEAD_SUITES),
   'tls12.cbc': tls12Family('CBC suites', CBC_SUITES),
+  'tls13.aes_gcm': tls13Suites('the AES-GCM suites', TLS13_AES_GCM_SUITES),
+  'tls13.chacha20': tls13Suites('TLS_CHACHA20_POLY1305_SHA256', TLS13_CHACHA20_SUITES),
+  'tls13.aes_ccm': tls13Suites('the AES-CCM suites', TLS13_AES_CCM_SUITES),
   'group.x25519': tls13Group(0x001d, 'x25519'),
   'group.secp256r1': tls13Group(0x0017, 'secp256r1'),
   'group.secp384r1': tls13Group(0x0018, 'secp384r1'),
@@ -298,6 +321,18 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
     wave: 'first',
     label: 'the working hello offering ALPN h2 and http/1.1',
     change: (w) => ({ ...w, alpn: ['h2', 'http/1.1'] }),
+  },
+  // An h2-only server (gRPC, `openssl s_server -alpn h2`) refuses a client offering only
+  // http/1.1 with no_application_protocol (120); an HTTP/1.1-only one refuses a gRPC client.
+  'alpn.h2_alone': {
+    wave: 'first',
+    label: 'the working hello offering only ALPN h2',
+    change: (w) => ({ ...w, alpn: ['h2'] }),
+  },
+  'alpn.http1_alone': {
+    wave: 'first',
+    label: 'the working hello offering only ALPN http/1.1',
+    change: (w) => ({ ...w, alpn: ['http/1.1'] }),
   },
   'alpn.unknown': {
     wave: 'first',

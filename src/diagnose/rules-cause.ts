@@ -47,7 +47,7 @@ export const refusalCause: Rule<never> = rule({
     }
     const what = featureWhat(cause.feature, cause.shown?.spec ?? refused);
     const shownGot = cause.shown ? describeAnswer(cause.shown.answer) : got;
-    const fix = featureFix(cause.feature, cause.shown?.spec ?? refused, working.spec);
+    const fix = featureFix(cause.feature, cause.shown?.spec ?? refused, working.spec, working.answer);
     const kind = featureKind(cause.feature);
     const capital = `${what.charAt(0).toUpperCase()}${what.slice(1)}`;
     const explanation =

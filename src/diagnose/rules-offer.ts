@@ -2,7 +2,7 @@
 import { groupName, versionName } from '../iana/lookup.ts';
 import { accepted, describeAnswer, pickAlert, refusalAlert } from './answer.ts';
 import { finding, list, orList, type ProbeRun } from './finding.ts';
-import { TLS10, TLS11, TLS12, TLS13 } from './plan.ts';
+import { TLS10, TLS11, TLS12, TLS13, X25519MLKEM768 } from './plan.ts';
 import { type Observations, type Rule, rule, sortOut } from './rule.ts';
 import type { AnswerAlert, Severity } from './types.ts';
 
@@ -50,6 +50,13 @@ export const versions: Rule<'version.tls1.3' | 'version.tls1.2' | 'version.tls1.
       if (legacy.length > 0) {
         severity = 'warning';
         explanation = `${explanation.slice(0, -1)}; ${list(legacy)} ${legacy.length > 1 ? 'are' : 'is'} deprecated (RFC 8996).`;
+      } else if (spoken.includes(TLS13) && !spoken.includes(TLS12) && p['version.tls1.2']) {
+        // A TLS 1.3-only server (Mozilla's "modern" profile) breaks every client that stops at
+        // TLS 1.2, and the alert it gets (protocol_version, or handshake_failure) says little.
+        severity = 'warning';
+        explanation = `${explanation.slice(0, -1)}: a client offering only TLS 1.2 gets ${describeAnswer(p['version.tls1.2'].answer)}.`;
+        fix =
+          'A client must offer TLS 1.3 (OpenSSL 1.1.1, Java 11, Go 1.13, Android 10 and later do); the operator should also enable TLS 1.2 if older clients are meant to connect.';
       } else if (!spoken.includes(TLS13)) {
         severity = 'warning';
         const intolerant = observations.cause?.feature === 'tls13';
@@ -103,8 +110,13 @@ export const tls12Auth: Rule<'tls12.ecdsa_auth' | 'tls12.rsa_auth'> = rule({
     const only = acceptedAuth[0];
     const lacking = rejected[0];
     const got = describeAnswer(lacking === 'RSA' ? rsa.answer : ecdsa.answer);
+    // The suite the server took from the accepted family, not a fixed one: a CNSA-style server
+    // with AES-256-GCM only refuses TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256.
     const suggestion =
-      only === 'ECDSA' ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256';
+      (only === 'ECDSA' ? ecdsa : rsa).answer.serverHello?.cipherSuiteName ||
+      (only === 'ECDSA'
+        ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
+        : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
     return finding(
       'tls12_auth',
       'warning',
@@ -133,16 +145,55 @@ export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0]> = rule({
     if (!sorted || sorted.accepted.length === 0) return null;
     const { runs, accepted: acceptedFamilies, rejected } = sorted;
     const weak = acceptedFamilies.includes('RSA key exchange');
+    // Browsers dropped DHE (Chrome 53, Firefox 78): a server whose only TLS 1.2 key exchange is
+    // DHE leaves them TLS 1.3 or nothing.
+    const dheOnly =
+      acceptedFamilies.includes('DHE') &&
+      ['ECDHE-ECDSA', 'ECDHE-RSA', 'RSA key exchange'].every((f) => !acceptedFamilies.includes(f));
     const notes: string[] = [];
+    if (dheOnly)
+      notes.push(
+        'browsers offer no DHE suites since Chrome 53 and Firefox 78, so in TLS 1.2 they cannot connect',
+      );
     if (weak) notes.push('plain RSA key exchange has no forward secrecy');
     if (acceptedFamilies.includes('CBC')) notes.push('CBC suites are legacy');
     return finding(
       'tls12_ciphers',
-      weak ? 'warning' : 'info',
+      weak || dheOnly ? 'warning' : 'info',
       `In TLS 1.2 the server accepts ${list(acceptedFamilies)} suites${rejected.length ? `, not ${orList(rejected)}` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}.`,
       runs,
       { accepted: acceptedFamilies, rejected },
     );
+  },
+});
+
+const TLS13_CIPHER_PROBES = [
+  ['tls13.aes_gcm', 'AES-GCM'],
+  ['tls13.chacha20', 'ChaCha20-Poly1305'],
+  ['tls13.aes_ccm', 'AES-CCM'],
+] as const;
+
+export const tls13Ciphers: Rule<(typeof TLS13_CIPHER_PROBES)[number][0]> = rule({
+  findings: ['tls13_ciphers'],
+  reads: TLS13_CIPHER_PROBES.map(([id]) => id),
+  check: (p) => {
+    const sorted = sortOut(TLS13_CIPHER_PROBES, p);
+    if (!sorted || sorted.accepted.length === 0) return null;
+    const { runs, accepted: acceptedFamilies, rejected } = sorted;
+    const text = `In TLS 1.3 the server accepts ${list(acceptedFamilies)} suites${rejected.length ? `, not ${orList(rejected)}` : ''}`;
+    const aesGcm = p['tls13.aes_gcm'];
+    // RFC 8446 §9.1 makes TLS_AES_128_GCM_SHA256 mandatory, and FIPS-mode clients have no ChaCha20.
+    if (aesGcm && !accepted(aesGcm.answer)) {
+      return finding(
+        'tls13_ciphers',
+        'warning',
+        `${text}: a client offering only AES-GCM (FIPS-mode builds; RFC 8446 §9.1 makes TLS_AES_128_GCM_SHA256 mandatory) gets ${describeAnswer(aesGcm.answer)}.`,
+        runs,
+        { accepted: acceptedFamilies, rejected },
+        `A client must offer ${orList(acceptedFamilies)} in TLS 1.3; the operator should enable TLS_AES_128_GCM_SHA256.`,
+      );
+    }
+    return finding('tls13_ciphers', 'info', `${text}.`, runs, { accepted: acceptedFamilies, rejected });
   },
 });
 
@@ -152,21 +203,52 @@ const GROUP_PROBES = [
   ['group.secp384r1', 'secp384r1'],
 ] as const;
 
+/**
+ * Groups a TLS 1.3 answer of the diagnosis went on with (a ServerHello's, or the one a
+ * HelloRetryRequest asks for), from any accepted hello: the working hello and its variations.
+ */
+function tls13GroupsSeen(o: Observations): string[] {
+  const seen = new Set<string>();
+  for (const run of [o.working, ...Object.values(o.variations)]) {
+    if (!run || !accepted(run.answer)) continue;
+    const { serverHello: sh, helloRetryRequest: hrr } = run.answer;
+    const code = sh ? (sh.version === TLS13 ? sh.group : null) : (hrr?.selectedGroup ?? null);
+    // The hybrid has its own finding (pq_hybrid).
+    if (code !== null && code !== undefined && code !== X25519MLKEM768) seen.add(groupName(code));
+  }
+  return [...seen];
+}
+
 export const tls13Groups: Rule<(typeof GROUP_PROBES)[number][0]> = rule({
   findings: ['tls13_groups'],
   reads: GROUP_PROBES.map(([id]) => id),
-  check: (p) => {
+  check: (p, { observations }) => {
     const sorted = sortOut(GROUP_PROBES, p);
     if (!sorted) return null;
     const { runs, accepted: acceptedGroups, rejected } = sorted;
-    const explanation =
-      acceptedGroups.length === 0
-        ? 'In TLS 1.3 the server accepted none of x25519, secp256r1 or secp384r1 offered alone.'
-        : `In TLS 1.3 the server accepts ${list(acceptedGroups)}${rejected.length ? `, not ${orList(rejected)}` : ''}.`;
-    return finding('tls13_groups', acceptedGroups.length === 0 ? 'warning' : 'info', explanation, runs, {
-      accepted: acceptedGroups,
-      rejected,
-    });
+    const probed: readonly string[] = GROUP_PROBES.map(([, name]) => name);
+    // A server with only ffdhe2048, x448 or P-521 takes none of the three alone: the group it
+    // took from a wider hello is what a client must offer.
+    const others = tls13GroupsSeen(observations).filter((g) => !probed.includes(g));
+    if (acceptedGroups.length === 0) {
+      const took = others.length ? `; it took ${orList(others)} from a hello offering more groups` : '';
+      return finding(
+        'tls13_groups',
+        'warning',
+        `In TLS 1.3 the server accepted none of x25519, secp256r1 or secp384r1 offered alone (${describeAnswer(runs[0].answer)})${took}.`,
+        runs,
+        { accepted: acceptedGroups, rejected, others },
+        `A client must offer ${others.length ? orList(others) : 'a group the server takes'} in supported_groups; the operator should enable x25519 and secp256r1 (RFC 8446 §9.1), which nearly every TLS 1.3 client offers.`,
+      );
+    }
+    const also = others.length ? `; it also took ${list(others)} from a hello offering more groups` : '';
+    return finding(
+      'tls13_groups',
+      'info',
+      `In TLS 1.3 the server accepts ${list(acceptedGroups)}${rejected.length ? `, not ${orList(rejected)}` : ''}${also}.`,
+      runs,
+      { accepted: acceptedGroups, rejected, others },
+    );
   },
 });
 

@@ -8,7 +8,7 @@ import { alpn } from './rules-alpn.ts';
 import { refusalCause } from './rules-cause.ts';
 import { certificates } from './rules-certificates.ts';
 import { clientCertificate } from './rules-client-certificate.ts';
-import { pqHybrid, tls12Auth, tls12Ciphers, tls13Groups, versions } from './rules-offer.ts';
+import { pqHybrid, tls12Auth, tls12Ciphers, tls13Ciphers, tls13Groups, versions } from './rules-offer.ts';
 import { sni } from './rules-sni.ts';
 import { tolerance } from './rules-tolerance.ts';
 
@@ -22,6 +22,7 @@ export const RULES: readonly Rule[] = [
   versions,
   tls12Auth,
   tls12Ciphers,
+  tls13Ciphers,
   tls13Groups,
   pqHybrid,
   alpn,

@@ -204,6 +204,106 @@ export const MATRIX: readonly MatrixConfiguration[] = [
     shows: 'TLS 1.3 with the AES-CCM suites only (which few clients offer), TLS 1.2 as usual',
   },
   {
+    id: 'openssl-tls13-only',
+    kind: 'openssl',
+    options: { versions: ['TLS1.3'] },
+    serverName: NAME,
+    shows: 'TLS 1.3 only (Mozilla\'s "modern" profile): a client offering only TLS 1.2 gets protocol_version',
+  },
+  {
+    id: 'openssl-ffdhe2048-only',
+    kind: 'openssl',
+    options: { groups: ['ffdhe2048'] },
+    serverName: NAME,
+    // s_client -groups X25519:P-256:P-384:P-521 (the baseline's): -tls1_3 alert 40, -tls1_2 alert
+    // 40 (no ECDHE curve for the ECDSA certificate); -tls1_3 -groups ffdhe2048: a handshake.
+    baselineRefused: { feature: 'groups' },
+    shows:
+      'openssl s_server -groups ffdhe2048 with an ECDSA certificate: TLS 1.3 with finite-field DHE only, no TLS 1.2 (no curve for ECDHE)',
+  },
+  {
+    id: 'openssl-dhe-only',
+    kind: 'openssl',
+    options: {
+      versions: ['TLS1.2'],
+      cert: 'rsa',
+      ciphers: ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384'],
+    },
+    serverName: NAME,
+    // s_client -tls1_2 -cipher ECDHE (the baseline's suites are all ECDHE): alert 40; kDHE: a handshake.
+    baselineRefused: { feature: 'cipher_suites' },
+    shows: 'TLS 1.2 only with DHE-RSA suites only (no ECDHE), RSA certificate',
+  },
+  {
+    id: 'openssl-rsa-kx-only',
+    kind: 'openssl',
+    options: {
+      versions: ['TLS1.2'],
+      cert: 'rsa',
+      ciphers: ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_256_GCM_SHA384'],
+    },
+    serverName: NAME,
+    // s_client -tls1_2 -cipher ECDHE: alert 40; -cipher kRSA: a handshake.
+    baselineRefused: { feature: 'cipher_suites' },
+    shows: 'TLS 1.2 only with static RSA key exchange only (AES128-GCM-SHA256, AES256-GCM-SHA384)',
+  },
+  {
+    id: 'openssl-chacha20-only',
+    kind: 'openssl',
+    options: {
+      ciphers: ['TLS_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
+    },
+    serverName: NAME,
+    shows:
+      'ChaCha20-Poly1305 only, in TLS 1.3 and 1.2: a client offering only AES-GCM (FIPS mode) gets handshake_failure',
+  },
+  {
+    id: 'nginx-p384-aes256',
+    kind: 'nginx',
+    options: {
+      cert: 'ecdsa-p384',
+      groups: ['secp384r1'],
+      ciphers: ['TLS_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'],
+    },
+    serverName: NAME,
+    shows:
+      'a CNSA-style nginx: ECDSA P-384 certificate, ssl_ecdh_curve secp384r1, AES-256-GCM suites only (an x25519 key share gets a HelloRetryRequest)',
+  },
+  {
+    id: 'openssl-alpn-h2-only',
+    kind: 'openssl',
+    options: { alpn: ['h2'] },
+    serverName: NAME,
+    shows:
+      'openssl s_server -alpn h2: a client offering only http/1.1 gets no_application_protocol (120), one offering no ALPN connects',
+  },
+  {
+    id: 'gnutls-server-order',
+    kind: 'gnutls',
+    options: {
+      serverCipherOrder: true,
+      ciphers: [
+        'TLS_AES_256_GCM_SHA384',
+        'TLS_CHACHA20_POLY1305_SHA256',
+        'TLS_AES_128_GCM_SHA256',
+        'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+        'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+        'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      ],
+    },
+    serverName: NAME,
+    shows:
+      'GnuTLS with %SERVER_PRECEDENCE: its own suite order (AES-256-GCM, ChaCha20, AES-128-GCM) in both versions',
+  },
+  {
+    id: 'openssl-large-chain',
+    kind: 'openssl',
+    options: { largeChain: true },
+    serverName: NAME,
+    shows:
+      'a certificate for 701 names issued through three intermediates: the Certificate message (about 17.7 KB) spans two records',
+  },
+  {
     id: 'haproxy-dual',
     kind: 'haproxy',
     options: { cert: 'both' },

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Diagnosis, Finding } from '../../src/diagnose/index.ts';
+import { cipherSuiteInfo, cipherSuiteName } from '../../src/iana/lookup.ts';
 import { diagnoseTarget } from '../../src/node/diagnose.ts';
 import { describePeer, stopAll } from '../peers/index.ts';
 import { MATRIX } from './configurations.ts';
@@ -50,6 +51,11 @@ for (const config of MATRIX) {
         d = await diagnoses(config.id);
       }, 150_000);
 
+      test('keeps every explanation readable (under 1,000 characters, however many names a certificate has)', () => {
+        const long = d.findings.filter((f) => f.explanation.length >= 1000).map((f) => f.id);
+        expect(long).toEqual([]);
+      });
+
       test('starts from a hello the server accepts (no handshake_refused, no unreachable)', () => {
         expect(ids(d)).not.toContain('handshake_refused');
         expect(ids(d)).not.toContain('unreachable');
@@ -70,6 +76,14 @@ for (const config of MATRIX) {
         expect(only(d, 'versions').accepted).toEqual(t.versions);
       });
 
+      if (t.versions.includes('TLS 1.3') && !t.versions.includes('TLS 1.2')) {
+        test('warns that a client offering only TLS 1.2 is refused, with what it gets', () => {
+          const f = only(d, 'versions');
+          expect(f.severity).toBe('warning');
+          expect(f.explanation).toMatch(/a client offering only TLS 1\.2 gets alert \d+/);
+        });
+      }
+
       if (t.versions.includes('TLS 1.2')) {
         const auth = [
           ...new Set(
@@ -83,6 +97,15 @@ for (const config of MATRIX) {
         test(`names the TLS 1.2 authentication the server has: ${auth.join(', ')}`, () => {
           expect([...(only(d, 'tls12_auth').accepted as string[])].sort()).toEqual(auth);
         });
+        const tls12Suites = t.suites['TLS 1.2'].map((c) => cipherSuiteName(c));
+        if (auth.length === 1) {
+          test(`suggests in the tls12_auth fix a TLS 1.2 suite the server takes (${auth[0]} only)`, () => {
+            const fix = only(d, 'tls12_auth').fix ?? '';
+            const named = fix.match(/TLS_\w+/g) ?? [];
+            expect(named.length, fix).toBeGreaterThan(0);
+            for (const suite of named) expect(tls12Suites).toContain(suite);
+          });
+        }
       }
 
       if (t.versions.includes('TLS 1.3')) {
@@ -90,6 +113,30 @@ for (const config of MATRIX) {
         test(`names the TLS 1.3 groups among x25519, P-256, P-384: ${groups.join(', ') || 'none'}`, () => {
           expect(only(d, 'tls13_groups').accepted).toEqual(groups);
         });
+        // The family of each suite s_client settled, by its cipher (IANA registry).
+        const familyOf = (code: number): string => {
+          const cipher = cipherSuiteInfo(code)?.cipher ?? '';
+          return cipher.includes('GCM')
+            ? 'AES-GCM'
+            : cipher.includes('CHACHA20')
+              ? 'ChaCha20-Poly1305'
+              : 'AES-CCM';
+        };
+        const families = ['AES-GCM', 'ChaCha20-Poly1305', 'AES-CCM'].filter((name) =>
+          t.suites['TLS 1.3'].some((c) => familyOf(c) === name),
+        );
+        test(`names the TLS 1.3 cipher families s_client settled: ${families.join(', ')}`, () => {
+          const f = only(d, 'tls13_ciphers');
+          expect(f.accepted).toEqual(families);
+          expect(f.severity).toBe(families.includes('AES-GCM') ? 'info' : 'warning');
+        });
+        if (groups.length === 0) {
+          test(`names a group the server took instead, one of ${t.tls13Groups.join(', ')}`, () => {
+            const others = only(d, 'tls13_groups').others as string[];
+            expect(others.length).toBeGreaterThan(0);
+            for (const g of others) expect(t.tls13Groups).toContain(g);
+          });
+        }
       }
 
       if (t.alpn.unknownOnly === 'ignored') {
@@ -108,6 +155,19 @@ for (const config of MATRIX) {
       }
       test(`says which protocol the server picks from h2, http/1.1: ${t.alpn.chosen ?? 'none'}`, () => {
         expect(only(d, 'alpn').chosen).toBe(t.alpn.chosen);
+      });
+      const refusedAlone = (['h2', 'http/1.1'] as const).filter(
+        (p) => t.alpn.alone[p] !== 'chosen' && t.alpn.alone[p] !== 'ignored',
+      );
+      test(`names the protocols a client offering only that one is refused for: ${refusedAlone.join(', ') || 'none'}`, () => {
+        const f = only(d, 'alpn');
+        expect(f.refusedAlone).toEqual(refusedAlone);
+        for (const p of refusedAlone) {
+          const alert = (f.alerts as Record<string, { description: number } | null>)[p];
+          expect(alert === null ? 'closed' : `alert ${alert?.description}`).toBe(t.alpn.alone[p]);
+        }
+        // A server without http/1.1 refuses most HTTP clients: worth a warning, not an info line.
+        if (refusedAlone.includes('http/1.1')) expect(f.severity).toBe('warning');
       });
 
       if (!t.tls13Intolerant) {
@@ -132,6 +192,24 @@ for (const config of MATRIX) {
         test(`says why the modern hello is refused: ${JSON.stringify(expectedCause)}`, () => {
           expect(only(d, 'baseline_refused')).toMatchObject(expectedCause);
         });
+        // The fix names what to offer: a suite or a group the server took, as s_client settled.
+        const offer =
+          expectedCause.feature === 'cipher_suites'
+            ? Object.values(t.suites)
+                .flat()
+                .map((c) => cipherSuiteName(c))
+            : expectedCause.feature === 'groups'
+              ? [...t.tls13Groups, ...t.tls12Curves]
+              : [];
+        if (offer.length > 0) {
+          test(`names in its fix what to offer, one of: ${offer.join(', ')}`, () => {
+            const fix = only(d, 'baseline_refused').fix ?? '';
+            expect(
+              offer.some((name) => fix.includes(name)),
+              fix,
+            ).toBe(true);
+          });
+        }
       }
 
       const statuses = new Set(t.certificates.map((c) => c.status));

@@ -22,7 +22,14 @@ export interface ScanFacts {
   readonly tls12DheBits: number | null;
   readonly tls13Groups: string[];
   /** Each distinct chain once (by the end-entity's SHA-256). */
-  readonly certificates: { keyType: string; notAfter: string; selfSigned: boolean; sha256: string }[];
+  readonly certificates: {
+    keyType: string;
+    notAfter: string;
+    selfSigned: boolean;
+    sha256: string;
+    /** Certificates the server sent, the end-entity's included. */
+    chainLength: number;
+  }[];
 }
 
 /** `ecdsa-p256`, `rsa-2048`, … as truth.json names key types. */
@@ -70,6 +77,7 @@ export function scanFacts(r: ScanResult): ScanFacts {
       notAfter: leaf.notAfter,
       selfSigned: leaf.selfSigned,
       sha256: leaf.sha256,
+      chainLength: chain.length,
     });
   }
   return {

@@ -92,11 +92,12 @@ for (const config of MATRIX) {
       }
 
       const described = t.certificates.map(
-        (c) => `${c.keyType} ${c.status}${c.selfSigned ? ' self-signed' : ''}`,
+        (c) => `${c.keyType} ${c.status}${c.selfSigned ? ' self-signed' : ''}, ${c.chainLength} in chain`,
       );
-      test(`reports every certificate once: ${described.join('; ')}`, () => {
+      test(`reports every certificate once, with its whole chain: ${described.join('; ')}`, () => {
         const ours = facts.certificates.map(
-          (c) => `${c.keyType} ${status(c.notAfter)}${c.selfSigned ? ' self-signed' : ''}`,
+          (c) =>
+            `${c.keyType} ${status(c.notAfter)}${c.selfSigned ? ' self-signed' : ''}, ${c.chainLength} in chain`,
         );
         expect(ours.sort()).toEqual([...described].sort());
       });

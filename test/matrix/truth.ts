@@ -53,6 +53,11 @@ export interface ServerTruth {
     readonly chosen: string | null;
     /** What a hello offering only `hellokit-x` gets: `ignored` (handshake without ALPN) or the failure. */
     readonly unknownOnly: 'ignored' | Answer;
+    /**
+     * What a hello offering only h2, and one offering only http/1.1, gets: `chosen` (the
+     * protocol in the answer), `ignored` (a handshake without ALPN) or the failure.
+     */
+    readonly alone: Readonly<Record<'h2' | 'http/1.1', 'chosen' | 'ignored' | Answer>>;
   };
   /** A hello offering TLS 1.3 (with every TLS 1.3 suite) and 1.2 fails where one offering TLS 1.2 alone works. */
   readonly tls13Intolerant: boolean;

@@ -13,7 +13,7 @@ import type { Peer, PeerOptions } from './types.ts';
  * HTTP/3 is off unless `http3: true`: then Caddy also listens on UDP, on the same 127.0.0.1 port.
  */
 export async function startCaddy(options: PeerOptions, names: string[]): Promise<Peer> {
-  const certs = await certificates(names, options.cert, options.certValidity);
+  const certs = await certificates(names, options);
   const { tls13, tls12 } = splitSuites(options.ciphers);
   if (tls13.length > 0)
     throw new Error('caddy peer: Go crypto/tls does not make TLS 1.3 suites configurable');

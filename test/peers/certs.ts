@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { CertKeyType, CertKind, CertValidity, PeerCertificate } from './types.ts';
+import type { CertKeyType, CertKind, CertValidity, PeerCertificate, PeerOptions } from './types.ts';
 
 const run = promisify(execFile);
 
@@ -181,14 +181,120 @@ function randomSerial(): string {
   return `01${randomBytes(7).toString('hex')}`;
 }
 
-/** Certificates for every name × key type of `kind`, names first, each with its `validity` if given. */
+/**
+ * Certificates for every name × key type of `options.cert`, names first, each with its
+ * `certValidity` if given, or issued through a long chain when `largeChain` is set.
+ */
 export async function certificates(
   names: string[],
-  kind: CertKind | undefined,
-  validity?: Partial<Record<KeyType, CertValidity>>,
+  options: Pick<PeerOptions, 'cert' | 'certValidity' | 'largeChain'> = {},
 ): Promise<PeerCertificate[]> {
-  const types = keyTypesFor(kind);
-  return Promise.all(names.flatMap((name) => types.map((t) => certificate(name, t, validity?.[t]))));
+  const types = keyTypesFor(options.cert);
+  if (options.largeChain && options.certValidity)
+    throw new RangeError('certificates: largeChain and certValidity cannot be combined');
+  return Promise.all(
+    names.flatMap((name) =>
+      types.map((t) =>
+        options.largeChain ? largeChainCertificate(name, t) : certificate(name, t, options.certValidity?.[t]),
+      ),
+    ),
+  );
+}
+
+/** Intermediates between the root and the leaf of {@link largeChainCertificate}. */
+const INTERMEDIATES = 3;
+/** Extra DNS names in that leaf: with them the leaf alone is about 16 KB of DER. */
+const EXTRA_NAMES = 700;
+
+/**
+ * A certificate for `name` and 700 more names (`host1.NAME` …), issued by a root CA through
+ * three intermediate CAs (ECDSA P-256), as a shared-hosting or CDN certificate is. `certPath`
+ * holds the leaf and the intermediates (what nginx, HAProxy, Caddy, GnuTLS and Node serve),
+ * `chainPath` the intermediates alone (s_server's `-cert_chain`). The Certificate message is
+ * about 17.7 KB: more than one 16 KB record.
+ */
+export function largeChainCertificate(name: string, keyType: KeyType): Promise<PeerCertificate> {
+  if (!/^[A-Za-z0-9.-]+$/.test(name)) throw new RangeError(`certificate name "${name}" must be a DNS name`);
+  const key = `${keyType}:${name}:large`;
+  let made = cache.get(key);
+  if (!made) {
+    made = makeLargeChain(name, keyType);
+    cache.set(key, made);
+    made.catch(() => cache.delete(key));
+  }
+  return made;
+}
+
+async function makeLargeChain(name: string, keyType: KeyType): Promise<PeerCertificate> {
+  const base = join(certDir(), `${name}.${keyType}.large`);
+  const ca = `${base}.ca.cnf`;
+  writeFileSync(ca, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  const p256 = keyArgs['ecdsa-p256'];
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...p256,
+    '-nodes',
+    '-subj',
+    `/CN=root.${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-keyout',
+    `${base}.0.key`,
+    '-out',
+    `${base}.0.crt`,
+    '-days',
+    '30',
+  ]);
+  /** Signs a new key's request with CA number `issuer` (0 is the root) into `${base}.${n}`. */
+  const issue = async (n: number | 'leaf', issuer: number, subject: string, args: string[], ext: string) => {
+    await run('openssl', [
+      'req',
+      '-new',
+      ...args,
+      '-nodes',
+      '-subj',
+      subject,
+      '-keyout',
+      `${base}.${n}.key`,
+      '-out',
+      `${base}.${n}.csr`,
+    ]);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      `${base}.${n}.csr`,
+      '-CA',
+      `${base}.${issuer}.crt`,
+      '-CAkey',
+      `${base}.${issuer}.key`,
+      '-set_serial',
+      `0x${randomSerial()}`,
+      '-days',
+      '30',
+      '-sha256',
+      '-extfile',
+      ext,
+      '-out',
+      `${base}.${n}.crt`,
+    ]);
+  };
+  for (let n = 1; n <= INTERMEDIATES; n++) await issue(n, n - 1, `/CN=intermediate${n}.${name}`, p256, ca);
+  const sans = [name, ...Array.from({ length: EXTRA_NAMES }, (_, i) => `host${i + 1}.${name}`)];
+  const leafExt = `${base}.leaf.cnf`;
+  writeFileSync(leafExt, `subjectAltName=${sans.map((s) => `DNS:${s}`).join(',')}\n`);
+  await issue('leaf', INTERMEDIATES, `/CN=${name}`, keyArgs[keyType], leafExt);
+  const intermediates = Array.from({ length: INTERMEDIATES }, (_, i) =>
+    readFileSync(`${base}.${INTERMEDIATES - i}.crt`, 'utf8'),
+  ).join('');
+  const chainPath = `${base}.chain.pem`;
+  const certPath = `${base}.fullchain.pem`;
+  writeFileSync(chainPath, intermediates);
+  writeFileSync(certPath, readFileSync(`${base}.leaf.crt`, 'utf8') + intermediates);
+  return { ...loaded(name, keyType, certPath, `${base}.leaf.key`), chainPath };
 }
 
 /** The self-signed CA peers with `clientCertificate` accept client certificates from: `CN=client-ca.hellokit.test`. */

@@ -14,13 +14,13 @@ import type { Peer, PeerOptions } from './types.ts';
  * Every certificate is loaded (`--x509certfile`/`--x509keyfile` pairs); GnuTLS picks by SNI and
  * key type, the first being the default. `requireSni: true` adds `--sni-hostname NAME --sni-hostname-fatal`.
  * `ciphers` become one GnuTLS priority, so the listed ciphers, MACs and key exchanges apply to
- * TLS 1.2 and 1.3 together.
+ * TLS 1.2 and 1.3 together. `serverCipherOrder` appends `%SERVER_PRECEDENCE`.
  */
 export async function startGnutls(options: PeerOptions, names: string[]): Promise<Peer> {
   if (options.requireSni && names.length > 1) {
     throw new Error('gnutls peer: requireSni takes one name (--sni-hostname is a single name)');
   }
-  const certs = await certificates(names, options.cert, options.certValidity);
+  const certs = await certificates(names, options);
   const port = await freePort();
   const ns = await createNamespace();
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-gnutls-'));
@@ -89,6 +89,8 @@ export function priority(options: PeerOptions): string {
     const kx = unique(tls12.map((s) => s.gnutls.kx));
     if (kx.length > 0) parts.push('-KX-ALL', ...kx.map((k) => `+${k}`));
   }
+  // GnuTLS follows the client's order unless told otherwise; its own order is the priority string's.
+  if (options.serverCipherOrder) parts.push('%SERVER_PRECEDENCE');
   return parts.join(':');
 }
 

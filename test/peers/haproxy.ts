@@ -12,7 +12,7 @@ import type { Peer, PeerOptions } from './types.ts';
  * The first `crt` is the default; `requireSni: true` adds `strict-sni`. Foreground (`-db`), one process.
  */
 export async function startHaproxy(options: PeerOptions, names: string[]): Promise<Peer> {
-  const certs = await certificates(names, options.cert, options.certValidity);
+  const certs = await certificates(names, options);
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-haproxy-'));
   const port = await freePort();
   const { readFileSync } = await import('node:fs');

@@ -145,6 +145,24 @@ const suiteTable: readonly SuiteSpelling[] = [
     gnutls: { kx: 'ECDHE-RSA', cipher: 'AES-128-CBC', mac: 'SHA1' },
   },
   {
+    iana: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256',
+    tls13: false,
+    openssl: 'DHE-RSA-AES128-GCM-SHA256',
+    gnutls: { kx: 'DHE-RSA', cipher: 'AES-128-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
+    tls13: false,
+    openssl: 'DHE-RSA-AES256-GCM-SHA384',
+    gnutls: { kx: 'DHE-RSA', cipher: 'AES-256-GCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+    tls13: false,
+    openssl: 'DHE-RSA-CHACHA20-POLY1305',
+    gnutls: { kx: 'DHE-RSA', cipher: 'CHACHA20-POLY1305', mac: 'AEAD' },
+  },
+  {
     iana: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
     tls13: false,
     openssl: 'AES128-GCM-SHA256',

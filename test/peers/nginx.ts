@@ -14,7 +14,7 @@ import type { Peer, PeerOptions } from './types.ts';
 export async function startNginx(options: PeerOptions, names: string[]): Promise<Peer> {
   if (options.alpn?.length)
     throw new Error('nginx peer: the http module picks ALPN itself; alpn is not supported');
-  const certs = await certificates(names, options.cert, options.certValidity);
+  const certs = await certificates(names, options);
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-nginx-'));
   mkdirSync(join(dir, 'logs'));
   const port = await freePort();

@@ -10,7 +10,7 @@ import type { Peer, PeerOptions } from './types.ts';
  * the server has no default certificate and an unknown name fails the callback.
  */
 export async function startNode(options: PeerOptions, names: string[]): Promise<Peer> {
-  const certs = await certificates(names, options.cert, options.certValidity);
+  const certs = await certificates(names, options);
   const { min, max } = modernOnly('node', options.versions);
   const { tls12, tls13 } = splitSuites(options.ciphers);
   const ca = options.clientCertificate ? await clientCa() : undefined;

@@ -18,7 +18,7 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
   if (options.requireSni && names.length > 1) {
     throw new Error('openssl peer: requireSni takes one name (-servername_fatal refuses the default name)');
   }
-  const certs = await certificates(names, options.cert, options.certValidity);
+  const certs = await certificates(names, options);
   const dir = mkdtempSync(join(tmpdir(), 'hellokit-openssl-'));
   const port = await freePort();
   const { min, max } = versionRange(options.versions);
@@ -34,6 +34,8 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
     first.keyPath,
     '-www',
   ];
+  // s_server reads only the first certificate of -cert: the intermediates go in -cert_chain.
+  if (first.chainPath) args.push('-cert_chain', first.chainPath);
   args.push('-min_protocol', opensslVersion(min), '-max_protocol', opensslVersion(max));
   if (second) args.push('-servername', second.name, '-cert2', second.certPath, '-key2', second.keyPath);
   // s_server loads a second certificate whenever -servername is given, so it gets the first one again.

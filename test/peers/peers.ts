@@ -30,7 +30,7 @@ const binaries: Record<PeerKind, string[]> = {
 };
 
 /** The kinds that can be told to pick suites by their own order (`serverCipherOrder`). */
-const SERVER_CIPHER_ORDER: ReadonlySet<PeerKind> = new Set(['nginx', 'openssl', 'node']);
+const SERVER_CIPHER_ORDER: ReadonlySet<PeerKind> = new Set(['nginx', 'openssl', 'node', 'gnutls']);
 
 const running = new Set<Peer>();
 

@@ -40,6 +40,12 @@ export interface PeerOptions {
    * for an expired RSA certificate next to a valid ECDSA one). Default: from now for 30 days.
    */
   certValidity?: Partial<Record<CertKeyType, CertValidity>>;
+  /**
+   * Serve a certificate for the name and 700 more (`host1.NAME` …), issued through three
+   * intermediate CAs, with the intermediates: the Certificate message (about 17.7 KB) spans
+   * more than one record. Not with `certValidity`.
+   */
+  largeChain?: boolean;
   /** Versions the peer accepts. Default: TLS 1.2 and 1.3. */
   versions?: TlsVersionName[];
   /** Key exchange groups the peer accepts (IANA or OpenSSL names: `secp384r1`, `P-384`, `x25519`). Default: the server's own list. */
@@ -87,6 +93,8 @@ export interface PeerCertificate {
   keyType: CertKeyType;
   certPath: string;
   keyPath: string;
+  /** The intermediate CAs alone, when `certPath` holds a chain (`largeChain`); s_server serves them with `-cert_chain`. */
+  chainPath?: string;
   pem: string;
   /** SHA-256 fingerprint in Node's format (`AB:CD:…`), comparable to `getPeerCertificate().fingerprint256`. */
   fingerprint256: string;
