@@ -48,7 +48,8 @@ function text(r: ScanResult): string {
       lines.push(`${v.version}: not offered`);
       continue;
     }
-    lines.push(`${v.version}: ${v.cipherSuites.length} suites (${v.serverOrderDescription})`);
+    const n = v.cipherSuites.length;
+    lines.push(`${v.version}: ${n} suite${n === 1 ? '' : 's'} (${v.serverOrderDescription})`);
     for (const s of v.cipherSuites) lines.push(`  0x${s.code.toString(16).padStart(4, '0')} ${s.name}`);
     lines.push(`  groups: ${v.groups.join(', ') || '(none found)'}`);
     if (v.groupsNeedingCompany.length > 0) {
