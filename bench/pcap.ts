@@ -7,7 +7,8 @@
  * connections a second of capture time; and a second one of 2.5 GB made the same way (smaller
  * when the temp dir has not room for it; the line says which size was used).
  *
- * On the large capture only `hellokit pcap --json` runs, and tshark only with `--tshark-large`:
+ * On the large capture only `hellokit pcap --json` and its threaded line run, and tshark (and
+ * the text output) only with `--tshark-large`:
  * tshark keeps state for every packet, several times the file's size in memory (see the
  * first capture's line), and the text output costs what --json costs (see the first line).
  *
@@ -116,7 +117,17 @@ function bench(name: string, path: string, size: number, withTshark: boolean): v
   console.log(`${name}: ${(size / MB).toFixed(1)} MB`);
   const json = measure(process.execPath, [cli, 'pcap', '--json', path], NDJSON_HANDSHAKES);
   console.log(line('hellokit pcap --json', size, json));
+  const threaded = () => {
+    const m = measure(
+      process.execPath,
+      [cli, 'pcap', '--json', '--threads', String(WORKERS), path],
+      NDJSON_HANDSHAKES,
+    );
+    console.log(line(`… --json --threads ${WORKERS}`, size, m));
+    return m;
+  };
   if (!withTshark) {
+    threaded();
     console.log('  tshark                 not run on this capture (pass --tshark-large)');
     return;
   }
@@ -128,12 +139,7 @@ function bench(name: string, path: string, size: number, withTshark: boolean): v
   console.log(line('tshark -T fields ja3', size, tshark));
   const text = measure(process.execPath, [cli, 'pcap', path], TEXT_HANDSHAKES);
   console.log(line('hellokit pcap (text)', size, text));
-  const threads = measure(
-    process.execPath,
-    [cli, 'pcap', '--json', '--threads', String(WORKERS), path],
-    NDJSON_HANDSHAKES,
-  );
-  console.log(line(`… --json --threads ${WORKERS}`, size, threads));
+  const threads = threaded();
   const ratio = (m: Measured) => (tshark.seconds / m.seconds).toFixed(2);
   const cpuRatio = (m: Measured) => (tshark.cpuSeconds / m.cpuSeconds).toFixed(2);
   console.log(
