@@ -278,6 +278,17 @@ describe('the CLI', () => {
           severity: 'error',
           status: 'required',
         });
+        // Each probe the server asked for a certificate says so, and the one that answered says how it ended.
+        const asked = d.probes.filter((p: { clientCertificate?: unknown }) => p.clientCertificate);
+        expect(asked.length).toBeGreaterThan(0);
+        for (const p of asked) expect(p.clientCertificate.certificateAuthorities).toEqual([CA]);
+        expect(
+          d.probes.find((p: { id: string }) => p.id === 'client_certificate')?.clientCertificate,
+        ).toMatchObject({
+          status: 'required',
+          answer: 'alert',
+          alert: { description: 116 },
+        });
       } finally {
         await peer.stop();
       }

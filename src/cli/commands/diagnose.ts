@@ -1,7 +1,7 @@
 import { jsonText } from '../../bytes/json-view.ts';
 import { formatDiagnosis } from '../../diagnose/format.ts';
 import type { DiagnoseProgress } from '../../diagnose/run.ts';
-import type { Diagnosis, Severity } from '../../diagnose/types.ts';
+import type { AnswerAlert, AnswerClientCertificate, Diagnosis, Severity } from '../../diagnose/types.ts';
 import { startDemoServer } from '../../node/demo-server.ts';
 import { diagnoseTarget } from '../../node/diagnose.ts';
 import { parseProbeTarget } from '../../node/probe.ts';
@@ -138,15 +138,7 @@ export const diagnoseCommand: Command = {
             label: spec.label,
             serverName: spec.serverName,
             outcome: answer.outcome,
-            ...(answer.alert
-              ? {
-                  alert: {
-                    level: answer.alert.level,
-                    description: answer.alert.description,
-                    name: answer.alert.name,
-                  },
-                }
-              : {}),
+            ...(answer.alert ? { alert: alertJson(answer.alert) } : {}),
             ...(answer.serverHello
               ? {
                   serverHello: {
@@ -158,6 +150,9 @@ export const diagnoseCommand: Command = {
                     alpn: answer.serverHello.alpn,
                   },
                 }
+              : {}),
+            ...(answer.clientCertificate
+              ? { clientCertificate: clientCertificateJson(answer.clientCertificate) }
               : {}),
             ...(answer.helloLength ? { helloLength: answer.helloLength } : {}),
             ...(answer.timings ? { totalMs: answer.timings.totalMs } : {}),
@@ -177,3 +172,19 @@ export const diagnoseCommand: Command = {
     return diagnoseExit(diagnosis, failOn as Severity | undefined);
   },
 };
+
+/** A probe's `clientCertificate` as `diagnose --json` writes it (the fields schemas/diagnose.json lists). */
+function clientCertificateJson(c: AnswerClientCertificate) {
+  return {
+    status: c.status,
+    ...(c.answer === undefined ? {} : { answer: c.answer }),
+    ...(c.alert ? { alert: alertJson(c.alert) } : {}),
+    certificateAuthorities: c.certificateAuthorities,
+    ...(c.signatureAlgorithmNames ? { signatureAlgorithmNames: c.signatureAlgorithmNames } : {}),
+  };
+}
+
+/** An alert as `diagnose --json` writes it. */
+function alertJson(a: AnswerAlert) {
+  return { level: a.level, description: a.description, name: a.name };
+}
