@@ -58,6 +58,15 @@ export function parseIp(bytes: Uint8Array): IpPacket | undefined {
   };
 }
 
+/**
+ * `host:port`, with an IPv6 address in brackets (RFC 3986 §3.2.2), so that the port cannot be
+ * read as part of the address.
+ * @example endpointText('::1', 443) // '[::1]:443'
+ */
+export function endpointText(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** Dotted-quad text of 4 address bytes. */
 export function ipv4Text(a: Uint8Array): string {
   return `${a[0]}.${a[1]}.${a[2]}.${a[3]}`;

@@ -10,7 +10,7 @@
 import { DecodeError } from '../bytes/errors.ts';
 import { handshakeProgress } from './handshake-progress.ts';
 import { ipHeaderRecord, linkPayloadStart, readIpHeader } from './headers.ts';
-import { parseIp } from './ip.ts';
+import { endpointText, parseIp } from './ip.ts';
 import { IpReassembler } from './ip-reassembly.ts';
 import { PcapParser, pcapMagic } from './pcap.ts';
 import { isPcapng, PcapngParser } from './pcapng.ts';
@@ -452,7 +452,7 @@ const REASONS: Record<TcpDropReason, string> = {
 };
 
 function where(client: Endpoint, server: Endpoint): string {
-  return `${client.ip}:${client.port} → ${server.ip}:${server.port}`;
+  return `${endpointText(client.ip, client.port)} → ${endpointText(server.ip, server.port)}`;
 }
 
 function positive(name: string, value: number): number {

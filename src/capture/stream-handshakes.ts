@@ -8,6 +8,7 @@ import { parseClientHello } from '../handshake/client-hello.ts';
 import type { ServerHello } from '../handshake/server-hello.ts';
 import { decodeStream, type StreamMessage } from '../handshake/stream.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import { endpointText } from './ip.ts';
 import type { CapturedStream } from './streams.ts';
 import type { Endpoint } from './tcp.ts';
 
@@ -52,7 +53,7 @@ export function streamHandshakes(stream: CapturedStream, warnings: string[] = []
     });
     return out;
   }
-  const where = `${stream.transport} stream ${stream.index} (${stream.client.ip}:${stream.client.port} → ${stream.server.ip}:${stream.server.port})`;
+  const where = `${stream.transport} stream ${stream.index} (${endpointText(stream.client.ip, stream.client.port)} → ${endpointText(stream.server.ip, stream.server.port)})`;
   const client = decodeStream(stream.clientBytes.subarray(start), { strict: false });
   if (client.error) warnings.push(`${where}: client bytes stop decoding: ${describe(client.error, start)}`);
   for (const m of client.messages) {

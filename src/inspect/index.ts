@@ -8,6 +8,7 @@ import { type KnownClient, presetsWithJa4 } from '../builder/presets/index.ts';
 import { DecodeError, EncodeError } from '../bytes/errors.ts';
 import { fromHexText, isHexText } from '../bytes/hex.ts';
 import { captureHandshakes } from '../capture/handshakes.ts';
+import { endpointText } from '../capture/ip.ts';
 import { pcapMagic } from '../capture/pcap.ts';
 import { isPcapng } from '../capture/pcapng.ts';
 import { ja3, ja3Full } from '../fingerprint/ja3.ts';
@@ -136,7 +137,7 @@ function inspectCapture(bytes: Uint8Array, format: 'pcap' | 'pcapng'): Inspectio
   const annotated: string[] = [];
   const hellos: InspectedHello[] = [];
   for (const h of handshakes.slice(0, MAX_HANDSHAKES)) {
-    const where = `${h.transport} stream ${h.stream} (${h.client.ip}:${h.client.port} → ${h.server.ip}:${h.server.port})${h.helloIndex > 1 ? `, hello ${h.helloIndex}` : ''}`;
+    const where = `${h.transport} stream ${h.stream} (${endpointText(h.client.ip, h.client.port)} → ${endpointText(h.server.ip, h.server.port)})${h.helloIndex > 1 ? `, hello ${h.helloIndex}` : ''}`;
     // The parsed hello encodes back to the bytes it was read from (test/handshake checks the
     // round trip), so the message is decoded and annotated as `decode` would show it.
     const message = encodeClientHelloMessage(h.clientHello);

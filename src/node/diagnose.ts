@@ -3,6 +3,7 @@
  * with `probe()`, and keeps the whole run inside one time budget.
  */
 import { isIP } from 'node:net';
+import { endpointText } from '../capture/ip.ts';
 import { discoverCertificates } from '../diagnose/certificate-discovery.ts';
 import type { DiagnoseProgress, Diagnosis, ProbeFn } from '../diagnose/index.ts';
 import { type DiagnoseOptions, diagnose } from '../diagnose/run.ts';
@@ -67,9 +68,8 @@ export async function diagnoseTarget(
   const fn =
     options.probe ??
     probeFunction(target, { timeoutMs: Math.min(options.probeTimeoutMs ?? 5_000, budget), deadline });
-  const shown = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
   return diagnose(fn, {
-    target: shown,
+    target: endpointText(host, port),
     serverName,
     ipLiteral: isIP(host) ? host : '127.0.0.1',
     concurrency: options.concurrency ?? 8,

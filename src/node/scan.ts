@@ -1,6 +1,8 @@
 /**
  * `scanTarget()`: the platform-neutral scan (src/scan/) over real sockets to one target.
  */
+
+import { endpointText } from '../capture/ip.ts';
 import { type ScanOptions, type ScanResult, scan } from '../scan/scan.ts';
 import { parseProbeTarget, probe, probeServerHello } from './probe.ts';
 
@@ -20,7 +22,7 @@ export function scanTarget(target: string, options: ScanOptions = {}): Promise<S
       probe: (probeOptions) => probe(target, probeOptions),
       probeServerHello: (probeOptions) => probeServerHello(target, probeOptions),
     },
-    { target: `${host}:${port}`, serverName },
+    { target: endpointText(host, port), serverName },
     options,
   );
 }

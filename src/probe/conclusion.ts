@@ -4,6 +4,7 @@
  * draws different alerts from different servers, so the sentence names likely causes.
  */
 
+import { endpointText } from '../capture/ip.ts';
 import type { ClientHello } from '../handshake/types.ts';
 import { ALERT } from '../iana/alerts.ts';
 import { cipherSuiteInfo } from '../iana/lookup.ts';
@@ -127,7 +128,7 @@ function sentence(result: ConclusionInput): string {
   const retried = result.retried ? ' after a HelloRetryRequest' : '';
   switch (result.outcome) {
     case 'connect_failed':
-      return `could not connect to ${result.target.host}:${result.target.port}: ${result.error ?? 'unknown error'}`;
+      return `could not connect to ${endpointText(result.target.host, result.target.port)}: ${result.error ?? 'unknown error'}`;
     case 'not_tls':
       if (result.notTls) return `the server does not speak TLS here: ${result.notTls.reason}`;
       if (result.stopReason === 'max_bytes')

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { concatBytes } from '../../src/bytes/hex.ts';
-import { captureStreams, ipv6Text, parseIp } from '../../src/capture/index.ts';
+import { captureStreams, endpointText, ipv6Text, parseIp } from '../../src/capture/index.ts';
 import {
   clientHelloRecord,
   enhancedPacket,
@@ -195,5 +195,14 @@ describe('IP', () => {
     ['2606:4700:10:0:0:0:6816:826', '2606:4700:10::6816:826'],
   ])('writes IPv6 %s as %s (RFC 5952)', (input, text) => {
     expect(ipv6Text(parseIpv6(input))).toBe(text);
+  });
+});
+
+describe('endpointText', () => {
+  test('puts an IPv6 address in brackets so its port reads apart from it', () => {
+    expect(endpointText('::1', 443)).toBe('[::1]:443');
+    expect(endpointText('2001:db8::1', 8443)).toBe('[2001:db8::1]:8443');
+    expect(endpointText('192.0.2.1', 443)).toBe('192.0.2.1:443');
+    expect(endpointText('example.test', 443)).toBe('example.test:443');
   });
 });

@@ -3,6 +3,7 @@ import { MUTATORS } from '../../arbitraries/mutators.ts';
 import { type BuiltClientHello, clientHello } from '../../builder/client-hello.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { jsonText } from '../../bytes/json-view.ts';
+import { endpointText } from '../../capture/ip.ts';
 import {
   FUZZ_DEFAULTS,
   FUZZ_MAX_RUNS,
@@ -358,7 +359,7 @@ export const fuzzCommand: Command = {
     for (const c of report.cases)
       for (const rule of c.violations) violated.set(rule, (violated.get(rule) ?? 0) + 1);
     const out = [
-      `fuzz ${report.target.host}:${report.target.port}, seed ${report.seed}, ${s.runs} cases in ${(report.elapsedMs / 1000).toFixed(1)} s`,
+      `fuzz ${endpointText(report.target.host, report.target.port)}, seed ${report.seed}, ${s.runs} cases in ${(report.elapsedMs / 1000).toFixed(1)} s`,
       `baseline ${report.baseline.id} (${report.baseline.length} bytes, unmutated): ${report.baseline.outcomeClass} — ${report.baseline.conclusion}`,
       '',
       formatFuzzTable(report.table),

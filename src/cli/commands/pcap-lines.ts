@@ -4,6 +4,7 @@
  * thread and in its workers (src/cli/pcap-worker.ts), so both write the same bytes.
  */
 import { type KnownClient, presetsWithJa4 } from '../../builder/presets/index.ts';
+import { endpointText } from '../../capture/ip.ts';
 import { type CapturedHandshake, streamHandshakes } from '../../capture/stream-handshakes.ts';
 import type { CapturedStream } from '../../capture/streams.ts';
 import type { Endpoint } from '../../capture/tcp.ts';
@@ -169,5 +170,5 @@ function textLines(h: CapturedHandshake, options: PcapLineOptions, out: OutputBy
 }
 
 function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+  return endpointText(e.ip, e.port);
 }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { type ClientHelloOptions, clientHello } from '../../builder/client-hello.ts';
 import { jsonText, jsonView } from '../../bytes/json-view.ts';
+import { endpointText } from '../../capture/ip.ts';
 import { systemRandom } from '../../crypto/random.ts';
 import { groupName } from '../../iana/lookup.ts';
 import type { CertificateSummary } from '../../node/certificates.ts';
@@ -93,7 +94,7 @@ function sentLine(result: ProbeResult, hello: HelloWithKeyShares, sniSource?: st
     .reduce((n, t) => n + t.bytes.length, 0);
   const records = hello.record?.fragments?.length ?? 1;
   const shares = helloKeyShareGroups(hello).map(groupName);
-  const to = `${result.target.host}:${result.target.port}`;
+  const to = endpointText(result.target.host, result.target.port);
   // Nothing goes out when the connection never opens: say what would have been sent.
   const head =
     bytes === 0
@@ -303,7 +304,7 @@ function quicSentLine(result: QuicProbeResult, hello: HelloWithKeyShares, sniSou
   );
   const bytes = first.reduce((n, t) => n + t.size, 0);
   const shares = helloKeyShareGroups(hello).map(groupName);
-  const to = `${result.target.host}:${result.target.port}`;
+  const to = endpointText(result.target.host, result.target.port);
   const head =
     bytes === 0
       ? `ClientHello not sent to ${to} over QUIC`

@@ -2,6 +2,8 @@
  * The result of a QUIC probe once its session stopped: its outcome, and its one-sentence
  * conclusion, worded like `probe()`'s over TCP where the outcome is the same.
  */
+
+import { endpointText } from '../../capture/ip.ts';
 import type { QuicStopReason } from '../../quic/types.ts';
 import { quicVersionName } from '../../quic/version.ts';
 import { clipConclusion, conclude, summarize } from '../conclusion.ts';
@@ -79,7 +81,7 @@ function tcpSentence(
 
 /** One sentence about a QUIC probe, worded like probe()'s where the outcome is the same. */
 function quicConclusion(r: Omit<QuicProbeResult<unknown>, 'conclusion'>): string {
-  const at = `${r.target.host}:${r.target.port}`;
+  const at = endpointText(r.target.host, r.target.port);
   switch (r.outcome) {
     case 'connect_failed':
       return `could not send to ${at} over UDP: ${r.error ?? 'unknown error'}`;
