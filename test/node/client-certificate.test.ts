@@ -31,32 +31,33 @@ import { diagnoseTarget } from '../../src/node/diagnose.ts';
 import { probe } from '../../src/node/probe.ts';
 import type { ProbeOptions } from '../../src/probe/types.ts';
 import { cli } from '../cli/run.ts';
-import { describePeer, type PeerKind, type PeerOptions, startPeer, stopAll } from '../peers/index.ts';
+import {
+  describePeer,
+  type PeerKind,
+  type PeerOptions,
+  startPeer,
+  stopAll,
+  withPeer,
+} from '../peers/index.ts';
 
 afterAll(stopAll);
 
 const CA = 'CN=client-ca.hellokit.test';
 
 async function probePeer(kind: PeerKind, peerOptions: PeerOptions, options: ProbeOptions) {
-  const peer = await startPeer(kind, peerOptions);
-  try {
-    return await probe(`${peer.host}:${peer.port}`, { serverName: 'hellokit.test', ...options });
-  } finally {
-    await peer.stop();
-  }
+  return withPeer(kind, peerOptions, (peer) =>
+    probe(`${peer.host}:${peer.port}`, { serverName: 'hellokit.test', ...options }),
+  );
 }
 
 async function diagnosePeer(kind: PeerKind, options: PeerOptions): Promise<Diagnosis> {
-  const peer = await startPeer(kind, options);
-  try {
-    return await diagnoseTarget(`${peer.host}:${peer.port}`, {
+  return withPeer(kind, options, (peer) =>
+    diagnoseTarget(`${peer.host}:${peer.port}`, {
       serverName: 'hellokit.test',
       timeoutMs: 30_000,
       discoverCertificates: false,
-    });
-  } finally {
-    await peer.stop();
-  }
+    }),
+  );
 }
 
 const TLS13 = { hello: { tls: '1.3' as const }, answerCertificateRequest: true };

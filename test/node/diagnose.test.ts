@@ -1,21 +1,22 @@
 import { afterAll, expect, test } from 'vitest';
 import type { Diagnosis } from '../../src/diagnose/types.ts';
 import { diagnoseTarget } from '../../src/node/diagnose.ts';
-import { describePeer, type PeerKind, type PeerOptions, startPeer, stopAll } from '../peers/index.ts';
+import {
+  describePeer,
+  type PeerKind,
+  type PeerOptions,
+  startPeer,
+  stopAll,
+  withPeer,
+} from '../peers/index.ts';
 
 afterAll(stopAll);
 
 /** Starts the peer, diagnoses it with SNI hellokit.test, stops it. */
 async function diagnosePeer(kind: PeerKind, options: PeerOptions): Promise<Diagnosis> {
-  const peer = await startPeer(kind, options);
-  try {
-    return await diagnoseTarget(`${peer.host}:${peer.port}`, {
-      serverName: 'hellokit.test',
-      timeoutMs: 30_000,
-    });
-  } finally {
-    await peer.stop();
-  }
+  return withPeer(kind, options, (peer) =>
+    diagnoseTarget(`${peer.host}:${peer.port}`, { serverName: 'hellokit.test', timeoutMs: 30_000 }),
+  );
 }
 
 describePeer('caddy', () => {

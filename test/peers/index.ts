@@ -3,7 +3,7 @@ import { missingReason, peerAvailable } from './peers.ts';
 import type { PeerKind } from './types.ts';
 
 export { type HandshakeResult, handshake } from './handshake.ts';
-export { peerAvailable, startPeer, stopAll } from './peers.ts';
+export { peerAvailable, startPeer, stopAll, withPeer } from './peers.ts';
 export type {
   CertKeyType,
   CertKind,

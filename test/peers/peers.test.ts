@@ -10,6 +10,7 @@ import {
   type PeerKind,
   type PeerOptions,
   peerKinds,
+  withPeer as sharedWithPeer,
   startPeer,
   stopAll,
 } from './index.ts';
@@ -28,13 +29,10 @@ async function withPeer(
   options: PeerOptions,
   fn: (peer: Peer) => Promise<void>,
 ): Promise<void> {
-  const peer = await startPeer(kind, options);
-  started.push(peer);
-  try {
-    await fn(peer);
-  } finally {
-    await peer.stop();
-  }
+  await sharedWithPeer(kind, options, (peer) => {
+    started.push(peer);
+    return fn(peer);
+  });
 }
 
 function expectCertificate(result: HandshakeResult, peer: Peer, name: string): void {

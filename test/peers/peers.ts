@@ -64,6 +64,23 @@ export async function startPeer(kind: PeerKind, options: PeerOptions = {}): Prom
   return tracked;
 }
 
+/**
+ * Starts a `kind` peer, runs `fn` with it and stops it, however `fn` ends.
+ * @example const result = await withPeer('openssl', {}, (peer) => probe(`${peer.host}:${peer.port}`));
+ */
+export async function withPeer<T>(
+  kind: PeerKind,
+  options: PeerOptions,
+  fn: (peer: Peer) => Promise<T>,
+): Promise<T> {
+  const peer = await startPeer(kind, options);
+  try {
+    return await fn(peer);
+  } finally {
+    await peer.stop();
+  }
+}
+
 /** Stops every peer still running and removes the certificates; use in `afterAll`. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((peer) => peer.stop()));
