@@ -4,13 +4,7 @@
  * buffer and hashed from there, with no intermediate strings or arrays of strings. A string
  * is made only when the caller asks for the text itself (`ja4_r`, `ja3Full`).
  */
-/**
- * The GREASE test for a value read as a u16 from the bytes (so with no need to check that
- * it is one): `0x?a?a` with both bytes equal, as `isGrease` in iana/grease.ts.
- */
-export function isGreaseU16(v: number): boolean {
-  return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
-}
+import { isGreaseU16 } from './grease.ts';
 
 /** The two decimal digits of 0 to 99 as one big-endian u16 (`42` is `'4' << 8 | '2'`). */
 const DIGIT_PAIRS = Uint16Array.from(

@@ -4,7 +4,7 @@
  */
 import { isGrease } from '../iana/grease.ts';
 
-export { GREASE_VALUES, isGrease } from '../iana/grease.ts';
+export { GREASE_VALUES, isGrease, isGreaseU16 } from '../iana/grease.ts';
 
 /** The values of `list` that are not GREASE, in order. */
 export function withoutGrease(list: readonly number[]): number[] {

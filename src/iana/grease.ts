@@ -34,13 +34,15 @@ const GREASE_BYTE_SET: ReadonlySet<number> = new Set(GREASE_BYTES);
  * @example isGrease(0x0a1a) // false
  */
 export function isGrease(value: number): boolean {
-  return (
-    Number.isInteger(value) &&
-    value >= 0 &&
-    value <= 0xffff &&
-    (value & 0x0f0f) === 0x0a0a &&
-    value >> 8 === (value & 0xff)
-  );
+  return Number.isInteger(value) && value >= 0 && value <= 0xffff && isGreaseU16(value);
+}
+
+/**
+ * {@link isGrease} for a value known to be a u16 (read as two bytes): the test alone, for
+ * loops over a hello's lists.
+ */
+export function isGreaseU16(value: number): boolean {
+  return (value & 0x0f0f) === 0x0a0a && value >> 8 === (value & 0xff);
 }
 
 /**
