@@ -4,8 +4,9 @@
  *
  * Two things make it cheaper than calling `sha256(bytes)` per text, neither touching the hash:
  * - One hasher per algorithm, reset before each use from a pristine one with noble's own
- *   `_cloneInto` (what its HMAC does), its digest written into the hasher's own block buffer
- *   (see {@link Sha256}). A fresh hasher allocates its state, its block buffer and a DataView
+ *   `_cloneInto` (what its HMAC does), the text's whole blocks read through the caller's
+ *   DataView and the digest written into the hasher's own block buffer (see
+ *   {@link digestRange}). A fresh hasher allocates its state, its block buffer and a DataView
  *   every call, about a third of the cost of hashing a JA4 list. (Fingerprints run
  *   synchronously, one at a time.)
  * - A bounded memo of the digests of the texts fingerprints hash ({@link memoSha256Hex},
