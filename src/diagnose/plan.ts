@@ -13,16 +13,16 @@ export const TLS12 = 0x0303;
 export const TLS11 = 0x0302;
 export const TLS10 = 0x0301;
 
-/** The TLS 1.3 suites every modern client offers (AES-GCM and ChaCha20-Poly1305). */
-export const TLS13_SUITES: readonly number[] = [0x1301, 0x1302, 0x1303];
-/** Every TLS 1.3 suite (RFC 8446 §B.4): the above and the AES-CCM ones few clients offer. */
-export const TLS13_ALL_SUITES: readonly number[] = [...TLS13_SUITES, 0x1304, 0x1305];
 /** The TLS 1.3 AES-GCM suites: all a FIPS-mode client offers besides AES-CCM (ChaCha20 is not FIPS-approved). */
 const TLS13_AES_GCM_SUITES: readonly number[] = [0x1301, 0x1302];
 /** TLS_CHACHA20_POLY1305_SHA256. */
 const TLS13_CHACHA20_SUITES: readonly number[] = [0x1303];
 /** The TLS 1.3 AES-CCM suites (IoT clients). */
 const TLS13_AES_CCM_SUITES: readonly number[] = [0x1304, 0x1305];
+/** The TLS 1.3 suites every modern client offers (AES-GCM and ChaCha20-Poly1305). */
+export const TLS13_SUITES: readonly number[] = [...TLS13_AES_GCM_SUITES, ...TLS13_CHACHA20_SUITES];
+/** Every TLS 1.3 suite (RFC 8446 §B.4): the above and the AES-CCM ones few clients offer. */
+export const TLS13_ALL_SUITES: readonly number[] = [...TLS13_SUITES, ...TLS13_AES_CCM_SUITES];
 /** ECDHE-ECDSA suites: AES-GCM, ChaCha20-Poly1305, then AES-CBC. */
 export const ECDHE_ECDSA_SUITES: readonly number[] = [0xc02b, 0xc02c, 0xcca9, 0xc009, 0xc00a, 0xc023, 0xc024];
 /** ECDHE-RSA suites. */
