@@ -96,9 +96,21 @@ export function ja3(hello: FingerprintableHello | Uint8Array): string {
  * and JA3). Internal: `s` is the shared {@link helloSource} result, valid until its next call.
  */
 export function ja3FromSource(s: HelloSource): Ja3Fingerprints {
-  writeFrom(s);
-  return { ja3: memoMd5HexOf(text, 0, text.length), ja3Full: text.text() };
+  const ja3 = ja3KeepingText(s);
+  return { ja3, ja3Full: text.text() };
 }
+
+/**
+ * JA3 of fields already read, its string left in {@link ja3Text} (as bytes, until the next
+ * JA3 call) for a writer that copies it out instead of making a string of it. Internal.
+ */
+export function ja3KeepingText(s: HelloSource): string {
+  writeFrom(s);
+  return memoMd5HexOf(text, 0, text.length);
+}
+
+/** The JA3 string {@link ja3KeepingText} wrote: digits, `,` and `-` (ASCII). Internal. */
+export const ja3Text: AsciiText = text;
 
 /** JA3 and its string, the hello read once. */
 export function ja3All(hello: FingerprintableHello | Uint8Array): Ja3Fingerprints {

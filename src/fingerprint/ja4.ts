@@ -224,14 +224,27 @@ function compute(
 }
 
 /**
- * The forms of `forms` from fields already read (clientFingerprints reads them once for JA4
- * and JA3). Internal: `s` is the shared {@link helloSource} result, valid until its next call.
+ * Receives JA4's forms as {@link emitJa4} makes them, in the order ja4, ja4_r, ja4_o, ja4_ro.
+ * Internal: a writer that copies the raw forms' text out (pcap's JSON lines) takes them so,
+ * without a string made for each.
  */
-export function ja4FromSource(
+export interface Ja4Emitter {
+  /** A hashed form. */
+  hashed(form: 'ja4' | 'ja4_o', value: string): void;
+  /**
+   * A raw form: part `a`, `_`, then `text.bytes[0, text.length)` (lower-case hex, `,` and
+   * `_`: ASCII), valid during the call only.
+   */
+  raw(form: 'ja4_r' | 'ja4_ro', a: string, text: AsciiText): void;
+}
+
+/** The forms of `forms` from fields already read, to `emit`, with the shared work done once. */
+export function emitJa4(
   s: HelloSource,
   { transport, alpnRule }: { transport: Ja4Transport; alpnRule: Ja4AlpnRule },
-  forms: number = JA4 | JA4_R | JA4_O | JA4_RO,
-): Ja4Fingerprints {
+  forms: number,
+  emit: Ja4Emitter,
+): void {
   const ciphers = s.ciphers;
   const types = s.extensionTypes;
 
@@ -259,25 +272,54 @@ export function ja4FromSource(
   // reference output shows `_o` zeros for a hello whose only extension is SNI).
   const noC = partC.length === 0;
 
-  let ja4 = '';
-  let ja4_r = '';
-  let ja4_o = '';
-  let ja4_ro = '';
   if (forms & (JA4 | JA4_R)) {
     ciphers.sortedInto(sorted);
     const b = writeB(sorted, ciphers.length + types.length + sigalgs.length);
     partC.sortedInto(sorted);
     writeC(sorted);
-    if (forms & JA4) ja4 = hashed(a, b, ciphers.length === 0, noC);
-    if (forms & JA4_R) ja4_r = `${a}_${text.text()}`;
+    if (forms & JA4) emit.hashed('ja4', hashed(a, b, ciphers.length === 0, noC));
+    if (forms & JA4_R) emit.raw('ja4_r', a, text);
   }
   if (forms & (JA4_O | JA4_RO)) {
     const b = writeB(ciphers, ciphers.length + types.length + sigalgs.length);
     // The original-order list keeps SNI and ALPN, as the reference tool's output does.
     writeC(types);
-    if (forms & JA4_O) ja4_o = hashed(a, b, ciphers.length === 0, noC);
-    if (forms & JA4_RO) ja4_ro = `${a}_${text.text()}`;
+    if (forms & JA4_O) emit.hashed('ja4_o', hashed(a, b, ciphers.length === 0, noC));
+    if (forms & JA4_RO) emit.raw('ja4_ro', a, text);
   }
+}
+
+/** Every form JA4 has. */
+export const JA4_ALL = JA4 | JA4_R | JA4_O | JA4_RO;
+
+/** The forms {@link collect} was given (others are ''). */
+const collected: { -readonly [K in keyof Ja4Fingerprints]: string } = {
+  ja4: '',
+  ja4_r: '',
+  ja4_o: '',
+  ja4_ro: '',
+};
+const collect: Ja4Emitter = {
+  hashed(form, value) {
+    collected[form] = value;
+  },
+  raw(form, a, raw) {
+    collected[form] = `${a}_${raw.text()}`;
+  },
+};
+
+/**
+ * The forms of `forms` from fields already read (clientFingerprints reads them once for JA4
+ * and JA3). Internal: `s` is the shared {@link helloSource} result, valid until its next call.
+ */
+export function ja4FromSource(
+  s: HelloSource,
+  options: { transport: Ja4Transport; alpnRule: Ja4AlpnRule },
+  forms: number = JA4_ALL,
+): Ja4Fingerprints {
+  collected.ja4 = collected.ja4_r = collected.ja4_o = collected.ja4_ro = '';
+  emitJa4(s, options, forms, collect);
+  const { ja4, ja4_r, ja4_o, ja4_ro } = collected;
   return { ja4, ja4_r, ja4_o, ja4_ro };
 }
 
@@ -292,7 +334,7 @@ export function ja4FromSource(
  * @throws {DecodeError} when the bytes' lengths do not hold together
  */
 export function ja4All(hello: FingerprintableHello | Uint8Array, options: Ja4Options = {}): Ja4Fingerprints {
-  return compute(hello, options, JA4 | JA4_R | JA4_O | JA4_RO);
+  return compute(hello, options, JA4_ALL);
 }
 
 /**

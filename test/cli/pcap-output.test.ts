@@ -39,7 +39,23 @@ describe('OutputBytes', () => {
   });
 
   it('writes numbers as JSON does, and null for what JSON cannot hold', () => {
-    const numbers = [0, 443, 1700000000.05, -1.5e-7, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY];
+    const numbers = [
+      0,
+      -0,
+      7,
+      10,
+      443,
+      65535,
+      1700000000,
+      2 ** 31 - 1,
+      2 ** 31,
+      1700000000.05,
+      -1,
+      -1.5e-7,
+      2 ** 53,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+    ];
     expect(
       new TextDecoder().decode(
         written((out) => {
@@ -47,6 +63,20 @@ describe('OutputBytes', () => {
         }),
       ),
     ).toBe(numbers.map((n) => JSON.stringify(n)).join(''));
+  });
+
+  it('writes what JSON puts between the quotes, and copies ASCII bytes as they are', () => {
+    for (const s of STRINGS) {
+      expect(written((out) => out.jsonChars(s), 4)).toEqual(utf8.encode(JSON.stringify(s).slice(1, -1)));
+    }
+    const list = utf8.encode('xx1301,1302_000a,0017yy');
+    expect(
+      written((out) => {
+        out.char(0x22);
+        out.ascii(list, 2, list.length - 2);
+        out.char(0x22);
+      }, 2),
+    ).toEqual(utf8.encode('"1301,1302_000a,0017"'));
   });
 
   it('keeps every byte across growth, and take() starts afresh', () => {

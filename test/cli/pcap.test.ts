@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../src/bytes/hex.ts';
+import { clientFingerprints } from '../../src/fingerprint/client-fingerprints.ts';
+import { encodeClientHello } from '../../src/handshake/client-hello.ts';
+import { syntheticCapture } from '../capture/helpers/synthetic-capture.ts';
+import { ext, hello } from '../fingerprint/build.ts';
 import { cli } from './run.ts';
 
 const PCAP = join(process.cwd(), '..', 'shared', 'conformance', 'ja4', 'pcap');
@@ -64,6 +69,22 @@ describe('hellokit pcap', () => {
     expect(stderr).toMatch(/warning: .*stopped at byte offset \d+/);
     expect(summary.warnings).toEqual([expect.stringMatching(/stopped at byte offset \d+/)]);
     expect(summary.bytes).toBe(cut.length);
+  });
+
+  it('writes fingerprints whose JA4 part a needs escaping as JSON (ALPN `"…\\` under the reference rule)', async () => {
+    // ALPN protocol_name_list with one name `"x\`: the reference rule keeps printable characters.
+    const alpn = ext(16, [0, 4, 3, 0x22, 0x78, 0x5c]);
+    const h = hello({ cipherSuites: [0x1301, 0x1302], extensions: [ext(43, [2, 3, 4]), alpn] });
+    const capture = concatBytes(
+      ...syntheticCapture({ connections: 1, hellos: [encodeClientHello(h)], spacingMicros: 1 }),
+    );
+    const { stdout, code } = await cli(['pcap', '--json', '--ja4-alpn', 'reference', '-'], capture);
+    expect(code).toBe(0);
+    const [line] = ndjson(stdout).handshakes;
+    const expected = clientFingerprints(h, { alpnRule: 'reference' });
+    expect(expected.ja4_r).toContain('"\\');
+    for (const k of ['ja3', 'ja3Full', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro'] as const)
+      expect(line[k]).toBe(expected[k]);
   });
 
   it('ends the NDJSON with a summary of what was read', async () => {

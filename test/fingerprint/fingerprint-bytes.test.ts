@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/bytes/errors.ts';
-import { clientFingerprints } from '../../src/fingerprint/client-fingerprints.ts';
+import type { AsciiText } from '../../src/fingerprint/ascii-list.ts';
+import {
+  type ClientFingerprints,
+  clientFingerprints,
+  clientFingerprintsTo,
+} from '../../src/fingerprint/client-fingerprints.ts';
 import { GREASE_VALUES, ja3, ja3All, ja3Full, ja4, ja4All } from '../../src/fingerprint/index.ts';
+import type { Ja4Options } from '../../src/fingerprint/ja4.ts';
 import {
   encodeClientHello,
   encodeClientHelloMessage,
@@ -86,6 +92,45 @@ describe('clientFingerprints: every client fingerprint from one reading', () => 
         ...ja3All(input),
       });
     }
+  });
+
+  /** What clientFingerprintsTo gives, made into strings, in the order it gave it. */
+  function written(input: Parameters<typeof clientFingerprints>[0], options: Ja4Options) {
+    const order: string[] = [];
+    const got: Record<string, string> = {};
+    const text = (t: AsciiText) => new TextDecoder().decode(t.bytes.subarray(0, t.length));
+    clientFingerprintsTo(input, options, {
+      ja3(value, full) {
+        order.push('ja3', 'ja3Full');
+        got.ja3 = value;
+        got.ja3Full = text(full);
+      },
+      hashed(form, value) {
+        order.push(form);
+        got[form] = value;
+      },
+      raw(form, a, t) {
+        order.push(form);
+        got[form] = `${a}_${text(t)}`;
+      },
+    });
+    return { order, got: got as unknown as ClientFingerprints };
+  }
+
+  test.prop([fc.array(code, { maxLength: 30 }), fc.array(extension, { maxLength: 15 })])(
+    'written to a sink, the same values in the order pcap lists them, any hello',
+    (cipherSuites, extensions) => {
+      const h = hello({ cipherSuites, extensions });
+      for (const options of [{}, { transport: 'quic', alpnRule: 'reference' }] as const) {
+        const { order, got } = written(h, options);
+        expect(order).toEqual(['ja3', 'ja3Full', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro']);
+        expect(got).toEqual(clientFingerprints(h, options));
+      }
+    },
+  );
+
+  it.each(captured)('%s: written to a sink, the same values', (_, bytes) => {
+    expect(written(bytes, {}).got).toEqual(clientFingerprints(bytes));
   });
 
   it('checks its options as ja4 does', () => {

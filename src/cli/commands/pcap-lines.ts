@@ -8,7 +8,8 @@ import { endpointText } from '../../capture/ip.ts';
 import { type CapturedHandshake, streamHandshakes } from '../../capture/stream-handshakes.ts';
 import type { CapturedStream } from '../../capture/streams.ts';
 import type { Endpoint } from '../../capture/tcp.ts';
-import { clientFingerprints } from '../../fingerprint/client-fingerprints.ts';
+import type { AsciiText } from '../../fingerprint/ascii-list.ts';
+import { clientFingerprintsTo, type FingerprintSink } from '../../fingerprint/client-fingerprints.ts';
 import { type Ja4AlpnRule, ja3, ja3s, ja4 } from '../../fingerprint/index.ts';
 import { helloServerName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
@@ -90,6 +91,45 @@ function endpointJson(e: Endpoint, out: OutputBytes): void {
 const HANDSHAKE_LINE = new TextEncoder().encode(`{"schema":${str(SCHEMA)},"type":"handshake","transport":`);
 /** ` → ` between the endpoints of a text line. */
 const ARROW = new TextEncoder().encode(' → ');
+const QUOTE = 0x22;
+const UNDERSCORE = 0x5f;
+
+/**
+ * Writes a line's fingerprints as they are made: JA3 and JA4 with their strings, the
+ * strings copied from the fingerprint's own bytes (they are most of a line's bytes).
+ */
+class JsonFingerprints implements FingerprintSink {
+  out!: OutputBytes;
+  /** The line's JA4 (for the known clients). */
+  ja4 = '';
+
+  ja3(value: string, full: AsciiText): void {
+    const out = this.out;
+    out.text(',"ja3":');
+    out.json(value);
+    out.text(',"ja3Full":"');
+    out.ascii(full.bytes, 0, full.length);
+    out.char(QUOTE);
+  }
+
+  hashed(form: 'ja4' | 'ja4_o', value: string): void {
+    if (form === 'ja4') this.ja4 = value;
+    this.out.text(form === 'ja4' ? ',"ja4":' : ',"ja4_o":');
+    this.out.json(value);
+  }
+
+  raw(form: 'ja4_r' | 'ja4_ro', a: string, text: AsciiText): void {
+    const out = this.out;
+    out.text(form === 'ja4_r' ? ',"ja4_r":"' : ',"ja4_ro":"');
+    // Part a can hold any printable character (the reference ALPN rule): escaped as JSON does.
+    out.jsonChars(a);
+    out.char(UNDERSCORE);
+    out.ascii(text.bytes, 0, text.length);
+    out.char(QUOTE);
+  }
+}
+
+const fingerprints = new JsonFingerprints();
 
 /**
  * One handshake line of `pcap --json` (docs/pcap.md lists the fields, in this order; the
@@ -98,7 +138,6 @@ const ARROW = new TextEncoder().encode(' → ');
  * object built and serialised (or a string built and encoded), and a capture can have millions.
  */
 function handshakeJson(h: CapturedHandshake, options: PcapLineOptions, out: OutputBytes): void {
-  const fp = clientFingerprints(h.clientHello, ja4Options(h, options));
   out.raw(HANDSHAKE_LINE);
   out.json(h.transport);
   out.text(',"stream":');
@@ -113,20 +152,10 @@ function handshakeJson(h: CapturedHandshake, options: PcapLineOptions, out: Outp
   endpointJson(h.server, out);
   out.text(',"serverName":');
   out.json(sni(h));
-  out.text(',"ja3":');
-  out.json(fp.ja3);
-  out.text(',"ja3Full":');
-  out.json(fp.ja3Full);
-  out.text(',"ja4":');
-  out.json(fp.ja4);
-  out.text(',"ja4_r":');
-  out.json(fp.ja4_r);
-  out.text(',"ja4_o":');
-  out.json(fp.ja4_o);
-  out.text(',"ja4_ro":');
-  out.json(fp.ja4_ro);
+  fingerprints.out = out;
+  clientFingerprintsTo(h.clientHello, ja4Options(h, options), fingerprints);
   out.text(',"knownClients":');
-  out.raw(knownClients(fp.ja4).json);
+  out.raw(knownClients(fingerprints.ja4).json);
   if (h.problems.length > 0) {
     out.text(',"problems":');
     out.text(str(h.problems.map((p) => `${p.path}: ${p.detail}`)));

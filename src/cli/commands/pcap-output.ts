@@ -68,32 +68,69 @@ export class OutputBytes {
       this.text('null');
       return;
     }
+    this.room(s.length + 2);
+    this.bytes[this.at++] = QUOTE;
+    this.jsonChars(s);
+    this.room(1);
+    this.bytes[this.at++] = QUOTE;
+  }
+
+  /** What JSON writes between the quotes of a string. */
+  jsonChars(s: string): void {
     const n = s.length;
-    this.room(n + 2);
+    this.room(n);
     const bytes = this.bytes;
     let at = this.at;
-    bytes[at++] = QUOTE;
     if (n >= LONG && JSON_AS_IS.test(s)) {
-      at += bytes.write(s, at, 'latin1');
-      bytes[at++] = QUOTE;
-      this.at = at;
+      this.at = at + bytes.write(s, at, 'latin1');
       return;
     }
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x20 || c >= 0x7f || c === QUOTE || c === BACKSLASH) {
         // Something to escape or encode: JSON.stringify says how, exactly.
-        this.text(JSON.stringify(s));
+        const quoted = JSON.stringify(s);
+        this.text(quoted.slice(1, -1));
         return;
       }
       bytes[at++] = c;
     }
-    bytes[at++] = QUOTE;
     this.at = at;
+  }
+
+  /**
+   * `bytes[from, to)`, which the caller knows to be printable ASCII with no `"` or `\`
+   * (so JSON and UTF-8 alike take them as they are): a fingerprint's list text.
+   */
+  ascii(bytes: Uint8Array, from: number, to: number): void {
+    this.room(to - from);
+    this.bytes.set(bytes.subarray(from, to), this.at);
+    this.at += to - from;
+  }
+
+  /** One ASCII character. */
+  char(c: number): void {
+    this.room(1);
+    this.bytes[this.at++] = c;
   }
 
   /** A number as JSON writes it (`null` when not finite). */
   number(n: number): void {
+    if (n >= 0 && n < 0x80000000 && (n | 0) === n) {
+      // A count, port or index: its digits, without a string made for them.
+      let digits = 1;
+      for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
+      this.room(digits);
+      const bytes = this.bytes;
+      let at = this.at + digits;
+      this.at = at;
+      let v = n;
+      do {
+        bytes[--at] = 0x30 + (v % 10);
+        v = (v / 10) | 0;
+      } while (v > 0);
+      return;
+    }
     this.text(Number.isFinite(n) ? String(n) : 'null');
   }
 
