@@ -290,7 +290,7 @@ export function emitJa4(
 }
 
 /** Every form JA4 has. */
-export const JA4_ALL = JA4 | JA4_R | JA4_O | JA4_RO;
+export const JA4_ALL: number = JA4 | JA4_R | JA4_O | JA4_RO;
 
 /** The forms {@link collect} was given (others are ''). */
 const collected: { -readonly [K in keyof Ja4Fingerprints]: string } = {
