@@ -10,6 +10,7 @@ import { type Ja3Fingerprints, ja3FromSource, ja3KeepingText, ja3Text } from './
 import {
   checkOptions,
   emitJa4,
+  JA4,
   JA4_ALL,
   type Ja4Emitter,
   type Ja4Fingerprints,
@@ -50,16 +51,18 @@ export interface FingerprintSink extends Ja4Emitter {
 
 /**
  * {@link clientFingerprints} of a hello written to `sink` instead of returned: the same
- * values, with no string made for ja3Full, ja4_r and ja4_ro.
+ * values, with no string made for ja3Full, ja4_r and ja4_ro. With `ja4Only`, of JA4's forms
+ * only ja4 itself is made (a text line shows JA4 and JA3).
  * @throws {DecodeError} when the bytes' lengths do not hold together
  */
 export function clientFingerprintsTo(
   hello: FingerprintableHello | Uint8Array,
   options: Ja4Options,
   sink: FingerprintSink,
+  ja4Only: boolean = false,
 ): void {
   const checked = checkOptions(options);
   const s = helloSource(hello);
   sink.ja3(ja3KeepingText(s), ja3Text);
-  emitJa4(s, checked, JA4_ALL, sink);
+  emitJa4(s, checked, ja4Only ? JA4 : JA4_ALL, sink);
 }

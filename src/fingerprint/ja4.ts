@@ -176,7 +176,8 @@ export function checkOptions(options: Ja4Options): { transport: Ja4Transport; al
 }
 
 /** Which forms to build. */
-const JA4 = 1;
+/** The forms, as bits of a `forms` argument. */
+export const JA4: number = 1;
 const JA4_R = 2;
 const JA4_O = 4;
 const JA4_RO = 8;

@@ -95,25 +95,30 @@ describe('clientFingerprints: every client fingerprint from one reading', () => 
   });
 
   /** What clientFingerprintsTo gives, made into strings, in the order it gave it. */
-  function written(input: Parameters<typeof clientFingerprints>[0], options: Ja4Options) {
+  function written(input: Parameters<typeof clientFingerprints>[0], options: Ja4Options, ja4Only = false) {
     const order: string[] = [];
     const got: Record<string, string> = {};
     const text = (t: AsciiText) => new TextDecoder().decode(t.bytes.subarray(0, t.length));
-    clientFingerprintsTo(input, options, {
-      ja3(value, full) {
-        order.push('ja3', 'ja3Full');
-        got.ja3 = value;
-        got.ja3Full = text(full);
+    clientFingerprintsTo(
+      input,
+      options,
+      {
+        ja3(value, full) {
+          order.push('ja3', 'ja3Full');
+          got.ja3 = value;
+          got.ja3Full = text(full);
+        },
+        hashed(form, value) {
+          order.push(form);
+          got[form] = value;
+        },
+        raw(form, a, t) {
+          order.push(form);
+          got[form] = `${a}_${text(t)}`;
+        },
       },
-      hashed(form, value) {
-        order.push(form);
-        got[form] = value;
-      },
-      raw(form, a, t) {
-        order.push(form);
-        got[form] = `${a}_${text(t)}`;
-      },
-    });
+      ja4Only,
+    );
     return { order, got: got as unknown as ClientFingerprints };
   }
 
@@ -125,6 +130,11 @@ describe('clientFingerprints: every client fingerprint from one reading', () => 
         const { order, got } = written(h, options);
         expect(order).toEqual(['ja3', 'ja3Full', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro']);
         expect(got).toEqual(clientFingerprints(h, options));
+        const { ja3, ja3Full, ja4 } = clientFingerprints(h, options);
+        expect(written(h, options, true)).toEqual({
+          order: ['ja3', 'ja3Full', 'ja4'],
+          got: { ja3, ja3Full, ja4 },
+        });
       }
     },
   );

@@ -10,7 +10,7 @@ import type { CapturedStream } from '../../capture/streams.ts';
 import type { Endpoint } from '../../capture/tcp.ts';
 import type { AsciiText } from '../../fingerprint/ascii-list.ts';
 import { clientFingerprintsTo, type FingerprintSink } from '../../fingerprint/client-fingerprints.ts';
-import { type Ja4AlpnRule, ja3, ja3s, ja4 } from '../../fingerprint/index.ts';
+import { type Ja4AlpnRule, ja3s } from '../../fingerprint/index.ts';
 import { helloServerName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { schemaField, versionJson } from '../json-contract.ts';
@@ -176,9 +176,27 @@ function handshakeJson(h: CapturedHandshake, options: PcapLineOptions, out: Outp
   out.text('}\n');
 }
 
+/** Keeps the two fingerprints a text line shows. */
+class TextFingerprints implements FingerprintSink {
+  ja4 = '';
+  ja3Value = '';
+
+  ja3(value: string): void {
+    this.ja3Value = value;
+  }
+
+  hashed(form: 'ja4' | 'ja4_o', value: string): void {
+    if (form === 'ja4') this.ja4 = value;
+  }
+
+  raw(): void {}
+}
+
+const shown = new TextFingerprints();
+
 function textLines(h: CapturedHandshake, options: PcapLineOptions, out: OutputBytes): void {
-  const fingerprint = ja4(h.clientHello, ja4Options(h, options));
-  const { clients } = knownClients(fingerprint);
+  clientFingerprintsTo(h.clientHello, ja4Options(h, options), shown, true);
+  const { clients } = knownClients(shown.ja4);
   out.text(`${h.transport} ${h.stream}${h.helloIndex > 1 ? ` (hello ${h.helloIndex})` : ''}  `);
   out.text(endpoint(h.client));
   out.raw(ARROW);
@@ -186,9 +204,9 @@ function textLines(h: CapturedHandshake, options: PcapLineOptions, out: OutputBy
   out.text('  ');
   out.text(sni(h) ?? '(no SNI)');
   out.text('\n  ja4 ');
-  out.text(fingerprint);
+  out.text(shown.ja4);
   out.text('  ja3 ');
-  out.text(ja3(h.clientHello));
+  out.text(shown.ja3Value);
   if (clients.length > 0) out.text(`  (${clients.map((k) => k.preset).join(', ')})`);
   out.text('\n');
   const sh = serverHelloFields(h);
