@@ -5,6 +5,7 @@
  * Every probe id is a member of {@link ProbeId}: the rules name the probes they read by it.
  */
 import { NAMED_GROUP } from '../iana/groups.ts';
+import { cipherSuiteName } from '../iana/lookup.ts';
 import { SIGNATURE_SCHEME as S } from '../iana/signature-schemes.ts';
 import type { ProbeSpec } from './types.ts';
 
@@ -40,6 +41,16 @@ export const CBC_SUITES: readonly number[] = [
   0xc009, 0xc00a, 0xc023, 0xc024, 0xc013, 0xc014, 0xc027, 0xc028, 0x0033, 0x0039, 0x0067, 0x006b, 0x002f,
   0x0035, 0x003c, 0x003d,
 ];
+/**
+ * Every TLS 1.2 suite above whose cipher is AES (GCM or CBC): what a client without
+ * ChaCha20-Poly1305 offers (FIPS-mode builds).
+ */
+export const AES_SUITES: readonly number[] = [
+  ...ECDHE_ECDSA_SUITES,
+  ...ECDHE_RSA_SUITES,
+  ...DHE_RSA_SUITES,
+  ...RSA_KX_SUITES,
+].filter((code) => cipherSuiteName(code).includes('_AES_'));
 /** Suites TLS 1.0 and 1.1 servers accept (no GCM, no SHA-256 MACs). */
 export const LEGACY_SUITES: readonly number[] = [
   0xc009, 0xc00a, 0xc013, 0xc014, 0x0033, 0x0039, 0x002f, 0x0035, 0x000a,
@@ -226,6 +237,7 @@ export type VariationId =
   | 'tls12.dhe'
   | 'tls12.aead'
   | 'tls12.cbc'
+  | 'tls12.aes'
   | 'tls13.aes_gcm'
   | 'tls13.chacha20'
   | 'tls13.aes_ccm'
@@ -298,6 +310,7 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
   'tls12.dhe': tls12Family('DHE suites', DHE_RSA_SUITES),
   'tls12.aead': tls12Family('AEAD suites', AEAD_SUITES),
   'tls12.cbc': tls12Family('CBC suites', CBC_SUITES),
+  'tls12.aes': tls12Family('AES suites (no ChaCha20-Poly1305)', AES_SUITES),
   'tls13.aes_gcm': tls13Suites('the AES-GCM suites', TLS13_AES_GCM_SUITES),
   'tls13.chacha20': tls13Suites('TLS_CHACHA20_POLY1305_SHA256', TLS13_CHACHA20_SUITES),
   'tls13.aes_ccm': tls13Suites('the AES-CCM suites', TLS13_AES_CCM_SUITES),

@@ -137,9 +137,11 @@ const CIPHER_FAMILIES = [
   ['tls12.cbc', 'CBC'],
 ] as const;
 
-export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0]> = rule({
+export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0] | 'tls12.aes'> = rule({
   findings: ['tls12_ciphers'],
-  reads: CIPHER_FAMILIES.map(([id]) => id),
+  // tls12.aes (every AES suite, none with ChaCha20) is not a family of the list: it tells a
+  // ChaCha20-only server from the others.
+  reads: [...CIPHER_FAMILIES.map(([id]) => id), 'tls12.aes'],
   check: (p) => {
     const sorted = sortOut(CIPHER_FAMILIES, p);
     if (!sorted || sorted.accepted.length === 0) return null;
@@ -157,12 +159,23 @@ export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0]> = rule({
       );
     if (weak) notes.push('plain RSA key exchange has no forward secrecy');
     if (acceptedFamilies.includes('CBC')) notes.push('CBC suites are legacy');
+    // A ChaCha20-Poly1305-only TLS 1.2 server: a client without ChaCha20 (FIPS-mode builds,
+    // whose TLS 1.2 suites are all AES) is refused.
+    const aes = p['tls12.aes'];
+    const noAes = aes !== undefined && !accepted(aes.answer);
+    if (noAes)
+      notes.push(
+        `a client offering only AES suites, as FIPS-mode builds do, gets ${describeAnswer(aes.answer)}`,
+      );
     return finding(
       'tls12_ciphers',
-      weak || dheOnly ? 'warning' : 'info',
+      weak || dheOnly || noAes ? 'warning' : 'info',
       `In TLS 1.2 the server accepts ${list(acceptedFamilies)} suites${rejected.length ? `, not ${orList(rejected)}` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}.`,
       runs,
       { accepted: acceptedFamilies, rejected },
+      noAes
+        ? 'A client must offer a ChaCha20-Poly1305 suite in TLS 1.2; the operator should enable the ECDHE AES-GCM suites (RFC 9325 §4.2), which every TLS 1.2 client offers.'
+        : undefined,
     );
   },
 });

@@ -258,6 +258,18 @@ export const MATRIX: readonly MatrixConfiguration[] = [
       'ChaCha20-Poly1305 only, in TLS 1.3 and 1.2: a client offering only AES-GCM (FIPS mode) gets handshake_failure',
   },
   {
+    id: 'openssl-tls12-chacha20-only',
+    kind: 'openssl',
+    options: {
+      versions: ['TLS1.2'],
+      ciphers: ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
+    },
+    serverName: NAME,
+    // s_client -tls1_2 -cipher AES: alert 40; -cipher CHACHA20: ECDHE-ECDSA-CHACHA20-POLY1305.
+    shows:
+      'TLS 1.2 only with ECDHE-ECDSA-CHACHA20-POLY1305 only: a client offering only AES suites (FIPS mode) gets handshake_failure',
+  },
+  {
     id: 'nginx-p384-aes256',
     kind: 'nginx',
     options: {

@@ -108,6 +108,23 @@ for (const config of MATRIX) {
         }
       }
 
+      if (t.versions.includes('TLS 1.2')) {
+        // A client without ChaCha20-Poly1305 (FIPS mode) offers AES suites only in TLS 1.2.
+        const aes = t.suites['TLS 1.2'].some((c) => (cipherSuiteInfo(c)?.cipher ?? '').includes('AES'));
+        test(`says whether a client offering only AES suites is refused in TLS 1.2 (s_client settled ${aes ? 'an AES suite' : 'none'})`, () => {
+          const f = only(d, 'tls12_ciphers');
+          if (aes) {
+            expect(f.explanation).not.toMatch(/only AES suites/);
+          } else {
+            expect(f.severity).toBe('warning');
+            expect(f.explanation).toMatch(
+              /a client offering only AES suites, as FIPS-mode builds do, gets alert 40/,
+            );
+            expect(f.fix).toMatch(/ChaCha20-Poly1305/);
+          }
+        });
+      }
+
       if (t.versions.includes('TLS 1.3')) {
         const groups = DIAGNOSED_GROUPS.filter((g) => t.tls13Groups.includes(g));
         test(`names the TLS 1.3 groups among x25519, P-256, P-384: ${groups.join(', ') || 'none'}`, () => {
