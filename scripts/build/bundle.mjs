@@ -36,9 +36,31 @@ const commandsApart = {
   },
 };
 
+/**
+ * In the bin, fingerprints hash their texts with Node's crypto (src/node/native-hex-digests.ts):
+ * digest.ts's import of hex-digests.ts (noble) is redirected. A JA3 or JA4 text is hashed
+ * several times faster so, which `hellokit pcap` does up to five times a handshake when its
+ * memo misses. The library keeps noble.
+ */
+const nativeDigests = {
+  name: 'native-digests',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/hex-digests\.ts$/ }, (args) =>
+      args.importer.replaceAll('\\', '/').endsWith('/src/fingerprint/digest.ts')
+        ? { path: new URL('../../src/node/native-hex-digests.ts', import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+
 await build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir, plugins: [commandsApart] });
 // The pcap command's worker threads run a script of their own (src/cli/commands/pcap-batch.ts finds it).
-await build({ ...common, entryPoints: { 'pcap-worker': 'src/cli/pcap-worker.ts' }, outdir });
+await build({
+  ...common,
+  entryPoints: { 'pcap-worker': 'src/cli/pcap-worker.ts' },
+  outdir,
+  plugins: [nativeDigests],
+});
 
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
@@ -91,12 +113,13 @@ await build({
   ...common,
   entryPoints: entries(commands.filter((c) => !NATIVE_COMMANDS.has(c))),
   outdir: `${outdir}/commands`,
+  plugins: [nativeDigests],
 });
 await build({
   ...common,
   entryPoints: entries(commands.filter((c) => NATIVE_COMMANDS.has(c))),
   outdir: `${outdir}/commands`,
-  plugins: [nativeCrypto],
+  plugins: [nativeCrypto, nativeDigests],
 });
 
 await buildBrowserBundle();
