@@ -4,8 +4,10 @@
  *
  * The captures are made here, in a temp dir removed at the end: N TCP connections (default
  * 60 000), each a SYN and one segment carrying a real ClientHello from fixtures/clients, 20
- * connections a second of capture time; and a second one of 2.5 GB made the same way (smaller
- * when the temp dir has not room for it; the line says which size was used).
+ * connections a second of capture time; the same with each hello's extensions in an order of
+ * its own (as Chrome shuffles them: no JA3 or JA4_o text repeats, so none is memoised); and a
+ * third one of 2.5 GB made as the first (smaller when the temp dir has not room for it; the
+ * line says which size was used).
  *
  * On the large capture only `hellokit pcap --json` and its threaded line run, and tshark (and
  * the text output) only with `--tshark-large`:
@@ -37,7 +39,11 @@ import {
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixtureHellos, syntheticCapture } from '../test/capture/helpers/synthetic-capture.ts';
+import {
+  fixtureHellos,
+  shuffledHellos,
+  syntheticCapture,
+} from '../test/capture/helpers/synthetic-capture.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** What `hellokit` runs: the package's bin (the bundled CLI). */
@@ -88,10 +94,11 @@ function measure(command: string, args: string[], counter: string): Measured {
   return best!;
 }
 
-function writeCapture(path: string, connections: number): number {
+function writeCapture(path: string, connections: number, shuffled = false): number {
   const fd = openSync(path, 'w');
   const hellos = fixtureHellos(root);
-  for (const chunk of syntheticCapture({ connections, hellos, spacingMicros: SPACING_MICROS }))
+  const helloFor = shuffled ? shuffledHellos(hellos) : undefined;
+  for (const chunk of syntheticCapture({ connections, hellos, spacingMicros: SPACING_MICROS, helloFor }))
     writeSync(fd, chunk);
   closeSync(fd);
   return statSync(path).size;
@@ -167,6 +174,17 @@ function main(): void {
     const smallSize = writeCapture(small, connections);
     bench(`capture of ${connections.toLocaleString('en')} connections`, small, smallSize, true);
     rmSync(small);
+    // The same hellos with their extensions in a new order every connection, as Chrome sends
+    // them: JA3 and JA4_o texts never repeat, so their memo misses and every one is hashed.
+    const shuffled = join(dir, 'shuffled.pcap');
+    const shuffledSize = writeCapture(shuffled, connections, true);
+    bench(
+      `capture of ${connections.toLocaleString('en')} connections, extensions shuffled per connection`,
+      shuffled,
+      shuffledSize,
+      true,
+    );
+    rmSync(shuffled);
 
     const wanted = option('large-mb', 2560) * MB;
     if (!(wanted > 0)) {

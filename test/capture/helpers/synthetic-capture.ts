@@ -7,6 +7,8 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Extension } from '../../../src/extensions/types.ts';
+import { encodeClientHello, parseClientHello } from '../../../src/handshake/client-hello.ts';
 
 /** The ClientHello records captured from real clients (fixtures/clients/*.bin). */
 export function fixtureHellos(root: string = process.cwd()): Uint8Array[] {
@@ -26,6 +28,37 @@ export interface SyntheticCaptureOptions {
   readonly spacingMicros?: number;
   /** Bytes per yielded chunk (default 1 MiB). */
   readonly chunkBytes?: number;
+  /**
+   * The hello of connection `i` (default: `hellos` round robin). Each must be no longer than
+   * the longest of `hellos`.
+   */
+  readonly helloFor?: (connection: number) => Uint8Array;
+}
+
+/**
+ * A hello for every connection as a browser that shuffles its extensions sends them (Chrome
+ * since version 110): the fixture hellos round robin, each connection's extensions in an order
+ * of its own (pre_shared_key stays last), so no two connections share a JA3 or JA4_o text.
+ * The same lengths as the fixtures; the order comes from a seeded generator (same capture
+ * every run).
+ */
+export function shuffledHellos(hellos: readonly Uint8Array[]): (connection: number) => Uint8Array {
+  const parsed = hellos.map((h) => parseClientHello(h, { strict: false }));
+  let seed = 1;
+  const random = (below: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return seed % below;
+  };
+  return (connection) => {
+    const hello = parsed[connection % parsed.length];
+    const extensions: Extension[] = [...(hello.extensions ?? [])];
+    const last = extensions.length > 0 && extensions[extensions.length - 1].type === 41 ? 1 : 0;
+    for (let j = extensions.length - 1 - last; j > 0; j--) {
+      const k = random(j + 1);
+      [extensions[j], extensions[k]] = [extensions[k], extensions[j]];
+    }
+    return encodeClientHello({ ...hello, extensions });
+  };
 }
 
 const ETH = 14;
@@ -75,7 +108,7 @@ export function* syntheticCapture(options: SyntheticCaptureOptions): Generator<U
     at += 16 + length;
   };
   for (let i = 0; i < options.connections; i++) {
-    const hello = options.hellos[i % options.hellos.length];
+    const hello = options.helloFor ? options.helloFor(i) : options.hellos[i % options.hellos.length];
     const isn = (i * 2654435761) >>> 0;
     packet(i, 0x02, isn);
     micros += 100;
