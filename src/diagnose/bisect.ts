@@ -155,7 +155,7 @@ export const HELLO_FEATURES: { readonly [K in FeatureId]: HelloFeature } = {
       return r.signatureAlgorithms ? { ...rest, signatureAlgorithms: r.signatureAlgorithms } : rest;
     },
     fix: () =>
-      "Offer the signature algorithms the server's certificate key needs (see the certificate findings): rsa_pss_pss_* for an RSA-PSS key, ecdsa_secp521r1_sha512 for a P-521 key in TLS 1.3, ed448 for an Ed448 key. Browsers offer few of these, so the operator should serve an ECDSA P-256/P-384 or RSA (rsaEncryption) certificate too.",
+      "Offer the signature algorithms the server's certificate key needs (see the certificate findings): rsa_pss_pss_* for an RSA-PSS key, ecdsa_secp521r1_sha512 for a P-521 key in TLS 1.3, ed25519 or ed448 for an EdDSA key. Browsers offer few of these (no EdDSA at all), so the operator should serve an ECDSA P-256/P-384 or RSA (rsaEncryption) certificate too.",
   },
   tls13_suites: {
     // Not bisected: when offering TLS 1.3 is the cause, a control with every TLS 1.3 suite

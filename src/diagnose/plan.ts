@@ -4,8 +4,10 @@
  * thing of that working hello so that a difference in the answer points at that one thing.
  * Every probe id is a member of {@link ProbeId}: the rules name the probes they read by it.
  */
+import { DEFAULT_OPTIONS } from '../builder/client-hello.ts';
+import type { CipherSuiteInfo } from '../iana/cipher-suite-types.ts';
 import { NAMED_GROUP } from '../iana/groups.ts';
-import { cipherSuiteName } from '../iana/lookup.ts';
+import { cipherSuiteInfo } from '../iana/lookup.ts';
 import { SIGNATURE_SCHEME as S } from '../iana/signature-schemes.ts';
 import type { ProbeSpec } from './types.ts';
 
@@ -24,33 +26,46 @@ const TLS13_AES_CCM_SUITES: readonly number[] = [0x1304, 0x1305];
 export const TLS13_SUITES: readonly number[] = [...TLS13_AES_GCM_SUITES, ...TLS13_CHACHA20_SUITES];
 /** Every TLS 1.3 suite (RFC 8446 §B.4): the above and the AES-CCM ones few clients offer. */
 export const TLS13_ALL_SUITES: readonly number[] = [...TLS13_SUITES, ...TLS13_AES_CCM_SUITES];
-/** ECDHE-ECDSA suites: AES-GCM, ChaCha20-Poly1305, then AES-CBC. */
-export const ECDHE_ECDSA_SUITES: readonly number[] = [0xc02b, 0xc02c, 0xcca9, 0xc009, 0xc00a, 0xc023, 0xc024];
+/**
+ * ECDHE-ECDSA suites: AES-GCM, ChaCha20-Poly1305, AES-CBC, then AES-CCM (RFC 7251; the IoT
+ * profile of RFC 7925 makes CCM_8 mandatory, and a server of that kind may take nothing else).
+ */
+export const ECDHE_ECDSA_SUITES: readonly number[] = [
+  0xc02b, 0xc02c, 0xcca9, 0xc009, 0xc00a, 0xc023, 0xc024, 0xc0ac, 0xc0ad, 0xc0ae, 0xc0af,
+];
 /** ECDHE-RSA suites. */
 export const ECDHE_RSA_SUITES: readonly number[] = [0xc02f, 0xc030, 0xcca8, 0xc013, 0xc014, 0xc027, 0xc028];
-/** Static RSA key exchange (no forward secrecy). */
-export const RSA_KX_SUITES: readonly number[] = [0x009c, 0x009d, 0x002f, 0x0035, 0x003c, 0x003d];
-/** Finite-field DHE with RSA signatures. */
-export const DHE_RSA_SUITES: readonly number[] = [0x009e, 0x009f, 0xccaa, 0x0033, 0x0039, 0x0067, 0x006b];
-/** Every suite above whose cipher is an AEAD (GCM, ChaCha20-Poly1305). */
-export const AEAD_SUITES: readonly number[] = [
-  0xc02b, 0xc02c, 0xcca9, 0xc02f, 0xc030, 0xcca8, 0x009e, 0x009f, 0xccaa, 0x009c, 0x009d,
+/** Static RSA key exchange (no forward secrecy), AES-CCM last (RFC 6655). */
+export const RSA_KX_SUITES: readonly number[] = [
+  0x009c, 0x009d, 0x002f, 0x0035, 0x003c, 0x003d, 0xc09c, 0xc09d, 0xc0a0, 0xc0a1,
 ];
-/** Every suite above whose cipher is CBC with HMAC. */
-export const CBC_SUITES: readonly number[] = [
-  0xc009, 0xc00a, 0xc023, 0xc024, 0xc013, 0xc014, 0xc027, 0xc028, 0x0033, 0x0039, 0x0067, 0x006b, 0x002f,
-  0x0035, 0x003c, 0x003d,
+/** Finite-field DHE with RSA signatures, AES-CCM last (RFC 6655). */
+export const DHE_RSA_SUITES: readonly number[] = [
+  0x009e, 0x009f, 0xccaa, 0x0033, 0x0039, 0x0067, 0x006b, 0xc09e, 0xc09f, 0xc0a2, 0xc0a3,
 ];
-/**
- * Every TLS 1.2 suite above whose cipher is AES (GCM or CBC): what a client without
- * ChaCha20-Poly1305 offers (FIPS-mode builds).
- */
-export const AES_SUITES: readonly number[] = [
+/** Every TLS 1.2 suite above: ECDHE-ECDSA, ECDHE-RSA, DHE-RSA, then plain RSA (AEAD and CBC). */
+export const TLS12_ALL: readonly number[] = [
   ...ECDHE_ECDSA_SUITES,
   ...ECDHE_RSA_SUITES,
   ...DHE_RSA_SUITES,
   ...RSA_KX_SUITES,
-].filter((code) => cipherSuiteName(code).includes('_AES_'));
+];
+/** The suites of {@link TLS12_ALL} whose IANA table row passes `test`. */
+function tls12Where(test: (info: CipherSuiteInfo) => boolean): readonly number[] {
+  return TLS12_ALL.filter((code) => {
+    const info = cipherSuiteInfo(code);
+    return info !== undefined && test(info);
+  });
+}
+/** Every suite above whose cipher is an AEAD (GCM, CCM, ChaCha20-Poly1305). */
+export const AEAD_SUITES: readonly number[] = tls12Where((s) => s.mac === 'AEAD');
+/** Every suite above whose cipher is CBC with HMAC. */
+export const CBC_SUITES: readonly number[] = tls12Where((s) => s.cipher.includes('CBC'));
+/**
+ * Every suite above whose cipher is AES (GCM, CCM or CBC): what a client without
+ * ChaCha20-Poly1305 offers (FIPS-mode builds).
+ */
+export const AES_SUITES: readonly number[] = tls12Where((s) => s.cipher.startsWith('AES'));
 /** Suites TLS 1.0 and 1.1 servers accept (no GCM, no SHA-256 MACs). */
 export const LEGACY_SUITES: readonly number[] = [
   0xc009, 0xc00a, 0xc013, 0xc014, 0x0033, 0x0039, 0x002f, 0x0035, 0x000a,
@@ -91,16 +106,17 @@ export const FALLBACK_SIGNATURE_ALGORITHMS: readonly number[] = [
   S.ecdsa_sha1,
   S.rsa_pkcs1_sha1,
 ];
+/**
+ * The signature_algorithms of the modern hello: the builder's defaults without EdDSA, as
+ * browsers send them (Chrome, Firefox and Safari offer neither ed25519 nor ed448). A server
+ * whose only certificate is Ed25519 refuses every browser; it refuses this hello too, and the
+ * bisection names signature_algorithms.
+ */
+export const MODERN_SIGNATURE_ALGORITHMS: readonly number[] = DEFAULT_OPTIONS.signatureAlgorithms
+  .filter((name) => !name.startsWith('ed'))
+  .map((name) => S[name as keyof typeof S]);
 /** X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem), the hybrid browsers send. */
 export const X25519MLKEM768 = 0x11ec;
-
-/** Every TLS 1.2 suite above: ECDHE-ECDSA, ECDHE-RSA, DHE-RSA, then plain RSA (AEAD and CBC). */
-export const TLS12_ALL: readonly number[] = [
-  ...ECDHE_ECDSA_SUITES,
-  ...ECDHE_RSA_SUITES,
-  ...DHE_RSA_SUITES,
-  ...RSA_KX_SUITES,
-];
 
 /** Options for {@link candidateHellos} and {@link variationPlan}. */
 export interface PlanOptions {
@@ -134,6 +150,7 @@ export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly i
       versions: [TLS13, TLS12],
       cipherSuites: [...TLS13_SUITES, ...ECDHE_ECDSA_SUITES.slice(0, 3), ...ECDHE_RSA_SUITES.slice(0, 3)],
       groups: CLASSIC_GROUPS,
+      signatureAlgorithms: MODERN_SIGNATURE_ALGORITHMS,
     },
     {
       id: 'fallback.tls12',

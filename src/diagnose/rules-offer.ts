@@ -1,6 +1,7 @@
 /** The rules about what the server takes: versions, TLS 1.2 authentication and suites, TLS 1.3 groups, the PQ hybrid. */
 import { groupName, versionName } from '../iana/lookup.ts';
 import { accepted, describeAnswer, pickAlert, refusalAlert } from './answer.ts';
+import { keyTypeOf } from './certificates.ts';
 import { finding, list, orList, type ProbeRun } from './finding.ts';
 import { TLS10, TLS11, TLS12, TLS13, X25519MLKEM768 } from './plan.ts';
 import { type Observations, type Rule, rule, sortOut } from './rule.ts';
@@ -117,10 +118,14 @@ export const tls12Auth: Rule<'tls12.ecdsa_auth' | 'tls12.rsa_auth'> = rule({
       (only === 'ECDSA'
         ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
         : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    // An Ed25519 or Ed448 key signs for ECDHE_ECDSA suites too (RFC 8422 §5.1.2).
+    const leaf = (only === 'ECDSA' ? ecdsa : rsa).answer.certificates?.[0];
+    const keyType = leaf ? keyTypeOf(leaf) : '';
+    const certificate = keyType.startsWith('Ed') ? `an ${keyType}` : `an ${only}`;
     return finding(
       'tls12_auth',
       'warning',
-      `In TLS 1.2 the server has only ${only} authentication (an ${only} certificate): a client offering only ${lacking} suites gets ${got}.`,
+      `In TLS 1.2 the server has only ${only} authentication (${certificate} certificate): a client offering only ${lacking} suites gets ${got}.`,
       [ecdsa, rsa],
       { accepted: acceptedAuth, rejected, alert: alerts[lacking], alerts },
       `Offer ${only} suites (e.g. ${suggestion})${spokenVersions(observations).includes(TLS13) ? ' or TLS 1.3' : ''}; a client limited to ${lacking} suites cannot connect.`,

@@ -270,6 +270,29 @@ export const MATRIX: readonly MatrixConfiguration[] = [
       'TLS 1.2 only with ECDHE-ECDSA-CHACHA20-POLY1305 only: a client offering only AES suites (FIPS mode) gets handshake_failure',
   },
   {
+    id: 'openssl-tls12-ccm-only',
+    kind: 'openssl',
+    options: {
+      versions: ['TLS1.2'],
+      ciphers: ['TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM'],
+    },
+    serverName: NAME,
+    // s_client -tls1_2 (OpenSSL's default suites have no CCM): alert 40; -cipher ECDHE-ECDSA-AES128-CCM8: a handshake.
+    baselineRefused: { feature: 'cipher_suites' },
+    shows:
+      'TLS 1.2 only with ECDHE-ECDSA AES-128-CCM and CCM_8 only (an IoT profile, RFC 7925): browsers and OpenSSL defaults get handshake_failure',
+  },
+  {
+    id: 'openssl-ed25519',
+    kind: 'openssl',
+    options: { cert: 'ed25519' },
+    serverName: NAME,
+    // s_client -sigalgs with Chrome's list (no ed25519): alert 40 in TLS 1.3 and 1.2; with ed25519: a handshake.
+    baselineRefused: { feature: 'signature_algorithms' },
+    shows:
+      'openssl s_server with only an Ed25519 certificate: browsers offer no ed25519 signature algorithm and get handshake_failure',
+  },
+  {
     id: 'nginx-p384-aes256',
     kind: 'nginx',
     options: {

@@ -36,6 +36,8 @@ export interface ScanFacts {
 export function keyTypeOf(c: CertificateSummary): string {
   const { type, curve, size } = c.publicKey;
   if (type === 'EC') return `ecdsa-${(curve ?? '').toLowerCase().replace('-', '')}`;
+  // An EdDSA key's size is fixed by its curve: truth.json names it `ed25519`.
+  if (type.startsWith('Ed')) return type.toLowerCase();
   return `${type.toLowerCase()}-${size ?? ''}`;
 }
 

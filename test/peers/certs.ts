@@ -16,6 +16,7 @@ const keyArgs: Record<KeyType, string[]> = {
   'ecdsa-p521': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'],
   'rsa-2048': ['-newkey', 'rsa:2048'],
   'rsa-pss-2048': ['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  ed25519: ['-newkey', 'ed25519'],
 };
 
 let dir: string | undefined;
@@ -42,6 +43,8 @@ export function keyTypesFor(kind: CertKind | undefined): KeyType[] {
       return ['rsa-2048'];
     case 'rsa-pss':
       return ['rsa-pss-2048'];
+    case 'ed25519':
+      return ['ed25519'];
     case 'both':
       return ['ecdsa-p256', 'rsa-2048'];
     default:

@@ -139,6 +139,18 @@ const suiteTable: readonly SuiteSpelling[] = [
     gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-256-CBC', mac: 'SHA384' },
   },
   {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES128-CCM',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-128-CCM', mac: 'AEAD' },
+  },
+  {
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8',
+    tls13: false,
+    openssl: 'ECDHE-ECDSA-AES128-CCM8',
+    gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-128-CCM-8', mac: 'AEAD' },
+  },
+  {
     iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
     tls13: false,
     openssl: 'ECDHE-RSA-AES128-SHA',

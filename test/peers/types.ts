@@ -13,12 +13,18 @@ export type TlsVersionName = 'TLS1.0' | 'TLS1.1' | 'TLS1.2' | 'TLS1.3';
 /**
  * Which key type the certificate(s) of each served name use. `both` serves ECDSA P-256 and
  * RSA-2048; `rsa-pss` is an RSASSA-PSS key (id-RSASSA-PSS), which signs only with
- * rsa_pss_pss_* schemes.
+ * rsa_pss_pss_* schemes; `ed25519` signs only with ed25519, which no browser offers.
  */
-export type CertKind = 'ecdsa' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa' | 'rsa-pss' | 'both';
+export type CertKind = 'ecdsa' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa' | 'rsa-pss' | 'ed25519' | 'both';
 
 /** A key type the harness makes certificates with. */
-export type CertKeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa-2048' | 'rsa-pss-2048';
+export type CertKeyType =
+  | 'ecdsa-p256'
+  | 'ecdsa-p384'
+  | 'ecdsa-p521'
+  | 'rsa-2048'
+  | 'rsa-pss-2048'
+  | 'ed25519';
 
 /**
  * A certificate's validity in whole days from now: `{ notBeforeDays: -40, notAfterDays: -10 }`
