@@ -352,11 +352,13 @@ export async function bisectRefusal(
       return { feature: 'tls13_suites', differing: features, shown: tested, runs };
   }
   // Adding a feature also makes the hello longer: when that moves it into another size range,
-  // the working hello padded to the same length tells whether the size is the cause.
+  // the working hello padded to the same length tells whether the size is the cause. (A
+  // refused hello shorter than the working one cannot be matched so: padding only adds.)
   const grownTo = tested.answer.helloLength;
   if (
     grownTo !== undefined &&
     workingLength !== undefined &&
+    grownTo > workingLength &&
     left[0] !== 'padToLength' &&
     sizeRange(grownTo) !== sizeRange(workingLength)
   ) {

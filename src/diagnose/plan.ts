@@ -26,23 +26,14 @@ const TLS13_AES_CCM_SUITES: readonly number[] = [0x1304, 0x1305];
 export const TLS13_SUITES: readonly number[] = [...TLS13_AES_GCM_SUITES, ...TLS13_CHACHA20_SUITES];
 /** Every TLS 1.3 suite (RFC 8446 §B.4): the above and the AES-CCM ones few clients offer. */
 export const TLS13_ALL_SUITES: readonly number[] = [...TLS13_SUITES, ...TLS13_AES_CCM_SUITES];
-/**
- * ECDHE-ECDSA suites: AES-GCM, ChaCha20-Poly1305, AES-CBC, then AES-CCM (RFC 7251; the IoT
- * profile of RFC 7925 makes CCM_8 mandatory, and a server of that kind may take nothing else).
- */
-export const ECDHE_ECDSA_SUITES: readonly number[] = [
-  0xc02b, 0xc02c, 0xcca9, 0xc009, 0xc00a, 0xc023, 0xc024, 0xc0ac, 0xc0ad, 0xc0ae, 0xc0af,
-];
+/** ECDHE-ECDSA suites: AES-GCM, ChaCha20-Poly1305, then AES-CBC. */
+export const ECDHE_ECDSA_SUITES: readonly number[] = [0xc02b, 0xc02c, 0xcca9, 0xc009, 0xc00a, 0xc023, 0xc024];
 /** ECDHE-RSA suites. */
 export const ECDHE_RSA_SUITES: readonly number[] = [0xc02f, 0xc030, 0xcca8, 0xc013, 0xc014, 0xc027, 0xc028];
-/** Static RSA key exchange (no forward secrecy), AES-CCM last (RFC 6655). */
-export const RSA_KX_SUITES: readonly number[] = [
-  0x009c, 0x009d, 0x002f, 0x0035, 0x003c, 0x003d, 0xc09c, 0xc09d, 0xc0a0, 0xc0a1,
-];
-/** Finite-field DHE with RSA signatures, AES-CCM last (RFC 6655). */
-export const DHE_RSA_SUITES: readonly number[] = [
-  0x009e, 0x009f, 0xccaa, 0x0033, 0x0039, 0x0067, 0x006b, 0xc09e, 0xc09f, 0xc0a2, 0xc0a3,
-];
+/** Static RSA key exchange (no forward secrecy). */
+export const RSA_KX_SUITES: readonly number[] = [0x009c, 0x009d, 0x002f, 0x0035, 0x003c, 0x003d];
+/** Finite-field DHE with RSA signatures. */
+export const DHE_RSA_SUITES: readonly number[] = [0x009e, 0x009f, 0xccaa, 0x0033, 0x0039, 0x0067, 0x006b];
 /** Every TLS 1.2 suite above: ECDHE-ECDSA, ECDHE-RSA, DHE-RSA, then plain RSA (AEAD and CBC). */
 export const TLS12_ALL: readonly number[] = [
   ...ECDHE_ECDSA_SUITES,
@@ -50,22 +41,44 @@ export const TLS12_ALL: readonly number[] = [
   ...DHE_RSA_SUITES,
   ...RSA_KX_SUITES,
 ];
-/** The suites of {@link TLS12_ALL} whose IANA table row passes `test`. */
-function tls12Where(test: (info: CipherSuiteInfo) => boolean): readonly number[] {
-  return TLS12_ALL.filter((code) => {
+/**
+ * TLS 1.2 suites few clients offer, which a server may still be set to alone: AES-CCM (RFC
+ * 7251, RFC 6655; the IoT profile of RFC 7925 makes CCM_8 mandatory), ARIA and Camellia
+ * (national profiles), 3DES. Only the last fallback hello offers them, after {@link TLS12_ALL}:
+ * the other hellos stay short (the TLS 1.2 fallback under 256 bytes for most names, below the
+ * range some F5 terminators hang on).
+ */
+export const RARE_TLS12_SUITES: readonly number[] = [
+  // ECDHE-ECDSA: AES-CCM, ARIA-GCM, Camellia-GCM, Camellia-CBC, 3DES.
+  0xc0ac, 0xc0ad, 0xc0ae, 0xc0af, 0xc05c, 0xc05d, 0xc086, 0xc087, 0xc072, 0xc073, 0xc008,
+  // ECDHE-RSA
+  0xc060, 0xc061, 0xc08a, 0xc08b, 0xc076, 0xc077, 0xc012,
+  // DHE-RSA
+  0xc09e, 0xc09f, 0xc0a2, 0xc0a3, 0xc052, 0xc053, 0xc07c, 0xc07d, 0x0045, 0x0088, 0x0016,
+  // RSA key exchange
+  0xc09c, 0xc09d, 0xc0a0, 0xc0a1, 0xc050, 0xc051, 0xc07a, 0xc07b, 0x0041, 0x0084, 0x000a,
+];
+/** A family of TLS 1.2 suites, told by the IANA table's row of a suite. */
+export type SuiteFamily = (info: CipherSuiteInfo) => boolean;
+/** The suites of `from` in `family` (a code the table lacks is in none). */
+export function suitesOf(from: readonly number[], family: SuiteFamily): number[] {
+  return from.filter((code) => {
     const info = cipherSuiteInfo(code);
-    return info !== undefined && test(info);
+    return info !== undefined && family(info);
   });
 }
-/** Every suite above whose cipher is an AEAD (GCM, CCM, ChaCha20-Poly1305). */
-export const AEAD_SUITES: readonly number[] = tls12Where((s) => s.mac === 'AEAD');
-/** Every suite above whose cipher is CBC with HMAC. */
-export const CBC_SUITES: readonly number[] = tls12Where((s) => s.cipher.includes('CBC'));
+const isAead: SuiteFamily = (s) => s.mac === 'AEAD';
+const isCbc: SuiteFamily = (s) => s.cipher.includes('CBC');
+const isAes: SuiteFamily = (s) => s.cipher.startsWith('AES');
+/** Every suite of {@link TLS12_ALL} whose cipher is an AEAD (GCM, ChaCha20-Poly1305). */
+export const AEAD_SUITES: readonly number[] = suitesOf(TLS12_ALL, isAead);
+/** Every suite of {@link TLS12_ALL} whose cipher is CBC with HMAC. */
+export const CBC_SUITES: readonly number[] = suitesOf(TLS12_ALL, isCbc);
 /**
- * Every suite above whose cipher is AES (GCM, CCM or CBC): what a client without
+ * Every suite of {@link TLS12_ALL} whose cipher is AES (GCM or CBC): what a client without
  * ChaCha20-Poly1305 offers (FIPS-mode builds).
  */
-export const AES_SUITES: readonly number[] = tls12Where((s) => s.cipher.startsWith('AES'));
+export const AES_SUITES: readonly number[] = suitesOf(TLS12_ALL, isAes);
 /** Suites TLS 1.0 and 1.1 servers accept (no GCM, no SHA-256 MACs). */
 export const LEGACY_SUITES: readonly number[] = [
   0xc009, 0xc00a, 0xc013, 0xc014, 0x0033, 0x0039, 0x002f, 0x0035, 0x000a,
@@ -126,19 +139,36 @@ export interface PlanOptions {
   readonly ipLiteral?: string;
   /** A name the server surely does not serve (default `unknown.hellokit.invalid`). */
   readonly unknownName?: string;
+  /**
+   * The working hello's handshake message length (its answer's `helloLength`), when known: a
+   * padding variation the hello is already too long for is not sent (padding only adds bytes).
+   */
+  readonly workingLength?: number;
+}
+
+/** The working hello padded to `length` bytes, or unchanged (so not sent) when it is already too long for that. */
+function paddedTo(w: ProbeSpec, o: PlanOptions, length: number): ProbeSpec {
+  // The padding extension adds at least its 4-byte header.
+  return o.workingLength !== undefined && o.workingLength + 4 > length ? w : { ...w, padToLength: length };
 }
 
 /**
  * The hellos tried until one is accepted, in order: a modern one (the baseline), then
  * narrower ones. The first accepted is the working hello every variation changes.
  */
-export const CANDIDATE_IDS = ['baseline', 'fallback.tls12', 'fallback.legacy', 'fallback.tls13'] as const;
+export const CANDIDATE_IDS = [
+  'baseline',
+  'fallback.tls12',
+  'fallback.legacy',
+  'fallback.tls13',
+  'fallback.tls12_rare',
+] as const;
 /** One of {@link CANDIDATE_IDS}. */
 export type CandidateId = (typeof CANDIDATE_IDS)[number];
 
 /**
  * The candidate hellos ({@link CANDIDATE_IDS}), each sending `serverName`.
- * @example candidateHellos({ serverName: 'example.com' }).map((p) => p.id) // ['baseline', 'fallback.tls12', 'fallback.legacy']
+ * @example candidateHellos({ serverName: 'example.com' }).map((p) => p.id) // ['baseline', 'fallback.tls12', 'fallback.legacy', 'fallback.tls13', 'fallback.tls12_rare']
  */
 export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly id: CandidateId })[] {
   const serverName = options.serverName;
@@ -176,6 +206,15 @@ export function candidateHellos(options: PlanOptions): (ProbeSpec & { readonly i
       serverName,
       versions: [TLS13],
       cipherSuites: TLS13_ALL_SUITES,
+      groups: FALLBACK_GROUPS,
+      signatureAlgorithms: FALLBACK_SIGNATURE_ALGORITHMS,
+    },
+    {
+      id: 'fallback.tls12_rare',
+      label: 'a TLS 1.2-only hello adding the rare suites (AES-CCM, ARIA, Camellia, 3DES)',
+      serverName,
+      versions: [TLS12],
+      cipherSuites: [...TLS12_ALL, ...RARE_TLS12_SUITES],
       groups: FALLBACK_GROUPS,
       signatureAlgorithms: FALLBACK_SIGNATURE_ALGORITHMS,
     },
@@ -217,11 +256,19 @@ interface Variation {
   readonly change: (working: ProbeSpec, options: PlanOptions) => Omit<ProbeSpec, 'id' | 'label'>;
 }
 
-const tls12Family = (label: string, suites: readonly number[]): Variation => ({
-  wave: 'tls12',
-  label: `TLS 1.2, ${label} only`,
-  change: (w) => onlyTls12(w, suites),
-});
+/**
+ * TLS 1.2 with one family of suites: its common ones, and its rare ones ({@link RARE_TLS12_SUITES})
+ * when the working hello offers them (a server that takes only rare suites).
+ */
+const tls12Family = (label: string, family: SuiteFamily): Variation => {
+  const common = suitesOf(TLS12_ALL, family);
+  const rare = suitesOf(RARE_TLS12_SUITES, family);
+  return {
+    wave: 'tls12',
+    label: `TLS 1.2, ${label} only`,
+    change: (w) => onlyTls12(w, [...common, ...rare.filter((code) => w.cipherSuites.includes(code))]),
+  };
+};
 
 const tls13Suites = (label: string, suites: readonly number[]): Variation => ({
   wave: 'tls13',
@@ -316,18 +363,17 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
     label: 'TLS 1.0 only',
     change: (w) => ({ ...onlyTls12(w, LEGACY_SUITES), versions: [TLS10] }),
   },
-  'tls12.ecdsa_auth': tls12Family('ECDSA-authenticated suites', ECDHE_ECDSA_SUITES),
-  'tls12.rsa_auth': tls12Family('RSA-authenticated suites', [
-    ...ECDHE_RSA_SUITES,
-    ...DHE_RSA_SUITES,
-    ...RSA_KX_SUITES,
-  ]),
-  'tls12.ecdhe_rsa': tls12Family('ECDHE-RSA suites', ECDHE_RSA_SUITES),
-  'tls12.rsa_kx': tls12Family('plain RSA key exchange', RSA_KX_SUITES),
-  'tls12.dhe': tls12Family('DHE suites', DHE_RSA_SUITES),
-  'tls12.aead': tls12Family('AEAD suites', AEAD_SUITES),
-  'tls12.cbc': tls12Family('CBC suites', CBC_SUITES),
-  'tls12.aes': tls12Family('AES suites (no ChaCha20-Poly1305)', AES_SUITES),
+  'tls12.ecdsa_auth': tls12Family('ECDSA-authenticated suites', (c) => c.authentication === 'ECDSA'),
+  'tls12.rsa_auth': tls12Family('RSA-authenticated suites', (c) => c.authentication === 'RSA'),
+  'tls12.ecdhe_rsa': tls12Family(
+    'ECDHE-RSA suites',
+    (c) => c.keyExchange === 'ECDHE' && c.authentication === 'RSA',
+  ),
+  'tls12.rsa_kx': tls12Family('plain RSA key exchange', (c) => c.keyExchange === 'RSA'),
+  'tls12.dhe': tls12Family('DHE suites', (c) => c.keyExchange === 'DHE'),
+  'tls12.aead': tls12Family('AEAD suites', isAead),
+  'tls12.cbc': tls12Family('CBC suites', isCbc),
+  'tls12.aes': tls12Family('AES suites (no ChaCha20-Poly1305)', isAes),
   'tls13.aes_gcm': tls13Suites('the AES-GCM suites', TLS13_AES_GCM_SUITES),
   'tls13.chacha20': tls13Suites('TLS_CHACHA20_POLY1305_SHA256', TLS13_CHACHA20_SUITES),
   'tls13.aes_ccm': tls13Suites('the AES-CCM suites', TLS13_AES_CCM_SUITES),
@@ -377,12 +423,15 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
   'padding.256_511': {
     wave: 'first',
     label: 'the working hello padded to 300 bytes (the 256–511-byte range)',
-    change: (w) => ({ ...w, padToLength: 300 }),
+    change: (w, o) => paddedTo(w, o, 300),
   },
   'large.padded': {
     wave: 'first',
     label: 'the working hello padded to 1800 bytes, written as two TCP segments',
-    change: (w) => ({ ...w, padToLength: 1800, segmentBytes: 1000 }),
+    change: (w, o) => {
+      const padded = paddedTo(w, o, 1800);
+      return padded === w ? w : { ...padded, segmentBytes: 1000 };
+    },
   },
   fragmented: {
     wave: 'first',

@@ -168,6 +168,8 @@ export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0] | 'tls12.aes
     // whose TLS 1.2 suites are all AES) is refused.
     const aes = p['tls12.aes'];
     const noAes = aes !== undefined && !accepted(aes.answer);
+    // A suite the server took in TLS 1.2 (ChaCha20-Poly1305, ARIA, Camellia, ...), from the families.
+    const took = runs.find((r) => accepted(r.answer))?.answer.serverHello?.cipherSuiteName;
     if (noAes)
       notes.push(
         `a client offering only AES suites, as FIPS-mode builds do, gets ${describeAnswer(aes.answer)}`,
@@ -179,7 +181,7 @@ export const tls12Ciphers: Rule<(typeof CIPHER_FAMILIES)[number][0] | 'tls12.aes
       runs,
       { accepted: acceptedFamilies, rejected },
       noAes
-        ? 'A client must offer a ChaCha20-Poly1305 suite in TLS 1.2; the operator should enable the ECDHE AES-GCM suites (RFC 9325 §4.2), which every TLS 1.2 client offers.'
+        ? `A client must offer a TLS 1.2 suite the server takes${took ? ` (e.g. ${took})` : ''}; the operator should enable the ECDHE AES-GCM suites (RFC 9325 §4.2), which every TLS 1.2 client offers.`
         : undefined,
     );
   },

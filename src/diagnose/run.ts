@@ -8,7 +8,7 @@ import { acceptedAsOffered } from './answer.ts';
 import { bisectRefusal, type Cause } from './bisect.ts';
 import type { ProbeRun } from './finding.ts';
 import { interpret } from './interpret.ts';
-import { candidateHellos, TLS12, TLS13, type VariationId, variationPlan } from './plan.ts';
+import { candidateHellos, type PlanOptions, TLS12, TLS13, type VariationId, variationPlan } from './plan.ts';
 import { type DiscoveredChain, type Observations, spokenVersions, versionAccepted } from './rules.ts';
 import type { Diagnosis, ProbeAnswer, ProbeFn, ProbeSpec } from './types.ts';
 
@@ -171,22 +171,23 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
       cause = await bisectRefusal(sendMore, tried[0].spec, working.spec, working.answer.helloLength);
     }
     const base = working.spec;
+    const variationOptions: PlanOptions = { ...planOptions, workingLength: working.answer.helloLength };
     const keep = (runs: readonly ProbeRun[]) => {
       for (const run of runs) variations[run.spec.id as VariationId] = run;
     };
-    keep(await sendAll(variationPlan(base, 'first', planOptions)));
+    keep(await sendAll(variationPlan(base, 'first', variationOptions)));
     const negotiated = working.answer.serverHello?.version;
     const speaks = (version: number, id: 'version.tls1.3' | 'version.tls1.2') =>
       negotiated === version || versionAccepted(variations[id], version);
     const later = [
-      ...(speaks(TLS13, 'version.tls1.3') ? variationPlan(base, 'tls13', planOptions) : []),
-      ...(speaks(TLS12, 'version.tls1.2') ? variationPlan(base, 'tls12', planOptions) : []),
+      ...(speaks(TLS13, 'version.tls1.3') ? variationPlan(base, 'tls13', variationOptions) : []),
+      ...(speaks(TLS12, 'version.tls1.2') ? variationPlan(base, 'tls12', variationOptions) : []),
     ];
     keep(await sendAll(later));
     // Whether a client without a certificate gets in is asked only of a server that asks for one.
     const requested = [working, ...Object.values(variations)].some((r) => r?.answer.clientCertificate);
     if (requested && speaks(TLS13, 'version.tls1.3'))
-      keep(await sendAll(variationPlan(base, 'client_certificate', planOptions)));
+      keep(await sendAll(variationPlan(base, 'client_certificate', variationOptions)));
   }
 
   let observations: Observations = {

@@ -49,12 +49,12 @@ describe('the working hello', () => {
   test('a server that refuses every hello gets one finding listing what was tried, and nothing else is sent', async () => {
     const { d, sent, ids } = await run(() => alert(40, 'handshake_failure'));
     expect(ids).toEqual(['handshake_refused']);
-    const all = ['baseline', 'fallback.tls12', 'fallback.legacy', 'fallback.tls13'];
+    const all = ['baseline', 'fallback.tls12', 'fallback.legacy', 'fallback.tls13', 'fallback.tls12_rare'];
     expect(sent.map((s) => s.id)).toEqual(all);
     expect(d.findings[0].tried).toEqual(all);
-    expect(d.findings[0].explanation).toMatch(/none of the 4 hellos tried/);
+    expect(d.findings[0].explanation).toMatch(/none of the 5 hellos tried/);
     expect(d.findings[0].explanation).not.toMatch(/ALPN/);
-    expect(d.probes).toHaveLength(4);
+    expect(d.probes).toHaveLength(5);
     expect(d.working).toBeNull();
   });
 
@@ -374,7 +374,7 @@ test('a server whose every answer breaks an RFC rule: handshake_refused says so,
   }));
   expect(ids).toEqual(['handshake_refused', 'server_violation']);
   expect(d.findings[0].explanation).toMatch(/without breaking an RFC \(see server_violation\)/);
-  expect(d.findings[1].evidence).toHaveLength(4);
+  expect(d.findings[1].evidence).toHaveLength(5);
 });
 
 describe('the rule table', () => {

@@ -293,6 +293,20 @@ export const MATRIX: readonly MatrixConfiguration[] = [
       'openssl s_server with only an Ed25519 certificate: browsers offer no ed25519 signature algorithm and get handshake_failure',
   },
   {
+    id: 'openssl-tls12-camellia-only',
+    kind: 'openssl',
+    options: {
+      versions: ['TLS1.2'],
+      cert: 'rsa',
+      ciphers: ['TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256', 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA'],
+    },
+    serverName: NAME,
+    // s_client -tls1_2 (OpenSSL's default suites have no Camellia): alert 40; -cipher CAMELLIA: a handshake.
+    baselineRefused: { feature: 'cipher_suites' },
+    shows:
+      'TLS 1.2 only with Camellia suites only (ECDHE-RSA-CAMELLIA128-SHA256, CAMELLIA128-SHA), RSA certificate: browsers and OpenSSL defaults get handshake_failure',
+  },
+  {
     id: 'nginx-p384-aes256',
     kind: 'nginx',
     options: {

@@ -43,7 +43,7 @@ describePeer('caddy', () => {
 });
 
 describePeer('caddy', () => {
-  test('Caddy diagnosed without a name refuses every hello: one handshake_refused finding that asks for --sni, four probes', async () => {
+  test('Caddy diagnosed without a name refuses every hello: one handshake_refused finding that asks for --sni, five probes', async () => {
     // s_client without -servername: alert 80 internal_error
     const peer = await startPeer('caddy', { names: ['hellokit.test'], cert: 'ecdsa' });
     try {
@@ -56,6 +56,7 @@ describePeer('caddy', () => {
         'fallback.tls12',
         'fallback.legacy',
         'fallback.tls13',
+        'fallback.tls12_rare',
       ]);
     } finally {
       await peer.stop();

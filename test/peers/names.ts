@@ -151,6 +151,18 @@ const suiteTable: readonly SuiteSpelling[] = [
     gnutls: { kx: 'ECDHE-ECDSA', cipher: 'AES-128-CCM-8', mac: 'AEAD' },
   },
   {
+    iana: 'TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256',
+    tls13: false,
+    openssl: 'ECDHE-RSA-CAMELLIA128-SHA256',
+    gnutls: { kx: 'ECDHE-RSA', cipher: 'CAMELLIA-128-CBC', mac: 'SHA256' },
+  },
+  {
+    iana: 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA',
+    tls13: false,
+    openssl: 'CAMELLIA128-SHA',
+    gnutls: { kx: 'RSA', cipher: 'CAMELLIA-128-CBC', mac: 'SHA1' },
+  },
+  {
     iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
     tls13: false,
     openssl: 'ECDHE-RSA-AES128-SHA',
