@@ -11,6 +11,32 @@ describe('Reader', () => {
     expect(r.u8('z')).toBe(0xef);
   });
 
+  it('reads byte fields as views into the input, not copies', () => {
+    const input = fromHex('02 abcd ef');
+    const field = new Reader(input).vectorBytes(1, 'v');
+    input[1] = 0x12;
+    expect(toHex(field)).toBe('12cd');
+    expect(field.buffer).toBe(input.buffer);
+    expect(Object.getPrototypeOf(field)).toBe(Uint8Array.prototype);
+  });
+
+  it("makes views of the input's own kind, as subarray does", () => {
+    class Tagged extends Uint8Array {}
+    const input = new Tagged(fromHex('02 abcd ef'));
+    const r = new Reader(input);
+    expect(r.vectorBytes(1, 'v')).toBeInstanceOf(Tagged);
+    expect(r.rest()).toBeInstanceOf(Tagged);
+  });
+
+  it('clamps a view to the input, never reaching the rest of its buffer', () => {
+    const whole = fromHex('00 0102 0304');
+    const r = new Reader(whole.subarray(1, 3));
+    expect(toHex(r.view(0, 2))).toBe('0102');
+    expect(toHex(r.view(1, 4))).toBe('02');
+    expect(toHex(r.view(-1, 2))).toBe('02');
+    expect(toHex(r.view(2, 1))).toBe('');
+  });
+
   it('names the field path and offset of a truncated vector', () => {
     const r = new Reader(fromHex('0001 0005 aa'), { path: ['client_hello'] });
     r.u16('legacy_version');

@@ -40,7 +40,7 @@ function decodeExtension(block: Reader, context: MessageContext, seen: SeenCodes
   const start = block.pos;
   const type = block.u16('extension_type');
   const bodyReader = block.vector(2, 'extension_data');
-  const body = bodyReader.data.subarray(bodyReader.pos, bodyReader.end);
+  const body = bodyReader.view(bodyReader.pos, bodyReader.end);
   if (!seen.add(type))
     block.problem('duplicate', `extension type ${type} appears more than once`, { at: start });
   const codec = codecForType(type);

@@ -89,7 +89,7 @@ export const encryptedClientHelloCodec: ExtensionCodec<EncryptedClientHelloValue
     if (context === 'encrypted_extensions') {
       const start = r.pos;
       r.vector(2, 'retry_configs', { min: 1 });
-      return { retryConfigs: r.data.subarray(start, r.pos) };
+      return { retryConfigs: r.view(start, r.pos) };
     }
     return decodeClientHelloForm(r);
   },
