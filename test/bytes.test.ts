@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, EncodeError, fromHex, Reader, toHex, Writer } from '../src/bytes/index.ts';
+import { DecodeError, EncodeError, fromHex, Reader, toHex, traceReads, Writer } from '../src/bytes/index.ts';
 
 describe('Reader', () => {
   it('reads a vector as a bounded sub-reader that cannot run past its end', () => {
@@ -35,6 +35,52 @@ describe('Reader', () => {
     expect(toHex(r.view(1, 4))).toBe('02');
     expect(toHex(r.view(-1, 2))).toBe('02');
     expect(toHex(r.view(2, 1))).toBe('');
+  });
+
+  it('reads a vector through openVector as through a sub-reader, and gives the window back', () => {
+    const r = new Reader(fromHex('0003 abcd ef 11'), { path: ['m'] });
+    const outerEnd = r.openVector(2, 'v');
+    expect(r.remaining).toBe(3);
+    expect(r.u16('x')).toBe(0xabcd);
+    r.closeVector(outerEnd);
+    expect(r.u8('z')).toBe(0x11);
+    expect(r.atEnd).toBe(true);
+  });
+
+  it('checks an opened vector against its window and limits as vector does', () => {
+    const r = new Reader(fromHex('0003 abcd'), { path: ['m'] });
+    const err = (() => {
+      try {
+        r.openVector(2, 'v');
+      } catch (e) {
+        return e as DecodeError;
+      }
+    })();
+    expect(err?.code).toBe('truncated');
+    expect(err?.path).toBe('m.v');
+    const lenient = new Reader(fromHex('00 01'), { path: ['m'], strict: false });
+    lenient.closeVector(lenient.openVector(1, 'w', { min: 1 }));
+    expect(lenient.problems.map((p) => p.code)).toEqual(['empty-list']);
+  });
+
+  it('leaves an opened vector at its end however much of it was read', () => {
+    const r = new Reader(fromHex('02 aabb cc'));
+    r.closeVector(r.openVector(1, 'v'));
+    expect(r.u8('after')).toBe(0xcc);
+  });
+
+  it('traces an opened vector as it traces a sub-reader', () => {
+    const bytes = fromHex('0002 abcd');
+    const spans = (read: (r: Reader) => void) =>
+      traceReads(() => read(new Reader(bytes, { path: ['m'] }))).spans;
+    const viaSub = spans((r) => r.vector(2, 'v').u16('x'));
+    const viaOpen = spans((r) => {
+      const end = r.openVector(2, 'v');
+      r.u16('x');
+      r.closeVector(end);
+    });
+    expect(viaOpen).toEqual(viaSub);
+    expect(viaOpen.map((s) => s.kind)).toEqual(['length', 'vector', 'value']);
   });
 
   it('names the field path and offset of a truncated vector', () => {

@@ -96,8 +96,8 @@ export class Reader {
   readonly data: Uint8Array;
   /** Read position, an index into `data`. */
   pos: number;
-  /** End of this reader's window, an index into `data`. */
-  readonly end: number;
+  /** End of this reader's window: an index into `data`, moved only by {@link openVector}. */
+  private windowEnd: number;
   private readonly shared: Shared;
 
   /**
@@ -108,11 +108,11 @@ export class Reader {
     this.data = data;
     if (shared) {
       this.pos = start;
-      this.end = end;
+      this.windowEnd = end;
       this.shared = shared;
     } else {
       this.pos = 0;
-      this.end = data.length;
+      this.windowEnd = data.length;
       this.shared = {
         path: [...(options.path ?? [])],
         strict: options.strict ?? true,
@@ -124,6 +124,10 @@ export class Reader {
     }
   }
 
+  /** End of this reader's window, an index into `data`. */
+  get end(): number {
+    return this.windowEnd;
+  }
   /** Strict mode throws on every fault; lenient mode records semantic ones. */
   get strict(): boolean {
     return this.shared.strict;
@@ -134,11 +138,11 @@ export class Reader {
   }
   /** Bytes left in this reader's window. */
   get remaining(): number {
-    return this.end - this.pos;
+    return this.windowEnd - this.pos;
   }
   /** True when the window is consumed. */
   get atEnd(): boolean {
-    return this.pos >= this.end;
+    return this.pos >= this.windowEnd;
   }
   /** Offset of the read position in the caller's input. */
   get offset(): number {
@@ -211,10 +215,21 @@ export class Reader {
   }
 
   private trace(start: number, field: PathSegment, kind: TraceSpan['kind'], value?: number): void {
+    this.traceRange(start, this.pos, field, kind, value);
+  }
+
+  /** Records the span from `start` to `end` (indices into `data`) while tracing. */
+  private traceRange(
+    start: number,
+    end: number,
+    field: PathSegment,
+    kind: TraceSpan['kind'],
+    value?: number,
+  ): void {
     const base = this.shared.baseOffset;
     activeTrace!.push({
       start: base + start,
-      end: base + this.pos,
+      end: base + end,
       path: formatPath([...this.shared.path, field]),
       kind,
       ...(value === undefined ? {} : { value }),
@@ -222,10 +237,10 @@ export class Reader {
   }
 
   private need(n: number, field: PathSegment, what: string): void {
-    if (this.end - this.pos < n) {
+    if (this.windowEnd - this.pos < n) {
       this.fail(
         'truncated',
-        `needs ${n} byte${n === 1 ? '' : 's'} for ${what}, ${this.end - this.pos} left`,
+        `needs ${n} byte${n === 1 ? '' : 's'} for ${what}, ${this.windowEnd - this.pos} left`,
         { field },
       );
     }
@@ -346,14 +361,14 @@ export class Reader {
 
   /** Every byte left in the window. */
   rest(): Uint8Array {
-    const out = this.view(this.pos, this.end);
-    this.pos = this.end;
+    const out = this.view(this.pos, this.windowEnd);
+    this.pos = this.windowEnd;
     return out;
   }
 
   /** Bytes ahead without consuming them. */
   peek(n: number): Uint8Array {
-    return this.data.subarray(this.pos, Math.min(this.end, this.pos + n));
+    return this.data.subarray(this.pos, Math.min(this.windowEnd, this.pos + n));
   }
 
   /**
@@ -368,14 +383,41 @@ export class Reader {
     return sub;
   }
 
+  /**
+   * Narrows this reader's window to a length-prefixed vector's content, checked as
+   * {@link vector} checks it, and returns the window's previous end for {@link closeVector}.
+   * The vector is read as through a sub-reader, without allocating one: for the vectors read
+   * once per extension or list item. Pair it with `closeVector` in a `finally`, so the window
+   * is given back however the reading ends.
+   * @example
+   * const outerEnd = r.openVector(2, 'extension_data');
+   * try { value = codec.decode(r, context); r.done(); } finally { r.closeVector(outerEnd); }
+   */
+  openVector(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): number {
+    const length = this.vectorLength(width, field, limits);
+    const outerEnd = this.windowEnd;
+    this.windowEnd = this.pos + length;
+    if (activeTrace) this.traceRange(this.pos, this.windowEnd, field, 'vector');
+    return outerEnd;
+  }
+
+  /**
+   * Leaves the vector {@link openVector} opened: the position moves to its end, however much
+   * of it was read, and the window ends at `outerEnd` again, where a sub-reader's parent is.
+   */
+  closeVector(outerEnd: number): void {
+    this.pos = this.windowEnd;
+    this.windowEnd = outerEnd;
+  }
+
   /** Reads a vector's length prefix and checks it; the position is left at the content. */
   private vectorLength(width: PrefixWidth, field: PathSegment, limits: VectorLimits): number {
     const lengthAt = this.pos;
     const length = this.readLength(width, field);
-    if (length > this.end - this.pos) {
+    if (length > this.windowEnd - this.pos) {
       this.fail(
         'truncated',
-        `length ${length} runs past the end (${this.end - this.pos} byte${this.end - this.pos === 1 ? '' : 's'} left)`,
+        `length ${length} runs past the end (${this.windowEnd - this.pos} byte${this.windowEnd - this.pos === 1 ? '' : 's'} left)`,
         {
           field,
           at: lengthAt,
@@ -396,8 +438,9 @@ export class Reader {
   }
 
   /**
-   * A length-prefixed list: `item` is called with a sub-reader until the vector is used up;
-   * the path carries the field and the item index.
+   * A length-prefixed list: `item` is called with this reader, its window narrowed to the
+   * vector ({@link openVector}), until the vector is used up; the path carries the field and
+   * the item index.
    */
   list<T>(
     width: PrefixWidth,
@@ -405,20 +448,22 @@ export class Reader {
     item: (r: Reader, index: number) => T,
     limits: VectorLimits = NO_LIMITS,
   ): T[] {
-    const sub = this.vector(width, field, limits);
+    const outerEnd = this.openVector(width, field, limits);
     const out: T[] = [];
-    this.shared.path.push(field);
+    const path = this.shared.path;
+    path.push(field);
     try {
-      for (let i = 0; !sub.atEnd; i++) {
-        this.shared.path.push(i);
+      for (let i = 0; this.pos < this.windowEnd; i++) {
+        path.push(i);
         try {
-          out.push(item(sub, i));
+          out.push(item(this, i));
         } finally {
-          this.shared.path.pop();
+          path.pop();
         }
       }
     } finally {
-      this.shared.path.pop();
+      path.pop();
+      this.closeVector(outerEnd);
     }
     return out;
   }
@@ -469,8 +514,8 @@ export class Reader {
 
   /** Fails with `trailing` unless the window is consumed (`field` names what has leftovers). */
   done(field?: PathSegment): void {
-    if (this.pos < this.end) {
-      const n = this.end - this.pos;
+    if (this.pos < this.windowEnd) {
+      const n = this.windowEnd - this.pos;
       this.fail('trailing', `${n} unread byte${n === 1 ? '' : 's'} after the end`, { field });
     }
   }

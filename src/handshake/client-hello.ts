@@ -261,8 +261,13 @@ export function readClientHelloMessage(r: Reader): ClientHello {
       },
     );
   }
-  const body = r.vector(3, 'length');
-  return readClientHelloBody(body);
+  // The body is read through `r` narrowed to it (no sub-reader), as decodeExtensions does.
+  const outerEnd = r.openVector(3, 'length');
+  try {
+    return readClientHelloBody(r);
+  } finally {
+    r.closeVector(outerEnd);
+  }
 }
 
 /**
