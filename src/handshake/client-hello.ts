@@ -277,10 +277,10 @@ export function readClientHelloMessage(r: Reader): ClientHello {
 export function readClientHelloBody(r: Reader): ClientHello {
   const legacyVersion = r.u16('legacy_version');
   const random = r.bytes(32, 'random');
-  const legacySessionId = r.vectorBytes(1, 'legacy_session_id', { max: 32 });
-  const cipherSuites = r.u16List(2, 'cipher_suites', { min: 2 });
+  const legacySessionId = r.vectorBytes(1, 'legacy_session_id', LEGACY_SESSION_ID_LIMITS);
+  const cipherSuites = r.u16List(2, 'cipher_suites', CIPHER_SUITES_LIMITS);
   const compressionAt = r.pos;
-  const legacyCompressionMethods = r.u8List(1, 'legacy_compression_methods', { min: 1 });
+  const legacyCompressionMethods = r.u8List(1, 'legacy_compression_methods', COMPRESSION_METHODS_LIMITS);
   const extensionsAt = r.pos;
   const extensions: Extension[] | null = r.atEnd ? null : decodeExtensions(r, 'client_hello');
   if (extensions && offersTls13(extensions)) {
@@ -318,6 +318,10 @@ export function readClientHelloBody(r: Reader): ClientHello {
 
 const PRE_SHARED_KEY = 41;
 const PSK_KEY_EXCHANGE_MODES = 45;
+// The vector limits as constants, not literals: a literal is a new object on every decode.
+const LEGACY_SESSION_ID_LIMITS = { max: 32 } as const;
+const CIPHER_SUITES_LIMITS = { min: 2 } as const;
+const COMPRESSION_METHODS_LIMITS = { min: 1 } as const;
 
 function hasType(extensions: readonly Extension[], type: number): boolean {
   for (const e of extensions) if (e.type === type) return true;
