@@ -83,6 +83,17 @@ describe('Reader', () => {
     expect(viaOpen.map((s) => s.kind)).toEqual(['length', 'vector', 'value']);
   });
 
+  it("traces a vector's length prefix as one length span, and an empty one when it is cut short", () => {
+    const whole = traceReads(() => new Reader(fromHex('000102'), { path: ['m'] }).vectorBytes(2, 'v'));
+    expect(whole.spans.map((s) => [s.kind, s.path, s.start, s.end, s.value])).toEqual([
+      ['length', 'm.v.length', 0, 2, 1],
+      ['vector', 'm.v', 2, 3, undefined],
+    ]);
+    const cut = traceReads(() => new Reader(fromHex('00'), { path: ['m'] }).vectorBytes(2, 'v'));
+    expect((cut.error as DecodeError).code).toBe('truncated');
+    expect(cut.spans.map((s) => [s.kind, s.start, s.end, s.value])).toEqual([['length', 0, 0, 0]]);
+  });
+
   it('names the field path and offset of a truncated vector', () => {
     const r = new Reader(fromHex('0001 0005 aa'), { path: ['client_hello'] });
     r.u16('legacy_version');
