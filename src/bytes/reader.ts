@@ -72,6 +72,13 @@ export interface Shared {
   readonly strict: boolean;
   readonly problems: Problem[];
   readonly baseOffset: number;
+  /**
+   * The buffer under the input when the input is a plain `Uint8Array`, so views are made
+   * straight from it ({@link Reader.view}); null for a subclass such as Node's `Buffer`.
+   */
+  readonly buffer: ArrayBufferLike | null;
+  /** The input's `byteOffset` in {@link Shared.buffer}. */
+  readonly byteOffset: number;
 }
 
 /**
@@ -89,8 +96,8 @@ export class Reader {
   readonly data: Uint8Array;
   /** Read position, an index into `data`. */
   pos: number;
-  /** End of this reader's window, an index into `data`. */
-  readonly end: number;
+  /** End of this reader's window: an index into `data`, moved only by {@link openVector}. */
+  private windowEnd: number;
   private readonly shared: Shared;
 
   /**
@@ -101,20 +108,26 @@ export class Reader {
     this.data = data;
     if (shared) {
       this.pos = start;
-      this.end = end;
+      this.windowEnd = end;
       this.shared = shared;
     } else {
       this.pos = 0;
-      this.end = data.length;
+      this.windowEnd = data.length;
       this.shared = {
         path: [...(options.path ?? [])],
         strict: options.strict ?? true,
         problems: [],
         baseOffset: options.baseOffset ?? 0,
+        buffer: Object.getPrototypeOf(data) === Uint8Array.prototype ? data.buffer : null,
+        byteOffset: data.byteOffset,
       };
     }
   }
 
+  /** End of this reader's window, an index into `data`. */
+  get end(): number {
+    return this.windowEnd;
+  }
   /** Strict mode throws on every fault; lenient mode records semantic ones. */
   get strict(): boolean {
     return this.shared.strict;
@@ -125,11 +138,11 @@ export class Reader {
   }
   /** Bytes left in this reader's window. */
   get remaining(): number {
-    return this.end - this.pos;
+    return this.windowEnd - this.pos;
   }
   /** True when the window is consumed. */
   get atEnd(): boolean {
-    return this.pos >= this.end;
+    return this.pos >= this.windowEnd;
   }
   /** Offset of the read position in the caller's input. */
   get offset(): number {
@@ -202,10 +215,21 @@ export class Reader {
   }
 
   private trace(start: number, field: PathSegment, kind: TraceSpan['kind'], value?: number): void {
+    this.traceRange(start, this.pos, field, kind, value);
+  }
+
+  /** Records the span from `start` to `end` (indices into `data`) while tracing. */
+  private traceRange(
+    start: number,
+    end: number,
+    field: PathSegment,
+    kind: TraceSpan['kind'],
+    value?: number,
+  ): void {
     const base = this.shared.baseOffset;
     activeTrace!.push({
       start: base + start,
-      end: base + this.pos,
+      end: base + end,
       path: formatPath([...this.shared.path, field]),
       kind,
       ...(value === undefined ? {} : { value }),
@@ -213,10 +237,10 @@ export class Reader {
   }
 
   private need(n: number, field: PathSegment, what: string): void {
-    if (this.end - this.pos < n) {
+    if (this.windowEnd - this.pos < n) {
       this.fail(
         'truncated',
-        `needs ${n} byte${n === 1 ? '' : 's'} for ${what}, ${this.end - this.pos} left`,
+        `needs ${n} byte${n === 1 ? '' : 's'} for ${what}, ${this.windowEnd - this.pos} left`,
         { field },
       );
     }
@@ -291,43 +315,70 @@ export class Reader {
     }
   }
 
+  /**
+   * A vector's length prefix, read in place rather than through uint(): this runs for every
+   * vector, and a short straight read is what the JIT inlines into the codecs (through uint()
+   * it was a switch over four readers and, while tracing, a swap of the trace; about 6% of a
+   * ClientHello decode). Traced as one `length` span, not as a value. A prefix cut short goes
+   * to uint(), which throws the `truncated` error; a traced read still records it, empty.
+   */
   private readLength(width: PrefixWidth, field: PathSegment): number {
-    if (activeTrace === null) return this.uint(width, field);
-    const outer = activeTrace;
-    activeTrace = null;
     const at = this.pos;
-    try {
-      return this.uint(width, field);
-    } finally {
-      activeTrace = outer;
-      if (activeTrace) {
-        const d = this.data;
-        let v = 0;
-        for (let i = at; i < this.pos; i++) v = v * 256 + d[i];
-        this.trace(at, field === 'length' ? field : `${String(field)}.length`, 'length', v);
+    if (this.windowEnd - at < width) {
+      try {
+        return this.uint(width, field);
+      } finally {
+        if (activeTrace) this.traceLength(at, field, 0);
       }
     }
+    const d = this.data;
+    let length = 0;
+    for (let i = at; i < at + width; i++) length = length * 256 + d[i];
+    this.pos = at + width;
+    if (activeTrace) this.traceLength(at, field, length);
+    return length;
+  }
+
+  private traceLength(at: number, field: PathSegment, length: number): void {
+    this.trace(at, field === 'length' ? field : `${String(field)}.length`, 'length', length);
   }
 
   /** `n` bytes (a view into the input, not a copy). */
   bytes(n: number, field: PathSegment): Uint8Array {
     this.need(n, field, field === undefined ? 'bytes' : String(field));
-    const out = this.data.subarray(this.pos, this.pos + n);
+    const out = this.view(this.pos, this.pos + n);
     this.pos += n;
     if (activeTrace) this.trace(this.pos - n, field, 'value');
     return out;
   }
 
+  /**
+   * `data[start..end)` as a view (no copy) of the input's own kind: a `Buffer`'s views are
+   * `Buffer`s, as `subarray` makes them. A plain `Uint8Array`'s are built from its buffer:
+   * `subarray` goes through the species constructor and converts its arguments on every call
+   * (ECMA-262 §23.2.3.28), which costs about as much again as the view itself on V8, and a
+   * ClientHello's result holds some thirty views. Indices out of order or past `data` are
+   * clamped as `subarray` clamps them, so a view never reaches outside `data`.
+   * @example r.view(start, r.pos) // the bytes read since `start`
+   */
+  view(start: number, end: number): Uint8Array {
+    const { buffer, byteOffset } = this.shared;
+    if (buffer === null || !(0 <= start && start <= end && end <= this.data.length)) {
+      return this.data.subarray(start, end);
+    }
+    return new Uint8Array(buffer, byteOffset + start, end - start);
+  }
+
   /** Every byte left in the window. */
   rest(): Uint8Array {
-    const out = this.data.subarray(this.pos, this.end);
-    this.pos = this.end;
+    const out = this.view(this.pos, this.windowEnd);
+    this.pos = this.windowEnd;
     return out;
   }
 
   /** Bytes ahead without consuming them. */
   peek(n: number): Uint8Array {
-    return this.data.subarray(this.pos, Math.min(this.end, this.pos + n));
+    return this.data.subarray(this.pos, Math.min(this.windowEnd, this.pos + n));
   }
 
   /**
@@ -342,14 +393,41 @@ export class Reader {
     return sub;
   }
 
+  /**
+   * Narrows this reader's window to a length-prefixed vector's content, checked as
+   * {@link vector} checks it, and returns the window's previous end for {@link closeVector}.
+   * The vector is read as through a sub-reader, without allocating one: for the vectors read
+   * once per extension or list item. Pair it with `closeVector` in a `finally`, so the window
+   * is given back however the reading ends.
+   * @example
+   * const outerEnd = r.openVector(2, 'extension_data');
+   * try { value = codec.decode(r, context); r.done(); } finally { r.closeVector(outerEnd); }
+   */
+  openVector(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): number {
+    const length = this.vectorLength(width, field, limits);
+    const outerEnd = this.windowEnd;
+    this.windowEnd = this.pos + length;
+    if (activeTrace) this.traceRange(this.pos, this.windowEnd, field, 'vector');
+    return outerEnd;
+  }
+
+  /**
+   * Leaves the vector {@link openVector} opened: the position moves to its end, however much
+   * of it was read, and the window ends at `outerEnd` again, where a sub-reader's parent is.
+   */
+  closeVector(outerEnd: number): void {
+    this.pos = this.windowEnd;
+    this.windowEnd = outerEnd;
+  }
+
   /** Reads a vector's length prefix and checks it; the position is left at the content. */
   private vectorLength(width: PrefixWidth, field: PathSegment, limits: VectorLimits): number {
     const lengthAt = this.pos;
     const length = this.readLength(width, field);
-    if (length > this.end - this.pos) {
+    if (length > this.windowEnd - this.pos) {
       this.fail(
         'truncated',
-        `length ${length} runs past the end (${this.end - this.pos} byte${this.end - this.pos === 1 ? '' : 's'} left)`,
+        `length ${length} runs past the end (${this.windowEnd - this.pos} byte${this.windowEnd - this.pos === 1 ? '' : 's'} left)`,
         {
           field,
           at: lengthAt,
@@ -363,15 +441,16 @@ export class Reader {
   /** A length-prefixed vector's content as bytes. */
   vectorBytes(width: PrefixWidth, field: PathSegment, limits: VectorLimits = NO_LIMITS): Uint8Array {
     const length = this.vectorLength(width, field, limits);
-    const out = this.data.subarray(this.pos, this.pos + length);
+    const out = this.view(this.pos, this.pos + length);
     this.pos += length;
     if (activeTrace) this.trace(this.pos - length, field, 'vector');
     return out;
   }
 
   /**
-   * A length-prefixed list: `item` is called with a sub-reader until the vector is used up;
-   * the path carries the field and the item index.
+   * A length-prefixed list: `item` is called with this reader, its window narrowed to the
+   * vector ({@link openVector}), until the vector is used up; the path carries the field and
+   * the item index.
    */
   list<T>(
     width: PrefixWidth,
@@ -379,20 +458,22 @@ export class Reader {
     item: (r: Reader, index: number) => T,
     limits: VectorLimits = NO_LIMITS,
   ): T[] {
-    const sub = this.vector(width, field, limits);
+    const outerEnd = this.openVector(width, field, limits);
     const out: T[] = [];
-    this.shared.path.push(field);
+    const path = this.shared.path;
+    path.push(field);
     try {
-      for (let i = 0; !sub.atEnd; i++) {
-        this.shared.path.push(i);
+      for (let i = 0; this.pos < this.windowEnd; i++) {
+        path.push(i);
         try {
-          out.push(item(sub, i));
+          out.push(item(this, i));
         } finally {
-          this.shared.path.pop();
+          path.pop();
         }
       }
     } finally {
-      this.shared.path.pop();
+      path.pop();
+      this.closeVector(outerEnd);
     }
     return out;
   }
@@ -443,8 +524,8 @@ export class Reader {
 
   /** Fails with `trailing` unless the window is consumed (`field` names what has leftovers). */
   done(field?: PathSegment): void {
-    if (this.pos < this.end) {
-      const n = this.end - this.pos;
+    if (this.pos < this.windowEnd) {
+      const n = this.windowEnd - this.pos;
       this.fail('trailing', `${n} unread byte${n === 1 ? '' : 's'} after the end`, { field });
     }
   }

@@ -14,73 +14,75 @@ const PRE_SHARED_KEY = 41;
  * decode or have bytes left over. Lenient mode records those and keeps the raw body.
  */
 export function decodeExtensions(r: Reader, context: MessageContext): Extension[] {
-  const block = r.vector(2, 'extensions');
+  // The block and each body are read through `r` narrowed to them (openVector), with no
+  // sub-reader each; pushPath/popPath rather than `enter`, as a closure per extension was a
+  // large share of a ClientHello decode. The paths are the same.
+  const outerEnd = r.openVector(2, 'extensions');
   const out: Extension[] = [];
   const seen = new SeenCodes();
-  // pushPath/popPath rather than `enter`: this runs once per extension, and a closure per
-  // extension was a large share of a ClientHello decode. The path is the same.
   r.pushPath('extensions');
   try {
-    for (let i = 0; !block.atEnd; i++) {
-      block.pushPath(i);
+    for (let i = 0; !r.atEnd; i++) {
+      r.pushPath(i);
       try {
-        out.push(decodeExtension(block, context, seen));
+        out.push(decodeExtension(r, context, seen));
       } finally {
-        block.popPath();
+        r.popPath();
       }
     }
   } finally {
     r.popPath();
+    r.closeVector(outerEnd);
   }
   return out;
 }
 
-/** One extension at `block`'s position; the path ends in the extension's index. */
-function decodeExtension(block: Reader, context: MessageContext, seen: SeenCodes): Extension {
-  const start = block.pos;
-  const type = block.u16('extension_type');
-  const bodyReader = block.vector(2, 'extension_data');
-  const body = bodyReader.data.subarray(bodyReader.pos, bodyReader.end);
-  if (!seen.add(type))
-    block.problem('duplicate', `extension type ${type} appears more than once`, { at: start });
-  const codec = codecForType(type);
-  if (!codec) return { type, body };
-  // `field: codec.name` gives these the path `extensions[i].<name>`.
-  if (!codec.allowedIn.includes(context)) {
-    block.problem('misplaced', `${codec.name} is not allowed in ${context}`, {
-      at: start,
-      field: codec.name,
-    });
+/** One extension at `r`'s position; the path ends in the extension's index. */
+function decodeExtension(r: Reader, context: MessageContext, seen: SeenCodes): Extension {
+  const start = r.pos;
+  const type = r.u16('extension_type');
+  const blockEnd = r.openVector(2, 'extension_data');
+  try {
+    const body = r.view(r.pos, r.end);
+    if (!seen.add(type))
+      r.problem('duplicate', `extension type ${type} appears more than once`, { at: start });
+    const codec = codecForType(type);
+    if (!codec) return { type, body };
+    // `field: codec.name` gives these the path `extensions[i].<name>`.
+    if (!codec.allowedIn.includes(context)) {
+      r.problem('misplaced', `${codec.name} is not allowed in ${context}`, {
+        at: start,
+        field: codec.name,
+      });
+    }
+    if (context === 'client_hello' && type === PRE_SHARED_KEY && r.end < blockEnd) {
+      r.problem('misplaced', 'pre_shared_key must be the last extension (RFC 8446 §4.2.11)', {
+        at: start,
+        alert: 'illegal_parameter',
+        field: codec.name,
+      });
+    }
+    return decodeBody(r, codec, body, context);
+  } finally {
+    r.closeVector(blockEnd);
   }
-  if (context === 'client_hello' && type === PRE_SHARED_KEY && block.remaining > 0) {
-    block.problem('misplaced', 'pre_shared_key must be the last extension (RFC 8446 §4.2.11)', {
-      at: start,
-      alert: 'illegal_parameter',
-      field: codec.name,
-    });
-  }
-  return decodeBody(bodyReader, codec, body, context);
 }
 
-function decodeBody(
-  sub: Reader,
-  codec: ExtensionCodec,
-  body: Uint8Array,
-  context: MessageContext,
-): Extension {
+/** The extension whose body `r` is narrowed to; lenient mode keeps a body that does not decode. */
+function decodeBody(r: Reader, codec: ExtensionCodec, body: Uint8Array, context: MessageContext): Extension {
   try {
-    sub.pushPath(codec.name);
+    r.pushPath(codec.name);
     let value: unknown;
     try {
-      value = codec.decode(sub, context);
-      sub.done();
+      value = codec.decode(r, context);
+      r.done();
     } finally {
-      sub.popPath();
+      r.popPath();
     }
     return { type: codec.type, body, value };
   } catch (e) {
-    if (sub.strict || !(e instanceof DecodeError)) throw e;
-    sub.problems.push(e);
+    if (r.strict || !(e instanceof DecodeError)) throw e;
+    r.problems.push(e);
     return { type: codec.type, body };
   }
 }

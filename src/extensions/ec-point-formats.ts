@@ -2,6 +2,8 @@ import type { Reader } from '../bytes/reader.ts';
 import type { Writer } from '../bytes/writer.ts';
 import type { ExtensionCodec } from './types.ts';
 
+const EC_POINT_FORMAT_LIST_LIMITS = { min: 1 } as const;
+
 /** ec_point_formats: `ECPointFormat ec_point_format_list<1..2^8-1>` (RFC 8422 §5.1.2). */
 export interface EcPointFormatList {
   /** ECPointFormat codes in wire order (0 uncompressed). */
@@ -22,7 +24,7 @@ export const ecPointFormatsCodec: ExtensionCodec<EcPointFormatList> = {
   fromPlan: (plan) => (plan.ecPointFormats ? { ecPointFormatList: plan.ecPointFormats } : null),
   decode(r: Reader): EcPointFormatList {
     const at = r.pos;
-    const ecPointFormatList = r.u8List(1, 'ec_point_format_list', { min: 1 });
+    const ecPointFormatList = r.u8List(1, 'ec_point_format_list', EC_POINT_FORMAT_LIST_LIMITS);
     if (ecPointFormatList.length > 0 && !ecPointFormatList.includes(UNCOMPRESSED)) {
       r.problem('illegal-value', 'ec_point_format_list lacks uncompressed (RFC 8422 §5.1.2)', {
         at,

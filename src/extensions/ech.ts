@@ -55,6 +55,18 @@ export type EncryptedClientHelloValue =
   | EchEncryptedExtensions
   | EchHelloRetryRequest;
 
+const PAYLOAD_LIMITS = { min: 1 } as const;
+
+/** HpkeSymmetricCipherSuite, on the path `cipher_suite` (pushPath rather than a closure per hello). */
+function readCipherSuite(r: Reader): HpkeSymmetricCipherSuite {
+  r.pushPath('cipher_suite');
+  try {
+    return { kdfId: r.u16('kdf_id'), aeadId: r.u16('aead_id') };
+  } finally {
+    r.popPath();
+  }
+}
+
 function decodeClientHelloForm(r: Reader): EncryptedClientHelloValue {
   const at = r.pos;
   const type = r.u8('type');
@@ -67,10 +79,10 @@ function decodeClientHelloForm(r: Reader): EncryptedClientHelloValue {
     });
     return { type, data: r.rest() };
   }
-  const cipherSuite = r.enter('cipher_suite', () => ({ kdfId: r.u16('kdf_id'), aeadId: r.u16('aead_id') }));
+  const cipherSuite = readCipherSuite(r);
   const configId = r.u8('config_id');
   const enc = r.vectorBytes(2, 'enc');
-  const payload = r.vectorBytes(2, 'payload', { min: 1 });
+  const payload = r.vectorBytes(2, 'payload', PAYLOAD_LIMITS);
   return { type, cipherSuite, configId, enc, payload };
 }
 
@@ -89,7 +101,7 @@ export const encryptedClientHelloCodec: ExtensionCodec<EncryptedClientHelloValue
     if (context === 'encrypted_extensions') {
       const start = r.pos;
       r.vector(2, 'retry_configs', { min: 1 });
-      return { retryConfigs: r.data.subarray(start, r.pos) };
+      return { retryConfigs: r.view(start, r.pos) };
     }
     return decodeClientHelloForm(r);
   },

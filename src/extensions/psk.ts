@@ -3,6 +3,8 @@ import type { Writer } from '../bytes/writer.ts';
 import { has } from './common.ts';
 import type { ExtensionCodec, MessageContext } from './types.ts';
 
+const KE_MODES_LIMITS = { min: 1 } as const;
+
 /** A PskIdentity (RFC 8446 §4.2.11). */
 export interface PskIdentity {
   /** `opaque identity<1..2^16-1>`: a ticket or an external PSK's name. */
@@ -92,7 +94,7 @@ export const pskKeyExchangeModesCodec: ExtensionCodec<PskKeyExchangeModes> = {
   allowedIn: ['client_hello'],
   fromPlan: (plan) => (plan.pskModes ? { keModes: plan.pskModes } : null),
   decode(r: Reader): PskKeyExchangeModes {
-    return { keModes: r.u8List(1, 'ke_modes', { min: 1 }) };
+    return { keModes: r.u8List(1, 'ke_modes', KE_MODES_LIMITS) };
   },
   encode(w: Writer, value: PskKeyExchangeModes): void {
     w.prefixed(1, 'ke_modes', (w) => {

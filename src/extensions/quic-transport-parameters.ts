@@ -28,7 +28,7 @@ function varintWidth(first: number): number {
 function readVarint(r: Reader, field: string): { value: number; bytes: Uint8Array } {
   const start = r.pos;
   const value = r.varint(field);
-  return { value, bytes: r.data.subarray(start, r.pos) };
+  return { value, bytes: r.view(start, r.pos) };
 }
 
 function varintValue(bytes: Uint8Array): number {

@@ -2,6 +2,8 @@ import type { Reader } from '../bytes/reader.ts';
 import type { Writer } from '../bytes/writer.ts';
 import type { ExtensionCodec } from './types.ts';
 
+const SIGNATURE_SCHEME_LIST_LIMITS = { min: 2, max: 0xfffe } as const;
+
 /** `SignatureScheme supported_signature_algorithms<2..2^16-2>` (RFC 8446 §4.2.3). */
 export interface SignatureSchemeList {
   /** SignatureScheme codes in wire order; unknown and GREASE values are kept. */
@@ -11,7 +13,11 @@ export interface SignatureSchemeList {
 /** Reads a SignatureSchemeList; an empty list is `decode_error`. */
 export function decodeSignatureSchemeList(r: Reader): SignatureSchemeList {
   return {
-    supportedSignatureAlgorithms: r.u16List(2, 'supported_signature_algorithms', { min: 2, max: 0xfffe }),
+    supportedSignatureAlgorithms: r.u16List(
+      2,
+      'supported_signature_algorithms',
+      SIGNATURE_SCHEME_LIST_LIMITS,
+    ),
   };
 }
 

@@ -34,10 +34,16 @@ export interface CertificateStatus {
 /** status_request in any form; empty in a TLS 1.2 ServerHello and a CertificateRequest. */
 export type StatusRequestValue = OcspStatusRequest | OtherStatusRequest | CertificateStatus | EmptyValue;
 
+const RESPONDER_ID_LIMITS = { min: 1 } as const;
+
+function readResponderId(r: Reader): Uint8Array {
+  return r.vectorBytes(2, 'responder_id', RESPONDER_ID_LIMITS);
+}
+
 function decodeRequest(r: Reader): OcspStatusRequest | OtherStatusRequest {
   const statusType = r.u8('status_type');
   if (statusType !== STATUS_TYPE_OCSP) return { statusType, request: r.rest() };
-  const responderIdList = r.list(2, 'responder_id_list', (r) => r.vectorBytes(2, 'responder_id', { min: 1 }));
+  const responderIdList = r.list(2, 'responder_id_list', readResponderId);
   const requestExtensions = r.vectorBytes(2, 'request_extensions');
   return { statusType, responderIdList, requestExtensions };
 }

@@ -2,6 +2,8 @@ import type { Reader } from '../bytes/reader.ts';
 import type { Writer } from '../bytes/writer.ts';
 import type { ExtensionCodec } from './types.ts';
 
+const NAMED_GROUP_LIST_LIMITS = { min: 2 } as const;
+
 /** supported_groups: `NamedGroup named_group_list<2..2^16-1>` (RFC 8446 §4.2.7). */
 export interface NamedGroupList {
   /** NamedGroup codes in wire order; unknown and GREASE values are kept. */
@@ -18,7 +20,7 @@ export const supportedGroupsCodec: ExtensionCodec<NamedGroupList> = {
   allowedIn: ['client_hello', 'encrypted_extensions'],
   fromPlan: (plan) => (plan.namedGroups ? { namedGroupList: plan.namedGroups } : null),
   decode(r: Reader): NamedGroupList {
-    return { namedGroupList: r.u16List(2, 'named_group_list', { min: 2 }) };
+    return { namedGroupList: r.u16List(2, 'named_group_list', NAMED_GROUP_LIST_LIMITS) };
   },
   encode(w: Writer, value: NamedGroupList): void {
     w.prefixed(2, 'named_group_list', (w) => {

@@ -3,6 +3,8 @@ import type { Writer } from '../bytes/writer.ts';
 import { has } from './common.ts';
 import type { ExtensionCodec, MessageContext } from './types.ts';
 
+const VERSIONS_LIMITS = { min: 2, max: 254 } as const;
+
 /** supported_versions in a ClientHello: `ProtocolVersion versions<2..254>`. */
 export interface SupportedVersionsList {
   /** Versions in preference order (0x0304 TLS 1.3); GREASE values kept. */
@@ -27,7 +29,7 @@ export const supportedVersionsCodec: ExtensionCodec<SupportedVersionsValue> = {
     if (context === 'server_hello' || context === 'hello_retry_request') {
       return { selectedVersion: r.u16('selected_version') };
     }
-    return { versions: r.u16List(1, 'versions', { min: 2, max: 254 }) };
+    return { versions: r.u16List(1, 'versions', VERSIONS_LIMITS) };
   },
   encode(w: Writer, value: SupportedVersionsValue): void {
     if (has(value, 'selectedVersion')) {

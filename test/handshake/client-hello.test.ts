@@ -172,6 +172,21 @@ describe('parseClientHello', () => {
     expect(equalBytes(encodeClientHello(lenient), bytes)).toBe(true);
   });
 
+  it('gives a lenient result its keys in one order: the fields, trailing, record, problems', () => {
+    const fields = ['legacyVersion', 'random', 'legacySessionId', 'cipherSuites', 'legacyCompressionMethods'];
+    const record = encodeClientHello(hello({ trailing: fromHex('dead') }));
+    const message = encodeClientHelloMessage(hello());
+    const keys = (bytes: Uint8Array) => Object.keys(parseClientHello(bytes, { strict: false }));
+    expect(keys(record)).toEqual([...fields, 'extensions', 'trailing', 'record', 'problems']);
+    expect(keys(message)).toEqual([...fields, 'extensions', 'problems']);
+    expect(keys(new Uint8Array([...message, 0xbe, 0xef]))).toEqual([
+      ...fields,
+      'extensions',
+      'trailing',
+      'problems',
+    ]);
+  });
+
   it('rejects records after the ClientHello in strict mode', () => {
     const bytes = new Uint8Array([...rfc.clientHelloRecord, ...fromHex('14 0303 0001 01')]);
     expect(decodeErrorOf(() => parseClientHello(bytes)).code).toBe('trailing');
