@@ -5,10 +5,12 @@
  * Every probe id is a member of {@link ProbeId}: the rules name the probes they read by it.
  */
 import { DEFAULT_OPTIONS } from '../builder/client-hello.ts';
+import { encodeClientHelloMessage } from '../handshake/client-hello.ts';
 import type { CipherSuiteInfo } from '../iana/cipher-suite-types.ts';
 import { NAMED_GROUP } from '../iana/groups.ts';
 import { cipherSuiteInfo } from '../iana/lookup.ts';
 import { SIGNATURE_SCHEME as S } from '../iana/signature-schemes.ts';
+import { helloForSpec } from './spec-hello.ts';
 import type { ProbeSpec } from './types.ts';
 
 export const TLS13 = 0x0304;
@@ -140,16 +142,18 @@ export interface PlanOptions {
   /** A name the server surely does not serve (default `unknown.hellokit.invalid`). */
   readonly unknownName?: string;
   /**
-   * The working hello's handshake message length (its answer's `helloLength`), when known: a
-   * padding variation the hello is already too long for is not sent (padding only adds bytes).
+   * The working hello's handshake message length (its answer's `helloLength`; built here when
+   * not given): a padding variation the hello is already too long for is not sent (padding
+   * only adds bytes).
    */
   readonly workingLength?: number;
 }
 
 /** The working hello padded to `length` bytes, or unchanged (so not sent) when it is already too long for that. */
 function paddedTo(w: ProbeSpec, o: PlanOptions, length: number): ProbeSpec {
+  const unpadded = o.workingLength ?? encodeClientHelloMessage(helloForSpec(w).hello).length;
   // The padding extension adds at least its 4-byte header.
-  return o.workingLength !== undefined && o.workingLength + 4 > length ? w : { ...w, padToLength: length };
+  return unpadded + 4 > length ? w : { ...w, padToLength: length };
 }
 
 /**
