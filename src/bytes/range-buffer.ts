@@ -4,9 +4,110 @@
  */
 
 /**
+ * Room for many small buffers carved out of shared slabs, for a reader that keeps one or two
+ * short byte streams per connection and tens of thousands of connections a second. On V8 every
+ * typed array over 64 bytes has its own store outside the heap (an allocation, a tracked
+ * ArrayBuffer, a sweep when it dies); a slab makes that one store per many buffers, as Node's
+ * pool does for small Buffers.
+ *
+ * Room is carved forward only and never handed out twice, so a view of a buffer's bytes stays
+ * valid for as long as it is kept (it keeps its slab alive), even after the buffer is freed or
+ * moved. A slab is let go once no buffer uses it. So that a few long-lived buffers cannot hold
+ * many mostly-freed slabs, when the freed room in slabs still held passes half the room in use
+ * (plus four slabs), the buffers still in use are moved into fresh slabs, packed: the slabs
+ * held stay within 1.5 times the bytes in use plus five slabs, and each byte moved was paid for
+ * by two bytes freed.
+ * @example
+ * const pool = new SlabPool(); const buf = new RangeBuffer(1024, pool); buf.write(0, bytes); buf.free();
+ */
+export class SlabPool {
+  /** Bytes in one slab. */
+  readonly slabSize: number;
+  /** The largest buffer carved from a slab; a larger one has an array of its own. */
+  readonly largest: number;
+  /** The slab being carved. */
+  private current: Slab | undefined;
+  /** Slabs some buffer uses, and the current one. */
+  private readonly held = new Set<Slab>();
+  private used = 0;
+
+  constructor(slabSize: number = 16 * 1024, largest: number = slabSize / 4) {
+    if (!Number.isInteger(slabSize) || slabSize < 1)
+      throw new RangeError(`"slabSize" expected a positive integer, got ${slabSize}`);
+    if (!Number.isInteger(largest) || largest < 0 || largest > slabSize)
+      throw new RangeError(`"largest" expected an integer from 0 to slabSize, got ${largest}`);
+    this.slabSize = slabSize;
+    this.largest = largest;
+  }
+
+  /** Bytes of the slabs held now. */
+  get heldBytes(): number {
+    return this.held.size * this.slabSize;
+  }
+
+  /** Bytes of those slabs that buffers use now. */
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  /**
+   * Room for `size` bytes for `owner`, in the slab it returns from its `used - size`; none
+   * when the buffer should have an array of its own.
+   * @internal
+   */
+  carve(owner: RangeBuffer, size: number): Slab | undefined {
+    if (size > this.largest) return undefined;
+    let slab = this.current;
+    if (slab === undefined || slab.used + size > this.slabSize) {
+      if (slab !== undefined && slab.live === 0) this.held.delete(slab);
+      slab = { bytes: new Uint8Array(this.slabSize), used: 0, live: 0, owners: [] };
+      this.current = slab;
+      this.held.add(slab);
+    }
+    slab.used += size;
+    slab.live += size;
+    slab.owners.push(owner);
+    this.used += size;
+    return slab;
+  }
+
+  /**
+   * The owner at `index` in `slab` no longer uses its `size` bytes there.
+   * @internal
+   */
+  giveBack(slab: Slab, index: number, size: number): void {
+    slab.owners[index] = undefined;
+    slab.live -= size;
+    this.used -= size;
+    if (slab.live === 0 && slab !== this.current) this.held.delete(slab);
+    if (this.heldBytes - this.used > this.used / 2 + 4 * this.slabSize) this.pack();
+  }
+
+  /** Moves every buffer still in a slab into fresh slabs, so the old ones can go. */
+  private pack(): void {
+    const slabs = [...this.held];
+    this.held.clear();
+    this.current = undefined;
+    this.used = 0;
+    for (const slab of slabs) {
+      for (const owner of slab.owners) owner?.moveToSlab();
+    }
+  }
+}
+
+/** One slab: its bytes, how many are carved, how many of those buffers still use, and its buffers by index. */
+interface Slab {
+  readonly bytes: Uint8Array;
+  used: number;
+  live: number;
+  readonly owners: (RangeBuffer | undefined)[];
+}
+
+/**
  * Pieces are placed at their offset; the first bytes written at an offset win (a later
  * overlapping piece fills only the holes). Bytes at or past `cap` are dropped, so memory
- * stays bounded whatever the input.
+ * stays bounded whatever the input. Given a {@link SlabPool}, a buffer of a few KiB is carved
+ * from the pool's slabs; {@link free} gives its room back.
  * @example
  * const buf = new RangeBuffer(1024); buf.write(5, b); buf.write(0, a); buf.contiguous();
  */
@@ -24,11 +125,16 @@ export class RangeBuffer {
   private view: Uint8Array | undefined;
   /** True once a piece reached past `cap`. */
   truncated = false;
+  private readonly pool: SlabPool | undefined;
+  /** The slab `data` was carved from (none when it is an array of its own), and this buffer's index among its owners. */
+  private slab: Slab | undefined = undefined;
+  private slabIndex = 0;
 
-  constructor(cap: number) {
+  constructor(cap: number, pool?: SlabPool) {
     if (!Number.isInteger(cap) || cap < 0)
       throw new RangeError(`"cap" expected a non-negative integer, got ${cap}`);
     this.cap = cap;
+    this.pool = pool;
   }
 
   /** Places `bytes` at `offset` (negative offsets lose their leading bytes). */
@@ -52,7 +158,7 @@ export class RangeBuffer {
     if (n === 0 || start === r[n - 1]) {
       // Nothing yet, or the piece starts where the last range ends: it all goes in.
       this.data.set(end - start === piece.length ? piece : piece.subarray(0, end - start), start);
-      if (n === 0) r.push(start, end);
+      if (n === 0) this.ranges = [start, end];
       else r[n - 1] = end;
       return;
     }
@@ -81,7 +187,8 @@ export class RangeBuffer {
   peek(): Uint8Array {
     if (this.view === undefined) {
       const length = this.contiguousLength;
-      this.view = length === 0 ? NONE : this.data.subarray(0, length);
+      this.view =
+        length === 0 ? NONE : length === this.data.length ? this.data : this.data.subarray(0, length);
     }
     return this.view;
   }
@@ -89,10 +196,18 @@ export class RangeBuffer {
   /** Gives back the room allocated past the last byte written (for a buffer that will wait long). */
   compact(): void {
     const end = this.end;
-    if (end < this.data.length) {
-      this.data = this.data.slice(0, end);
-      this.view = undefined;
-    }
+    if (end < this.data.length) this.resize(end);
+  }
+
+  /**
+   * Empties the buffer and gives its room back (to its pool, if it has one). Views of its
+   * bytes handed out before stay valid: the room is not handed out again.
+   */
+  free(): void {
+    this.leaveSlab();
+    this.data = NONE;
+    this.ranges = [];
+    this.view = undefined;
   }
 
   /** Bytes allocated for the buffer now. */
@@ -141,6 +256,7 @@ export class RangeBuffer {
     if (delta <= 0 || this.ranges.length === 0) return;
     const old = this.data;
     const oldRanges = this.ranges;
+    this.leaveSlab();
     this.data = NONE;
     this.ranges = [];
     this.view = undefined;
@@ -152,12 +268,44 @@ export class RangeBuffer {
     if (end <= this.data.length) return;
     // The first piece's size (most handshake streams are one segment, a few hundred bytes:
     // a buffer of just that size waits for the server without being trimmed), then doubling.
-    let size = this.data.length === 0 ? Math.max(end, 256) : this.data.length * 2;
+    // Without a pool, at least 256 bytes first: an array of its own costs more than its bytes.
+    let size = this.data.length === 0 ? Math.max(end, this.pool ? 0 : 256) : this.data.length * 2;
     while (size < end) size *= 2;
-    size = Math.min(size, this.cap);
-    const next = new Uint8Array(size);
-    if (this.data.length > 0) next.set(this.data);
-    this.data = next;
+    this.resize(Math.min(size, this.cap));
+  }
+
+  /** Moves the bytes into new room of `size` bytes (at least {@link end}). */
+  private resize(size: number): void {
+    const old = this.data;
+    this.leaveSlab();
+    const slab = size === 0 ? undefined : this.pool?.carve(this, size);
+    if (slab === undefined) this.data = new Uint8Array(size);
+    else {
+      this.slab = slab;
+      this.slabIndex = slab.owners.length - 1;
+      this.data = slab.bytes.subarray(slab.used - size, slab.used);
+    }
+    const end = Math.min(this.end, size);
+    if (end > 0) this.data.set(end === old.length ? old : old.subarray(0, end));
+    this.view = undefined;
+  }
+
+  /** Gives the room `data` has in its slab back to the pool (its bytes stay readable where they are). */
+  private leaveSlab(): void {
+    const slab = this.slab;
+    if (slab === undefined) return;
+    this.slab = undefined;
+    this.pool?.giveBack(slab, this.slabIndex, this.data.length);
+  }
+
+  /**
+   * Moves the bytes into room carved now: the pool is packing its buffers into fresh slabs
+   * and has already let go of the one this buffer was in.
+   * @internal
+   */
+  moveToSlab(): void {
+    this.slab = undefined;
+    this.resize(this.data.length);
   }
 
   private addRange(start: number, end: number): void {

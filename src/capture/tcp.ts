@@ -5,7 +5,7 @@
  * first copy of a byte wins), and a per-direction byte cap so memory stays bounded.
  */
 
-import { RangeBuffer } from '../bytes/range-buffer.ts';
+import { RangeBuffer, SlabPool } from '../bytes/range-buffer.ts';
 import { type IpHeader, tcpHeaderLength } from './headers.ts';
 import { ipv6Text } from './ip.ts';
 import { TCP_FLAGS, type TcpSegment } from './transport.ts';
@@ -178,6 +178,8 @@ class Flow implements TcpFlowState {
  */
 export class TcpReassembler {
   private readonly cap: number;
+  /** Where the flows' buffers are carved: one or two short streams per connection, many connections. */
+  private readonly pool = new SlabPool();
   /** Flows by the hash of their 4-tuple (one chain per hash). */
   private readonly byHash = new Map<number, Flow>();
   /** The recency list's ends: least and most recently used. */
@@ -270,6 +272,8 @@ export class TcpReassembler {
     if (flow && syn && !ack && this.startsNewFlow(flow, seq)) {
       this.remove(flow);
       if (!flow.released) this.onDrop?.(flow, 'replaced');
+      // Neither kept for flows() nor taken: its buffers go back to the pool.
+      if (this.all === undefined) this.release(flow);
       flow = undefined;
     }
     if (!flow) {
@@ -299,7 +303,7 @@ export class TcpReassembler {
     if (dir.base === undefined) dir.base = dataSeq;
     let offset = (dataSeq - dir.base) | 0;
     // Buffers are made on a direction's first data: most flows send data one way, or not at all.
-    if (dir.buffer === NO_BYTES) dir.buffer = new RangeBuffer(this.cap);
+    if (dir.buffer === NO_BYTES) dir.buffer = new RangeBuffer(this.cap, this.pool);
     const before = dir.buffer.capacity;
     if (offset < 0 && dir.isn === undefined && -offset < this.cap) {
       // No SYN seen: the stream starts at the lowest byte seen so far.
@@ -390,6 +394,7 @@ export class TcpReassembler {
     flow.released = true;
     for (const dir of flow.dirs) {
       this.buffered -= dir.buffer.capacity;
+      dir.buffer.free();
       dir.buffer = NO_BYTES;
     }
   }

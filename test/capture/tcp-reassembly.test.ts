@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { concatBytes } from '../../src/bytes/hex.ts';
 import { ipHeaderRecord, readIpHeader } from '../../src/capture/headers.ts';
-import { captureStreams, parseTcp, RangeBuffer, TcpReassembler } from '../../src/capture/index.ts';
+import { captureStreams, parseTcp, RangeBuffer, SlabPool, TcpReassembler } from '../../src/capture/index.ts';
 import { clientHelloRecord, ethernet, FLAGS, ipv4, ipv6, tcp, writePcap } from './helpers/capture-writer.ts';
 
 const C = '192.0.2.1';
@@ -242,5 +242,60 @@ describe('RangeBuffer', () => {
     expect(Array.from(b.peek())).toEqual([1, 2, 3]);
     b.shift(1);
     expect(Array.from(b.peek())).toEqual([]);
+  });
+});
+
+describe('SlabPool', () => {
+  const filled = (length: number, value: number) => new Uint8Array(length).fill(value);
+
+  test('small buffers share a slab, and a view handed out keeps its bytes after the buffer is freed', () => {
+    const pool = new SlabPool(1024, 256);
+    const a = new RangeBuffer(1000, pool);
+    a.write(0, filled(100, 1));
+    const kept = a.peek();
+    a.free();
+    expect(a.empty).toBe(true);
+    const b = new RangeBuffer(1000, pool);
+    b.write(0, filled(100, 2));
+    expect(b.peek().buffer).toBe(kept.buffer);
+    expect(Array.from(new Set(kept))).toEqual([1]);
+    expect(Array.from(new Set(b.peek()))).toEqual([2]);
+  });
+
+  test('a buffer larger than the pool carves has an array of its own', () => {
+    const pool = new SlabPool(1024, 256);
+    const big = new RangeBuffer(1000, pool);
+    big.write(0, filled(300, 3));
+    expect(pool.heldBytes).toBe(0);
+    expect(big.capacity).toBe(300);
+  });
+
+  test('a buffer that grows past what the pool carves keeps its bytes', () => {
+    const pool = new SlabPool(1024, 256);
+    const b = new RangeBuffer(4096, pool);
+    for (let i = 0; i < 40; i++) b.write(i * 10, filled(10, i));
+    expect(b.contiguousLength).toBe(400);
+    expect(Array.from(b.peek().subarray(390))).toEqual(Array.from(filled(10, 39)));
+    expect(pool.usedBytes).toBe(0);
+  });
+
+  test('long-lived buffers are packed, so freed room does not pile up in slabs they hold', () => {
+    const pool = new SlabPool(1024, 256);
+    const kept: { buffer: RangeBuffer; value: number }[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const b = new RangeBuffer(1000, pool);
+      b.write(0, filled(100, i % 251));
+      // One buffer in ten lives on: without packing, each would hold a slab of mostly freed room.
+      if (i % 10 === 0) kept.push({ buffer: b, value: i % 251 });
+      else b.free();
+      expect(pool.heldBytes).toBeLessThanOrEqual(1.5 * pool.usedBytes + 5 * 1024);
+    }
+    expect(pool.usedBytes).toBe(kept.length * 100);
+    for (const { buffer, value } of kept) expect(Array.from(new Set(buffer.peek()))).toEqual([value]);
+  });
+
+  test('rejects a slab size or largest buffer out of range', () => {
+    expect(() => new SlabPool(0)).toThrow(RangeError);
+    expect(() => new SlabPool(1024, 2048)).toThrow(RangeError);
   });
 });
