@@ -15,9 +15,20 @@ import { IpReassembler } from './ip-reassembly.ts';
 import { PcapParser, pcapMagic } from './pcap.ts';
 import { isPcapng, PcapngParser } from './pcapng.ts';
 import { type QuicConnectionState, QuicInitialTracker } from './quic.ts';
-import { type CapturedHandshake, findClientHelloRecord, streamHandshakes } from './stream-handshakes.ts';
+import {
+  type CapturedHandshake,
+  findClientHelloRecord,
+  isClientHelloRecord,
+  streamHandshakes,
+} from './stream-handshakes.ts';
 import type { CapturedStream } from './streams.ts';
-import { type Endpoint, type TcpDropReason, type TcpFlowState, TcpReassembler } from './tcp.ts';
+import {
+  type Endpoint,
+  type TcpDropReason,
+  type TcpFlowPeek,
+  type TcpFlowState,
+  TcpReassembler,
+} from './tcp.ts';
 import { parseTcp, parseUdp } from './transport.ts';
 import type { CapturedPacket, DecryptionSecrets } from './types.ts';
 import { WarningLog } from './warnings.ts';
@@ -212,9 +223,12 @@ export class CaptureScanner {
     for (const w of decodeWarnings) this.warnings.add('stream-decoding', w);
     if (stream.evicted === undefined || handshakes === 0) return;
     this.evicted[stream.evicted]++;
+    const reason = REASONS[stream.evicted];
+    // Built only while the kind is under its cap: a capture can evict thousands of connections.
     this.warnings.add(
       'evicted',
-      `${stream.transport} stream ${stream.index} (${where(stream.client, stream.server)}) evicted (${REASONS[stream.evicted]}) before the server's first message; its ClientHello is reported without it`,
+      () =>
+        `${stream.transport} stream ${stream.index} (${where(stream.client, stream.server)}) evicted (${reason}) before the server's first message; its ClientHello is reported without it`,
     );
   }
 
@@ -373,31 +387,40 @@ export class CaptureScanner {
       this.flushTcp(flow);
       return;
     }
-    const scan = this.clientScan(flow, peek.clientIsA);
-    if (scan.start < 0) {
-      scan.start = findClientHelloRecord(peek.client.subarray(scan.from));
-      if (scan.start < 0) {
-        scan.from = Math.max(0, peek.client.length - 5);
-        // Nothing more will come: the byte cap was reached without a ClientHello.
-        if (peek.clientFull) this.tcp.release(flow);
-        return;
-      }
-      scan.start += scan.from;
-    }
-    if (handshakeProgress(peek.client, scan.start, true, 1).messages < 1) return;
+    const start = this.clientHelloStart(flow, peek);
+    if (start < 0) return;
+    if (handshakeProgress(peek.client, start, true, 1).messages < 1) return;
     const server = handshakeProgress(peek.server, 0, true, 1);
     if (server.messages < 1 && !server.other) {
       // The client has said its part and waits, perhaps for a long time: keep only its bytes.
       if (peek.server.length === 0) this.tcp.compact(flow);
       return;
     }
-    if (server.helloRetryRequest && handshakeProgress(peek.client, scan.start, true, 2).messages < 2) return;
+    if (server.helloRetryRequest && handshakeProgress(peek.client, start, true, 2).messages < 2) return;
     this.flushTcp(flow);
   }
 
-  private clientScan(flow: TcpFlowState, clientIsA: boolean): NonNullable<TcpFlowState['helloScan']> {
-    if (flow.helloScan?.clientIsA !== clientIsA) flow.helloScan = { clientIsA, start: -1, from: 0 };
-    return flow.helloScan;
+  /**
+   * Where the client's ClientHello record starts, -1 while none is found. A search that had to
+   * look past the first byte is remembered on the flow, so a stream is searched once.
+   */
+  private clientHelloStart(flow: TcpFlowState, peek: TcpFlowPeek): number {
+    let scan = flow.helloScan;
+    // The usual case, the client's bytes start with it: nothing to remember.
+    if (scan === undefined && isClientHelloRecord(peek.client, 0)) return 0;
+    if (scan?.clientIsA !== peek.clientIsA) {
+      scan = { clientIsA: peek.clientIsA, start: -1, from: 0 };
+      flow.helloScan = scan;
+    }
+    if (scan.start < 0) {
+      scan.start = findClientHelloRecord(peek.client, scan.from);
+      if (scan.start < 0) {
+        scan.from = Math.max(0, peek.client.length - 5);
+        // Nothing more will come: the byte cap was reached without a ClientHello.
+        if (peek.clientFull) this.tcp.release(flow);
+      }
+    }
+    return scan.start;
   }
 
   private dropTcp(flow: TcpFlowState, reason: TcpDropReason): void {

@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { concatBytes } from '../../src/bytes/hex.ts';
 import { ipHeaderRecord, readIpHeader } from '../../src/capture/headers.ts';
-import { captureStreams, parseTcp, RangeBuffer, SlabPool, TcpReassembler } from '../../src/capture/index.ts';
+import {
+  captureStreams,
+  parseTcp,
+  RangeBuffer,
+  SlabPool,
+  type TcpFlowState,
+  TcpReassembler,
+} from '../../src/capture/index.ts';
 import { clientHelloRecord, ethernet, FLAGS, ipv4, ipv6, tcp, writePcap } from './helpers/capture-writer.ts';
 
 const C = '192.0.2.1';
@@ -177,6 +184,27 @@ describe('TCP flow table', () => {
     r.evict(200, { idleSeconds: 100, maxFlows: 10, maxBufferedBytes: 1e9 });
     expect(dropped).toEqual([1, 2, 3, 0]);
     expect(r.size).toBe(0);
+  });
+
+  test('a flow keeps its endpoints after it leaves the table, and the flows after it reuse its place', () => {
+    const r = new TcpReassembler({ keepFlows: false, onDrop: () => {} });
+    const header = ipHeaderRecord();
+    const left: { flow: TcpFlowState; ip: string; port: number }[] = [];
+    for (let i = 0; i < 600; i++) {
+      const ip = `10.0.${i >> 8}.${i & 255}`;
+      const frame = ipv4(ip, S, 6, tcp(1000 + i, 443, 10, FLAGS.syn));
+      readIpHeader(frame, 0, header);
+      const flow = r.pushFrame(i, frame, header)!;
+      expect(flow.index).toBe(i);
+      left.push({ flow, ip, port: 1000 + i });
+      // Every flow but the latest is idle for longer than a second, and goes.
+      r.evict(i, { idleSeconds: 0.5, maxFlows: 1e6, maxBufferedBytes: 1e9 });
+      expect(r.size).toBe(1);
+    }
+    for (const { flow, ip, port } of left) {
+      expect(flow.a).toEqual({ ip, port });
+      expect(flow.b).toEqual({ ip: S, port: 443 });
+    }
   });
 
   test('many flows sharing the table each keep their own bytes', () => {
