@@ -273,6 +273,49 @@ describe('RangeBuffer', () => {
   });
 });
 
+describe('RangeBuffer against a byte-by-byte model', () => {
+  for (const pooled of [false, true]) {
+    test(`random pieces in any order give the model's bytes, holes and end${pooled ? ' (from a pool)' : ''}`, () => {
+      let seed = 7;
+      const random = (n: number) => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 8) % n;
+      };
+      const pool = pooled ? new SlabPool(2048, 512) : undefined;
+      for (let round = 0; round < 40; round++) {
+        const cap = 50 + random(700);
+        const b = new RangeBuffer(cap, pool);
+        const model: (number | undefined)[] = [];
+        // The stream's own bytes: byte n is n & 255.
+        for (let w = 0; w < 12; w++) {
+          const offset = random(cap + 20) - 10;
+          // Half the pieces are the stream's own bytes (overlaps agree), half are other bytes.
+          const own = random(2) === 0;
+          const piece = Uint8Array.from({ length: random(120) }, (_, i) =>
+            own ? (offset + i) & 255 : random(256),
+          );
+          const agrees = Array.from(piece).every((v, i) => (model[offset + i] ?? v) === v);
+          expect(b.agrees(offset, piece)).toBe(agrees);
+          b.write(offset, piece);
+          piece.forEach((v, i) => {
+            const at = offset + i;
+            if (at >= 0 && at < cap && model[at] === undefined) model[at] = v;
+          });
+          let contiguous = 0;
+          while (model[contiguous] !== undefined) contiguous++;
+          const end = model.length;
+          expect(Array.from(b.contiguous())).toEqual(model.slice(0, contiguous));
+          expect(Array.from(b.peek())).toEqual(model.slice(0, contiguous));
+          expect(b.end).toBe(end);
+          expect(b.empty).toBe(end === 0);
+          expect(b.hasHole).toBe(end > contiguous);
+        }
+        if (round % 2 === 0) b.free();
+      }
+    });
+  }
+});
+
 describe('SlabPool', () => {
   const filled = (length: number, value: number) => new Uint8Array(length).fill(value);
 
