@@ -390,12 +390,13 @@ export class CaptureScanner {
     const start = this.clientHelloStart(flow, peek);
     if (start < 0) return;
     if (handshakeProgress(peek.client, start, true, 1).messages < 1) return;
-    const server = handshakeProgress(peek.server, 0, true, 1);
-    if (server.messages < 1 && !server.other) {
+    if (peek.server.length === 0) {
       // The client has said its part and waits, perhaps for a long time: keep only its bytes.
-      if (peek.server.length === 0) this.tcp.compact(flow);
+      this.tcp.compact(flow);
       return;
     }
+    const server = handshakeProgress(peek.server, 0, true, 1);
+    if (server.messages < 1 && !server.other) return;
     if (server.helloRetryRequest && handshakeProgress(peek.client, start, true, 2).messages < 2) return;
     this.flushTcp(flow);
   }
@@ -406,8 +407,11 @@ export class CaptureScanner {
    */
   private clientHelloStart(flow: TcpFlowState, peek: TcpFlowPeek): number {
     let scan = flow.helloScan;
-    // The usual case, the client's bytes start with it: nothing to remember.
-    if (scan === undefined && isClientHelloRecord(peek.client, 0)) return 0;
+    if (scan === undefined) {
+      // The usual case, the client's bytes start with it (or have not come yet): nothing to remember.
+      if (isClientHelloRecord(peek.client, 0)) return 0;
+      if (peek.client.length < 6 && !peek.clientFull) return -1;
+    }
     if (scan?.clientIsA !== peek.clientIsA) {
       scan = { clientIsA: peek.clientIsA, start: -1, from: 0 };
       flow.helloScan = scan;
@@ -430,16 +434,24 @@ export class CaptureScanner {
   private flushTcp(flow: TcpFlowState, evicted?: PendingStream['evicted']): void {
     const f = this.tcp.take(flow);
     flow.helloScan = undefined;
-    this.out.push({
-      transport: 'tcp',
-      index: f.index,
-      client: f.client,
-      server: f.server,
-      firstSeen: f.firstSeen,
-      clientBytes: f.clientBytes,
-      serverBytes: f.serverBytes,
-      ...(evicted ? { evicted } : {}),
-    });
+    this.pend(
+      {
+        transport: 'tcp',
+        index: f.index,
+        client: f.client,
+        server: f.server,
+        firstSeen: f.firstSeen,
+        clientBytes: f.clientBytes,
+        serverBytes: f.serverBytes,
+      },
+      evicted,
+    );
+  }
+
+  /** Queues a finished connection, marked when it was evicted (no `evicted` key otherwise). */
+  private pend(stream: Mutable<PendingStream>, evicted: PendingStream['evicted']): void {
+    if (evicted) stream.evicted = evicted;
+    this.out.push(stream);
   }
 
   private checkQuic(conn: QuicConnectionState): void {
@@ -454,16 +466,18 @@ export class CaptureScanner {
   private flushQuic(conn: QuicConnectionState, reason?: 'idle' | 'count'): void {
     const c = this.quic.view(conn);
     this.quic.release(conn);
-    this.out.push({
-      transport: 'quic',
-      index: c.index,
-      client: c.client,
-      server: c.server,
-      firstSeen: c.firstSeen,
-      clientBytes: c.clientCrypto,
-      serverBytes: c.serverCrypto,
-      ...(reason ? { evicted: reason } : {}),
-    });
+    this.pend(
+      {
+        transport: 'quic',
+        index: c.index,
+        client: c.client,
+        server: c.server,
+        firstSeen: c.firstSeen,
+        clientBytes: c.clientCrypto,
+        serverBytes: c.serverCrypto,
+      },
+      reason,
+    );
   }
 }
 
@@ -473,6 +487,8 @@ const REASONS: Record<TcpDropReason, string> = {
   memory: 'over the buffer budget',
   replaced: 'its 4-tuple was reused',
 };
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function where(client: Endpoint, server: Endpoint): string {
   return `${endpointText(client.ip, client.port)} → ${endpointText(server.ip, server.port)}`;

@@ -203,7 +203,7 @@ class Flow implements TcpFlowState {
     this.index = index;
     this.firstSeen = time;
     this.lastSeen = time;
-    this.dirs = [direction(), direction()];
+    this.dirs = [NO_DIRECTION, NO_DIRECTION];
     this.tuples = tuples;
     this.slot = slot;
     this.hash = hash;
@@ -357,7 +357,12 @@ export class TcpReassembler {
       this.linkRecency(flow);
     }
     if (time > flow.lastSeen) flow.lastSeen = time;
-    const dir = flow.dirs[this.forward ? 0 : 1];
+    const side = this.forward ? 0 : 1;
+    let dir = flow.dirs[side];
+    if (dir === NO_DIRECTION) {
+      dir = direction();
+      flow.dirs[side] = dir;
+    }
     if (flags & (TCP_FLAGS.fin | TCP_FLAGS.rst)) dir.closed = true;
     if (flags & TCP_FLAGS.rst) flow.reset = true;
     if (syn) {
@@ -461,6 +466,7 @@ export class TcpReassembler {
     if (flow.released) return;
     flow.released = true;
     for (const dir of flow.dirs) {
+      if (dir.buffer === NO_BYTES) continue;
       this.buffered -= dir.buffer.capacity;
       dir.buffer.free();
       dir.buffer = NO_BYTES;
@@ -596,6 +602,12 @@ function direction(): Direction {
     buffer: NO_BYTES,
   };
 }
+
+/**
+ * The state of a direction that sent nothing yet (shared, never written: a flow's direction
+ * gets its own on its first packet). Many connections in a capture are seen one way only.
+ */
+const NO_DIRECTION: Direction = Object.freeze(direction());
 
 /** True for bytes that start like a TLS handshake record carrying a ClientHello: 0x16 0x03 xx .. .. 0x01. */
 export function looksLikeClientHello(bytes: Uint8Array): boolean {
