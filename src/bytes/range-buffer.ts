@@ -14,9 +14,8 @@
  * valid for as long as it is kept (it keeps its slab alive), even after the buffer is freed or
  * moved. A slab is let go once no buffer uses it. So that a few long-lived buffers cannot hold
  * many mostly-freed slabs, when the freed room in slabs still held passes half the room in use
- * (plus four slabs), the buffers still in use are moved into fresh slabs, packed: the slabs
- * held stay within 1.5 times the bytes in use plus five slabs, and each byte moved was paid for
- * by two bytes freed.
+ * or 4 MiB, whichever is less (plus four slabs), the buffers still in use are moved into fresh
+ * slabs, packed: the slabs held stay within the bytes in use plus that much plus one slab.
  * @example
  * const pool = new SlabPool(); const buf = new RangeBuffer(1024, pool); buf.write(0, bytes); buf.free();
  */
@@ -80,7 +79,8 @@ export class SlabPool {
     slab.live -= size;
     this.used -= size;
     if (slab.live === 0 && slab !== this.current) this.held.delete(slab);
-    if (this.heldBytes - this.used > this.used / 2 + 4 * this.slabSize) this.pack();
+    const spare = Math.min(this.used / 2, MAX_SPARE) + 4 * this.slabSize;
+    if (this.heldBytes - this.used > spare) this.pack();
   }
 
   /** Moves every buffer still in a slab into fresh slabs, so the old ones can go. */
@@ -94,6 +94,9 @@ export class SlabPool {
     }
   }
 }
+
+/** The most freed room a pool leaves in the slabs it holds (plus four slabs), however many bytes are in use. */
+const MAX_SPARE = 4 * 1024 * 1024;
 
 /** One slab: its bytes, how many are carved, how many of those buffers still use, and its buffers by index. */
 interface Slab {

@@ -365,6 +365,23 @@ describe('SlabPool', () => {
     for (const { buffer, value } of kept) expect(Array.from(new Set(buffer.peek()))).toEqual([value]);
   });
 
+  test('freed room left in held slabs stays under 4 MiB however many bytes are in use', () => {
+    const pool = new SlabPool();
+    const kept: RangeBuffer[] = [];
+    const piece = filled(200, 5);
+    for (let i = 0; i < 100_000; i++) {
+      const b = new RangeBuffer(1000, pool);
+      b.write(0, piece);
+      // Every other buffer lives on: half of each slab is freed room.
+      if (i % 2 === 0) kept.push(b);
+      else b.free();
+      if (i % 100 === 0)
+        expect(pool.heldBytes - pool.usedBytes).toBeLessThanOrEqual(4 * 1024 * 1024 + 5 * 16 * 1024);
+    }
+    expect(pool.usedBytes).toBe(kept.length * 200);
+    expect(kept.every((b) => b.peek().every((v) => v === 5))).toBe(true);
+  });
+
   test('rejects a slab size or largest buffer out of range', () => {
     expect(() => new SlabPool(0)).toThrow(RangeError);
     expect(() => new SlabPool(1024, 2048)).toThrow(RangeError);
