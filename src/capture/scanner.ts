@@ -15,12 +15,7 @@ import { IpReassembler } from './ip-reassembly.ts';
 import { PcapParser, pcapMagic } from './pcap.ts';
 import { isPcapng, PcapngParser } from './pcapng.ts';
 import { type QuicConnectionState, QuicInitialTracker } from './quic.ts';
-import {
-  type CapturedHandshake,
-  findClientHelloRecord,
-  isClientHelloRecord,
-  streamHandshakes,
-} from './stream-handshakes.ts';
+import { type CapturedHandshake, findClientHelloRecord, streamHandshakes } from './stream-handshakes.ts';
 import type { CapturedStream } from './streams.ts';
 import {
   type Endpoint,
@@ -406,23 +401,33 @@ export class CaptureScanner {
    * look past the first byte is remembered on the flow, so a stream is searched once.
    */
   private clientHelloStart(flow: TcpFlowState, peek: TcpFlowPeek): number {
-    let scan = flow.helloScan;
-    if (scan === undefined) {
-      // The usual case, the client's bytes start with it (or have not come yet): nothing to remember.
-      if (isClientHelloRecord(peek.client, 0)) return 0;
-      if (peek.client.length < 6 && !peek.clientFull) return -1;
-    }
+    const scan = flow.helloScan;
     if (scan?.clientIsA !== peek.clientIsA) {
-      scan = { clientIsA: peek.clientIsA, start: -1, from: 0 };
-      flow.helloScan = scan;
+      // Nothing to search yet, or (the usual case) the client's bytes start with it and it is
+      // found again at once: nothing to remember.
+      if (peek.client.length < 6 && !peek.clientFull) return -1;
+      const start = findClientHelloRecord(peek.client);
+      if (start === 0) return 0;
+      flow.helloScan = { clientIsA: peek.clientIsA, start, from: 0 };
+      return this.searched(flow, peek, flow.helloScan);
     }
     if (scan.start < 0) {
       scan.start = findClientHelloRecord(peek.client, scan.from);
-      if (scan.start < 0) {
-        scan.from = Math.max(0, peek.client.length - 5);
-        // Nothing more will come: the byte cap was reached without a ClientHello.
-        if (peek.clientFull) this.tcp.release(flow);
-      }
+      return this.searched(flow, peek, scan);
+    }
+    return scan.start;
+  }
+
+  /** After a search for the ClientHello: where to search from next time when none was found. */
+  private searched(
+    flow: TcpFlowState,
+    peek: TcpFlowPeek,
+    scan: NonNullable<TcpFlowState['helloScan']>,
+  ): number {
+    if (scan.start < 0) {
+      scan.from = Math.max(0, peek.client.length - 5);
+      // Nothing more will come: the byte cap was reached without a ClientHello.
+      if (peek.clientFull) this.tcp.release(flow);
     }
     return scan.start;
   }

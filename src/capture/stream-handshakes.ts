@@ -120,15 +120,11 @@ function describe(e: DecodeError, shift: number): string {
  * exchange (SOCKS, HTTP CONNECT) precedes TLS on the same connection. The search starts at `from`.
  */
 export function findClientHelloRecord(bytes: Uint8Array, from = 0): number {
-  for (let i = from; i + 6 <= bytes.length; i++) if (isClientHelloRecord(bytes, i)) return i;
+  for (let i = from; i + 6 <= bytes.length; i++) {
+    if (bytes[i] === 0x16 && bytes[i + 1] === 0x03 && bytes[i + 2] <= 0x04 && bytes[i + 5] === 0x01) {
+      const length = (bytes[i + 3] << 8) | bytes[i + 4];
+      if (length >= 4 && length <= 16384 + 2048) return i;
+    }
+  }
   return -1;
-}
-
-/** True when a record that looks like it starts a ClientHello (see {@link findClientHelloRecord}) starts at `at`. */
-export function isClientHelloRecord(bytes: Uint8Array, at: number): boolean {
-  if (at + 6 > bytes.length) return false;
-  if (bytes[at] !== 0x16 || bytes[at + 1] !== 0x03 || bytes[at + 2] > 0x04 || bytes[at + 5] !== 0x01)
-    return false;
-  const length = (bytes[at + 3] << 8) | bytes[at + 4];
-  return length >= 4 && length <= 16384 + 2048;
 }
