@@ -17,7 +17,13 @@ import { isPcapng, PcapngParser } from './pcapng.ts';
 import { type QuicConnectionState, QuicInitialTracker } from './quic.ts';
 import { type CapturedHandshake, findClientHelloRecord, streamHandshakes } from './stream-handshakes.ts';
 import type { CapturedStream } from './streams.ts';
-import { type Endpoint, type TcpDropReason, type TcpFlowState, TcpReassembler } from './tcp.ts';
+import {
+  type Endpoint,
+  type TcpDropReason,
+  type TcpFlowPeek,
+  type TcpFlowState,
+  TcpReassembler,
+} from './tcp.ts';
 import { parseTcp, parseUdp } from './transport.ts';
 import type { CapturedPacket, DecryptionSecrets } from './types.ts';
 import { WarningLog } from './warnings.ts';
@@ -212,9 +218,12 @@ export class CaptureScanner {
     for (const w of decodeWarnings) this.warnings.add('stream-decoding', w);
     if (stream.evicted === undefined || handshakes === 0) return;
     this.evicted[stream.evicted]++;
+    const reason = REASONS[stream.evicted];
+    // Built only while the kind is under its cap: a capture can evict thousands of connections.
     this.warnings.add(
       'evicted',
-      `${stream.transport} stream ${stream.index} (${where(stream.client, stream.server)}) evicted (${REASONS[stream.evicted]}) before the server's first message; its ClientHello is reported without it`,
+      () =>
+        `${stream.transport} stream ${stream.index} (${where(stream.client, stream.server)}) evicted (${reason}) before the server's first message; its ClientHello is reported without it`,
     );
   }
 
@@ -373,31 +382,54 @@ export class CaptureScanner {
       this.flushTcp(flow);
       return;
     }
-    const scan = this.clientScan(flow, peek.clientIsA);
-    if (scan.start < 0) {
-      scan.start = findClientHelloRecord(peek.client.subarray(scan.from));
-      if (scan.start < 0) {
-        scan.from = Math.max(0, peek.client.length - 5);
-        // Nothing more will come: the byte cap was reached without a ClientHello.
-        if (peek.clientFull) this.tcp.release(flow);
-        return;
-      }
-      scan.start += scan.from;
-    }
-    if (handshakeProgress(peek.client, scan.start, true, 1).messages < 1) return;
-    const server = handshakeProgress(peek.server, 0, true, 1);
-    if (server.messages < 1 && !server.other) {
+    const start = this.clientHelloStart(flow, peek);
+    if (start < 0) return;
+    if (handshakeProgress(peek.client, start, true, 1).messages < 1) return;
+    if (peek.server.length === 0) {
       // The client has said its part and waits, perhaps for a long time: keep only its bytes.
-      if (peek.server.length === 0) this.tcp.compact(flow);
+      this.tcp.compact(flow);
       return;
     }
-    if (server.helloRetryRequest && handshakeProgress(peek.client, scan.start, true, 2).messages < 2) return;
+    const server = handshakeProgress(peek.server, 0, true, 1);
+    if (server.messages < 1 && !server.other) return;
+    if (server.helloRetryRequest && handshakeProgress(peek.client, start, true, 2).messages < 2) return;
     this.flushTcp(flow);
   }
 
-  private clientScan(flow: TcpFlowState, clientIsA: boolean): NonNullable<TcpFlowState['helloScan']> {
-    if (flow.helloScan?.clientIsA !== clientIsA) flow.helloScan = { clientIsA, start: -1, from: 0 };
-    return flow.helloScan;
+  /**
+   * Where the client's ClientHello record starts, -1 while none is found. A search that had to
+   * look past the first byte is remembered on the flow, so a stream is searched once.
+   */
+  private clientHelloStart(flow: TcpFlowState, peek: TcpFlowPeek): number {
+    const scan = flow.helloScan;
+    if (scan?.clientIsA !== peek.clientIsA) {
+      // Nothing to search yet, or (the usual case) the client's bytes start with it and it is
+      // found again at once: nothing to remember.
+      if (peek.client.length < 6 && !peek.clientFull) return -1;
+      const start = findClientHelloRecord(peek.client);
+      if (start === 0) return 0;
+      flow.helloScan = { clientIsA: peek.clientIsA, start, from: 0 };
+      return this.searched(flow, peek, flow.helloScan);
+    }
+    if (scan.start < 0) {
+      scan.start = findClientHelloRecord(peek.client, scan.from);
+      return this.searched(flow, peek, scan);
+    }
+    return scan.start;
+  }
+
+  /** After a search for the ClientHello: where to search from next time when none was found. */
+  private searched(
+    flow: TcpFlowState,
+    peek: TcpFlowPeek,
+    scan: NonNullable<TcpFlowState['helloScan']>,
+  ): number {
+    if (scan.start < 0) {
+      scan.from = Math.max(0, peek.client.length - 5);
+      // Nothing more will come: the byte cap was reached without a ClientHello.
+      if (peek.clientFull) this.tcp.release(flow);
+    }
+    return scan.start;
   }
 
   private dropTcp(flow: TcpFlowState, reason: TcpDropReason): void {
@@ -407,16 +439,24 @@ export class CaptureScanner {
   private flushTcp(flow: TcpFlowState, evicted?: PendingStream['evicted']): void {
     const f = this.tcp.take(flow);
     flow.helloScan = undefined;
-    this.out.push({
-      transport: 'tcp',
-      index: f.index,
-      client: f.client,
-      server: f.server,
-      firstSeen: f.firstSeen,
-      clientBytes: f.clientBytes,
-      serverBytes: f.serverBytes,
-      ...(evicted ? { evicted } : {}),
-    });
+    this.pend(
+      {
+        transport: 'tcp',
+        index: f.index,
+        client: f.client,
+        server: f.server,
+        firstSeen: f.firstSeen,
+        clientBytes: f.clientBytes,
+        serverBytes: f.serverBytes,
+      },
+      evicted,
+    );
+  }
+
+  /** Queues a finished connection, marked when it was evicted (no `evicted` key otherwise). */
+  private pend(stream: Mutable<PendingStream>, evicted: PendingStream['evicted']): void {
+    if (evicted) stream.evicted = evicted;
+    this.out.push(stream);
   }
 
   private checkQuic(conn: QuicConnectionState): void {
@@ -431,16 +471,18 @@ export class CaptureScanner {
   private flushQuic(conn: QuicConnectionState, reason?: 'idle' | 'count'): void {
     const c = this.quic.view(conn);
     this.quic.release(conn);
-    this.out.push({
-      transport: 'quic',
-      index: c.index,
-      client: c.client,
-      server: c.server,
-      firstSeen: c.firstSeen,
-      clientBytes: c.clientCrypto,
-      serverBytes: c.serverCrypto,
-      ...(reason ? { evicted: reason } : {}),
-    });
+    this.pend(
+      {
+        transport: 'quic',
+        index: c.index,
+        client: c.client,
+        server: c.server,
+        firstSeen: c.firstSeen,
+        clientBytes: c.clientCrypto,
+        serverBytes: c.serverCrypto,
+      },
+      reason,
+    );
   }
 }
 
@@ -450,6 +492,8 @@ const REASONS: Record<TcpDropReason, string> = {
   memory: 'over the buffer budget',
   replaced: 'its 4-tuple was reused',
 };
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function where(client: Endpoint, server: Endpoint): string {
   return `${endpointText(client.ip, client.port)} → ${endpointText(server.ip, server.port)}`;

@@ -117,10 +117,10 @@ function describe(e: DecodeError, shift: number): string {
 /**
  * Offset of the first record that looks like it starts a ClientHello: content type 22,
  * version 3.x, a plausible length, and handshake type 1. Usually 0; later when a proxy
- * exchange (SOCKS, HTTP CONNECT) precedes TLS on the same connection.
+ * exchange (SOCKS, HTTP CONNECT) precedes TLS on the same connection. The search starts at `from`.
  */
-export function findClientHelloRecord(bytes: Uint8Array): number {
-  for (let i = 0; i + 6 <= bytes.length; i++) {
+export function findClientHelloRecord(bytes: Uint8Array, from = 0): number {
+  for (let i = from; i + 6 <= bytes.length; i++) {
     if (bytes[i] === 0x16 && bytes[i + 1] === 0x03 && bytes[i + 2] <= 0x04 && bytes[i + 5] === 0x01) {
       const length = (bytes[i + 3] << 8) | bytes[i + 4];
       if (length >= 4 && length <= 16384 + 2048) return i;

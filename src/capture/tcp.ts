@@ -5,7 +5,7 @@
  * first copy of a byte wins), and a per-direction byte cap so memory stays bounded.
  */
 
-import { RangeBuffer } from '../bytes/range-buffer.ts';
+import { RangeBuffer, SlabPool } from '../bytes/range-buffer.ts';
 import { type IpHeader, tcpHeaderLength } from './headers.ts';
 import { ipv6Text } from './ip.ts';
 import { TCP_FLAGS, type TcpSegment } from './transport.ts';
@@ -132,19 +132,57 @@ const KIND_TEXT = 3;
 
 const EVIDENCE: readonly ClientEvidence[] = ['syn', 'syn-ack', 'client-hello', 'first-packet'];
 
-/** A flow in the table: its state, its 4-tuple, and its places in the hash chain and the recency list. */
+/**
+ * The 4-tuples of the flows in the table, {@link TUPLE_WORDS} words per slot in one array: a
+ * flow holds its slot's number, not an array (or endpoint objects) of its own.
+ */
+class TupleTable {
+  words: Int32Array = new Int32Array(TUPLE_WORDS * 256);
+  /** Slots handed out so far, and those given back since. */
+  private used = 0;
+  private readonly free: number[] = [];
+
+  /** A slot holding a copy of `t`. */
+  take(t: Tuple): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.used++;
+      if (slot * TUPLE_WORDS >= this.words.length) {
+        const words = new Int32Array(this.words.length * 2);
+        words.set(this.words);
+        this.words = words;
+      }
+    }
+    this.words.set(t, slot * TUPLE_WORDS);
+    return slot;
+  }
+
+  give(slot: number): void {
+    this.free.push(slot);
+  }
+
+  /** The endpoint in words `at` (0 or {@link DST}) of `slot`. */
+  endpoint(slot: number, at: number): Endpoint {
+    const from = slot * TUPLE_WORDS + at;
+    return { ip: addressText(this.words, from), port: this.words[from + 4] & 0xffff };
+  }
+}
+
+/** A flow in the table: its state, its 4-tuple's slot, and its places in the hash chain and the recency list. */
 class Flow implements TcpFlowState {
   readonly index: number;
   readonly firstSeen: number;
   lastSeen: number;
   released = false;
   reset = false;
-  readonly a: Endpoint;
-  readonly b: Endpoint;
   readonly dirs: [Direction, Direction];
   helloScan: TcpFlowState['helloScan'] = undefined;
-  /** a's and b's words (see {@link Tuple}). */
-  readonly tuple: Tuple;
+  /** Where its 4-tuple is (-1 once it left the table). */
+  slot: number;
+  private readonly tuples: TupleTable;
+  /** a and b, made from the 4-tuple when first asked for (most flows are only asked once, at the end). */
+  private endpointA: Endpoint | undefined;
+  private endpointB: Endpoint | undefined;
   readonly hash: number;
   /** The next flow whose 4-tuple has the same hash. */
   sameHash: Flow | undefined = undefined;
@@ -153,15 +191,43 @@ class Flow implements TcpFlowState {
   newer: Flow | undefined = undefined;
   inTable = false;
 
-  constructor(index: number, time: number, a: Endpoint, b: Endpoint, tuple: Tuple, hash: number) {
+  constructor(
+    index: number,
+    time: number,
+    tuples: TupleTable,
+    slot: number,
+    hash: number,
+    a: Endpoint | undefined,
+    b: Endpoint | undefined,
+  ) {
     this.index = index;
     this.firstSeen = time;
     this.lastSeen = time;
-    this.a = a;
-    this.b = b;
-    this.dirs = [direction(), direction()];
-    this.tuple = tuple;
+    this.dirs = [NO_DIRECTION, NO_DIRECTION];
+    this.tuples = tuples;
+    this.slot = slot;
     this.hash = hash;
+    this.endpointA = a;
+    this.endpointB = b;
+  }
+
+  get a(): Endpoint {
+    this.endpointA ??= this.tuples.endpoint(this.slot, 0);
+    return this.endpointA;
+  }
+
+  get b(): Endpoint {
+    this.endpointB ??= this.tuples.endpoint(this.slot, DST);
+    return this.endpointB;
+  }
+
+  /** Makes a and b while the 4-tuple is at hand; its slot, which the next flow may take. */
+  leaveTable(): number {
+    this.endpointA = this.a;
+    this.endpointB = this.b;
+    const slot = this.slot;
+    this.slot = -1;
+    return slot;
   }
 
   get key(): string {
@@ -178,6 +244,8 @@ class Flow implements TcpFlowState {
  */
 export class TcpReassembler {
   private readonly cap: number;
+  /** Where the flows' buffers are carved: one or two short streams per connection, many connections. */
+  private readonly pool = new SlabPool();
   /** Flows by the hash of their 4-tuple (one chain per hash). */
   private readonly byHash = new Map<number, Flow>();
   /** The recency list's ends: least and most recently used. */
@@ -190,6 +258,7 @@ export class TcpReassembler {
   private buffered = 0;
   /** The 4-tuple of the segment being added (reused). */
   private readonly tuple: Tuple = new Int32Array(TUPLE_WORDS);
+  private readonly tuples = new TupleTable();
   /** Set by {@link find}: the segment goes from the flow's `a` to its `b`. */
   private forward = true;
 
@@ -270,12 +339,15 @@ export class TcpReassembler {
     if (flow && syn && !ack && this.startsNewFlow(flow, seq)) {
       this.remove(flow);
       if (!flow.released) this.onDrop?.(flow, 'replaced');
+      // Neither kept for flows() nor taken: its buffers go back to the pool.
+      if (this.all === undefined) this.release(flow);
       flow = undefined;
     }
     if (!flow) {
-      const a = { ip: srcIp ?? addressText(t, 0), port: t[4] & 0xffff };
-      const b = { ip: dstIp ?? addressText(t, DST), port: t[DST + 4] & 0xffff };
-      flow = new Flow(this.count++, time, a, b, t.slice(), hash);
+      // Text the caller gave is kept as it was (an address not in canonical form is compared as text).
+      const a = srcIp === undefined ? undefined : { ip: srcIp, port: t[4] & 0xffff };
+      const b = dstIp === undefined ? undefined : { ip: dstIp, port: t[DST + 4] & 0xffff };
+      flow = new Flow(this.count++, time, this.tuples, this.tuples.take(t), hash, a, b);
       this.forward = true;
       this.insert(flow);
       this.all?.push(flow);
@@ -285,7 +357,12 @@ export class TcpReassembler {
       this.linkRecency(flow);
     }
     if (time > flow.lastSeen) flow.lastSeen = time;
-    const dir = flow.dirs[this.forward ? 0 : 1];
+    const side = this.forward ? 0 : 1;
+    let dir = flow.dirs[side];
+    if (dir === NO_DIRECTION) {
+      dir = direction();
+      flow.dirs[side] = dir;
+    }
     if (flags & (TCP_FLAGS.fin | TCP_FLAGS.rst)) dir.closed = true;
     if (flags & TCP_FLAGS.rst) flow.reset = true;
     if (syn) {
@@ -299,7 +376,7 @@ export class TcpReassembler {
     if (dir.base === undefined) dir.base = dataSeq;
     let offset = (dataSeq - dir.base) | 0;
     // Buffers are made on a direction's first data: most flows send data one way, or not at all.
-    if (dir.buffer === NO_BYTES) dir.buffer = new RangeBuffer(this.cap);
+    if (dir.buffer === NO_BYTES) dir.buffer = new RangeBuffer(this.cap, this.pool);
     const before = dir.buffer.capacity;
     if (offset < 0 && dir.isn === undefined && -offset < this.cap) {
       // No SYN seen: the stream starts at the lowest byte seen so far.
@@ -389,7 +466,9 @@ export class TcpReassembler {
     if (flow.released) return;
     flow.released = true;
     for (const dir of flow.dirs) {
+      if (dir.buffer === NO_BYTES) continue;
       this.buffered -= dir.buffer.capacity;
+      dir.buffer.free();
       dir.buffer = NO_BYTES;
     }
   }
@@ -415,16 +494,17 @@ export class TcpReassembler {
   /** The flow of the segment in {@link tuple}, and (in {@link forward}) which way it goes. */
   private find(hash: number, srcIp: string | undefined, dstIp: string | undefined): Flow | undefined {
     const t = this.tuple;
+    const f = this.tuples.words;
     for (let flow = this.byHash.get(hash); flow !== undefined; flow = flow.sameHash) {
-      const f = flow.tuple;
-      if (sameWords(f, 0, t, 0) && sameWords(f, DST, t, DST)) {
+      const at = flow.slot * TUPLE_WORDS;
+      if (sameWords(f, at, t, 0) && sameWords(f, at + DST, t, DST)) {
         if (t[4] >>> 16 === KIND_TEXT || t[DST + 4] >>> 16 === KIND_TEXT) {
           if (flow.a.ip !== srcIp || flow.b.ip !== dstIp) continue;
         }
         this.forward = true;
         return flow;
       }
-      if (sameWords(f, 0, t, DST) && sameWords(f, DST, t, 0)) {
+      if (sameWords(f, at, t, DST) && sameWords(f, at + DST, t, 0)) {
         if (t[4] >>> 16 === KIND_TEXT || t[DST + 4] >>> 16 === KIND_TEXT) {
           if (flow.a.ip !== dstIp || flow.b.ip !== srcIp) continue;
         }
@@ -448,6 +528,7 @@ export class TcpReassembler {
     if (!flow.inTable) return;
     flow.inTable = false;
     this.tracked--;
+    this.tuples.give(flow.leaveTable());
     this.unlinkRecency(flow);
     const first = this.byHash.get(flow.hash);
     if (first === flow) {
@@ -521,6 +602,12 @@ function direction(): Direction {
     buffer: NO_BYTES,
   };
 }
+
+/**
+ * The state of a direction that sent nothing yet (shared, never written: a flow's direction
+ * gets its own on its first packet). Many connections in a capture are seen one way only.
+ */
+const NO_DIRECTION: Direction = Object.freeze(direction());
 
 /** True for bytes that start like a TLS handshake record carrying a ClientHello: 0x16 0x03 xx .. .. 0x01. */
 export function looksLikeClientHello(bytes: Uint8Array): boolean {

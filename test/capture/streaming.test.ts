@@ -7,6 +7,7 @@ import { captureHandshakes } from '../../src/capture/handshakes.ts';
 import { CaptureScanner } from '../../src/capture/scanner.ts';
 import { WarningLog } from '../../src/capture/warnings.ts';
 import { ja4 } from '../../src/fingerprint/ja4.ts';
+import { parseClientHello } from '../../src/handshake/client-hello.ts';
 import { ethernet, FLAGS, ipv4, tcp, writePcap } from './helpers/capture-writer.ts';
 
 const PCAP = join(process.cwd(), '..', 'shared', 'conformance', 'ja4', 'pcap');
@@ -139,6 +140,34 @@ describe('captureHandshakes over a stream', () => {
     expect(found).toHaveLength(6);
     expect(stream.stats().evicted.memory).toBeGreaterThan(0);
     expect(stream.stats().evicted.memory).toBeLessThan(6);
+  });
+
+  it('finds a ClientHello that follows an HTTP CONNECT exchange, sent in later segments', async () => {
+    const c = '10.0.0.9';
+    const s = '192.0.2.1';
+    const connect = new TextEncoder().encode('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n');
+    const ok = new TextEncoder().encode('HTTP/1.1 200 Connection established\r\n\r\n');
+    const half = 100;
+    let seq = 1001;
+    const segment = (bytes: Uint8Array) => {
+      const frame = ipv4(c, s, 6, tcp(40009, 443, seq, FLAGS.ack | FLAGS.psh, bytes, 5001));
+      seq += bytes.length;
+      return frame;
+    };
+    const frames = [
+      ipv4(c, s, 6, tcp(40009, 443, 1000, FLAGS.syn)),
+      ipv4(s, c, 6, tcp(443, 40009, 5000, FLAGS.syn | FLAGS.ack, undefined, 1001)),
+      segment(connect),
+      ipv4(s, c, 6, tcp(443, 40009, 5001, FLAGS.ack | FLAGS.psh, ok, seq)),
+      // The hello in two segments: the search goes on where the last one stopped.
+      segment(CLIENT_HELLO.subarray(0, half)),
+      segment(CLIENT_HELLO.subarray(half)),
+    ];
+    const file = writePcap(frames.map((f, i) => ({ seconds: 100, fraction: i, data: ethernet(0x0800, f) })));
+    const found = await collect(captureHandshakes([file]));
+    expect(found).toHaveLength(1);
+    expect(found[0].clientHelloOffset).toBe(connect.length + 5);
+    expect(ja4(found[0].clientHello)).toBe(ja4(parseClientHello(CLIENT_HELLO)));
   });
 
   it('forgets a finished connection but does not read its later segments as a new one', async () => {

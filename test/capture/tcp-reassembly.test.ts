@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { concatBytes } from '../../src/bytes/hex.ts';
 import { ipHeaderRecord, readIpHeader } from '../../src/capture/headers.ts';
-import { captureStreams, parseTcp, RangeBuffer, TcpReassembler } from '../../src/capture/index.ts';
+import {
+  captureStreams,
+  parseTcp,
+  RangeBuffer,
+  SlabPool,
+  type TcpFlowState,
+  TcpReassembler,
+} from '../../src/capture/index.ts';
 import { clientHelloRecord, ethernet, FLAGS, ipv4, ipv6, tcp, writePcap } from './helpers/capture-writer.ts';
 
 const C = '192.0.2.1';
@@ -179,6 +186,27 @@ describe('TCP flow table', () => {
     expect(r.size).toBe(0);
   });
 
+  test('a flow keeps its endpoints after it leaves the table, and the flows after it reuse its place', () => {
+    const r = new TcpReassembler({ keepFlows: false, onDrop: () => {} });
+    const header = ipHeaderRecord();
+    const left: { flow: TcpFlowState; ip: string; port: number }[] = [];
+    for (let i = 0; i < 600; i++) {
+      const ip = `10.0.${i >> 8}.${i & 255}`;
+      const frame = ipv4(ip, S, 6, tcp(1000 + i, 443, 10, FLAGS.syn));
+      readIpHeader(frame, 0, header);
+      const flow = r.pushFrame(i, frame, header)!;
+      expect(flow.index).toBe(i);
+      left.push({ flow, ip, port: 1000 + i });
+      // Every flow but the latest is idle for longer than a second, and goes.
+      r.evict(i, { idleSeconds: 0.5, maxFlows: 1e6, maxBufferedBytes: 1e9 });
+      expect(r.size).toBe(1);
+    }
+    for (const { flow, ip, port } of left) {
+      expect(flow.a).toEqual({ ip, port });
+      expect(flow.b).toEqual({ ip: S, port: 443 });
+    }
+  });
+
   test('many flows sharing the table each keep their own bytes', () => {
     const r = new TcpReassembler();
     for (let i = 0; i < 5000; i++) {
@@ -242,5 +270,120 @@ describe('RangeBuffer', () => {
     expect(Array.from(b.peek())).toEqual([1, 2, 3]);
     b.shift(1);
     expect(Array.from(b.peek())).toEqual([]);
+  });
+});
+
+describe('RangeBuffer against a byte-by-byte model', () => {
+  for (const pooled of [false, true]) {
+    test(`random pieces in any order give the model's bytes, holes and end${pooled ? ' (from a pool)' : ''}`, () => {
+      let seed = 7;
+      const random = (n: number) => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 8) % n;
+      };
+      const pool = pooled ? new SlabPool(2048, 512) : undefined;
+      for (let round = 0; round < 40; round++) {
+        const cap = 50 + random(700);
+        const b = new RangeBuffer(cap, pool);
+        const model: (number | undefined)[] = [];
+        // The stream's own bytes: byte n is n & 255.
+        for (let w = 0; w < 12; w++) {
+          const offset = random(cap + 20) - 10;
+          // Half the pieces are the stream's own bytes (overlaps agree), half are other bytes.
+          const own = random(2) === 0;
+          const piece = Uint8Array.from({ length: random(120) }, (_, i) =>
+            own ? (offset + i) & 255 : random(256),
+          );
+          const agrees = Array.from(piece).every((v, i) => (model[offset + i] ?? v) === v);
+          expect(b.agrees(offset, piece)).toBe(agrees);
+          b.write(offset, piece);
+          piece.forEach((v, i) => {
+            const at = offset + i;
+            if (at >= 0 && at < cap && model[at] === undefined) model[at] = v;
+          });
+          let contiguous = 0;
+          while (model[contiguous] !== undefined) contiguous++;
+          const end = model.length;
+          expect(Array.from(b.contiguous())).toEqual(model.slice(0, contiguous));
+          expect(Array.from(b.peek())).toEqual(model.slice(0, contiguous));
+          expect(b.end).toBe(end);
+          expect(b.empty).toBe(end === 0);
+          expect(b.hasHole).toBe(end > contiguous);
+        }
+        if (round % 2 === 0) b.free();
+      }
+    });
+  }
+});
+
+describe('SlabPool', () => {
+  const filled = (length: number, value: number) => new Uint8Array(length).fill(value);
+
+  test('small buffers share a slab, and a view handed out keeps its bytes after the buffer is freed', () => {
+    const pool = new SlabPool(1024, 256);
+    const a = new RangeBuffer(1000, pool);
+    a.write(0, filled(100, 1));
+    const kept = a.peek();
+    a.free();
+    expect(a.empty).toBe(true);
+    const b = new RangeBuffer(1000, pool);
+    b.write(0, filled(100, 2));
+    expect(b.peek().buffer).toBe(kept.buffer);
+    expect(Array.from(new Set(kept))).toEqual([1]);
+    expect(Array.from(new Set(b.peek()))).toEqual([2]);
+  });
+
+  test('a buffer larger than the pool carves has an array of its own', () => {
+    const pool = new SlabPool(1024, 256);
+    const big = new RangeBuffer(1000, pool);
+    big.write(0, filled(300, 3));
+    expect(pool.heldBytes).toBe(0);
+    expect(big.capacity).toBe(300);
+  });
+
+  test('a buffer that grows past what the pool carves keeps its bytes', () => {
+    const pool = new SlabPool(1024, 256);
+    const b = new RangeBuffer(4096, pool);
+    for (let i = 0; i < 40; i++) b.write(i * 10, filled(10, i));
+    expect(b.contiguousLength).toBe(400);
+    expect(Array.from(b.peek().subarray(390))).toEqual(Array.from(filled(10, 39)));
+    expect(pool.usedBytes).toBe(0);
+  });
+
+  test('long-lived buffers are packed, so freed room does not pile up in slabs they hold', () => {
+    const pool = new SlabPool(1024, 256);
+    const kept: { buffer: RangeBuffer; value: number }[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const b = new RangeBuffer(1000, pool);
+      b.write(0, filled(100, i % 251));
+      // One buffer in ten lives on: without packing, each would hold a slab of mostly freed room.
+      if (i % 10 === 0) kept.push({ buffer: b, value: i % 251 });
+      else b.free();
+      expect(pool.heldBytes).toBeLessThanOrEqual(1.5 * pool.usedBytes + 5 * 1024);
+    }
+    expect(pool.usedBytes).toBe(kept.length * 100);
+    for (const { buffer, value } of kept) expect(Array.from(new Set(buffer.peek()))).toEqual([value]);
+  });
+
+  test('freed room left in held slabs stays under 4 MiB however many bytes are in use', () => {
+    const pool = new SlabPool();
+    const kept: RangeBuffer[] = [];
+    const piece = filled(200, 5);
+    for (let i = 0; i < 100_000; i++) {
+      const b = new RangeBuffer(1000, pool);
+      b.write(0, piece);
+      // Every other buffer lives on: half of each slab is freed room.
+      if (i % 2 === 0) kept.push(b);
+      else b.free();
+      if (i % 100 === 0)
+        expect(pool.heldBytes - pool.usedBytes).toBeLessThanOrEqual(4 * 1024 * 1024 + 5 * 16 * 1024);
+    }
+    expect(pool.usedBytes).toBe(kept.length * 200);
+    expect(kept.every((b) => b.peek().every((v) => v === 5))).toBe(true);
+  });
+
+  test('rejects a slab size or largest buffer out of range', () => {
+    expect(() => new SlabPool(0)).toThrow(RangeError);
+    expect(() => new SlabPool(1024, 2048)).toThrow(RangeError);
   });
 });
