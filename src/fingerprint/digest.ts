@@ -25,11 +25,23 @@ export function md5Hex(bytes: Uint8Array): string {
 }
 
 /** Most texts each memo keeps; when full, the oldest entry goes (first in, first out). */
-export const MEMO_ENTRIES = 4096;
+export const MEMO_ENTRIES = 2048;
+/**
+ * Lookups a memo counts its hits over. A memo that found fewer than one text in
+ * {@link MEMO_SPARSE} of a window stops looking up and keeping texts for
+ * {@link MEMO_PAUSE} lookups (it hashes them), then tries again: the texts of a browser that
+ * shuffles its extensions (JA3, JA4_o's part c) never repeat, and a miss costs a copy of the
+ * text and a map entry on top of the hash.
+ */
+export const MEMO_WINDOW: number = 1024;
+/** A window with fewer hits than one lookup in this many pauses the memo. */
+export const MEMO_SPARSE: number = 16;
+/** Lookups a paused memo leaves to the hash. */
+export const MEMO_PAUSE: number = 16 * MEMO_WINDOW;
 /**
  * Longest text a memo keeps (bytes). Real hellos' JA4 lists and JA3 strings are 80–400
  * bytes; a hostile hello with thousands of ciphers is hashed every time rather than held.
- * With {@link MEMO_ENTRIES}, a memo holds at most about 4 MiB of texts.
+ * With {@link MEMO_ENTRIES}, a memo holds at most about 2 MiB of texts.
  */
 export const MEMO_TEXT_LIMIT = 1024;
 
@@ -58,6 +70,10 @@ class DigestMemo {
   private readonly order: MemoEntry[] = [];
   private oldest = 0;
   private readonly digest: (text: ViewedBytes, from: number, to: number) => string;
+  /** Lookups so far, hits in the current window, and the last lookup of a pause. */
+  private lookups = 0;
+  private hits = 0;
+  private pausedUntil = 0;
 
   constructor(digest: (text: ViewedBytes, from: number, to: number) => string) {
     this.digest = digest;
@@ -66,11 +82,22 @@ class DigestMemo {
   /** The digest of `text.bytes[from, to)`. */
   get(text: ViewedBytes, from: number, to: number): string {
     if (to - from > MEMO_TEXT_LIMIT) return this.digest(text, from, to);
+    const lookup = ++this.lookups;
+    if (lookup <= this.pausedUntil) return this.digest(text, from, to);
+    if (lookup % MEMO_WINDOW === 0) {
+      // Fewer hits than that over the window: texts here do not repeat, so stop looking for a while.
+      if (this.hits * MEMO_SPARSE < MEMO_WINDOW) this.pausedUntil = lookup + MEMO_PAUSE;
+      this.hits = 0;
+    }
     const hash = indexOf(text.view, from, to);
     const head = this.buckets.get(hash);
     let chain = 0;
-    for (let e = head; e !== undefined; e = e.next, chain++)
-      if (sameText(e.text, text.view, from, to)) return e.digest;
+    for (let e = head; e !== undefined; e = e.next, chain++) {
+      if (sameText(e.text, text.view, from, to)) {
+        this.hits++;
+        return e.digest;
+      }
+    }
     const digest = this.digest(text, from, to);
     if (chain < MEMO_CHAIN) {
       const kept = text.bytes.slice(from, to);
@@ -113,6 +140,9 @@ class DigestMemo {
     this.buckets.clear();
     this.order.length = 0;
     this.oldest = 0;
+    this.lookups = 0;
+    this.hits = 0;
+    this.pausedUntil = 0;
   }
 }
 
@@ -150,17 +180,34 @@ function indexOf(view: DataView, from: number, to: number): number {
 }
 
 let memoEnabled = true;
-const sha256Memo12 = new DigestMemo((text, from, to) => sha256HexOf(text, from, to, 12));
-const md5Memo = new DigestMemo(md5HexOf);
+const sha256Hex12: (text: ViewedBytes, from: number, to: number) => string = (text, from, to) =>
+  sha256HexOf(text, from, to, 12);
+/**
+ * The SHA-256 memos: one per JA4 text ({@link Ja4Text}: parts b and c, sorted and in wire
+ * order), whose texts repeat (or not) each in their own way, and one for any other text.
+ */
+const sha256Memos = Array.from({ length: 5 }, () => new DigestMemo(sha256Hex12));
+/** The MD5 memos: JA3's strings, and any other text (JA3S). */
+const md5Memos = [new DigestMemo(md5HexOf), new DigestMemo(md5HexOf)];
 
-/** {@link sha256HexOf} to 12 digits (JA4's parts b and c), memoised by the exact text. */
-export function memoSha256Hex12Of(text: ViewedBytes, from: number, to: number): string {
-  return memoEnabled ? sha256Memo12.get(text, from, to) : sha256HexOf(text, from, to, 12);
+/** Which JA4 text is hashed: part b or c of JA4 (sorted lists) or of JA4_o (wire order). */
+export const JA4_TEXT = { b: 0, c: 1, originalB: 2, originalC: 3 } as const;
+export type Ja4Text = (typeof JA4_TEXT)[keyof typeof JA4_TEXT];
+const OTHER_SHA256 = 4;
+
+/** {@link sha256HexOf} to 12 digits (JA4's parts b and c), memoised by the exact text (in the memo of `part`). */
+export function memoSha256Hex12Of(
+  text: ViewedBytes,
+  from: number,
+  to: number,
+  part: Ja4Text | typeof OTHER_SHA256 = OTHER_SHA256,
+): string {
+  return memoEnabled ? sha256Memos[part].get(text, from, to) : sha256HexOf(text, from, to, 12);
 }
 
-/** {@link md5HexOf} (JA3), memoised by the exact text. */
+/** {@link md5HexOf} of a JA3 string, memoised by the exact text. */
 export function memoMd5HexOf(text: ViewedBytes, from: number, to: number): string {
-  return memoEnabled ? md5Memo.get(text, from, to) : md5HexOf(text, from, to);
+  return memoEnabled ? md5Memos[0].get(text, from, to) : md5HexOf(text, from, to);
 }
 
 /** {@link sha256Hex} to 12 digits, memoised by the exact text. */
@@ -170,7 +217,8 @@ export function memoSha256Hex12(bytes: Uint8Array): string {
 
 /** {@link md5Hex} (JA3S), memoised by the exact text. */
 export function memoMd5Hex(bytes: Uint8Array): string {
-  return memoMd5HexOf(viewed(bytes), 0, bytes.length);
+  const text = viewed(bytes);
+  return memoEnabled ? md5Memos[1].get(text, 0, bytes.length) : md5HexOf(text, 0, bytes.length);
 }
 
 /**
@@ -179,11 +227,11 @@ export function memoMd5Hex(bytes: Uint8Array): string {
  */
 export function setDigestMemo(enabled: boolean): void {
   memoEnabled = enabled;
-  sha256Memo12.clear();
-  md5Memo.clear();
+  for (const memo of [...sha256Memos, ...md5Memos]) memo.clear();
 }
 
-/** How many texts the memos hold now (the tests check they stay bounded). */
+/** How many texts the memos hold now, by algorithm (the tests check they stay bounded). */
 export function digestMemoSizes(): { sha256: number; md5: number } {
-  return { sha256: sha256Memo12.size, md5: md5Memo.size };
+  const total = (memos: readonly DigestMemo[]) => memos.reduce((n, m) => n + m.size, 0);
+  return { sha256: total(sha256Memos), md5: total(md5Memos) };
 }

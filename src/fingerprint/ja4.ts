@@ -16,7 +16,7 @@
  */
 import { EXTENSION, type FingerprintableHello } from '../handshake/hello-fields.ts';
 import { AsciiText, U16List } from './ascii-list.ts';
-import { memoSha256Hex12Of } from './digest.ts';
+import { JA4_TEXT, memoSha256Hex12Of } from './digest.ts';
 import { type BodySpan, contentEnd, type HelloSource, helloSource } from './hello-source.ts';
 
 /** What carried the hello: TLS over TCP (`t`), QUIC (`q`) or DTLS (`d`). */
@@ -207,10 +207,15 @@ function writeC(list: U16List): void {
   }
 }
 
-/** `a_b_c` with parts b and c hashed from `text` (b ends at `bEnd`; c follows its `_`). */
-function hashed(a: string, bEnd: number, noB: boolean, noC: boolean): string {
-  const b = noB ? EMPTY_HASH : memoSha256Hex12Of(text, 0, bEnd);
-  const c = noC ? EMPTY_HASH : memoSha256Hex12Of(text, bEnd + 1, text.length);
+/**
+ * `a_b_c` with parts b and c hashed from `text` (b ends at `bEnd`; c follows its `_`), each in
+ * its own memo (`original`: JA4_o's, whose part c never repeats for a browser that shuffles).
+ */
+function hashed(a: string, bEnd: number, noB: boolean, noC: boolean, original: boolean): string {
+  const b = noB ? EMPTY_HASH : memoSha256Hex12Of(text, 0, bEnd, original ? JA4_TEXT.originalB : JA4_TEXT.b);
+  const c = noC
+    ? EMPTY_HASH
+    : memoSha256Hex12Of(text, bEnd + 1, text.length, original ? JA4_TEXT.originalC : JA4_TEXT.c);
   return `${a}_${b}_${c}`;
 }
 
@@ -278,14 +283,14 @@ export function emitJa4(
     const b = writeB(sorted, ciphers.length + types.length + sigalgs.length);
     partC.sortedInto(sorted);
     writeC(sorted);
-    if (forms & JA4) emit.hashed('ja4', hashed(a, b, ciphers.length === 0, noC));
+    if (forms & JA4) emit.hashed('ja4', hashed(a, b, ciphers.length === 0, noC, false));
     if (forms & JA4_R) emit.raw('ja4_r', a, text);
   }
   if (forms & (JA4_O | JA4_RO)) {
     const b = writeB(ciphers, ciphers.length + types.length + sigalgs.length);
     // The original-order list keeps SNI and ALPN, as the reference tool's output does.
     writeC(types);
-    if (forms & JA4_O) emit.hashed('ja4_o', hashed(a, b, ciphers.length === 0, noC));
+    if (forms & JA4_O) emit.hashed('ja4_o', hashed(a, b, ciphers.length === 0, noC, true));
     if (forms & JA4_RO) emit.raw('ja4_ro', a, text);
   }
 }

@@ -5,7 +5,9 @@ import { fromLatin1 } from '../../src/bytes/hex.ts';
 import {
   digestMemoSizes,
   MEMO_ENTRIES,
+  MEMO_PAUSE,
   MEMO_TEXT_LIMIT,
+  MEMO_WINDOW,
   md5Hex,
   memoIndex,
   memoMd5Hex,
@@ -69,9 +71,12 @@ describe('the digest memo', () => {
 
   it('holds at most MEMO_ENTRIES texts, forgetting the oldest', () => {
     setDigestMemo(true);
+    // Each text looked up twice: half the lookups hit, so the memo keeps looking (see below).
     for (let i = 0; i < MEMO_ENTRIES + 500; i++) {
-      expect(memoSha256Hex12(text(i))).toBe(sha256Hex(text(i), 12));
-      expect(memoMd5Hex(text(i))).toBe(md5Hex(text(i)));
+      for (let twice = 0; twice < 2; twice++) {
+        expect(memoSha256Hex12(text(i))).toBe(sha256Hex(text(i), 12));
+        expect(memoMd5Hex(text(i))).toBe(md5Hex(text(i)));
+      }
     }
     expect(digestMemoSizes()).toEqual({ sha256: MEMO_ENTRIES, md5: MEMO_ENTRIES });
     // The forgotten and the kept texts both still give their own digest.
@@ -136,5 +141,37 @@ describe('the digest memo', () => {
     expect(memoSha256Hex12(text(1))).toBe(sha256Hex(text(1), 12));
     expect(memoMd5Hex(text(1))).toBe(md5Hex(text(1)));
     expect(digestMemoSizes()).toEqual({ sha256: 0, md5: 0 });
+  });
+
+  it('stops keeping texts that never repeat for a while, then tries again, with every digest right', () => {
+    setDigestMemo(true);
+    // A window of texts seen once each (a browser that shuffles its extensions): no hit.
+    for (let i = 0; i < MEMO_WINDOW; i++) expect(memoSha256Hex12(text(i))).toBe(sha256Hex(text(i), 12));
+    const kept = digestMemoSizes().sha256;
+    expect(kept).toBeGreaterThan(MEMO_WINDOW - 10);
+    // Paused: nothing more is kept, and a text seen before is hashed again, rightly.
+    for (let i = 0; i < MEMO_PAUSE; i++) {
+      const t = text(MEMO_WINDOW + i);
+      expect(memoSha256Hex12(t)).toBe(sha256Hex(t, 12));
+    }
+    expect(digestMemoSizes().sha256).toBe(kept);
+    // After the pause it looks again: a new text is kept, a kept one found.
+    const fresh = text(10 * MEMO_PAUSE);
+    expect(memoSha256Hex12(fresh)).toBe(sha256Hex(fresh, 12));
+    expect(digestMemoSizes().sha256).toBe(kept + 1);
+    expect(memoSha256Hex12(fresh)).toBe(sha256Hex(fresh, 12));
+    expect(digestMemoSizes().sha256).toBe(kept + 1);
+  });
+
+  it('keeps texts that repeat as often as one lookup in a few (no pause)', () => {
+    setDigestMemo(true);
+    for (let i = 0; i < 4 * MEMO_WINDOW; i++) {
+      const t = text(i % 8 === 0 ? 0 : i);
+      expect(memoSha256Hex12(t)).toBe(sha256Hex(t, 12));
+    }
+    // Every new text was kept (up to the bound): one lookup in eight hit.
+    expect(digestMemoSizes().sha256).toBe(
+      Math.min(MEMO_ENTRIES, 4 * MEMO_WINDOW - (4 * MEMO_WINDOW) / 8 + 1),
+    );
   });
 });
