@@ -71,16 +71,12 @@ export function suitesOf(from: readonly number[], family: SuiteFamily): number[]
 }
 const isAead: SuiteFamily = (s) => s.mac === 'AEAD';
 const isCbc: SuiteFamily = (s) => s.cipher.includes('CBC');
+/** AES (GCM, CCM or CBC): what a client without ChaCha20-Poly1305 offers (FIPS-mode builds). */
 const isAes: SuiteFamily = (s) => s.cipher.startsWith('AES');
 /** Every suite of {@link TLS12_ALL} whose cipher is an AEAD (GCM, ChaCha20-Poly1305). */
 export const AEAD_SUITES: readonly number[] = suitesOf(TLS12_ALL, isAead);
 /** Every suite of {@link TLS12_ALL} whose cipher is CBC with HMAC. */
 export const CBC_SUITES: readonly number[] = suitesOf(TLS12_ALL, isCbc);
-/**
- * Every suite of {@link TLS12_ALL} whose cipher is AES (GCM or CBC): what a client without
- * ChaCha20-Poly1305 offers (FIPS-mode builds).
- */
-export const AES_SUITES: readonly number[] = suitesOf(TLS12_ALL, isAes);
 /** Suites TLS 1.0 and 1.1 servers accept (no GCM, no SHA-256 MACs). */
 export const LEGACY_SUITES: readonly number[] = [
   0xc009, 0xc00a, 0xc013, 0xc014, 0x0033, 0x0039, 0x002f, 0x0035, 0x000a,

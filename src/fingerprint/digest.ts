@@ -81,7 +81,7 @@ class DigestMemo {
 
   /** The digest of `text.bytes[from, to)`. */
   get(text: ViewedBytes, from: number, to: number): string {
-    if (to - from > MEMO_TEXT_LIMIT) return this.digest(text, from, to);
+    if (!memoEnabled || to - from > MEMO_TEXT_LIMIT) return this.digest(text, from, to);
     const lookup = ++this.lookups;
     if (lookup <= this.pausedUntil) return this.digest(text, from, to);
     if (lookup % MEMO_WINDOW === 0) {
@@ -202,12 +202,12 @@ export function memoSha256Hex12Of(
   to: number,
   part: Ja4Text | typeof OTHER_SHA256 = OTHER_SHA256,
 ): string {
-  return memoEnabled ? sha256Memos[part].get(text, from, to) : sha256HexOf(text, from, to, 12);
+  return sha256Memos[part].get(text, from, to);
 }
 
 /** {@link md5HexOf} of a JA3 string, memoised by the exact text. */
 export function memoMd5HexOf(text: ViewedBytes, from: number, to: number): string {
-  return memoEnabled ? md5Memos[0].get(text, from, to) : md5HexOf(text, from, to);
+  return md5Memos[0].get(text, from, to);
 }
 
 /** {@link sha256Hex} to 12 digits, memoised by the exact text. */
@@ -217,8 +217,7 @@ export function memoSha256Hex12(bytes: Uint8Array): string {
 
 /** {@link md5Hex} (JA3S), memoised by the exact text. */
 export function memoMd5Hex(bytes: Uint8Array): string {
-  const text = viewed(bytes);
-  return memoEnabled ? md5Memos[1].get(text, 0, bytes.length) : md5HexOf(text, 0, bytes.length);
+  return md5Memos[1].get(viewed(bytes), 0, bytes.length);
 }
 
 /**
