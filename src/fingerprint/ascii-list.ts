@@ -18,10 +18,17 @@ const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => (HEX[b >> 4] << 8)
 
 /** An ASCII text under construction; `reset()` before each use (one user at a time). */
 export class AsciiText {
-  bytes: Uint8Array = new Uint8Array(1024);
+  bytes: Uint8Array;
   /** `bytes` again, to write four bytes in one store and for the hash to read whole blocks. */
-  view: DataView = new DataView(this.bytes.buffer);
-  length: number = 0;
+  view: DataView;
+  length: number;
+
+  /** An empty text, or the text `bytes[0, length)` (bytes of their own buffer). */
+  constructor(bytes: Uint8Array = new Uint8Array(1024), length: number = 0) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.length = length;
+  }
 
   /** Empties the text and makes room for at least `capacity` bytes. */
   reset(capacity: number): void {

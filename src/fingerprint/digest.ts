@@ -48,76 +48,112 @@ export const MEMO_TEXT_LIMIT = 1024;
 /** Most texts sharing one bucket (see {@link DigestMemo}). */
 const MEMO_CHAIN = 4;
 
-/** A text the memo holds, its digest, and the next text of its bucket. */
-interface MemoEntry {
+/** A text the memo holds, what it stands for, and the next text of its bucket. */
+interface MemoEntry<V> {
   readonly hash: number;
   /** The text (a copy, a buffer of its own), read four bytes at a time. */
   readonly text: DataView;
-  readonly digest: string;
-  next: MemoEntry | undefined;
+  readonly value: V;
+  next: MemoEntry<V> | undefined;
 }
 
 /**
- * A digest function memoised by the exact bytes hashed, bounded in entries and text length.
- * Keyed by a 30-bit index of the bytes ({@link memoIndex}) and then compared byte for byte, so no string is made
- * of the text to look it up (a string key cost as much as the lookup saved). A bucket holds
- * at most {@link MEMO_CHAIN} texts: texts made to collide are hashed every time instead of
- * making every lookup of their bucket long.
+ * Values memoised by the exact bytes of a text, bounded in entries and text length: a digest
+ * by the text hashed ({@link DigestMemo}), or every fingerprint of a hello by the lists they
+ * are made of (client-fingerprints.ts). Keyed by a 30-bit index of the bytes
+ * ({@link memoIndex}) and then compared byte for byte, so no string is made of the text to
+ * look it up (a string key cost as much as the lookup saved). A bucket holds at most
+ * {@link MEMO_CHAIN} texts: texts made to collide are computed every time instead of making
+ * every lookup of their bucket long. {@link find} a value; on a miss, compute it and
+ * {@link keep} it.
  */
-class DigestMemo {
-  private readonly buckets = new Map<number, MemoEntry>();
+export class TextMemo<V> {
+  private readonly buckets = new Map<number, MemoEntry<V>>();
   /** Every entry in insertion order, a ring once full: `order[oldest]` goes next. */
-  private readonly order: MemoEntry[] = [];
+  private readonly order: MemoEntry<V>[] = [];
   private oldest = 0;
-  private readonly digest: (text: ViewedBytes, from: number, to: number) => string;
+  private readonly entries: number;
+  private readonly sparse: number;
   /** Lookups so far, hits in the current window, and the last lookup of a pause. */
   private lookups = 0;
   private hits = 0;
   private pausedUntil = 0;
+  /** Set by a miss that may keep its text: the text's index (see {@link keep}). */
+  private missed = -1;
 
-  constructor(digest: (text: ViewedBytes, from: number, to: number) => string) {
-    this.digest = digest;
+  /**
+   * `entries`: most texts kept. `sparse`: a window with fewer hits than one lookup in this many
+   * pauses the memo (see {@link MEMO_SPARSE}).
+   */
+  constructor(entries: number = MEMO_ENTRIES, sparse: number = MEMO_SPARSE) {
+    this.entries = entries;
+    this.sparse = sparse;
+    memos.push(this);
   }
 
-  /** The digest of `text.bytes[from, to)`. */
-  get(text: ViewedBytes, from: number, to: number): string {
-    if (!memoEnabled || to - from > MEMO_TEXT_LIMIT) return this.digest(text, from, to);
+  /**
+   * The value kept for `text.bytes[from, to)`, or undefined: then, unless the memo is off,
+   * paused, or the text too long, {@link keep} keeps the value the caller computes for it.
+   */
+  find(text: ViewedBytes, from: number, to: number): V | undefined {
+    this.missed = -1;
+    if (!memoEnabled || to - from > MEMO_TEXT_LIMIT) return undefined;
     const lookup = ++this.lookups;
-    if (lookup <= this.pausedUntil) return this.digest(text, from, to);
+    if (lookup <= this.pausedUntil) return undefined;
     if (lookup % MEMO_WINDOW === 0) {
       // Fewer hits than that over the window: texts here do not repeat, so stop looking for a while.
-      if (this.hits * MEMO_SPARSE < MEMO_WINDOW) this.pausedUntil = lookup + MEMO_PAUSE;
+      if (this.hits * this.sparse < MEMO_WINDOW) this.pausedUntil = lookup + MEMO_PAUSE;
       this.hits = 0;
     }
     const hash = indexOf(text.view, from, to);
-    const head = this.buckets.get(hash);
     let chain = 0;
-    for (let e = head; e !== undefined; e = e.next, chain++) {
+    for (let e = this.buckets.get(hash); e !== undefined; e = e.next, chain++) {
       if (sameText(e.text, text.view, from, to)) {
         this.hits++;
-        return e.digest;
+        return e.value;
       }
     }
-    const digest = this.digest(text, from, to);
-    if (chain < MEMO_CHAIN) {
-      const kept = text.bytes.slice(from, to);
-      this.add({ hash, text: new DataView(kept.buffer), digest, next: head });
-    }
-    return digest;
+    if (chain < MEMO_CHAIN) this.missed = hash;
+    return undefined;
   }
 
-  private add(entry: MemoEntry): void {
-    if (this.order.length < MEMO_ENTRIES) {
+  /**
+   * Counts a lookup that would find nothing (the memo is off or pausing) and returns true; false
+   * when {@link find} should be asked. A caller whose text costs something to make asks this first.
+   */
+  skips(): boolean {
+    if (memoEnabled && this.lookups >= this.pausedUntil) return false;
+    this.lookups++;
+    this.missed = -1;
+    return true;
+  }
+
+  /** True when the last {@link find} missed a text that {@link keep} would keep. */
+  get keeping(): boolean {
+    return this.missed >= 0;
+  }
+
+  /** Keeps `value` for the text the last {@link find} missed (the same `text`, `from` and `to`). */
+  keep(text: ViewedBytes, from: number, to: number, value: V): void {
+    const hash = this.missed;
+    if (hash < 0) return;
+    this.missed = -1;
+    const kept = text.bytes.slice(from, to);
+    this.add({ hash, text: new DataView(kept.buffer), value, next: this.buckets.get(hash) });
+  }
+
+  private add(entry: MemoEntry<V>): void {
+    if (this.order.length < this.entries) {
       this.order.push(entry);
     } else {
       this.remove(this.order[this.oldest]);
       this.order[this.oldest] = entry;
-      this.oldest = this.oldest + 1 === MEMO_ENTRIES ? 0 : this.oldest + 1;
+      this.oldest = this.oldest + 1 === this.entries ? 0 : this.oldest + 1;
     }
     this.buckets.set(entry.hash, entry);
   }
 
-  private remove(entry: MemoEntry): void {
+  private remove(entry: MemoEntry<V>): void {
     const head = this.buckets.get(entry.hash);
     if (head === entry) {
       if (entry.next === undefined) this.buckets.delete(entry.hash);
@@ -132,6 +168,7 @@ class DigestMemo {
     }
   }
 
+  /** Texts held. */
   get size(): number {
     return this.order.length;
   }
@@ -143,6 +180,27 @@ class DigestMemo {
     this.lookups = 0;
     this.hits = 0;
     this.pausedUntil = 0;
+    this.missed = -1;
+  }
+}
+
+/** A digest function memoised by the exact bytes hashed. */
+class DigestMemo {
+  readonly memo: TextMemo<string> = new TextMemo<string>();
+  private readonly digest: (text: ViewedBytes, from: number, to: number) => string;
+
+  constructor(digest: (text: ViewedBytes, from: number, to: number) => string) {
+    this.digest = digest;
+  }
+
+  /** The digest of `text.bytes[from, to)`. */
+  get(text: ViewedBytes, from: number, to: number): string {
+    const memo = this.memo;
+    const found = memo.find(text, from, to);
+    if (found !== undefined) return found;
+    const digest = this.digest(text, from, to);
+    memo.keep(text, from, to, digest);
+    return digest;
   }
 }
 
@@ -180,6 +238,8 @@ function indexOf(view: DataView, from: number, to: number): number {
 }
 
 let memoEnabled = true;
+/** Every memo made, for {@link setDigestMemo}. */
+const memos: TextMemo<unknown>[] = [];
 const sha256Hex12: (text: ViewedBytes, from: number, to: number) => string = (text, from, to) =>
   sha256HexOf(text, from, to, 12);
 /**
@@ -226,11 +286,11 @@ export function memoMd5Hex(bytes: Uint8Array): string {
  */
 export function setDigestMemo(enabled: boolean): void {
   memoEnabled = enabled;
-  for (const memo of [...sha256Memos, ...md5Memos]) memo.clear();
+  for (const memo of memos) memo.clear();
 }
 
 /** How many texts the memos hold now, by algorithm (the tests check they stay bounded). */
 export function digestMemoSizes(): { sha256: number; md5: number } {
-  const total = (memos: readonly DigestMemo[]) => memos.reduce((n, m) => n + m.size, 0);
+  const total = (list: readonly DigestMemo[]) => list.reduce((n, m) => n + m.memo.size, 0);
   return { sha256: total(sha256Memos), md5: total(md5Memos) };
 }
