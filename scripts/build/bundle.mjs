@@ -94,8 +94,12 @@ const NATIVE = [
   { importer: 'src/quic/keys.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
   { importer: 'src/quic/protection.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
 ];
-/** The commands that make key shares or connect get OpenSSL's crypto; the others (pcap, decode, …) keep noble. */
-const NATIVE_COMMANDS = new Set(['build', 'probe', 'scan', 'diagnose', 'fuzz']);
+/**
+ * The commands that make key shares or connect get OpenSSL's crypto, and pcap, which decrypts
+ * QUIC Initials and already loads Node's crypto for its fingerprints' hashes (noble's AES
+ * tables cost it 13 ms at start); the others (decode, …) keep noble.
+ */
+const NATIVE_COMMANDS = new Set(['build', 'probe', 'scan', 'diagnose', 'fuzz', 'pcap']);
 
 const nativeCrypto = {
   name: 'native-crypto',

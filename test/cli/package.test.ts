@@ -58,6 +58,29 @@ describe('the bin (the bundled CLI)', () => {
     expect(manifest.bin.hellokit).toBe('dist/cli-bundle/main.js');
   });
 
+  it("reads QUIC Initials in a capture as the CLI run from source does (the bin's pcap decrypts them with OpenSSL)", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
+    const bin = ensureBuiltCli();
+    const file = new URL(
+      '../../../shared/conformance/ja4/pcap/chrome-cloudflare-quic-with-secrets.pcapng',
+      import.meta.url,
+    ).pathname;
+    const lines = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((l) => (l.type === 'summary' ? { ...l, elapsedMs: 0 } : l));
+    const fromBin = lines(
+      execFileSync(process.execPath, [bin, 'pcap', file, '--json'], { encoding: 'utf8' }),
+    );
+    const fromSource = await cli(['pcap', file, '--json']);
+    expect(fromSource.code).toBe(0);
+    expect(fromBin).toEqual(lines(fromSource.stdout));
+    expect(fromBin.filter((l) => l.transport === 'quic').length).toBeGreaterThan(0);
+  });
+
   it('reports bad input found inside a command with exit 2 and one line (each command is a bundle of its own)', async () => {
     const { spawnSync } = await import('node:child_process');
     const { ensureBuiltCli } = await import('../helpers/built-cli.ts');
