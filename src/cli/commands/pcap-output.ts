@@ -104,7 +104,8 @@ export class OutputBytes {
    */
   ascii(bytes: Uint8Array, from: number, to: number): void {
     this.room(to - from);
-    this.bytes.set(bytes.subarray(from, to), this.at);
+    // A whole text (one a memo kept) is copied without a view made of it.
+    this.bytes.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), this.at);
     this.at += to - from;
   }
 
