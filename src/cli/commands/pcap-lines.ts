@@ -10,7 +10,7 @@ import type { CapturedStream } from '../../capture/streams.ts';
 import type { Endpoint } from '../../capture/tcp.ts';
 import type { AsciiText } from '../../fingerprint/ascii-list.ts';
 import { clientFingerprintsTo, type FingerprintSink } from '../../fingerprint/client-fingerprints.ts';
-import { type Ja4AlpnRule, ja3s } from '../../fingerprint/index.ts';
+import { type Ja4AlpnRule, type Ja4Options, ja3s } from '../../fingerprint/index.ts';
 import { helloServerName } from '../../handshake/hello-fields.ts';
 import { cipherSuiteName, versionName } from '../../iana/lookup.ts';
 import { schemaField, versionJson } from '../json-contract.ts';
@@ -73,8 +73,17 @@ function sni(h: CapturedHandshake): string | null {
   return helloServerName(h.clientHello);
 }
 
-function ja4Options(h: CapturedHandshake, options: PcapLineOptions) {
-  return { transport: h.transport === 'quic' ? 'quic' : 'tcp', alpnRule: options.alpnRule } as const;
+/** JA4's options per transport and ALPN rule, made once (a line is written per handshake). */
+const JA4_OPTIONS = {
+  spec: { tcp: { transport: 'tcp', alpnRule: 'spec' }, quic: { transport: 'quic', alpnRule: 'spec' } },
+  reference: {
+    tcp: { transport: 'tcp', alpnRule: 'reference' },
+    quic: { transport: 'quic', alpnRule: 'reference' },
+  },
+} as const;
+
+function ja4Options(h: CapturedHandshake, options: PcapLineOptions): Ja4Options {
+  return JA4_OPTIONS[options.alpnRule][h.transport];
 }
 
 const str = JSON.stringify;
