@@ -48,6 +48,15 @@ export function clientFingerprints(
 export interface FingerprintSink extends Ja4Emitter {
   /** JA3, and its string as `full.bytes[0, full.length)` (digits, `,` and `-`). */
   ja3(value: string, full: AsciiText): void;
+  /**
+   * Optional, for a sink that keeps what it wrote: the hello's fingerprints are those of an
+   * earlier hello that the memo kept as `entry` (the same object for every such hello while
+   * the memo keeps it). True when the sink wrote them itself (what it wrote for `entry`
+   * before); false to be given the calls, then {@link replayed}.
+   */
+  again?(entry: object): boolean;
+  /** Optional: the calls for `entry` were made (after {@link again} returned false). */
+  replayed?(entry: object): void;
 }
 
 /**
@@ -68,7 +77,9 @@ export function clientFingerprintsTo(
     writeKey(s, checked, ja4Only);
     const found = memo.find(key, 0, key.length);
     if (found !== undefined) {
+      if (sink.again?.(found)) return;
       replay(found, sink);
+      sink.replayed?.(found);
       return;
     }
   }

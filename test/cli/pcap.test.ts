@@ -87,6 +87,29 @@ describe('hellokit pcap', () => {
       expect(line[k]).toBe(expected[k]);
   });
 
+  it('gives a hello met again (its fingerprints written from what the memo kept) the same fingerprints as the first time', async () => {
+    // Three clients, each connecting four times, interleaved: the second and later lines of each
+    // are written from the memo, and alternate with other clients' lines.
+    const { fixtureHellos } = await import('../capture/helpers/synthetic-capture.ts');
+    const hellos = fixtureHellos().slice(0, 3);
+    const capture = concatBytes(...syntheticCapture({ connections: 12, hellos, spacingMicros: 1 }));
+    for (const rule of ['spec', 'reference'] as const) {
+      const { stdout, code } = await cli(['pcap', '--json', '--ja4-alpn', rule, '-'], capture);
+      expect(code).toBe(0);
+      const { handshakes } = ndjson(stdout);
+      expect(handshakes).toHaveLength(12);
+      for (const [i, line] of handshakes.entries()) {
+        const expected = clientFingerprints(hellos[i % 3], { alpnRule: rule });
+        for (const k of ['ja3', 'ja3Full', 'ja4', 'ja4_r', 'ja4_o', 'ja4_ro'] as const)
+          expect(line[k], `${i} ${k}`).toBe(expected[k]);
+      }
+      // Different clients, different lines: the memo gave none of them another's.
+      expect(new Set(handshakes.map((l) => l.ja4_ro)).size).toBe(
+        new Set(hellos.map((h) => clientFingerprints(h).ja4_ro)).size,
+      );
+    }
+  });
+
   it('ends the NDJSON with a summary of what was read', async () => {
     const file = join(PCAP, 'tls-sni.pcapng');
     const { stdout } = await cli(['pcap', '--json', file]);

@@ -111,6 +111,27 @@ class JsonFingerprints implements FingerprintSink {
   out!: OutputBytes;
   /** The line's JA4 (for the known clients). */
   ja4 = '';
+  /**
+   * What was written for a hello the fingerprint memo kept, by its entry: a hello with the
+   * same fingerprints gets those bytes in one copy. Held as long as the memo holds the entry.
+   */
+  private readonly written = new WeakMap<object, { readonly bytes: Uint8Array; readonly ja4: string }>();
+  private start = 0;
+
+  again(entry: object): boolean {
+    const kept = this.written.get(entry);
+    if (kept === undefined) {
+      this.start = this.out.length;
+      return false;
+    }
+    this.out.raw(kept.bytes);
+    this.ja4 = kept.ja4;
+    return true;
+  }
+
+  replayed(entry: object): void {
+    this.written.set(entry, { bytes: this.out.copyFrom(this.start), ja4: this.ja4 });
+  }
 
   ja3(value: string, full: AsciiText): void {
     const out = this.out;

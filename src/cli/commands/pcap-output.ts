@@ -32,6 +32,12 @@ export class OutputBytes {
     return out;
   }
 
+  /** A copy of the bytes written from `from` (a {@link length} taken before) on. */
+  copyFrom(from: number): Uint8Array {
+    // A copy: Buffer's own slice would be a view, keeping the whole batch alive.
+    return Uint8Array.prototype.slice.call(this.bytes, from, this.at);
+  }
+
   /** Bytes already encoded. */
   raw(b: Uint8Array): void {
     this.room(b.length);
