@@ -15,7 +15,7 @@
  * first capture's line), and the text output costs what --json costs (see the first line).
  *
  * The small capture is also read with `--threads N`, one worker per core beside the reading
- * thread (N = cores - 1, at least 1). Each command runs `--runs` times (default 2) and its
+ * thread (N = cores - 1, at least 1). Each command runs `--runs` times (default 3) and its
  * fastest run is printed, tshark's as hellokit's. The load average is printed with the
  * ratios: on a shared machine it says how much the wall times mean.
  *
@@ -82,7 +82,7 @@ function measureOnce(command: string, args: string[], counter: string): Measured
 }
 
 /** How many times each command runs; its fastest run is the one printed (the same for every tool). */
-const RUNS = option('runs', 2);
+const RUNS = option('runs', 3);
 
 /** The fastest of {@link RUNS} runs (a shared machine slows single runs down, never speeds them up). */
 function measure(command: string, args: string[], counter: string): Measured {
