@@ -90,6 +90,12 @@ const NATIVE = [
     to: 'native-symmetric.ts',
   },
   { importer: 'src/crypto/aes-ccm.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
+  // probe --answer-certificate-request in TLS 1.2: the client's sealed Finished.
+  {
+    importer: 'src/crypto/tls12-record.ts',
+    from: /^@noble\/ciphers\/(aes|chacha)\.js$/,
+    to: 'native-symmetric.ts',
+  },
   // probe --quic: its header protection, and the server's Initials read with the capture reader's code.
   { importer: 'src/quic/keys.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },
   { importer: 'src/quic/protection.ts', from: /^@noble\/ciphers\/aes\.js$/, to: 'native-symmetric.ts' },

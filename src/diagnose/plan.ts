@@ -247,9 +247,10 @@ function onlyTls13(working: ProbeSpec, groups: readonly number[], keyShareGroups
 interface Variation {
   /**
    * Set in which wave: `first` always, `tls13`/`tls12` only once that version is known to work,
-   * `client_certificate` once TLS 1.3 works and the server asked for a client certificate.
+   * `client_certificate` once TLS 1.3 works and the server asked for a client certificate,
+   * `client_certificate_tls12` when it asked and speaks TLS 1.2 but not TLS 1.3.
    */
-  readonly wave: 'first' | 'tls13' | 'tls12' | 'client_certificate';
+  readonly wave: 'first' | 'tls13' | 'tls12' | 'client_certificate' | 'client_certificate_tls12';
   /** Sent only when the working hello carries a server name. */
   readonly needsName?: true;
   readonly label: string;
@@ -318,7 +319,8 @@ export type VariationId =
   | 'padding.256_511'
   | 'large.padded'
   | 'fragmented'
-  | 'client_certificate';
+  | 'client_certificate'
+  | 'client_certificate_tls12';
 
 /**
  * Every variation of the working hello, by probe id. Each changes one thing; the label says
@@ -446,6 +448,12 @@ export const VARIATIONS: { readonly [K in VariationId]: Variation } = {
       ...onlyTls13(w, w.groups, w.versions.includes(TLS13) ? w.keyShareGroups : undefined),
       answerCertificateRequest: true,
     }),
+  },
+  client_certificate_tls12: {
+    wave: 'client_certificate_tls12',
+    label:
+      'TLS 1.2 only, answering the CertificateRequest as a client without a certificate (an empty Certificate, then its Finished)',
+    change: (w) => ({ ...onlyTls12(w, tls12Suites(w)), answerCertificateRequest: true }),
   },
 };
 

@@ -1,8 +1,10 @@
 /**
  * The client-certificate rule (mutual TLS): a server that asks for a client certificate, and
  * whether a client without one gets in, from the `client_certificate` probe (TLS 1.3, the
- * CertificateRequest answered with an empty Certificate). A server that asks for none makes no
- * finding. TLS 1.2 handshakes are not completed, so a TLS 1.2-only server stays `requested`.
+ * CertificateRequest answered with an empty Certificate) or, for a server without TLS 1.3, the
+ * `client_certificate_tls12` probe (the empty Certificate, an ECDHE key exchange and the
+ * client's Finished; AES-GCM and ChaCha20-Poly1305 suites). A server that asks for none makes
+ * no finding.
  */
 import { alertLabel, pickAlert } from './answer.ts';
 import { finding, type ProbeRun } from './finding.ts';
@@ -25,6 +27,8 @@ function answerWords(c: AnswerClientCertificate): string {
       return 'a NewSessionTicket (the handshake completed)';
     case 'application_data':
       return 'application data (the handshake completed)';
+    case 'change_cipher_spec':
+      return 'its ChangeCipherSpec after the Finished (the handshake completed)';
     case 'silence':
       return 'silence, no alert, until the wait ended';
     case 'reset':
@@ -37,16 +41,17 @@ function answerWords(c: AnswerClientCertificate): string {
 const CLIENT_FIX =
   'give the client a certificate (and its key) issued by a CA the server names: curl --cert FILE --key FILE, openssl s_client -cert FILE -key FILE, Node tls.connect({ cert, key }).';
 
-export const clientCertificate: Rule<'client_certificate'> = rule({
+export const clientCertificate: Rule<'client_certificate' | 'client_certificate_tls12'> = rule({
   findings: ['client_certificate'],
-  reads: ['client_certificate'],
+  reads: ['client_certificate', 'client_certificate_tls12'],
   check: (p, { working, observations }) => {
     const asking = [working, ...Object.values(observations.variations)].find(
       (r): r is ProbeRun => r?.answer.clientCertificate !== undefined,
     );
     const asked = asking?.answer.clientCertificate;
     if (!asking || !asked) return null;
-    const tried = p.client_certificate;
+    const tried = p.client_certificate ?? p.client_certificate_tls12;
+    const tls12 = tried !== undefined && tried === p.client_certificate_tls12;
     const verdict = tried?.answer.clientCertificate;
     const common = {
       certificateAuthorities: asked.certificateAuthorities,
@@ -56,7 +61,7 @@ export const clientCertificate: Rule<'client_certificate'> = rule({
       return finding(
         'client_certificate',
         'error',
-        `The server requires a client certificate (mutual TLS): a client without one is refused after its Finished — the empty Certificate got ${answerWords(verdict)}; ${authorities(asked)}.`,
+        `The server requires a client certificate (mutual TLS): a client without one is refused${tls12 ? '' : ' after its Finished'} — the empty Certificate got ${answerWords(verdict)}; ${authorities(asked)}.`,
         [asking, tried],
         {
           status: 'required',
@@ -75,8 +80,8 @@ export const clientCertificate: Rule<'client_certificate'> = rule({
         { status: 'optional', answer: verdict.answer, ...common },
       );
     const why = tried
-      ? `the TLS 1.3 probe could not tell (${tried.answer.error ?? tried.answer.outcome})`
-      : 'hellokit completes only TLS 1.3 handshakes, and none was completed with this server (it does not speak TLS 1.3)';
+      ? `the TLS ${tls12 ? '1.2' : '1.3'} probe could not tell (${tried.answer.error ?? (tls12 ? 'no ECDHE suite with AES-GCM or ChaCha20-Poly1305, or no answer to its Finished' : tried.answer.outcome)})`
+      : 'no handshake with this server could be taken far enough to answer the request';
     return finding(
       'client_certificate',
       'warning',

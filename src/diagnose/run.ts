@@ -188,6 +188,8 @@ export async function diagnose(probe: ProbeFn, options: DiagnoseOptions): Promis
     const requested = [working, ...Object.values(variations)].some((r) => r?.answer.clientCertificate);
     if (requested && speaks(TLS13, 'version.tls1.3'))
       keep(await sendAll(variationPlan(base, 'client_certificate', variationOptions)));
+    else if (requested && speaks(TLS12, 'version.tls1.2'))
+      keep(await sendAll(variationPlan(base, 'client_certificate_tls12', variationOptions)));
   }
 
   let observations: Observations = {

@@ -52,9 +52,9 @@ export interface AnswerAlert {
 
 /** The server's CertificateRequest as a probe reports it (hellokit/node's `ProbeClientCertificate`): the fields diagnose reads. */
 export interface AnswerClientCertificate {
-  /** `required`, `optional`, or `requested` (not tested: TLS 1.2, or the probe did not answer). */
+  /** `required`, `optional`, or `requested` (not tested: the probe could not answer or tell). */
   readonly status: 'required' | 'optional' | 'requested';
-  /** The server's answer to the empty Certificate: `alert`, `closed`, `reset`, `new_session_ticket`, `application_data`, `silence`. */
+  /** The server's answer to the empty Certificate: `alert`, `closed`, `reset`, `new_session_ticket`, `application_data`, `silence`, `change_cipher_spec` (TLS 1.2). */
   readonly answer?: string;
   readonly alert?: AnswerAlert;
   /** The CAs the server names, as distinguished names. */

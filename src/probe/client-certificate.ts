@@ -5,9 +5,12 @@ import type { ProbeAlert } from './types.ts';
  * Whether a client without a certificate gets in, as far as the probe found out:
  * - `required`: the server refused the probe's empty Certificate (an alert such as
  *   certificate_required (116), bad_certificate (42) or handshake_failure (40), or it closed);
- * - `optional`: it carried on (a NewSessionTicket, application data, or silence until the wait ended);
- * - `requested`: not tested — TLS 1.2 (the probe does not complete a TLS 1.2 handshake),
- *   `answerCertificateRequest` off, or the server's answer could not be read.
+ * - `optional`: it carried on (a NewSessionTicket, application data, or silence until the wait
+ *   ended; in TLS 1.2 its ChangeCipherSpec after the client's Finished);
+ * - `requested`: not tested — `answerCertificateRequest` off, a TLS 1.2 suite the probe cannot
+ *   finish with (it answers over ECDHE with AES-GCM or ChaCha20-Poly1305), or the server's
+ *   answer could not be read (in TLS 1.2 also silence, or an alert that says the client's own
+ *   records were wrong: bad_record_mac, decode_error, decrypt_error).
  */
 export type ClientCertificateStatus = 'required' | 'optional' | 'requested';
 
@@ -18,7 +21,8 @@ export type ClientCertificateAnswer =
   | 'reset'
   | 'new_session_ticket'
   | 'application_data'
-  | 'silence';
+  | 'silence'
+  | 'change_cipher_spec';
 
 /** The server's CertificateRequest, and whether it lets a client without a certificate in. */
 export interface ProbeClientCertificate {

@@ -251,6 +251,8 @@ export class ProbeEngine extends EngineFindings {
           return ctx.stop('protocol_error', 'the server sent application_data before a TLS 1.3 ServerHello');
         return this.encrypted(record, keys, entry);
       default:
+        // A TLS 1.2 server's ChangeCipherSpec after the client's Finished tells that it took it.
+        if (record.contentType === 20 && this.state.changeCipherSpec) return this.state.changeCipherSpec(ctx);
         // change_cipher_spec (TLS 1.3 middlebox compatibility, RFC 8446 §5, D.4), heartbeat and
         // anything else a lenient server might send: logged, not acted on
         return undefined;

@@ -124,6 +124,9 @@ export abstract class EngineFindings {
   }
 }
 
+/** Alerts that blame the client's records or Finished (bad_record_mac, decrypt_error; not decode_error, which GnuTLS sends for an empty Certificate). */
+const OWN_FAULT: ReadonlySet<number> = new Set([20, 51]);
+
 /**
  * The client-certificate verdict from what was found: `requested` until the client's flight
  * was sent; then the server's carrying on (`optional`), or an alert, close or reset after the
@@ -142,6 +145,9 @@ function clientCertificateOf(found: Findings): ProbeClientCertificate | undefine
   if (request?.alertsBefore === undefined) return { status: 'requested', ...asked };
   if (request.accepted) return { status: 'optional', answer: request.accepted, ...asked };
   const alert = found.alerts.slice(request.alertsBefore).find((a) => a.level !== 1 || a.description === 0);
+  // TLS 1.2 (no request context): an alert about the client's own records says nothing of the certificate.
+  if (alert && request.context === null && OWN_FAULT.has(alert.description))
+    return { status: 'requested', ...asked };
   if (alert) return { status: 'required', answer: 'alert', alert, ...asked };
   const reason = found.stopReason;
   if (reason === 'closed' || reason === 'reset') return { status: 'required', answer: reason, ...asked };

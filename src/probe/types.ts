@@ -130,8 +130,10 @@ export interface ProbeOptions {
    * Certificate echoing the certificate_request_context and the client Finished; then read the
    * server's answer for up to `certificateWaitMs` to tell `clientCertificate.status` `required`
    * from `optional`. Default false: the probe stops at the server's Finished, as it does for a
-   * server that asks for nothing (whose results this option never changes). TLS 1.2 handshakes
-   * are not completed: there the status stays `requested`.
+   * server that asks for nothing (whose results this option never changes). In TLS 1.2, at the
+   * server's ServerHelloDone: an empty Certificate, an ECDHE ClientKeyExchange, ChangeCipherSpec
+   * and the client Finished (ECDHE suites with AES-GCM or ChaCha20-Poly1305; for others the
+   * status stays `requested`).
    */
   readonly answerCertificateRequest?: boolean;
   /**

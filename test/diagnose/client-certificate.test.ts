@@ -1,6 +1,7 @@
 /**
  * The client_certificate rule with fake servers: the extra probe is sent only to a server that
- * asks for a certificate and speaks TLS 1.3, and its answer decides the severity. Real servers
+ * asks for a certificate (in TLS 1.3, or TLS 1.2 when the server has no TLS 1.3), and its answer
+ * decides the severity. Real servers
  * are in test/node/client-certificate.test.ts.
  */
 import { describe, expect, test } from 'vitest';
@@ -82,17 +83,22 @@ describe('client_certificate', () => {
     expect(finding?.explanation).toContain('names no CA');
   });
 
-  test('a TLS 1.2-only server: a warning, requested, and no probe answers the request', async () => {
+  test('a TLS 1.2-only server: one TLS 1.2 probe answers the request, and its answer decides', async () => {
+    const alert40 = { level: 2, description: 40, name: 'handshake_failure' };
     const { finding, sent } = await run(
-      server([0x0303], {
-        status: 'required',
-        answer: 'alert',
-        alert: alert116,
-        certificateAuthorities: [CA],
-      }),
+      server([0x0303], { status: 'required', answer: 'alert', alert: alert40, certificateAuthorities: [CA] }),
     );
-    expect(sent.some((s) => s.answerCertificateRequest)).toBe(false);
-    expect(finding).toMatchObject({ severity: 'warning', status: 'requested', certificateAuthorities: [CA] });
+    const probes = sent.filter((s) => s.answerCertificateRequest);
+    expect(probes.map((s) => s.id)).toEqual(['client_certificate_tls12']);
+    expect(probes[0].versions).toEqual([0x0303]);
+    expect(finding).toMatchObject({ severity: 'error', status: 'required', alert: alert40 });
+    expect(finding?.explanation).not.toContain('after its Finished');
+  });
+
+  test('a TLS 1.2 probe that could not tell: a warning that says why', async () => {
+    const { finding } = await run(server([0x0303], { status: 'requested', certificateAuthorities: [CA] }));
+    expect(finding).toMatchObject({ severity: 'warning', status: 'requested' });
+    expect(finding?.explanation).toMatch(/the TLS 1\.2 probe could not tell/);
   });
 
   test('a probe that could not tell: a warning that says why', async () => {

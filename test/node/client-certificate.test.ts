@@ -4,7 +4,7 @@
  * `openssl s_client -tls1_3` / `-tls1_2` without a certificate (OpenSSL 3.0.19, nginx 1.22.1,
  * Caddy 2.6.2, GnuTLS 3.7.9, HAProxy 2.6.12, Node 20 / OpenSSL 3):
  *
- * | peer, clientCertificate | TLS 1.3, after the empty Certificate | TLS 1.2, after the client Finished |
+ * | peer, clientCertificate | TLS 1.3, after the empty Certificate | TLS 1.2, after the empty Certificate and the client Finished |
  * |---|---|---|
  * | openssl required (-Verify 1) | fatal alert 116 certificate_required | fatal alert 40 handshake_failure |
  * | openssl optional (-verify 1) | two NewSessionTickets, HTTP 200 | NewSessionTicket, HTTP 200 |
@@ -135,20 +135,75 @@ describe('without answerCertificateRequest', () => {
 
 const TLS12: ProbeOptions = { hello: { tls: '1.2' }, answerCertificateRequest: true };
 
-describe('TLS 1.2: requested, with the CA names, never completed', () => {
-  for (const kind of ['openssl', 'nginx', 'caddy', 'gnutls'] as const) {
-    describePeer(kind, () => {
-      test(`${kind} with a required client certificate`, async () => {
-        const r = await probePeer(kind, { clientCertificate: 'required' }, TLS12);
-        expect(r.serverHello?.version).toBe(0x0303);
-        expect(r.clientCertificate).toMatchObject({ status: 'requested', certificateAuthorities: [CA] });
-        expect(r.clientCertificate?.certificateTypes).toContain(64); // ecdsa_sign
-        expect(r.serverMessages).toContain('certificate_request');
+/**
+ * What the probe must report in TLS 1.2 after its empty Certificate, ECDHE key exchange and
+ * Finished (the table above: refusals come as plaintext alerts when the empty Certificate
+ * arrives; a server that lets the client in sends a NewSessionTicket, then its ChangeCipherSpec).
+ */
+const TLS12_VERDICTS: readonly {
+  kind: PeerKind;
+  mode: 'required' | 'optional';
+  status: 'required' | 'optional';
+  alert?: number;
+}[] = [
+  { kind: 'openssl', mode: 'required', status: 'required', alert: 40 },
+  { kind: 'openssl', mode: 'optional', status: 'optional' },
+  // ssl_verify_client on: the handshake completes; nginx refuses later, in HTTP (400).
+  { kind: 'nginx', mode: 'required', status: 'optional' },
+  { kind: 'nginx', mode: 'optional', status: 'optional' },
+  { kind: 'caddy', mode: 'required', status: 'required', alert: 42 },
+  { kind: 'caddy', mode: 'optional', status: 'optional' },
+  { kind: 'gnutls', mode: 'required', status: 'required', alert: 50 },
+  { kind: 'gnutls', mode: 'optional', status: 'optional' },
+  { kind: 'haproxy', mode: 'required', status: 'required', alert: 40 },
+  { kind: 'haproxy', mode: 'optional', status: 'optional' },
+  { kind: 'node', mode: 'required', status: 'required', alert: 40 },
+  { kind: 'node', mode: 'optional', status: 'optional' },
+];
+
+for (const v of TLS12_VERDICTS) {
+  describePeer(v.kind, () => {
+    test(`TLS 1.2, ${v.kind} with a ${v.mode} client certificate: the empty Certificate and Finished show ${v.status}${v.alert ? ` (alert ${v.alert})` : ''}`, async () => {
+      const r = await probePeer(v.kind, { clientCertificate: v.mode }, TLS12);
+      expect(r.serverHello?.version).toBe(0x0303);
+      expect(r.serverMessages).toContain('certificate_request');
+      const c = r.clientCertificate;
+      expect(c).toMatchObject({ status: v.status, certificateAuthorities: [CA] });
+      expect(c?.certificateTypes).toContain(64); // ecdsa_sign
+      // The client's flight: its Certificate and ClientKeyExchange, ChangeCipherSpec, the sealed Finished.
+      const sent = r.transcript.filter((t) => t.direction === 'sent').map((t) => t.contentTypeName);
+      expect(sent).toEqual(['handshake', 'handshake', 'change_cipher_spec', 'handshake']);
+      if (v.alert !== undefined) {
+        // A server that closes on the flight it did not read resets the connection, which can
+        // drop its alert before it is read (HAProxy, most times): the status is the same.
+        expect(['alert', 'reset']).toContain(c?.answer);
+        if (c?.answer === 'alert') {
+          expect(c.alert).toMatchObject({ description: v.alert, encrypted: false });
+          expect(r.stopReason).toBe('alert');
+        }
+      } else {
+        // A server that took the Finished: its ticket, or its ChangeCipherSpec when it sends none.
+        expect(['new_session_ticket', 'change_cipher_spec']).toContain(c?.answer);
+        expect(c?.alert).toBeUndefined();
         expect(r.stopReason).toBe('complete');
-        expect(r.transcript.filter((t) => t.direction === 'sent')).toHaveLength(1);
-      });
+      }
     });
-  }
+  });
+}
+
+describePeer('openssl', () => {
+  test('TLS 1.2 without session tickets: the server ChangeCipherSpec after the Finished shows optional', async () => {
+    const r = await probePeer('openssl', { clientCertificate: 'optional', noSessionTickets: true }, TLS12);
+    expect(r.clientCertificate).toMatchObject({ status: 'optional', answer: 'change_cipher_spec' });
+    expect(r.serverMessages).not.toContain('new_session_ticket');
+  });
+
+  test('TLS 1.2 without answerCertificateRequest: requested, and nothing is sent after the hello', async () => {
+    const r = await probePeer('openssl', { clientCertificate: 'required' }, { hello: { tls: '1.2' } });
+    expect(r.clientCertificate).toMatchObject({ status: 'requested', certificateAuthorities: [CA] });
+    expect(r.stopReason).toBe('complete');
+    expect(r.transcript.filter((t) => t.direction === 'sent')).toHaveLength(1);
+  });
 });
 
 describePeer('openssl', () => {
@@ -198,12 +253,26 @@ describe('diagnose', () => {
       expect(d.probes.every((p) => p.answer.clientCertificate === undefined)).toBe(true);
     });
 
-    test('openssl -Verify in TLS 1.2 only: requested, a warning, and no TLS 1.3 probe', async () => {
+    test('openssl -Verify in TLS 1.2 only: an error with alert 40, from the TLS 1.2 probe that answers the request', async () => {
       const d = await diagnosePeer('openssl', { clientCertificate: 'required', versions: ['TLS1.2'] });
       const f = d.findings.find((x) => x.id === 'client_certificate');
-      expect(f).toMatchObject({ severity: 'warning', status: 'requested', certificateAuthorities: [CA] });
-      expect(f?.explanation).toMatch(/only TLS 1.3 handshakes/);
+      expect(f).toMatchObject({
+        severity: 'error',
+        status: 'required',
+        answer: 'alert',
+        alert: { description: 40 },
+        certificateAuthorities: [CA],
+        evidence: expect.arrayContaining([expect.objectContaining({ probe: 'client_certificate_tls12' })]),
+      });
       expect(d.probes.map((p) => p.spec.id)).not.toContain('client_certificate');
+    });
+
+    test('openssl -verify in TLS 1.2 only: info, optional', async () => {
+      const d = await diagnosePeer('openssl', { clientCertificate: 'optional', versions: ['TLS1.2'] });
+      expect(d.findings.find((x) => x.id === 'client_certificate')).toMatchObject({
+        severity: 'info',
+        status: 'optional',
+      });
     });
   });
 

@@ -58,6 +58,7 @@ export async function startOpenssl(options: PeerOptions, names: string[]): Promi
   if (tls13.length > 0) args.push('-ciphersuites', tls13.map((s) => s.openssl).join(':'));
   if (options.alpn?.length) args.push('-alpn', options.alpn.join(','));
   if (options.serverCipherOrder) args.push('-serverpref');
+  if (options.noSessionTickets) args.push('-no_ticket');
   const ca = options.clientCertificate ? await clientCa() : undefined;
   // -Verify fails a handshake without a client certificate, -verify only asks for one.
   if (ca)

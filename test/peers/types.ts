@@ -90,6 +90,8 @@ export interface PeerOptions {
    * (`requestCert` with `rejectUnauthorized` true / false and `ca`). Unset: no certificate is asked for.
    */
   clientCertificate?: 'required' | 'optional';
+  /** openssl only (`-no_ticket`): no NewSessionTicket in TLS 1.2; the other peers ignore it. */
+  noSessionTickets?: boolean;
 }
 
 /** A certificate the peer serves. */

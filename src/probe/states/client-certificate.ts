@@ -54,7 +54,12 @@ export function takeCertificateRequest(raw: Uint8Array, version: number, ctx: En
   return true;
 }
 
-const CHANGE_CIPHER_SPEC = encodeRecord({ contentType: 20, version: 0x0303, fragment: Uint8Array.of(1) });
+/** A ChangeCipherSpec record (TLS 1.2's, and TLS 1.3's middlebox compatibility one). */
+export const CHANGE_CIPHER_SPEC: Uint8Array = encodeRecord({
+  contentType: 20,
+  version: 0x0303,
+  fragment: Uint8Array.of(1),
+});
 
 /**
  * After the verified server Finished (already in the transcript; `application` are the
@@ -102,7 +107,10 @@ export function answerCertificateRequest(
 }
 
 /** The server carried on after the client's Finished: a certificate is optional. */
-function accepted(ctx: EngineContext, how: NonNullable<CertificateRequestFound['accepted']>): ProbeState {
+export function accepted(
+  ctx: EngineContext,
+  how: NonNullable<CertificateRequestFound['accepted']>,
+): ProbeState {
   if (ctx.found.certificateRequest) ctx.found.certificateRequest.accepted = how;
   return ctx.stop('complete');
 }

@@ -86,7 +86,7 @@ export interface CertificateRequestFound {
   /** Set when the client's empty Certificate and Finished were sent: how many alerts had come before. */
   alertsBefore?: number;
   /** Set when the server carried on after the client's Finished. */
-  accepted?: 'new_session_ticket' | 'application_data' | 'silence';
+  accepted?: 'new_session_ticket' | 'application_data' | 'silence' | 'change_cipher_spec';
 }
 
 /** The violation the engine aborted on and the alert it sent. */

@@ -81,7 +81,11 @@ export class ExpectServerHello implements ProbeState {
   private serverHello(sh: ServerHello, raw: Uint8Array, ctx: EngineContext): ProbeState {
     const tls13 = sh.version >= TLS13;
     const share = tls13 ? serverShare(sh) : null;
-    const negotiated: Negotiated = { serverHello: sh, receivedAt: ctx.found.bytesReceived };
+    const negotiated: Negotiated = {
+      serverHello: sh,
+      receivedAt: ctx.found.bytesReceived,
+      ...(tls13 ? {} : { tls12: { messages: [raw] } }),
+    };
     const mine = share ? this.keyShares.find((s) => s.group === share.group) : undefined;
     let secret: Uint8Array | Error | undefined;
     const sharedSecret = (): Uint8Array => {

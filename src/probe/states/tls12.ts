@@ -10,6 +10,7 @@ import type { ReassembledMessage } from '../../handshake/reassembler.ts';
 import { cipherSuiteInfo, groupName } from '../../iana/lookup.ts';
 import { takeCertificateRequest } from './client-certificate.ts';
 import type { EngineContext } from './context.ts';
+import { answerTls12CertificateRequest } from './tls12-client-certificate.ts';
 import { DONE, type Negotiated, type ProbeState, type ProbeStateName } from './types.ts';
 
 /** The key exchange a TLS 1.2 suite names, which decides how a ServerKeyExchange reads. */
@@ -41,6 +42,11 @@ abstract class Tls12State implements ProbeState {
     this.negotiated = negotiated;
   }
   abstract handle(m: ReassembledMessage, ctx: EngineContext): ProbeState;
+
+  /** Keeps a message this state takes in the flight the client's Finished covers. */
+  protected keep(m: ReassembledMessage): void {
+    this.negotiated.tls12?.messages.push(m.raw);
+  }
 }
 
 /** Waits for the server's Certificate (RFC 5246 §7.4.2). */
@@ -50,6 +56,7 @@ export class ExpectServerCertificate extends Tls12State {
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     const next = new ExpectServerKeyExchange(this.negotiated);
     if (m.msgType !== HANDSHAKE_TYPES.certificate) return next.handle(m, ctx);
+    this.keep(m);
     const parsed = parse(m, this.negotiated, ctx);
     if (!parsed) return DONE;
     if (parsed.type === 'certificate') ctx.takeCertificate(parsed);
@@ -63,14 +70,20 @@ export class ExpectServerKeyExchange extends Tls12State {
 
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     // certificate_status comes between Certificate and ServerKeyExchange; nothing in it is reported.
-    if (m.msgType === HANDSHAKE_TYPES.certificate_status) return this;
+    if (m.msgType === HANDSHAKE_TYPES.certificate_status) {
+      this.keep(m);
+      return this;
+    }
     if (m.msgType !== HANDSHAKE_TYPES.server_key_exchange)
       return new ExpectServerHelloDone(this.negotiated).handle(m, ctx);
+    this.keep(m);
     const parsed = parse(m, this.negotiated, ctx);
     if (!parsed) return DONE;
     if (parsed.type !== 'server_key_exchange') return this;
     const p = parsed.params;
     const group = p.kind === 'ecdhe' ? p.namedGroup : null;
+    const flight = this.negotiated.tls12;
+    if (flight && p.kind === 'ecdhe') flight.ecdhe = { group: p.namedGroup, point: p.point };
     ctx.found.serverKeyExchange = {
       kind: p.kind,
       group,
@@ -91,10 +104,12 @@ export class ExpectServerHelloDone extends Tls12State {
   handle(m: ReassembledMessage, ctx: EngineContext): ProbeState {
     switch (m.msgType) {
       case HANDSHAKE_TYPES.certificate_request:
-        // Recorded, not answered: the probe does not complete a TLS 1.2 handshake.
+        // Answered after ServerHelloDone when the options say so (tls12-client-certificate.ts).
+        this.keep(m);
         return takeCertificateRequest(m.raw, this.negotiated.serverHello.version, ctx) ? this : DONE;
       case HANDSHAKE_TYPES.server_hello_done:
-        return ctx.stop('complete');
+        this.keep(m);
+        return answerTls12CertificateRequest(this.negotiated, ctx) ?? ctx.stop('complete');
       default:
         return ctx.unexpected('a CertificateRequest or ServerHelloDone', m);
     }

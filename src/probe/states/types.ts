@@ -23,6 +23,7 @@ export type ProbeStateName =
   | 'ExpectCertificateVerify'
   | 'ExpectFinished'
   | 'ExpectCertificateVerdict'
+  | 'ExpectTls12CertificateVerdict'
   | 'AfterCloseNotify'
   | 'Done';
 
@@ -31,6 +32,18 @@ export interface Negotiated {
   readonly serverHello: ServerHello;
   /** `bytesReceived` when the ServerHello was read (every byte of that read counted). */
   readonly receivedAt: number;
+  /** TLS 1.2: the server's flight as read so far, for a client that answers it. */
+  readonly tls12?: Tls12Flight;
+}
+
+/**
+ * The TLS 1.2 server flight kept for the client's own flight (RFC 5246 §7.4): the handshake
+ * messages as received, from the ServerHello on (the transcript the Finished covers), and the
+ * server's ECDHE share (RFC 8422 §5.4).
+ */
+export interface Tls12Flight {
+  readonly messages: Uint8Array[];
+  ecdhe?: { readonly group: number; readonly point: Uint8Array };
 }
 
 /**
@@ -63,6 +76,8 @@ export interface ProbeState {
   applicationData?(ctx: EngineContext): ProbeState;
   /** Takes the end of the driver's wait (idle or whole-probe timeout); states without it stop with that reason. */
   silence?(ctx: EngineContext): ProbeState;
+  /** Takes a ChangeCipherSpec record (states without it log it and go on: TLS 1.3 middlebox compatibility). */
+  changeCipherSpec?(ctx: EngineContext): ProbeState;
 }
 
 /** What happened during one `receive` call, in order: for a driver or a test that follows the handshake. */
