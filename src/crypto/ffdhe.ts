@@ -109,3 +109,29 @@ export function ffdheAgree(g: FfdheGroup, privateKey: Uint8Array, peer: Uint8Arr
   if (z === ONE) throw new Error(`${g.name} shared secret is 1`);
   return numberToBytesBE(z, g.byteLength);
 }
+
+/**
+ * TLS 1.2 DHE with the server's own prime and generator (RFC 5246 §8.1.2, the ServerKeyExchange's
+ * dh_p, dh_g, dh_Ys): a private exponent of 256 bits, the client's Yc = g^x mod p, and the
+ * pre-master secret Z = Ys^x mod p with its leading zero bytes stripped.
+ * @throws {Error} when p is even or too small, or Ys is not 1 < Ys < p − 1
+ */
+export function dheAgree(
+  p: Uint8Array,
+  g: Uint8Array,
+  ys: Uint8Array,
+  random: RandomSource,
+): { keyExchange: Uint8Array; secret: Uint8Array } {
+  const prime = bytesToNumberBE(p);
+  if (prime < BigInt(0xffff) || (prime & ONE) === BigInt(0)) throw new Error('DH prime is too small or even');
+  const y = bytesToNumberBE(ys);
+  if (y <= ONE || y >= prime - ONE) throw new Error('DH share is outside 1 < Ys < p-1');
+  const x = (bytesToNumberBE(random(32)) % (prime - TWO)) + ONE;
+  const yc = pow(bytesToNumberBE(g), x, prime);
+  const z = pow(y, x, prime);
+  if (z <= ONE) throw new Error('DH shared secret is 0 or 1');
+  const secret = numberToBytesBE(z, p.length);
+  let start = 0;
+  while (start < secret.length - 1 && secret[start] === 0) start++;
+  return { keyExchange: numberToBytesBE(yc, p.length), secret: secret.subarray(start) };
+}

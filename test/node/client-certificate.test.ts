@@ -198,6 +198,52 @@ describePeer('openssl', () => {
     expect(r.serverMessages).not.toContain('new_session_ticket');
   });
 
+  /**
+   * The other record protections and key exchanges, each against s_server limited to one suite:
+   * the optional server takes the Finished only when the keys, MAC and padding are right (a wrong
+   * Finished gets decrypt_error or bad_record_mac, which leaves `requested`). The openssl-tls12
+   * preset offers encrypt_then_mac, which OpenSSL takes for CBC suites; the default hello does not.
+   */
+  const SUITES: readonly { suite: string; cert: 'ecdsa' | 'rsa'; preset?: 'openssl-tls12'; etm: boolean }[] =
+    [
+      { suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', cert: 'ecdsa', etm: false },
+      { suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', cert: 'ecdsa', preset: 'openssl-tls12', etm: true },
+      { suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384', cert: 'ecdsa', preset: 'openssl-tls12', etm: true },
+      { suite: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', cert: 'rsa', etm: false },
+      { suite: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', cert: 'rsa', etm: false },
+      { suite: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256', cert: 'rsa', etm: false },
+    ];
+  for (const { suite, cert, preset, etm } of SUITES) {
+    test(`TLS 1.2 over ${suite}${etm ? ' (encrypt-then-MAC)' : ''}: optional, the server took the Finished`, async () => {
+      const r = await probePeer(
+        'openssl',
+        {
+          clientCertificate: 'optional',
+          noSessionTickets: true,
+          versions: ['TLS1.2'],
+          ciphers: [suite],
+          cert,
+        },
+        { ...TLS12, hello: { tls: '1.2', ...(preset ? { preset } : {}), cipherSuites: [suite] } },
+      );
+      expect(r.serverHello?.cipherSuiteName).toBe(suite);
+      expect(r.serverHello?.extensions.some((e) => e.name === 'encrypt_then_mac')).toBe(etm);
+      expect(r.clientCertificate).toMatchObject({ status: 'optional', answer: 'change_cipher_spec' });
+    });
+  }
+
+  test('TLS 1.2 over RSA key exchange: not answered, requested (the probe has no RSA encryption)', async () => {
+    const suite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+    const r = await probePeer(
+      'openssl',
+      { clientCertificate: 'required', versions: ['TLS1.2'], ciphers: [suite], cert: 'rsa' },
+      { ...TLS12, hello: { tls: '1.2', cipherSuites: [suite] } },
+    );
+    expect(r.serverHello?.cipherSuiteName).toBe(suite);
+    expect(r.clientCertificate).toMatchObject({ status: 'requested', certificateAuthorities: [CA] });
+    expect(r.transcript.filter((t) => t.direction === 'sent')).toHaveLength(1);
+  });
+
   test('TLS 1.2 without answerCertificateRequest: requested, and nothing is sent after the hello', async () => {
     const r = await probePeer('openssl', { clientCertificate: 'required' }, { hello: { tls: '1.2' } });
     expect(r.clientCertificate).toMatchObject({ status: 'requested', certificateAuthorities: [CA] });

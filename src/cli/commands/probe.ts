@@ -180,7 +180,7 @@ export function clientCertificateLines(
       lines.push(
         (result.serverHello?.version ?? 0) >= 0x0304
           ? '  client certificate required or optional: not tested (--answer-certificate-request tells)'
-          : '  client certificate required or optional: not tested (--answer-certificate-request tells, over ECDHE with AES-GCM or ChaCha20-Poly1305)',
+          : '  client certificate required or optional: not tested (--answer-certificate-request tells, but not over RSA key exchange)',
       );
   }
   return lines;

@@ -1,30 +1,34 @@
 /**
  * TLS 1.2 client authentication as a client without a certificate meets it (RFC 5246 §7.4.6):
  * after the server's ServerHelloDone, with `answerCertificateRequest`, the client sends an empty
- * Certificate, an ECDHE ClientKeyExchange on the group of the server's ServerKeyExchange
- * (RFC 8422 §5.7), ChangeCipherSpec and its Finished (§7.4.9) sealed with keys from the master
- * secret (RFC 7627's extended one when the server echoed extended_master_secret). A server that
+ * Certificate, a ClientKeyExchange for the server's ECDHE share or DHE parameters, ChangeCipherSpec
+ * and its Finished (§7.4.9) sealed with keys from the master secret (RFC 7627's extended one
+ * when the server echoed extended_master_secret). A server that
  * requires a certificate refuses with an alert (OpenSSL handshake_failure, Go bad_certificate,
  * …) when the empty Certificate comes; one that lets such a client in answers the Finished with
- * its own ChangeCipherSpec (a NewSessionTicket may come first). Covered: ECDHE suites with
- * AES-GCM or ChaCha20-Poly1305 on the groups the key shares compute; for any other suite the
- * request stays unanswered (`requested`).
+ * its own ChangeCipherSpec (a NewSessionTicket may come first). Covered: ECDHE (on the groups
+ * the key shares compute) and DHE suites with AES-GCM, ChaCha20-Poly1305 or AES-CBC with HMAC
+ * (src/crypto/tls12-record.ts); for RSA key exchange and other ciphers the request stays
+ * unanswered (`requested`).
  */
 import { concatBytes } from '../../bytes/hex.ts';
 import { Writer } from '../../bytes/writer.ts';
+import { dheAgree } from '../../crypto/ffdhe.ts';
 import { type HashName, hashBytes } from '../../crypto/key-schedule.ts';
-import { deriveSharedSecret, generateKeyShare, type KeyShare } from '../../crypto/key-share.ts';
+import { deriveSharedSecret, generateKeyShare } from '../../crypto/key-share.ts';
+import { systemRandom } from '../../crypto/random.ts';
 import { tls12ExtendedMasterSecret, tls12MasterSecret, tls12Prf } from '../../crypto/tls12-prf.ts';
-import { sealTls12Record, tls12Aead, tls12KeyBlock } from '../../crypto/tls12-record.ts';
+import { sealTls12Record, tls12KeyBlock, tls12RecordCipher } from '../../crypto/tls12-record.ts';
 import { HANDSHAKE_TYPES, writeHandshake } from '../../handshake/header.ts';
 import type { ReassembledMessage } from '../../handshake/reassembler.ts';
 import { cipherSuiteInfo } from '../../iana/lookup.ts';
 import { encodeRecord } from '../../records/record.ts';
 import { accepted, CHANGE_CIPHER_SPEC, DEFAULT_CERTIFICATE_WAIT_MS } from './client-certificate.ts';
 import type { EngineContext } from './context.ts';
-import type { Negotiated, ProbeState } from './types.ts';
+import type { Negotiated, ProbeState, Tls12Flight } from './types.ts';
 
 const EXTENDED_MASTER_SECRET = 23;
+const ENCRYPT_THEN_MAC = 22;
 
 function handshake(type: number, body: (w: Writer) => void): Uint8Array {
   const w = new Writer(128);
@@ -46,41 +50,68 @@ export function answerTls12CertificateRequest(
   const clientHello = ctx.clientHello1Message;
   const clientRandom = ctx.lastSent?.random;
   if (!ctx.options.answerCertificateRequest || !request || request.context !== null) return undefined;
-  if (!flight?.ecdhe || !clientHello || clientRandom?.length !== 32) return undefined;
+  if (!flight || !clientHello || clientRandom?.length !== 32) return undefined;
   const sh = negotiated.serverHello;
   const suite = cipherSuiteInfo(sh.cipherSuite);
-  const aead = suite && suite.keyExchange === 'ECDHE' ? tls12Aead(suite.cipher) : undefined;
-  if (!suite || !aead) return undefined;
+  const protection = suite ? tls12RecordCipher(suite.cipher, suite.mac) : undefined;
+  const exchange = suite ? keyExchange(suite.keyExchange, flight) : undefined;
+  if (!suite || !protection || !exchange) return undefined;
   const hash: HashName = suite.hash === 'SHA384' ? 'sha384' : 'sha256';
-  let share: KeyShare;
-  let preMasterSecret: Uint8Array;
-  try {
-    share = generateKeyShare(flight.ecdhe.group);
-    preMasterSecret = deriveSharedSecret(share, flight.ecdhe.point);
-  } catch {
-    // A group the key shares do not compute, or a share that is not a point: not answered.
-    return undefined;
-  }
   const certificate = handshake(HANDSHAKE_TYPES.certificate, (w) => w.u24(0, 'certificate_list'));
-  const keyExchange = handshake(HANDSHAKE_TYPES.client_key_exchange, (w) =>
-    w.vector(1, 'ecdh_Yc', share.keyExchange),
-  );
-  const transcript = concatBytes(clientHello, ...flight.messages, certificate, keyExchange);
-  const ems = (sh.extensions ?? []).some((e) => e.type === EXTENDED_MASTER_SECRET);
-  const masterSecret = ems
-    ? tls12ExtendedMasterSecret(hash, preMasterSecret, hashBytes(hash, transcript))
-    : tls12MasterSecret(hash, preMasterSecret, clientRandom, sh.random);
+  const transcript = concatBytes(clientHello, ...flight.messages, certificate, exchange.message);
+  const has = (type: number) => (sh.extensions ?? []).some((e) => e.type === type);
+  const masterSecret = has(EXTENDED_MASTER_SECRET)
+    ? tls12ExtendedMasterSecret(hash, exchange.preMasterSecret, hashBytes(hash, transcript))
+    : tls12MasterSecret(hash, exchange.preMasterSecret, clientRandom, sh.random);
   const verifyData = tls12Prf(hash, masterSecret, 'client finished', hashBytes(hash, transcript), 12);
   const finished = handshake(HANDSHAKE_TYPES.finished, (w) => w.bytes(verifyData));
-  const { client } = tls12KeyBlock(hash, aead, masterSecret, clientRandom, sh.random);
+  const { client } = tls12KeyBlock(
+    hash,
+    { ...protection, encryptThenMac: has(ENCRYPT_THEN_MAC) },
+    masterSecret,
+    clientRandom,
+    sh.random,
+  );
   ctx.send.push(
-    encodeRecord({ contentType: 22, version: 0x0303, fragment: concatBytes(certificate, keyExchange) }),
+    encodeRecord({ contentType: 22, version: 0x0303, fragment: concatBytes(certificate, exchange.message) }),
   );
   ctx.send.push(CHANGE_CIPHER_SPEC);
   ctx.send.push(sealTls12Record(client, 22, finished));
   request.alertsBefore = ctx.found.alerts.length;
   ctx.waitMs = ctx.options.certificateWaitMs ?? DEFAULT_CERTIFICATE_WAIT_MS;
   return new ExpectTls12CertificateVerdict();
+}
+
+/**
+ * The ClientKeyExchange for the server's ECDHE share (RFC 8422 §5.7: the point, a 1-byte length)
+ * or DHE parameters (RFC 5246 §7.4.7.2: Yc, a 2-byte length), and the pre-master secret; none
+ * for another key exchange, a group the key shares do not compute, or a share that is not valid.
+ */
+function keyExchange(
+  kind: string,
+  flight: Tls12Flight,
+): { readonly message: Uint8Array; readonly preMasterSecret: Uint8Array } | undefined {
+  try {
+    if (kind === 'ECDHE' && flight.ecdhe) {
+      const share = generateKeyShare(flight.ecdhe.group);
+      const preMasterSecret = deriveSharedSecret(share, flight.ecdhe.point);
+      const message = handshake(HANDSHAKE_TYPES.client_key_exchange, (w) =>
+        w.vector(1, 'ecdh_Yc', share.keyExchange),
+      );
+      return { message, preMasterSecret };
+    }
+    if (kind === 'DHE' && flight.dhe) {
+      const { p, g, ys } = flight.dhe;
+      const agreed = dheAgree(p, g, ys, systemRandom);
+      const message = handshake(HANDSHAKE_TYPES.client_key_exchange, (w) =>
+        w.vector(2, 'dh_Yc', agreed.keyExchange),
+      );
+      return { message, preMasterSecret: agreed.secret };
+    }
+  } catch {
+    // Not answered: the request stays `requested`.
+  }
+  return undefined;
 }
 
 /**

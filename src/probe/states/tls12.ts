@@ -84,6 +84,7 @@ export class ExpectServerKeyExchange extends Tls12State {
     const group = p.kind === 'ecdhe' ? p.namedGroup : null;
     const flight = this.negotiated.tls12;
     if (flight && p.kind === 'ecdhe') flight.ecdhe = { group: p.namedGroup, point: p.point };
+    if (flight && p.kind === 'dhe') flight.dhe = { p: p.p, g: p.g, ys: p.ys };
     ctx.found.serverKeyExchange = {
       kind: p.kind,
       group,

@@ -39,11 +39,13 @@ export interface Negotiated {
 /**
  * The TLS 1.2 server flight kept for the client's own flight (RFC 5246 §7.4): the handshake
  * messages as received, from the ServerHello on (the transcript the Finished covers), and the
- * server's ECDHE share (RFC 8422 §5.4).
+ * server's ECDHE share (RFC 8422 §5.4) or DHE parameters.
  */
 export interface Tls12Flight {
   readonly messages: Uint8Array[];
   ecdhe?: { readonly group: number; readonly point: Uint8Array };
+  /** A DHE ServerKeyExchange's prime, generator and share (RFC 5246 §7.4.3). */
+  dhe?: { readonly p: Uint8Array; readonly g: Uint8Array; readonly ys: Uint8Array };
 }
 
 /**
