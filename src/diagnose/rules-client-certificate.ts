@@ -2,8 +2,8 @@
  * The client-certificate rule (mutual TLS): a server that asks for a client certificate, and
  * whether a client without one gets in, from the `client_certificate` probe (TLS 1.3, the
  * CertificateRequest answered with an empty Certificate) or, for a server without TLS 1.3, the
- * `client_certificate_tls12` probe (the empty Certificate, an ECDHE or DHE key exchange and the
- * client's Finished; AES-GCM, ChaCha20-Poly1305 and AES-CBC suites). A server that asks for none makes
+ * `client_certificate_tls12` probe (the empty Certificate, an ECDHE, DHE or RSA key exchange and
+ * the client's Finished; AES-GCM, ChaCha20-Poly1305 and AES-CBC suites). A server that asks for none makes
  * no finding.
  */
 import { alertLabel, pickAlert } from './answer.ts';
@@ -80,7 +80,7 @@ export const clientCertificate: Rule<'client_certificate' | 'client_certificate_
         { status: 'optional', answer: verdict.answer, ...common },
       );
     const why = tried
-      ? `the TLS ${tls12 ? '1.2' : '1.3'} probe could not tell (${tried.answer.error ?? (tls12 ? 'RSA key exchange, or a cipher other than AES-GCM, AES-CBC and ChaCha20-Poly1305, or no answer to its Finished' : tried.answer.outcome)})`
+      ? `the TLS ${tls12 ? '1.2' : '1.3'} probe could not tell (${tried.answer.error ?? (tls12 ? 'a cipher other than AES-GCM, AES-CBC and ChaCha20-Poly1305, or no answer to its Finished' : tried.answer.outcome)})`
       : 'no handshake with this server could be taken far enough to answer the request';
     return finding(
       'client_certificate',

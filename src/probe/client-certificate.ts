@@ -8,7 +8,7 @@ import type { ProbeAlert } from './types.ts';
  * - `optional`: it carried on (a NewSessionTicket, application data, or silence until the wait
  *   ended; in TLS 1.2 its ChangeCipherSpec after the client's Finished);
  * - `requested`: not tested — `answerCertificateRequest` off, a TLS 1.2 suite the probe cannot
- *   finish with (it answers over ECDHE or DHE with AES-GCM, ChaCha20-Poly1305 or AES-CBC), or the server's
+ *   finish with (it answers with AES-GCM, ChaCha20-Poly1305 or AES-CBC), or the server's
  *   answer could not be read (in TLS 1.2 also silence, or an alert that says the client's own
  *   records were wrong: bad_record_mac, decode_error, decrypt_error).
  */

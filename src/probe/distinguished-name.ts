@@ -26,13 +26,14 @@ const ATTRIBUTES: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
-interface Tlv {
+/** One DER element: its tag byte and its content. */
+export interface Tlv {
   readonly tag: number;
   readonly content: Uint8Array;
 }
 
 /** The DER elements that fill `bytes` exactly; null when they do not. */
-function elements(bytes: Uint8Array): Tlv[] | null {
+export function elements(bytes: Uint8Array): Tlv[] | null {
   const out: Tlv[] = [];
   let at = 0;
   while (at < bytes.length) {
@@ -55,7 +56,7 @@ function elements(bytes: Uint8Array): Tlv[] | null {
 }
 
 /** An OBJECT IDENTIFIER's dotted form. */
-function oidText(content: Uint8Array): string {
+export function oidText(content: Uint8Array): string {
   const arcs: number[] = [];
   let value = 0;
   for (const byte of content) {

@@ -132,7 +132,7 @@ export interface ProbeOptions {
    * from `optional`. Default false: the probe stops at the server's Finished, as it does for a
    * server that asks for nothing (whose results this option never changes). In TLS 1.2, at the
    * server's ServerHelloDone: an empty Certificate, an ECDHE ClientKeyExchange, ChangeCipherSpec
-   * and the client Finished (ECDHE and DHE suites with AES-GCM, ChaCha20-Poly1305 or AES-CBC; for others the
+   * and the client Finished (suites with AES-GCM, ChaCha20-Poly1305 or AES-CBC; for others the
    * status stays `requested`).
    */
   readonly answerCertificateRequest?: boolean;

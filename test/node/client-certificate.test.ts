@@ -232,17 +232,31 @@ describePeer('openssl', () => {
     });
   }
 
-  test('TLS 1.2 over RSA key exchange: not answered, requested (the probe has no RSA encryption)', async () => {
-    const suite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
-    const r = await probePeer(
-      'openssl',
-      { clientCertificate: 'required', versions: ['TLS1.2'], ciphers: [suite], cert: 'rsa' },
-      { ...TLS12, hello: { tls: '1.2', cipherSuites: [suite] } },
-    );
-    expect(r.serverHello?.cipherSuiteName).toBe(suite);
-    expect(r.clientCertificate).toMatchObject({ status: 'requested', certificateAuthorities: [CA] });
-    expect(r.transcript.filter((t) => t.direction === 'sent')).toHaveLength(1);
-  });
+  for (const [suite, mode, status] of [
+    ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'optional', 'optional'],
+    ['TLS_RSA_WITH_AES_128_CBC_SHA', 'optional', 'optional'],
+    ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'required', 'required'],
+  ] as const) {
+    test(`TLS 1.2 over RSA key exchange (${suite}), ${mode}: the pre-master secret encrypted to the certificate's key, ${status}`, async () => {
+      const r = await probePeer(
+        'openssl',
+        {
+          clientCertificate: mode,
+          noSessionTickets: true,
+          versions: ['TLS1.2'],
+          ciphers: [suite],
+          cert: 'rsa',
+        },
+        { ...TLS12, hello: { tls: '1.2', cipherSuites: [suite] } },
+      );
+      expect(r.serverHello?.cipherSuiteName).toBe(suite);
+      expect(r.clientCertificate).toMatchObject(
+        status === 'optional'
+          ? { status, answer: 'change_cipher_spec' }
+          : { status, answer: 'alert', alert: { description: 40 } },
+      );
+    });
+  }
 
   test('TLS 1.2 without answerCertificateRequest: requested, and nothing is sent after the hello', async () => {
     const r = await probePeer('openssl', { clientCertificate: 'required' }, { hello: { tls: '1.2' } });

@@ -178,9 +178,7 @@ export function clientCertificateLines(
       break;
     default:
       lines.push(
-        (result.serverHello?.version ?? 0) >= 0x0304
-          ? '  client certificate required or optional: not tested (--answer-certificate-request tells)'
-          : '  client certificate required or optional: not tested (--answer-certificate-request tells, but not over RSA key exchange)',
+        '  client certificate required or optional: not tested (--answer-certificate-request tells)',
       );
   }
   return lines;

@@ -7,9 +7,9 @@
  * requires a certificate refuses with an alert (OpenSSL handshake_failure, Go bad_certificate,
  * …) when the empty Certificate comes; one that lets such a client in answers the Finished with
  * its own ChangeCipherSpec (a NewSessionTicket may come first). Covered: ECDHE (on the groups
- * the key shares compute) and DHE suites with AES-GCM, ChaCha20-Poly1305 or AES-CBC with HMAC
- * (src/crypto/tls12-record.ts); for RSA key exchange and other ciphers the request stays
- * unanswered (`requested`).
+ * the key shares compute), DHE and RSA key exchange, with AES-GCM, ChaCha20-Poly1305 or AES-CBC
+ * with HMAC (src/crypto/tls12-record.ts); for other ciphers the request stays unanswered
+ * (`requested`).
  */
 import { concatBytes } from '../../bytes/hex.ts';
 import { Writer } from '../../bytes/writer.ts';
@@ -17,12 +17,14 @@ import { dheAgree } from '../../crypto/ffdhe.ts';
 import { type HashName, hashBytes } from '../../crypto/key-schedule.ts';
 import { deriveSharedSecret, generateKeyShare } from '../../crypto/key-share.ts';
 import { systemRandom } from '../../crypto/random.ts';
+import { rsaPkcs1Encrypt } from '../../crypto/rsa-encrypt.ts';
 import { tls12ExtendedMasterSecret, tls12MasterSecret, tls12Prf } from '../../crypto/tls12-prf.ts';
 import { sealTls12Record, tls12KeyBlock, tls12RecordCipher } from '../../crypto/tls12-record.ts';
 import { HANDSHAKE_TYPES, writeHandshake } from '../../handshake/header.ts';
 import type { ReassembledMessage } from '../../handshake/reassembler.ts';
 import { cipherSuiteInfo } from '../../iana/lookup.ts';
 import { encodeRecord } from '../../records/record.ts';
+import { rsaPublicKey } from '../rsa-public-key.ts';
 import { accepted, CHANGE_CIPHER_SPEC, DEFAULT_CERTIFICATE_WAIT_MS } from './client-certificate.ts';
 import type { EngineContext } from './context.ts';
 import type { Negotiated, ProbeState, Tls12Flight } from './types.ts';
@@ -54,7 +56,9 @@ export function answerTls12CertificateRequest(
   const sh = negotiated.serverHello;
   const suite = cipherSuiteInfo(sh.cipherSuite);
   const protection = suite ? tls12RecordCipher(suite.cipher, suite.mac) : undefined;
-  const exchange = suite ? keyExchange(suite.keyExchange, flight) : undefined;
+  const exchange = suite
+    ? keyExchange(suite.keyExchange, flight, ctx.found.certificateChain[0], ctx.lastSent?.legacyVersion)
+    : undefined;
   if (!suite || !protection || !exchange) return undefined;
   const hash: HashName = suite.hash === 'SHA384' ? 'sha384' : 'sha256';
   const certificate = handshake(HANDSHAKE_TYPES.certificate, (w) => w.u24(0, 'certificate_list'));
@@ -83,15 +87,33 @@ export function answerTls12CertificateRequest(
 }
 
 /**
- * The ClientKeyExchange for the server's ECDHE share (RFC 8422 §5.7: the point, a 1-byte length)
- * or DHE parameters (RFC 5246 §7.4.7.2: Yc, a 2-byte length), and the pre-master secret; none
- * for another key exchange, a group the key shares do not compute, or a share that is not valid.
+ * The ClientKeyExchange for the server's ECDHE share (RFC 8422 §5.7: the point, a 1-byte length),
+ * DHE parameters (RFC 5246 §7.4.7.2: Yc, a 2-byte length) or RSA certificate (§7.4.7.1: the
+ * encrypted pre-master secret), and the pre-master secret; none for another key exchange, a
+ * group the key shares do not compute, or a share or key that is not valid.
  */
 function keyExchange(
   kind: string,
   flight: Tls12Flight,
+  leaf: Uint8Array | undefined,
+  clientVersion: number | undefined,
 ): { readonly message: Uint8Array; readonly preMasterSecret: Uint8Array } | undefined {
   try {
+    if (kind === 'RSA' && leaf && clientVersion !== undefined) {
+      // RFC 5246 §7.4.7.1: client_version (the hello's) and 46 random bytes, encrypted to the
+      // key of the server's certificate.
+      const key = rsaPublicKey(leaf);
+      if (!key) return undefined;
+      const preMasterSecret = concatBytes(
+        Uint8Array.of(clientVersion >> 8, clientVersion & 0xff),
+        systemRandom(46),
+      );
+      const encrypted = rsaPkcs1Encrypt(key.n, key.e, preMasterSecret, systemRandom);
+      const message = handshake(HANDSHAKE_TYPES.client_key_exchange, (w) =>
+        w.vector(2, 'encrypted_pre_master_secret', encrypted),
+      );
+      return { message, preMasterSecret };
+    }
     if (kind === 'ECDHE' && flight.ecdhe) {
       const share = generateKeyShare(flight.ecdhe.group);
       const preMasterSecret = deriveSharedSecret(share, flight.ecdhe.point);
