@@ -86,7 +86,10 @@ export function tls12KeyBlock(
     2 * (macLength + keyLength + ivLength),
   );
   let at = 0;
-  const take = (n: number) => block.slice(at, (at += n));
+  const take = (n: number) => {
+    at += n;
+    return block.slice(at - n, at);
+  };
   const [clientMac, serverMac] = [take(macLength), take(macLength)];
   const [clientKey, serverKey] = [take(keyLength), take(keyLength)];
   const [clientIv, serverIv] = [take(ivLength), take(ivLength)];
