@@ -17,6 +17,11 @@ export {
 export interface ReadClientHelloOptions {
   /** Give up when the whole hello has not arrived within this many ms (default 10 000). */
   readonly timeoutMs?: number;
+  /**
+   * Give up when no byte at all has come within this many ms (default: `timeoutMs`): a
+   * `timeout` error, as for a hello that does not complete.
+   */
+  readonly firstByteTimeoutMs?: number;
   /** Most bytes read before giving up (default 65 536; a hello with post-quantum shares is ~1.8 KB). */
   readonly maxBytes?: number;
   /** Parse strictly (default false: odd hellos are still shown, their faults in `hello.problems`). */
@@ -50,6 +55,11 @@ export function readClientHello(
   const destroyOnError = options.destroyOnError ?? true;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new RangeError(`"timeoutMs" expected a positive number, got ${timeoutMs}`);
+  const firstByteMs = Math.min(options.firstByteTimeoutMs ?? timeoutMs, timeoutMs);
+  if (!(firstByteMs > 0))
+    throw new RangeError(
+      `"firstByteTimeoutMs" expected a positive number, got ${options.firstByteTimeoutMs}`,
+    );
 
   const peek = new ClientHelloPeek({ maxBytes: options.maxBytes ?? 65_536, strict: options.strict ?? false });
 
@@ -57,6 +67,7 @@ export function readClientHello(
     let settled = false;
     const cleanup = () => {
       clearTimeout(timer);
+      clearTimeout(firstByte);
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('close', onEnd);
@@ -71,6 +82,7 @@ export function readClientHello(
     };
     const onData = (chunk: Buffer) => {
       if (settled) return;
+      clearTimeout(firstByte);
       let peeked: PeekedClientHello | null;
       try {
         peeked = peek.push(chunk);
@@ -99,6 +111,9 @@ export function readClientHello(
         ),
       );
     const timer = setTimeout(() => fail(peek.timedOut(timeoutMs)), timeoutMs);
+    // Armed after the whole-hello timer: with the same delay that one fires first and says the same.
+    const firstByte =
+      firstByteMs < timeoutMs ? setTimeout(() => fail(peek.timedOut(firstByteMs)), firstByteMs) : undefined;
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('close', onEnd);

@@ -419,18 +419,16 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeServe
   const onConnection = async (socket: Socket, slot: Slot) => {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.on('error', () => {});
-    const firstByte = setTimeout(() => socket.destroy(), firstByteMs);
-    socket.once('data', () => clearTimeout(firstByte));
-    socket.once('close', () => clearTimeout(firstByte));
     let peeked: PeekedClientHello;
     try {
+      // The first-byte limit is readClientHello's: a silent client is a `timeout`, not a close.
       peeked = await readClientHello(socket, {
         timeoutMs: helloMs,
+        firstByteTimeoutMs: firstByteMs,
         maxBytes: maxHelloBytes,
         destroyOnError: false,
       });
     } catch (e) {
-      clearTimeout(firstByte);
       const error = e instanceof ReadClientHelloError ? e : undefined;
       // A plain-HTTP request on the TLS port: say so in HTTP rather than close silently.
       if (

@@ -233,9 +233,34 @@ describe('readClientHello limits', () => {
     }
   });
 
+  test('firstByteTimeoutMs: a silent client is a timeout that got nothing, sooner; one that sent a byte waits for timeoutMs', async () => {
+    const server = await peekServer({ timeoutMs: 1500, firstByteTimeoutMs: 300 });
+    try {
+      let started = Date.now();
+      const silent = await rawClient(server.port, []);
+      while (server.results.length < 1) await new Promise((r) => setTimeout(r, 5));
+      let err = (await server.results[0].catch((e) => e)) as ReadClientHelloError;
+      expect(err.code).toBe('timeout');
+      expect(err.message).toMatch(/within 300 ms \(got nothing\)/);
+      expect(Date.now() - started).toBeLessThan(1400);
+      await closed(silent);
+      started = Date.now();
+      const slow = await rawClient(server.port, [{ bytes: Uint8Array.of(22) }]);
+      while (server.results.length < 2) await new Promise((r) => setTimeout(r, 5));
+      err = (await server.results[1].catch((e) => e)) as ReadClientHelloError;
+      expect(err.code).toBe('timeout');
+      expect(err.message).toMatch(/within 1500 ms/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+      await closed(slow);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('rejects nonsense options with RangeError', () => {
     const s = new (class extends Object {})() as unknown as Socket;
     expect(() => readClientHello(s, { timeoutMs: 0 })).toThrow(RangeError);
+    expect(() => readClientHello(s, { firstByteTimeoutMs: 0 })).toThrow(RangeError);
     expect(() => readClientHello(s, { maxBytes: 3 })).toThrow(RangeError);
   });
 });
