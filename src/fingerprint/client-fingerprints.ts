@@ -13,10 +13,13 @@ import {
   emitJa4,
   JA4,
   JA4_ALL,
+  type Ja4AlpnRule,
   type Ja4Emitter,
   type Ja4Fingerprints,
   type Ja4Options,
+  type Ja4Transport,
   ja4FromSource,
+  TRANSPORT_CHAR,
 } from './ja4.ts';
 
 /** The four JA4 forms and JA3 with its string. */
@@ -158,7 +161,6 @@ const key: { bytes: Uint8Array; view: DataView; length: number } = {
   length: 0,
 };
 
-const TRANSPORT_CODE = { tcp: 0, quic: 1, dtls: 2 } as const;
 /** The count written for an extension the hello does not have. */
 const ABSENT = 0xffff;
 
@@ -171,7 +173,7 @@ const ABSENT = 0xffff;
  */
 function writeKey(
   s: HelloSource,
-  options: { transport: keyof typeof TRANSPORT_CODE; alpnRule: 'spec' | 'reference' },
+  options: { transport: Ja4Transport; alpnRule: Ja4AlpnRule },
   ja4Only: boolean,
 ): void {
   const k = keyList;
@@ -186,7 +188,10 @@ function writeKey(
       spanLength(s.alpn) +
       spanLength(s.ecPointFormats),
   );
-  k.push((ja4Only ? 8 : 0) | (options.alpnRule === 'spec' ? 4 : 0) | TRANSPORT_CODE[options.transport]);
+  k.push(
+    (((ja4Only ? 2 : 0) | (options.alpnRule === 'spec' ? 1 : 0)) << 8) |
+      TRANSPORT_CHAR[options.transport].charCodeAt(0),
+  );
   k.push(s.legacyVersion);
   k.push(s.hasServerName ? 1 : 0);
   list(s.ciphers);

@@ -48,7 +48,8 @@ export interface Ja4Fingerprints {
   readonly ja4_ro: string;
 }
 
-const TRANSPORT_CHAR: Readonly<Record<Ja4Transport, string>> = { tcp: 't', quic: 'q', dtls: 'd' };
+/** JA4's first character for each transport. */
+export const TRANSPORT_CHAR: Readonly<Record<Ja4Transport, string>> = { tcp: 't', quic: 'q', dtls: 'd' };
 
 /**
  * Version codes. The spec names 0x0002 for SSL 2.0 (the version field of an SSLv2

@@ -6,6 +6,7 @@
 
 import { parseHandshakeMessage } from '../handshake/messages.ts';
 import type { ClientHello } from '../handshake/types.ts';
+import { ALERT } from '../iana/alerts.ts';
 import { signatureSchemeName } from '../iana/lookup.ts';
 import type { ProbeClientCertificate } from './client-certificate.ts';
 import { decompressCertificate } from './decompress.ts';
@@ -124,8 +125,8 @@ export abstract class EngineFindings {
   }
 }
 
-/** Alerts that blame the client's records or Finished (bad_record_mac, decrypt_error; not decode_error, which GnuTLS sends for an empty Certificate). */
-const OWN_FAULT: ReadonlySet<number> = new Set([20, 51]);
+/** Alerts that blame the client's records or Finished (not decode_error, which GnuTLS sends for an empty Certificate). */
+const OWN_FAULT: ReadonlySet<number> = new Set([ALERT.bad_record_mac, ALERT.decrypt_error]);
 
 /**
  * The client-certificate verdict from what was found: `requested` until the client's flight

@@ -24,13 +24,11 @@ import { HANDSHAKE_TYPES, writeHandshake } from '../../handshake/header.ts';
 import type { ReassembledMessage } from '../../handshake/reassembler.ts';
 import { cipherSuiteInfo } from '../../iana/lookup.ts';
 import { encodeRecord } from '../../records/record.ts';
+import { EXT, findRawExtension } from '../hello.ts';
 import { rsaPublicKey } from '../rsa-public-key.ts';
 import { accepted, CHANGE_CIPHER_SPEC, DEFAULT_CERTIFICATE_WAIT_MS } from './client-certificate.ts';
 import type { EngineContext } from './context.ts';
 import type { Negotiated, ProbeState, Tls12Flight } from './types.ts';
-
-const EXTENDED_MASTER_SECRET = 23;
-const ENCRYPT_THEN_MAC = 22;
 
 function handshake(type: number, body: (w: Writer) => void): Uint8Array {
   const w = new Writer(128);
@@ -63,15 +61,15 @@ export function answerTls12CertificateRequest(
   const hash: HashName = suite.hash === 'SHA384' ? 'sha384' : 'sha256';
   const certificate = handshake(HANDSHAKE_TYPES.certificate, (w) => w.u24(0, 'certificate_list'));
   const transcript = concatBytes(clientHello, ...flight.messages, certificate, exchange.message);
-  const has = (type: number) => (sh.extensions ?? []).some((e) => e.type === type);
-  const masterSecret = has(EXTENDED_MASTER_SECRET)
+  const has = (type: number) => findRawExtension(sh.extensions, type) !== undefined;
+  const masterSecret = has(EXT.extended_master_secret)
     ? tls12ExtendedMasterSecret(hash, exchange.preMasterSecret, hashBytes(hash, transcript))
     : tls12MasterSecret(hash, exchange.preMasterSecret, clientRandom, sh.random);
   const verifyData = tls12Prf(hash, masterSecret, 'client finished', hashBytes(hash, transcript), 12);
   const finished = handshake(HANDSHAKE_TYPES.finished, (w) => w.bytes(verifyData));
   const { client } = tls12KeyBlock(
     hash,
-    { ...protection, encryptThenMac: has(ENCRYPT_THEN_MAC) },
+    { ...protection, encryptThenMac: has(EXT.encrypt_then_mac) },
     masterSecret,
     clientRandom,
     sh.random,
@@ -114,17 +112,17 @@ function keyExchange(
       );
       return { message, preMasterSecret };
     }
-    if (kind === 'ECDHE' && flight.ecdhe) {
-      const share = generateKeyShare(flight.ecdhe.group);
-      const preMasterSecret = deriveSharedSecret(share, flight.ecdhe.point);
+    const params = flight.serverKeyExchange;
+    if (kind === 'ECDHE' && params?.kind === 'ecdhe') {
+      const share = generateKeyShare(params.namedGroup);
+      const preMasterSecret = deriveSharedSecret(share, params.point);
       const message = handshake(HANDSHAKE_TYPES.client_key_exchange, (w) =>
         w.vector(1, 'ecdh_Yc', share.keyExchange),
       );
       return { message, preMasterSecret };
     }
-    if (kind === 'DHE' && flight.dhe) {
-      const { p, g, ys } = flight.dhe;
-      const agreed = dheAgree(p, g, ys, systemRandom);
+    if (kind === 'DHE' && params?.kind === 'dhe') {
+      const agreed = dheAgree(params.p, params.g, params.ys, systemRandom);
       const message = handshake(HANDSHAKE_TYPES.client_key_exchange, (w) =>
         w.vector(2, 'dh_Yc', agreed.keyExchange),
       );

@@ -82,9 +82,7 @@ export class ExpectServerKeyExchange extends Tls12State {
     if (parsed.type !== 'server_key_exchange') return this;
     const p = parsed.params;
     const group = p.kind === 'ecdhe' ? p.namedGroup : null;
-    const flight = this.negotiated.tls12;
-    if (flight && p.kind === 'ecdhe') flight.ecdhe = { group: p.namedGroup, point: p.point };
-    if (flight && p.kind === 'dhe') flight.dhe = { p: p.p, g: p.g, ys: p.ys };
+    if (this.negotiated.tls12) this.negotiated.tls12.serverKeyExchange = p;
     ctx.found.serverKeyExchange = {
       kind: p.kind,
       group,

@@ -7,6 +7,7 @@ import type { HandshakeSecrets, Transcript } from '../../crypto/key-schedule.ts'
 import type { RecordProtectionState } from '../../crypto/record-protection.ts';
 import type { HandshakeReassembler, ReassembledMessage } from '../../handshake/reassembler.ts';
 import type { ServerHello } from '../../handshake/server-hello.ts';
+import type { ServerKeyExchange } from '../../handshake/server-key-exchange.ts';
 import type { ProbeAlert } from '../types.ts';
 import type { ServerViolation } from '../violations.ts';
 import type { EngineContext } from './context.ts';
@@ -39,13 +40,12 @@ export interface Negotiated {
 /**
  * The TLS 1.2 server flight kept for the client's own flight (RFC 5246 §7.4): the handshake
  * messages as received, from the ServerHello on (the transcript the Finished covers), and the
- * server's ECDHE share (RFC 8422 §5.4) or DHE parameters.
+ * server's ECDHE share (RFC 8422 §5.4) or DHE parameters (RFC 5246 §7.4.3).
  */
 export interface Tls12Flight {
   readonly messages: Uint8Array[];
-  ecdhe?: { readonly group: number; readonly point: Uint8Array };
-  /** A DHE ServerKeyExchange's prime, generator and share (RFC 5246 §7.4.3). */
-  dhe?: { readonly p: Uint8Array; readonly g: Uint8Array; readonly ys: Uint8Array };
+  /** The ServerKeyExchange's parameters, as decoded. */
+  serverKeyExchange?: ServerKeyExchange['params'];
 }
 
 /**
